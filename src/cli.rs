@@ -1,0 +1,252 @@
+//! Command-line arguments (clap derive). The only file that knows clap; commands turn these into
+//! the options each stage takes.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// hoist: move hardcoded secrets into AWS Secrets Manager and patch code and deployment files to
+/// reference them.
+#[derive(Debug, Parser)]
+#[command(name = "hoist", version, about, long_about = None)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find hardcoded credentials and the config values that belong with them.
+    Scan(ScanArgs),
+    /// List the built-in rules, or check a rule file of your own.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Propose a migration plan (YAML, no secret values) from the findings.
+    Plan(PlanArgs),
+    /// Create the plan's secrets in AWS Secrets Manager (no file changes).
+    Upload(UploadArgs),
+    /// Show the exact diff `apply` would write.
+    Diff(DiffArgs),
+    /// Upload the secrets, then rewrite code and deployment files to reference them.
+    Apply(ApplyArgs),
+    /// One shot: scan, plan, diff — and with --apply, upload and rewrite.
+    Migrate(MigrateArgs),
+    /// Run a command with the plan's secrets resolved into its environment.
+    Run(RunArgs),
+    /// Print the least-privilege IAM policy for the task execution roles.
+    Policy(PolicyArgs),
+    /// Validate every `valueFrom` and `resolve:secretsmanager` reference in the repository.
+    Check(CheckArgs),
+    /// Install or remove the git pre-commit hook.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Write or update the baseline of accepted findings.
+    Baseline(BaselineArgs),
+}
+
+/// `hoist plan` (owned by the plan stage).
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Repository to plan for.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+/// AWS connection options shared by commands that call Secrets Manager.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// AWS profile (default: the SDK's chain, `AWS_PROFILE`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// AWS region (default: the SDK's chain, `AWS_REGION`).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Endpoint URL (emulators; also `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+}
+
+/// `hoist upload` (owned by the upload stage).
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// Repository whose plan to upload.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// AWS options.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// `hoist diff` (owned by the rewrite stage).
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+/// `hoist apply` (owned by the rewrite stage).
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// AWS options.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// `hoist migrate` (owned by the rewrite stage).
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// AWS options.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// `hoist run` (owned by the rewrite stage).
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// AWS options.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The command and its arguments.
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
+}
+
+/// `hoist policy` (owned by the deployment stage).
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+/// `hoist check` (owned by the deployment stage).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// AWS options.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// `hoist hook …` (owned by the hook stage).
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-commit hook.
+    Install {
+        /// Repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Remove the pre-commit hook.
+    Uninstall {
+        /// Repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+/// `hoist baseline` (owned by the hook stage).
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+/// Output formats for scan results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Lines for people.
+    Human,
+    /// A JSON array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// `hoist scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directory (or file) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Skip files larger than this many bytes (default 5 MiB, or `[scan] max_file_size`).
+    #[arg(long)]
+    pub max_file_size: Option<u64>,
+    /// Also scan vendored directories, lockfiles and minified files.
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Don't respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, short = 'e')]
+    pub exclude: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Provider rules only: skip the language-aware detectors.
+    #[arg(long)]
+    pub rules_only: bool,
+    /// Only report findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub min_severity: Option<SeverityArg>,
+    /// Extra rule file(s) to load (same format as patterns/*.yaml).
+    #[arg(long = "rules")]
+    pub rule_files: Vec<PathBuf>,
+}
+
+/// Severity filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Everything.
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
+}
+
+/// `hoist rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules in use (built-in plus `.hoist.toml`).
+    List {
+        /// `human` or `json`.
+        #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Validate rule files and run their examples and negative examples.
+    Check {
+        /// Rule files (YAML, `rules:` list).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}

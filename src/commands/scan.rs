@@ -1,0 +1,78 @@
+//! `hoist scan`: walk, detect, print; exit 1 when anything is found.
+
+use crate::cli::{FormatArg, ScanArgs, SeverityArg};
+use crate::model::Severity;
+use crate::report;
+use crate::scan::{ScanReport, WalkOptions};
+use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+
+/// Runs `hoist scan`.
+pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let root = super::root_of(&args.path)?;
+    let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
+    scanner.context = !args.rules_only;
+    let opts = WalkOptions {
+        max_file_size: args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+        include_vendored: args.include_vendored || cfg.scan.include_vendored,
+        exclude: cfg.scan.exclude.iter().chain(&args.exclude).cloned().collect(),
+        no_ignore: args.no_ignore,
+        threads: args.threads,
+    };
+    let bar = progress_bar(ui.interactive);
+    let mut report = if args.path.is_file() {
+        scan_one_file(&scanner, &args.path)?
+    } else {
+        scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")))
+    };
+    bar.finish_and_clear();
+    if let Some(min) = args.min_severity {
+        let min = match min {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        };
+        report.findings.retain(|f| f.severity >= min);
+    }
+    match args.format {
+        FormatArg::Human => {
+            report::write_human(ui.out, &report.findings, ui.color)?;
+            report::write_summary(ui.out, &report)?;
+        }
+        FormatArg::Json => {
+            report::write_json(ui.out, &report.findings)?;
+            report::write_summary(ui.err, &report)?;
+        }
+        FormatArg::Sarif => {
+            report::write_sarif(ui.out, &report.findings, scanner.rules().rules())?;
+            report::write_summary(ui.err, &report)?;
+        }
+    }
+    Ok(if report.findings.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+}
+
+fn scan_one_file(scanner: &crate::scan::Scanner, path: &std::path::Path) -> anyhow::Result<ScanReport> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let rel = std::path::PathBuf::from(path.file_name().unwrap_or_default());
+    let outcome = scanner.scan_bytes(&rel, &bytes);
+    let mut report = ScanReport { files_scanned: 1, bytes_scanned: bytes.len() as u64, ..Default::default() };
+    if let Some(r) = outcome.skipped {
+        report.files_scanned = 0;
+        report.skipped.insert(r, 1);
+    }
+    report.non_utf8 = outcome.non_utf8 as usize;
+    report.allowed = outcome.allowed;
+    report.findings = outcome.findings;
+    Ok(report)
+}
+
+/// A spinner on stderr when it is a terminal; hidden otherwise.
+pub fn progress_bar(interactive: bool) -> ProgressBar {
+    if !interactive {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_message("scanning");
+    bar
+}

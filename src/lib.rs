@@ -1,0 +1,83 @@
+//! hoist: find hardcoded secrets, plan their move to AWS Secrets Manager, upload them, and rewrite
+//! code and deployment files to reference them. `run` is the whole program behind a thin `main`.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod detect;
+pub mod format;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod salt;
+pub mod scan;
+
+use std::io::{self, IsTerminal, Write};
+
+/// Exit code: nothing found / success.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings (scan, hook).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: an error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Where a command writes, and what it knows about the terminal.
+pub struct Ui<'a> {
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// Standard error.
+    pub err: &'a mut dyn Write,
+    /// Colour stdout.
+    pub color: bool,
+    /// Standard error is a terminal (progress bars, prompts).
+    pub interactive: bool,
+}
+
+/// Runs a parsed command line with real stdout/stderr and returns the exit code.
+/// A closed pipe (`hoist scan | head`) is not an error.
+pub fn run_main(cli: cli::Cli) -> u8 {
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let color = match cli.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let interactive = stderr.is_terminal();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let mut ui = Ui { out: &mut out, err: &mut err, color, interactive };
+    let code = match run(cli.command, &mut ui) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => EXIT_CLEAN,
+        Err(e) => {
+            let _ = writeln!(ui.err, "hoist: error: {e:#}");
+            EXIT_ERROR
+        }
+    };
+    let _ = ui.out.flush();
+    code
+}
+
+/// Runs one command against the given writers; returns the exit code for success paths.
+pub fn run(command: cli::Command, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    use cli::Command;
+    match command {
+        Command::Scan(args) => commands::scan::run(&args, ui),
+        Command::Rules(cmd) => commands::rules::run(&cmd, ui),
+        Command::Plan(args) => commands::plan::run(&args, ui),
+        Command::Upload(args) => commands::upload::run(&args, ui),
+        Command::Diff(args) => commands::diff::run(&args, ui),
+        Command::Apply(args) => commands::apply::run(&args, ui),
+        Command::Migrate(args) => commands::migrate::run(&args, ui),
+        Command::Run(args) => commands::run::run(&args, ui),
+        Command::Policy(args) => commands::policy::run(&args, ui),
+        Command::Check(args) => commands::check::run(&args, ui),
+        Command::Hook(cmd) => commands::hook::run(&cmd, ui),
+        Command::Baseline(args) => commands::baseline::run(&args, ui),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}

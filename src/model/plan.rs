@@ -1,0 +1,130 @@
+//! The migration plan: the reviewable YAML contract between detection and every change hoist makes.
+//! It holds names, sites and keyed fingerprints — never a secret value.
+
+use super::finding::{DeployInfo, Span};
+use super::secret::Fingerprint;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Current plan format version.
+pub const PLAN_VERSION: u32 = 1;
+
+/// A whole plan (`.hoist/plan.yaml`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Format version ([`PLAN_VERSION`]).
+    pub version: u32,
+    /// Hex salt keying every fingerprint and client request token of this plan.
+    pub salt: String,
+    /// Application name used in secret names.
+    pub app: String,
+    /// Default environment used in secret names when a path does not say one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// The secrets to create.
+    pub secrets: Vec<PlannedSecret>,
+}
+
+/// The payload shape of a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// A flat JSON object of string keys to string values.
+    #[default]
+    Json,
+    /// One plain string (the whole SecretString).
+    String,
+    /// Binary content (a key or certificate file), SecretBinary.
+    Binary,
+}
+
+/// One secret in Secrets Manager.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedSecret {
+    /// Secrets Manager name (`app/env/group`).
+    pub name: String,
+    /// Payload shape.
+    #[serde(default)]
+    pub shape: Shape,
+    /// Description (never holds a value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tags; `managed-by: hoist` is always present.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// KMS key id, ARN or alias; the account default key when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The keys of the JSON payload (one key named `value` for a plain-string secret).
+    pub keys: Vec<SecretKey>,
+}
+
+/// One key of a secret's payload and the places its value comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKey {
+    /// JSON key (`password`, `host`, …).
+    pub key: String,
+    /// Fingerprint of the value every site must hold.
+    pub fingerprint: Fingerprint,
+    /// Where the value is written today.
+    pub sites: Vec<Site>,
+}
+
+/// How a site is rewritten.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// The literal becomes an environment lookup (and deployment files inject the variable).
+    #[default]
+    Env,
+    /// The literal becomes a Secrets Manager call by full ARN.
+    Sdk,
+    /// hoist can't rewrite it safely; the user does, with the reference given.
+    Manual,
+    /// Leave it alone (the value is still uploaded if another site needs it).
+    Skip,
+}
+
+/// One place a value is written in the repository.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Path relative to the repository root, `/`-separated.
+    pub path: PathBuf,
+    /// 1-based line (for people; the span is what counts).
+    pub line: usize,
+    /// Byte span of the value.
+    pub span: Span,
+    /// Fingerprint of the value at that span when planned.
+    pub fingerprint: Fingerprint,
+    /// Rule that found it.
+    pub rule: String,
+    /// File format / language.
+    pub format: String,
+    /// Rewrite strategy.
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// Environment variable the code or task definition will use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_var: Option<String>,
+    /// The variable / key name that held the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Deployment-file context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<DeployInfo>,
+    /// Why the strategy is `manual` or `skip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Plan {
+    /// Every site with the secret and key it feeds.
+    pub fn sites(&self) -> impl Iterator<Item = (&PlannedSecret, &SecretKey, &Site)> {
+        self.secrets.iter().flat_map(|s| s.keys.iter().flat_map(move |k| k.sites.iter().map(move |site| (s, k, site))))
+    }
+}

@@ -1,0 +1,75 @@
+//! The human printer: `path:line:col  rule  kind  name  preview`, then a summary of what was
+//! scanned and what was skipped.
+
+use crate::model::{Finding, Kind};
+use crate::scan::ScanReport;
+use std::io::{self, Write};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const DIM: &str = "\x1b[2m";
+const MAGENTA: &str = "\x1b[35m";
+
+/// Writes one line per finding.
+pub fn write_human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
+    let c = |code: &'static str| if color { code } else { "" };
+    for f in findings {
+        let kind = match f.kind {
+            Kind::Secret => format!("{}secret{}", c(RED), c(RESET)),
+            Kind::Config => format!("{}config{}", c(YELLOW), c(RESET)),
+        };
+        write!(
+            out,
+            "{}{}:{}:{}{}  {kind}  {}{}{}",
+            c(MAGENTA),
+            f.path.display(),
+            f.line,
+            f.column,
+            c(RESET),
+            c(BOLD),
+            f.rule,
+            c(RESET)
+        )?;
+        if let Some(name) = &f.name {
+            write!(out, "  {name}")?;
+        }
+        write!(out, "  {}{}{}", c(DIM), f.preview, c(RESET))?;
+        if let Some(g) = &f.group {
+            write!(out, "  {}group={g}{}", c(DIM), c(RESET))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes the closing summary: counts, what was skipped and why, unreadable files.
+pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
+    let secrets = report.findings.iter().filter(|f| f.kind == Kind::Secret).count();
+    let config = report.findings.len() - secrets;
+    let mut files: Vec<_> = report.findings.iter().map(|f| &f.path).collect();
+    files.dedup();
+    writeln!(
+        out,
+        "{} finding(s): {secrets} secret, {config} config, in {} file(s); scanned {} file(s), {:.1} MB",
+        report.findings.len(),
+        files.len(),
+        report.files_scanned,
+        report.bytes_scanned as f64 / 1e6
+    )?;
+    if !report.skipped.is_empty() {
+        let parts: Vec<String> = report.skipped.iter().map(|(r, n)| format!("{n} {}", r.describe())).collect();
+        writeln!(out, "skipped: {}", parts.join(", "))?;
+    }
+    if report.non_utf8 > 0 {
+        writeln!(out, "{} file(s) not valid UTF-8: scanned with provider rules only", report.non_utf8)?;
+    }
+    if report.allowed > 0 {
+        writeln!(out, "{} finding(s) allowed by inline markers", report.allowed)?;
+    }
+    for (path, err) in &report.errors {
+        writeln!(out, "error: {}: {err}", path.display())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,339 @@
+//! Provider rules as data: loading the YAML rule files, validating them, and matching them with an
+//! Aho-Corasick keyword prefilter so each regex runs only on files that contain one of its keywords.
+
+mod entropy;
+mod load;
+
+pub use entropy::{is_placeholder, looks_random, shannon_entropy};
+pub use load::{BUILTIN_RULE_FILES, RuleFile};
+
+use crate::model::{Detection, Kind, SecretValue, Severity, Span};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// One rule as written in a `patterns/*.yaml` file or a user's config.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, `family.name` (`aws.access-key-id`).
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Regex; the capture named `secret`, or else group 1, is the value.
+    pub pattern: String,
+    /// Literal keywords (case-insensitive); the regex runs only where one occurs.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy (bits per character) of the captured value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entropy: Option<f64>,
+    /// `secret` (default) or `config`.
+    #[serde(default = "default_kind")]
+    pub kind: Kind,
+    /// Planner group (`aws`, `stripe`…): values of one group in one file form one secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// JSON key inside the group's secret (`access_key_id`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Texts the rule must match (each must yield a finding).
+    pub examples: Vec<String>,
+    /// Texts the rule must not match.
+    pub negative_examples: Vec<String>,
+    /// File the rule came from (filled in by the loader).
+    #[serde(skip_deserializing, default)]
+    pub source: String,
+}
+
+fn default_kind() -> Kind {
+    Kind::Secret
+}
+
+/// Why a rule is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The YAML doesn't parse or has unknown fields.
+    #[error("{file}: {message}")]
+    Parse {
+        /// Source file.
+        file: String,
+        /// Parser message.
+        message: String,
+    },
+    /// The regex doesn't compile.
+    #[error("rule {id}: bad pattern: {message}")]
+    Regex {
+        /// Rule id.
+        id: String,
+        /// Compiler message.
+        message: String,
+    },
+    /// A structural problem: no capture group, no keywords, no examples, duplicate id.
+    #[error("rule {id}: {message}")]
+    Invalid {
+        /// Rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An example that should match doesn't, or a negative that shouldn't does.
+    #[error("rule {id}: {message}")]
+    Example {
+        /// Rule id.
+        id: String,
+        /// Which example failed.
+        message: String,
+    },
+}
+
+/// A rule with its regex compiled on first use (so a small hook run compiles only what it needs).
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// The rule.
+    pub rule: Rule,
+    regex: OnceLock<Regex>,
+}
+
+impl CompiledRule {
+    fn new(rule: Rule) -> Result<Self, RuleError> {
+        validate_shape(&rule)?;
+        Ok(Self { rule, regex: OnceLock::new() })
+    }
+
+    /// The compiled regex (validated at load, so this can't fail).
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| compile(&self.rule).expect("validated at load"))
+    }
+
+    /// Runs the rule over `text`, pushing accepted matches.
+    pub fn find_into(&self, text: &[u8], out: &mut Vec<Detection>) {
+        let re = self.regex();
+        let idx = re.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(idx) else { continue };
+            let value = String::from_utf8_lossy(m.as_bytes());
+            if !self.accepts(&value) {
+                continue;
+            }
+            out.push(Detection {
+                rule: self.rule.id.clone(),
+                kind: self.rule.kind,
+                span: Span::new(m.start(), m.end()),
+                value: SecretValue::new(value.into_owned()),
+                name: None,
+                group: self.rule.group.clone(),
+                key: self.rule.key.clone(),
+                deploy: None,
+                severity: Severity::High,
+            });
+        }
+    }
+
+    fn accepts(&self, value: &str) -> bool {
+        if value.is_empty() || is_placeholder(value) {
+            return false;
+        }
+        match self.rule.entropy {
+            Some(floor) => shannon_entropy(value) >= floor,
+            None => true,
+        }
+    }
+
+    /// Checks the rule's own examples and negative examples.
+    pub fn check_examples(&self) -> Result<(), RuleError> {
+        for ex in &self.rule.examples {
+            let mut found = Vec::new();
+            self.find_into(ex.as_bytes(), &mut found);
+            if found.is_empty() {
+                return Err(RuleError::Example {
+                    id: self.rule.id.clone(),
+                    message: format!("example does not match: {ex:?}"),
+                });
+            }
+            if !keyword_hit(&self.rule.keywords, ex) {
+                return Err(RuleError::Example {
+                    id: self.rule.id.clone(),
+                    message: format!("example holds none of the keywords, so the prefilter would skip it: {ex:?}"),
+                });
+            }
+        }
+        for neg in &self.rule.negative_examples {
+            let mut found = Vec::new();
+            self.find_into(neg.as_bytes(), &mut found);
+            if !found.is_empty() {
+                return Err(RuleError::Example {
+                    id: self.rule.id.clone(),
+                    message: format!("negative example matches: {neg:?}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn keyword_hit(keywords: &[String], text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    keywords.iter().any(|k| lower.contains(&k.to_ascii_lowercase()))
+}
+
+fn compile(rule: &Rule) -> Result<Regex, RuleError> {
+    regex::bytes::RegexBuilder::new(&rule.pattern)
+        .size_limit(1 << 24)
+        .build()
+        .map_err(|e| RuleError::Regex { id: rule.id.clone(), message: e.to_string() })
+}
+
+fn validate_shape(rule: &Rule) -> Result<(), RuleError> {
+    let invalid = |message: &str| RuleError::Invalid { id: rule.id.clone(), message: message.into() };
+    if rule.id.trim().is_empty() {
+        return Err(invalid("empty id"));
+    }
+    let re = compile(rule)?;
+    if re.captures_len() < 2 {
+        return Err(invalid("pattern needs a capture group (named `secret`, or group 1) for the value"));
+    }
+    if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.len() < 2) {
+        return Err(invalid("needs at least one keyword of two or more characters for the prefilter"));
+    }
+    if rule.examples.is_empty() || rule.negative_examples.is_empty() {
+        return Err(invalid("needs at least one example and one negative example"));
+    }
+    Ok(())
+}
+
+/// A set of rules behind one keyword prefilter.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<CompiledRule>,
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern, the rules it enables.
+    owners: Vec<Vec<usize>>,
+}
+
+impl RuleSet {
+    /// Builds a set, rejecting duplicate ids and malformed rules.
+    pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for r in rules {
+            if !seen.insert(r.id.clone()) {
+                return Err(RuleError::Invalid { id: r.id, message: "duplicate rule id".into() });
+            }
+            compiled.push(CompiledRule::new(r)?);
+        }
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (i, r) in compiled.iter().enumerate() {
+            for k in &r.rule.keywords {
+                let k = k.to_ascii_lowercase();
+                match words.iter().position(|w| *w == k) {
+                    Some(p) => owners[p].push(i),
+                    None => {
+                        words.push(k);
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .map_err(|e| RuleError::Invalid { id: "<prefilter>".into(), message: e.to_string() })?;
+        Ok(Self { rules: compiled, prefilter, owners })
+    }
+
+    /// The built-in rules embedded from `patterns/`.
+    pub fn builtin() -> Result<Self, RuleError> {
+        Self::new(load::builtin_rules()?)
+    }
+
+    /// The rules in the set.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().map(|r| &r.rule)
+    }
+
+    /// The compiled rules (for example checks).
+    pub fn compiled(&self) -> &[CompiledRule] {
+        &self.rules
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// True when there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Which rules have a keyword in `text`.
+    pub fn candidates(&self, text: &[u8]) -> Vec<usize> {
+        let mut hit = vec![false; self.rules.len()];
+        let mut seen_pat = vec![false; self.owners.len()];
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let p = m.pattern().as_usize();
+            if !seen_pat[p] {
+                seen_pat[p] = true;
+                for &r in &self.owners[p] {
+                    hit[r] = true;
+                }
+            }
+        }
+        hit.iter().enumerate().filter(|(_, h)| **h).map(|(i, _)| i).collect()
+    }
+
+    /// True when any keyword of any rule occurs in `text`.
+    pub fn any_keyword(&self, text: &[u8]) -> bool {
+        self.prefilter.is_match(text)
+    }
+
+    /// All rule detections in `text`, one per span (the first rule in file order wins a tie).
+    pub fn detect(&self, text: &[u8]) -> Vec<Detection> {
+        let mut out = Vec::new();
+        for i in self.candidates(text) {
+            self.rules[i].find_into(text, &mut out);
+        }
+        out.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
+        out.dedup_by(|b, a| a.span.overlaps(&b.span));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(pattern: &str) -> Rule {
+        Rule {
+            id: "t.r".into(),
+            name: "t".into(),
+            pattern: pattern.into(),
+            keywords: vec!["tok_".into()],
+            entropy: Some(3.0),
+            kind: Kind::Secret,
+            group: None,
+            key: None,
+            examples: vec!["x = tok_a8F3kd93KdlqP0z".into()],
+            negative_examples: vec!["tok_aaaaaaaaaaaaaaa".into()],
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_rule_without_capture_is_rejected() {
+        assert!(RuleSet::new(vec![rule("tok_[a-zA-Z0-9]{15}")]).is_err());
+    }
+
+    #[test]
+    fn prefilter_gates_the_regex_and_entropy_rejects_repeats() {
+        let set = RuleSet::new(vec![rule(r"(tok_[a-zA-Z0-9]{15})")]).unwrap();
+        set.compiled()[0].check_examples().unwrap();
+        let d = set.detect(b"a = \"TOK_a8F3kd93KdlqP0z\" tok_a8F3kd93KdlqP0z");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span, Span::new(26, 45));
+        assert!(set.detect(b"nothing here").is_empty());
+    }
+}
