@@ -81,6 +81,14 @@ pub struct AwsArgs {
     pub endpoint_url: Option<String>,
 }
 
+/// Upload options shared by `upload`, `apply` and `migrate` (owned by the upload stage).
+#[derive(Debug, Args, Clone, Default)]
+pub struct UploadOpts {
+    /// Put a new version when a secret hoist created holds a different value.
+    #[arg(long)]
+    pub update: bool,
+}
+
 /// `hoist upload` (owned by the upload stage).
 #[derive(Debug, Args)]
 pub struct UploadArgs {
@@ -90,6 +98,9 @@ pub struct UploadArgs {
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Upload options.
+    #[command(flatten)]
+    pub upload: UploadOpts,
 }
 
 /// `hoist diff` (owned by the rewrite stage).
@@ -109,6 +120,9 @@ pub struct ApplyArgs {
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Upload options.
+    #[command(flatten)]
+    pub upload: UploadOpts,
 }
 
 /// `hoist migrate` (owned by the rewrite stage).
@@ -120,6 +134,9 @@ pub struct MigrateArgs {
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Upload options.
+    #[command(flatten)]
+    pub upload: UploadOpts,
 }
 
 /// `hoist run` (owned by the rewrite stage).

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod format;
 pub mod model;
 pub mod report;
+pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;

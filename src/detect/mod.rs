@@ -2,6 +2,8 @@
 //! belong with a credential, and deployment-file environment entries, found with tree-sitter and
 //! line grammars where a provider regex can't judge.
 
+pub mod judge;
+
 use crate::format::FileFormat;
 use crate::model::Detection;
 use std::path::Path;

@@ -1,0 +1,296 @@
+//! The judgement shared by every detector: does a name say credential, is a literal a real value
+//! (not a reference, template or placeholder), and which config key a name stands for.
+
+use crate::rules::is_placeholder;
+
+/// Splits an identifier in any naming style (`dbPassword`, `DB_PASSWORD`, `db-password`,
+/// `db.password`, `DbPassword`) into lowercase words.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let boundary = c.is_uppercase()
+            && !cur.is_empty()
+            && (chars[i - 1].is_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+        if boundary {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words (after splitting) that make a name a credential name.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "auth",
+    "privatekey",
+    "signingkey",
+    "accesskey",
+    "clientsecret",
+    "webhook",
+    // A few common non-English words: German, French, Spanish/Portuguese, Dutch, Italian.
+    "passwort",
+    "kennwort",
+    "motdepasse",
+    "mdp",
+    "contrasena",
+    "contraseña",
+    "senha",
+    "wachtwoord",
+    "parola",
+];
+
+/// Two-word combinations that are credential names (`api key`, `private key`, `access key`…).
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("private", "key"),
+    ("secret", "key"),
+    ("access", "key"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+    ("client", "secret"),
+    ("auth", "key"),
+    ("app", "key"),
+    ("license", "key"),
+    ("session", "key"),
+    ("mot", "de"),
+];
+
+/// Words that, in a name, mean the value is not itself the secret (`password_file`,
+/// `token_url`, `secret_name`, `password_length`…).
+const NOT_A_VALUE: &[&str] = &[
+    "file",
+    "path",
+    "url",
+    "uri",
+    "endpoint",
+    "name",
+    "id",
+    "arn",
+    "length",
+    "len",
+    "min",
+    "max",
+    "count",
+    "type",
+    "field",
+    "header",
+    "prefix",
+    "suffix",
+    "regex",
+    "pattern",
+    "policy",
+    "expiry",
+    "expires",
+    "ttl",
+    "timeout",
+    "env",
+    "var",
+    "hint",
+    "label",
+    "placeholder",
+    "format",
+    "hash",
+    "hashed",
+    "digest",
+    "salt",
+    "algorithm",
+    "algo",
+    "version",
+    "mode",
+    "enabled",
+    "required",
+    "reset",
+    "confirm",
+    "confirmation",
+    "validation",
+    "strength",
+    "rotation",
+    "dir",
+    "location",
+    "ref",
+    "provider",
+    "manager",
+    "store",
+    "param",
+    "parameter",
+];
+
+/// True when `name` says it holds a credential.
+pub fn is_secret_name(name: &str) -> bool {
+    let w = words(name);
+    if w.is_empty() {
+        return false;
+    }
+    if w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
+        return false;
+    }
+    let joined = w.concat();
+    if w.iter().any(|x| SECRET_WORDS.contains(&x.as_str())) {
+        // "pass" alone is ambiguous (bypass, passenger): require it to be a whole word.
+        return true;
+    }
+    if SECRET_PAIRS.iter().any(|(a, b)| w.windows(2).any(|p| p[0] == *a && p[1] == *b)) {
+        return true;
+    }
+    ["password", "passwd", "apikey", "secretkey", "accesstoken", "authtoken", "privatekey", "clientsecret"]
+        .iter()
+        .any(|s| joined.contains(s))
+}
+
+/// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.
+pub fn config_key(name: &str) -> Option<&'static str> {
+    let w = words(name);
+    let last = w.last()?.as_str();
+    Some(match last {
+        "host" | "hostname" | "server" | "addr" | "address" => "host",
+        "port" => "port",
+        "user" | "username" | "login" | "uid" => "username",
+        "db" | "database" | "dbname" | "schema" if w.len() > 1 || last != "schema" => "dbname",
+        "engine" | "dialect" | "driver" => "engine",
+        "region" => "region",
+        "account" | "accountid" => "account_id",
+        "id" if w.len() >= 2 && w[w.len() - 2] == "account" => "account_id",
+        "name" if w.len() >= 2 && matches!(w[w.len() - 2].as_str(), "db" | "database" | "user") => {
+            if w[w.len() - 2] == "user" { "username" } else { "dbname" }
+        }
+        _ => return None,
+    })
+}
+
+/// The JSON key a credential name stands for (`DB_PASSWORD` → `password`, `STRIPE_API_KEY` →
+/// `api_key`): the name in snake case, with well-known shapes normalised.
+pub fn secret_key(name: &str) -> String {
+    let w = words(name);
+    let last = w.last().map(String::as_str).unwrap_or("");
+    match last {
+        "password" | "passwd" | "pwd" | "pass" | "passwort" | "kennwort" | "senha" | "contrasena" => "password".into(),
+        _ => {
+            if w.is_empty() {
+                "value".into()
+            } else {
+                w.join("_")
+            }
+        }
+    }
+}
+
+/// The prefix a name shares with its neighbours (`DB_PASSWORD` → `db`, `spring.datasource.password`
+/// → `spring.datasource`), used to tie `DB_HOST` and `DB_USER` to `DB_PASSWORD`.
+pub fn name_prefix(name: &str) -> Option<String> {
+    let w = words(name);
+    (w.len() >= 2).then(|| w[..w.len() - 1].join("_"))
+}
+
+/// True when a literal is a real value and not a reference to one: templates (`${X}`, `{{ x }}`,
+/// `%(x)s`, `$(…)`, `#{…}`), CloudFormation `{{resolve:…}}`, env lookups, ARNs of a secret store,
+/// placeholders (`changeme`, `<password>`, `***`, `xxx`) and empty strings.
+pub fn is_literal_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 4096 {
+        return false;
+    }
+    let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%"].iter().any(|t| v.contains(t));
+    if templated || (v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+        return false;
+    }
+    if v.starts_with("arn:aws:secretsmanager:") || v.starts_with("arn:aws:ssm:") || v.starts_with("vault:") {
+        return false;
+    }
+    if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') && !v.contains(',') {
+        return false;
+    }
+    !is_placeholder(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_naming_styles() {
+        assert_eq!(words("dbPassword"), ["db", "password"]);
+        assert_eq!(words("DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(words("spring.datasource.password"), ["spring", "datasource", "password"]);
+        assert_eq!(words("HTTPApiKey"), ["http", "api", "key"]);
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "password",
+            "DB_PASSWORD",
+            "dbPasswd",
+            "api_key",
+            "apiKey",
+            "STRIPE_SECRET_KEY",
+            "client-secret",
+            "authToken",
+            "Kennwort",
+            "mot_de_passe",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in
+            ["password_file", "token_url", "SECRET_NAME", "passwordLength", "bypass", "username", "host", "compass"]
+        {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn config_keys_and_prefixes() {
+        assert_eq!(config_key("DB_HOST"), Some("host"));
+        assert_eq!(config_key("dbUser"), Some("username"));
+        assert_eq!(config_key("POSTGRES_DB"), Some("dbname"));
+        assert_eq!(config_key("database_name"), Some("dbname"));
+        assert_eq!(config_key("color"), None);
+        assert_eq!(name_prefix("DB_PASSWORD").as_deref(), Some("db"));
+        assert_eq!(secret_key("POSTGRES_PASSWORD"), "password");
+        assert_eq!(secret_key("stripeApiKey"), "stripe_api_key");
+    }
+
+    #[test]
+    fn literal_values() {
+        for v in ["hunter2", "s3cr3t!", "Tr0ub4dor&3"] {
+            assert!(is_literal_value(v), "{v}");
+        }
+        for v in [
+            "",
+            "${DB_PASS}",
+            "{{ db_pass }}",
+            "%(pw)s",
+            "$(cat x)",
+            "$PASSWORD",
+            "changeme",
+            "<password>",
+            "***",
+            "xxx",
+            "{{resolve:secretsmanager:x}}",
+        ] {
+            assert!(!is_literal_value(v), "{v}");
+        }
+    }
+}
