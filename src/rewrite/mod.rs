@@ -2,9 +2,7 @@
 //! hardcoded value is gone and the program reads the same value from the environment or from
 //! Secrets Manager. Deployment files (ECS, Terraform, CloudFormation, Kubernetes) live in `deploy`.
 
-use crate::format::FileFormat;
 use crate::model::{Edit, Shape, Site, Strategy};
-use std::path::Path;
 
 /// Everything a rewriter needs to know about one site.
 #[derive(Clone, Debug)]
