@@ -7,6 +7,7 @@ pub mod config;
 pub mod detect;
 pub mod format;
 pub mod model;
+pub mod paths;
 pub mod report;
 pub mod rewrite;
 pub mod rules;
