@@ -9,6 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    if args.staged {
+        return super::hook::scan_staged(args, ui);
+    }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;
@@ -34,6 +37,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         };
         report.findings.retain(|f| f.severity >= min);
     }
+    super::baseline::filter(&root, args, scanner.fingerprinter(), &mut report.findings, ui.err)?;
     match args.format {
         FormatArg::Human => {
             report::write_human(ui.out, &report.findings, ui.color)?;
