@@ -2,12 +2,15 @@
 //! hardcoded value is gone and the program reads the same value from the environment or from
 //! Secrets Manager. Deployment files (ECS, Terraform, CloudFormation, Kubernetes) live in `deploy`.
 
+pub mod changes;
 pub mod code;
 pub mod config;
 pub mod deploy;
 pub mod expr;
 pub mod helpers;
 pub mod lang;
+pub mod verify;
+pub mod write;
 
 use crate::format::FileFormat;
 use crate::model::{Edit, Shape, Site, Strategy};
