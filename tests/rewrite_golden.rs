@@ -166,9 +166,11 @@ fn expected_outputs_pass_the_real_toolchains() {
             let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
             let p = entry.as_os_str();
             match ext {
-                "py" => {
-                    check_tool(&dir, "python3 -m py_compile", Command::new("python3").args(["-m", "py_compile"]).arg(p))
-                }
+                "py" => check_tool(
+                    &dir,
+                    "python3 -m py_compile",
+                    Command::new("python3").env("PYTHONPYCACHEPREFIX", tmp.path()).args(["-m", "py_compile"]).arg(p),
+                ),
                 "js" | "mjs" | "cjs" => check_tool(&dir, "node --check", Command::new("node").arg("--check").arg(p)),
                 "java" => check_tool(&dir, "javac", Command::new("javac").arg("-d").arg(tmp.path()).arg(p)),
                 "rb" => check_tool(&dir, "ruby -c", Command::new("ruby").arg("-c").arg(p)),

@@ -142,7 +142,8 @@ fn replace_literal(
         let s = &sites[i];
         let expr = match s.strategy() {
             Strategy::Sdk => {
-                if lang == Lang::JavaScript && !in_async_context(node, esm) {
+                // TypeScript may compile to CommonJS, where top-level await is an error.
+                if lang.is_js() && !in_async_context(node, esm && lang == Lang::JavaScript) {
                     return Err("sdk reads are async in JavaScript and this literal is not inside an async function or ES module top level".into());
                 }
                 let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int)
@@ -380,16 +381,23 @@ fn add_imports(
         }
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
             if needs.js_sdk {
-                let file = if esm { "hoist-secrets.mjs" } else { "hoist-secrets.cjs" };
-                if !text.contains(file) {
-                    let line = if esm {
+                let ts = lang != Lang::JavaScript;
+                let file = if ts {
+                    "hoist-secrets"
+                } else if esm {
+                    "hoist-secrets.mjs"
+                } else {
+                    "hoist-secrets.cjs"
+                };
+                if !text.contains(&format!("./{file}\"")) {
+                    let line = if esm || ts {
                         format!("import * as hoistSecrets from \"./{file}\";\n")
                     } else {
                         format!("const hoistSecrets = require(\"./{file}\");\n")
                     };
                     insert(js_import_offset(text, root), line);
                 }
-                out.helpers.push(HelperNeed::JsSdk { dir, esm });
+                out.helpers.push(if ts { HelperNeed::TsSdk { dir } } else { HelperNeed::JsSdk { dir, esm } });
             }
             if needs.js_env && !text.contains("function hoistEnv(") {
                 let typed = lang != Lang::JavaScript;

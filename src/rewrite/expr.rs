@@ -70,7 +70,7 @@ pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: 
     };
     match lang {
         Lang::Python => Some(wrap_int(int, "int(", format!("hoist_secrets.get({args})"), ")")),
-        Lang::JavaScript => Some(if int {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(if int {
             format!("Number(await hoistSecrets.get({args}))")
         } else {
             format!("(await hoistSecrets.get({args}))")
@@ -120,5 +120,9 @@ mod tests {
             "hoist_secrets.get(\"arn:x\", \"password\")"
         );
         assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false).is_none());
+        assert_eq!(
+            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true).unwrap(),
+            "Number(await hoistSecrets.get(\"arn:x\", \"k\"))"
+        );
     }
 }

@@ -98,6 +98,11 @@ pub enum HelperNeed {
         /// ES module (else CommonJS).
         esm: bool,
     },
+    /// `hoist-secrets.ts` in `dir` (imported extensionless, as TypeScript resolves it).
+    TsSdk {
+        /// Repository-relative directory.
+        dir: PathBuf,
+    },
 }
 
 /// Everything rewriting one file produced.
