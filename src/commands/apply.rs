@@ -7,6 +7,7 @@ use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
 use crate::diff::DiffOptions;
 use crate::model::{Fingerprint, Plan, SecretValue, State, Strategy};
 use crate::rewrite::changes::{Change, SiteCheck, SiteState, check_sites, compute_changes};
+use crate::rewrite::journal::{AppliedSite, Journal};
 use crate::rewrite::verify::check_file;
 use crate::rewrite::write::{maybe_abort, write_atomic};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
@@ -50,13 +51,19 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
 /// Applies a validated plan to the repository at `root`.
 pub fn apply_plan(root: &Path, plan: &Plan, opts: &ApplyOptions, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let fp = fingerprinter(plan)?;
-    let checks = check_sites(root, plan, &fp);
+    let mut journal = Journal::load(root)?;
+    let checks = check_sites(root, plan, &fp, &journal);
     if print_stale(ui.err, &checks)? > 0 {
         writeln!(ui.err, "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`")?;
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(root)?;
-    let uploads = secrets_to_upload(plan, &checks, &state)?;
+    let mut uploads = secrets_to_upload(plan, &checks, &state)?;
+    // A secret the state already records was uploaded with these values (their fingerprints
+    // still match the plan); only `--update` sends it again.
+    if !opts.upload.update {
+        uploads.retain(|(name, _)| !state.secrets.contains_key(name));
+    }
     // The files that will be written don't depend on the ARNs: decide on dirtiness before any upload.
     let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
     if preview.files.is_empty() && uploads.is_empty() {
@@ -85,6 +92,16 @@ pub fn apply_plan(root: &Path, plan: &Plan, opts: &ApplyOptions, ui: &mut Ui<'_>
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
     let redact = redaction_values(&checks);
     let selected = confirm(&changes.files, opts, &redact, ui)?;
+    // Record before writing: a crash after a file's rename must not make its sites look stale.
+    let done = checks
+        .iter()
+        .filter(|c| c.state == SiteState::Pending && matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
+        .filter(|c| selected.contains(&c.site.path))
+        .filter(|c| {
+            !changes.manual.iter().any(|m| m.path == c.site.path && m.line == c.site.line && m.key == c.key.key)
+        })
+        .map(|c| AppliedSite::of(c.site));
+    journal.record(root, done).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
         let path = crate::paths::safe_join(root, &change.path)?;

@@ -20,7 +20,8 @@ pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         return Ok(EXIT_ERROR);
     };
     let fp = fingerprinter(&plan)?;
-    let checks = crate::rewrite::changes::check_sites(&root, &plan, &fp);
+    let checks =
+        crate::rewrite::changes::check_sites(&root, &plan, &fp, &crate::rewrite::journal::Journal::load(&root)?);
     let stale = print_stale(ui.err, &checks)?;
     let state = load_state(&root)?;
     let region = resolve_region(args.region.as_deref());

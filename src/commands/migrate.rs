@@ -28,6 +28,7 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     } else {
         None
     };
+    let reused = existing.is_some();
     let plan = match existing {
         Some(p) => {
             writeln!(ui.err, "hoist: using the existing plan {} (`--fresh` to plan again)", plan_path.display())?;
@@ -53,8 +54,10 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         writeln!(ui.err, "hoist: nothing to migrate")?;
         return Ok(EXIT_CLEAN);
     }
-    plan::write_plan(&plan_path, &plan).map_err(|e| anyhow::anyhow!("{e}"))?;
-    writeln!(ui.err, "hoist: wrote {}", plan_path.display())?;
+    if !reused {
+        plan::write_plan(&plan_path, &plan).map_err(|e| anyhow::anyhow!("{e}"))?;
+        writeln!(ui.err, "hoist: wrote {}", plan_path.display())?;
+    }
     let opts = ApplyOptions {
         yes: args.yes,
         interactive: args.interactive,
@@ -105,7 +108,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
 /// Shows what `--apply` would write; writes nothing.
 fn dry_run(root: &std::path::Path, plan: &Plan, args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let fp = fingerprinter(plan)?;
-    let checks = check_sites(root, plan, &fp);
+    let checks = check_sites(root, plan, &fp, &crate::rewrite::journal::Journal::load(root)?);
     let stale = print_stale(ui.err, &checks)?;
     let state = load_state(root)?;
     let region = resolve_region(args.aws.region.as_deref());

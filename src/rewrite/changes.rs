@@ -3,6 +3,7 @@
 //! new texts, the generated helpers and the sites left for the user.
 
 use super::helpers::helper_file;
+use super::journal::Journal;
 use super::verify::value_present;
 use super::{FileContext, HelperNeed, RewriteError, SiteRewrite, env_var_for, rewrite_file};
 use crate::model::{Fingerprinter, Plan, PlannedSecret, SecretKey, SecretValue, Site, Strategy, apply_edits};
@@ -36,15 +37,15 @@ pub struct SiteCheck<'p> {
 }
 
 /// Checks every site of `plan` against the files under `root`. Fingerprints are keyed by `fp`
-/// (the plan's salt).
-pub fn check_sites<'p>(root: &Path, plan: &'p Plan, fp: &Fingerprinter) -> Vec<SiteCheck<'p>> {
+/// (the plan's salt); `journal` says which sites a previous apply rewrote.
+pub fn check_sites<'p>(root: &Path, plan: &'p Plan, fp: &Fingerprinter, journal: &Journal) -> Vec<SiteCheck<'p>> {
     let mut texts: BTreeMap<PathBuf, Result<String, String>> = BTreeMap::new();
     plan.sites()
         .map(|(secret, key, site)| {
             let text = texts.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path));
             let (state, value) = match text {
                 Err(e) => (SiteState::Stale(e.clone()), None),
-                Ok(text) => site_state(text, secret, key, site, fp),
+                Ok(text) => site_state(text, site, fp, journal),
             };
             SiteCheck { secret, key, site, state, value }
         })
@@ -59,10 +60,9 @@ fn read_site_file(root: &Path, rel: &Path) -> Result<String, String> {
 
 fn site_state(
     text: &str,
-    secret: &PlannedSecret,
-    key: &SecretKey,
     site: &Site,
     fp: &Fingerprinter,
+    journal: &Journal,
 ) -> (SiteState, Option<(SecretValue, SecretValue)>) {
     let span = site.span;
     if let Some(raw) = text.get(span.start..span.end) {
@@ -75,9 +75,7 @@ fn site_state(
     if let Some(line) = value_present(text, fp, &site.fingerprint) {
         return (SiteState::Stale(format!("the value moved to line {line}; re-run `hoist plan`")), None);
     }
-    let var = env_var_for(site, &key.key);
-    let references = text.contains(&var) || text.contains(&secret.name) || text.contains("hoist_secrets");
-    if references {
+    if journal.contains(site) {
         (SiteState::Applied, None)
     } else {
         (SiteState::Stale("the planned value is no longer in the file; re-run `hoist plan`".into()), None)

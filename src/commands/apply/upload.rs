@@ -25,6 +25,7 @@ pub fn upload(
     let fp = super::super::diff::fingerprinter(plan)?;
     let (rt, client) = super::super::run::secrets_client(aws)?;
     let mut state = super::super::diff::load_state(root)?;
+    state.version = state.version.max(1);
     let region = client.config().region().map(|r| r.to_string());
     for (name, values) in payloads {
         let secret = plan.secrets.iter().find(|s| &s.name == name).expect("payloads come from the plan");
