@@ -7,6 +7,7 @@ pub mod config;
 pub mod detect;
 pub mod diff;
 pub mod format;
+pub mod hook;
 pub mod model;
 pub mod paths;
 pub mod plan;
