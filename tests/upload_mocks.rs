@@ -147,3 +147,34 @@ async fn one_failing_secret_does_not_stop_the_others() {
     assert!(report.failed[0].1.contains("ThrottlingException"), "{:?}", report.failed);
     assert_eq!(state.secrets.keys().collect::<Vec<_>>(), vec!["app/ok"]);
 }
+
+#[tokio::test]
+async fn rotation_is_set_for_database_secrets_only_and_never_immediately() {
+    use aws_sdk_secretsmanager::operation::rotate_secret::RotateSecretOutput;
+    let describe = absent();
+    let create_db =
+        mock!(Client::create_secret).match_requests(|r| r.name() == Some("app/db")).then_output(created("app/db"));
+    let create_api =
+        mock!(Client::create_secret).match_requests(|r| r.name() == Some("app/api")).then_output(created("app/api"));
+    let rotate = mock!(Client::rotate_secret)
+        .match_requests(|r| {
+            r.secret_id() == Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf")
+                && r.rotation_lambda_arn() == Some("arn:aws:lambda:us-east-1:123456789012:function:rotate-pg")
+                && r.rotation_rules().and_then(|x| x.automatically_after_days()) == Some(14)
+                && r.rotate_immediately() == Some(false)
+        })
+        .then_output(|| RotateSecretOutput::builder().build());
+    let c = client(&[&describe, &create_db, &create_api, &rotate]);
+    let mut ctx = Arc::try_unwrap(context(c)).unwrap();
+    ctx.rotation = Some(hoist::upload::secret::Rotation {
+        lambda_arn: "arn:aws:lambda:us-east-1:123456789012:function:rotate-pg".into(),
+        after_days: 14,
+    });
+    let mut db = item("app/db");
+    db.database = true;
+    let (report, _) = run(Arc::new(ctx), vec![db, item("app/api")]).await;
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(rotate.num_calls(), 1, "rotation for the database secret only");
+    let api = report.done.iter().find(|d| d.reference.name == "app/api").unwrap();
+    assert_eq!(api.notes, vec!["rotation not set: not a database secret".to_string()]);
+}

@@ -228,3 +228,32 @@ fn resource_policy_from_allow_principal() {
     assert_eq!(doc["Statement"][0]["Action"], "secretsmanager:GetSecretValue");
     assert_eq!(doc["Statement"][0]["Principal"]["AWS"][0], "arn:aws:iam::123456789012:role/app-task");
 }
+
+#[test]
+fn replica_regions_and_a_resource_policy_file() {
+    let moto = Moto::start();
+    let f = demo();
+    f.write_plan();
+    let policy = f.root().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"secretsmanager:DeleteSecret","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let out =
+        run_upload(&moto, f.root(), &["--replica-region", "eu-west-1", "--resource-policy", policy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let d = moto.describe("demo/prod/db");
+    assert_eq!(d["ReplicationStatus"][0]["Region"], "eu-west-1", "{d}");
+    let p = moto.sm_json(&["get-resource-policy", "--secret-id", "demo/prod/github"]);
+    let doc: serde_json::Value = serde_json::from_str(p["ResourcePolicy"].as_str().unwrap()).unwrap();
+    assert_eq!(doc["Statement"][0]["Action"], "secretsmanager:DeleteSecret");
+
+    // A broken policy file is refused before anything is sent.
+    std::fs::write(&policy, "{not json").unwrap();
+    moto.reset();
+    let out = run_upload(&moto, f.root(), &["--resource-policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("resource policy is not a JSON policy document"), "{}", text(&out.stderr));
+    assert!(moto.secret_names().is_empty());
+}

@@ -239,3 +239,150 @@ fn value_at(scanner: &Scanner, site: &Site, file: &ReadFile) -> Option<(SecretVa
     let f = scanner.fingerprinter().fingerprint(v.expose());
     Some((v, f))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PlannedSecret, SecretKey, Span, Strategy};
+
+    struct Repo {
+        dir: tempfile::TempDir,
+        plan: Plan,
+        fp: Fingerprinter,
+    }
+
+    impl Repo {
+        fn new() -> Self {
+            let salt = Fingerprinter::random_salt();
+            let fp = Fingerprinter::from_hex(&salt).unwrap();
+            let plan = Plan { version: 1, salt, app: "t".into(), env: None, secrets: vec![] };
+            Self { dir: tempfile::tempdir().unwrap(), plan, fp }
+        }
+
+        fn write(&self, rel: &str, text: &str) {
+            let p = self.dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+
+        fn site(&self, rel: &str, value: &str) -> Site {
+            let text = std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_default();
+            let start = text.find(value).unwrap_or(0);
+            Site {
+                path: rel.into(),
+                line: text[..start].matches('\n').count() + 1,
+                span: Span::new(start, start + value.len()),
+                fingerprint: self.fp.fingerprint(value),
+                rule: "t".into(),
+                format: "text".into(),
+                strategy: Strategy::Env,
+                env_var: None,
+                name: None,
+                deploy: None,
+                reason: None,
+            }
+        }
+
+        fn add(&mut self, name: &str, shape: Shape, keys: &[(&str, &[(&str, &str)])]) {
+            let keys = keys
+                .iter()
+                .map(|(key, sites)| SecretKey {
+                    key: (*key).into(),
+                    fingerprint: self.fp.fingerprint(sites[0].1),
+                    sites: sites.iter().map(|(rel, v)| self.site(rel, v)).collect(),
+                })
+                .collect();
+            self.plan.secrets.push(PlannedSecret {
+                name: name.into(),
+                shape,
+                description: None,
+                tags: BTreeMap::new(),
+                kms_key_id: None,
+                keys,
+            });
+        }
+
+        fn resolve(&self) -> Result<Resolved, String> {
+            resolve_plan(self.dir.path(), &self.plan).map_err(|e| format!("{e:#}"))
+        }
+    }
+
+    #[test]
+    fn builds_json_with_a_real_encoder_and_one_value_from_several_sites() {
+        let mut r = Repo::new();
+        let tricky = "p\"w\\d\u{e9}\n<x>";
+        r.write("a.txt", &format!("user=alice-planted\npass={tricky}\n"));
+        r.write("b.txt", &format!("again {tricky} here\n"));
+        r.add(
+            "t/db",
+            Shape::Json,
+            &[("username", &[("a.txt", "alice-planted")]), ("password", &[("a.txt", tricky), ("b.txt", tricky)])],
+        );
+        let got = r.resolve().unwrap();
+        let Body::String(body) = got["t/db"].to_body() else { panic!("not a string") };
+        let parsed: BTreeMap<String, String> = serde_json::from_str(body.expose()).unwrap();
+        assert_eq!(parsed["password"], tricky);
+        assert_eq!(parsed["username"], "alice-planted");
+        assert!(body.expose().starts_with("{\"password\""), "keys sorted");
+        assert!(!format!("{got:?}").contains("alice-planted"), "Debug redacts");
+    }
+
+    #[test]
+    fn string_and_binary_shapes_take_exactly_one_key() {
+        let mut r = Repo::new();
+        r.write("k.pem", "-----BEGIN KEY-----\nMIIplanted\n-----END KEY-----\n");
+        r.add("t/one", Shape::String, &[("value", &[("k.pem", "MIIplanted")])]);
+        r.add("t/bin", Shape::Binary, &[("value", &[("k.pem", "MIIplanted")])]);
+        let got = r.resolve().unwrap();
+        assert_eq!(got["t/one"].to_body(), Body::String(SecretValue::new("MIIplanted")));
+        assert_eq!(got["t/bin"].to_body(), Body::Binary(b"MIIplanted".to_vec()));
+        r.add("t/two", Shape::String, &[("a", &[("k.pem", "BEGIN")]), ("b", &[("k.pem", "END")])]);
+        let e = r.resolve().unwrap_err();
+        assert!(e.contains("t/two: a string secret has exactly one key, not 2"), "{e}");
+    }
+
+    #[test]
+    fn a_changed_site_is_stale_naming_file_and_line_without_the_value() {
+        let mut r = Repo::new();
+        r.write("a.txt", "x\ntoken=old-planted-token\n");
+        r.write("b.txt", "token=old-planted-token\n");
+        r.add("t/tok", Shape::Json, &[("token", &[("a.txt", "old-planted-token"), ("b.txt", "old-planted-token")])]);
+        assert!(r.resolve().is_ok());
+        r.write("a.txt", "x\ntoken=new-planted-token\n");
+        let e = r.resolve().unwrap_err();
+        assert!(e.contains("a.txt:2: the value for t/tok (token) is no longer what the plan recorded"), "{e}");
+        assert!(e.contains("re-run `hoist plan`"));
+        assert!(!e.contains("b.txt"), "the unchanged site is fine: {e}");
+        assert!(!e.contains("planted"), "{e}");
+    }
+
+    #[test]
+    fn missing_files_escaping_paths_and_disagreeing_fingerprints_are_refused() {
+        let mut r = Repo::new();
+        r.write("a.txt", "v=planted-1\n");
+        r.add("t/a", Shape::Json, &[("v", &[("gone.txt", "planted-1"), ("gone.txt", "planted-1")])]);
+        r.add("t/b", Shape::Json, &[("v", &[("../outside.txt", "planted-1")])]);
+        r.add("t/c", Shape::Json, &[("v", &[("a.txt", "planted-1")])]);
+        r.plan.secrets[2].keys[0].fingerprint = r.fp.fingerprint("something else");
+        let e = r.resolve().unwrap_err();
+        assert_eq!(e.matches("gone.txt: cannot read").count(), 1, "a missing file is reported once: {e}");
+        assert!(e.contains("../outside.txt: `..` is not allowed"), "{e}");
+        assert!(e.contains("a.txt:1: site fingerprint differs from key v of t/c"), "{e}");
+    }
+
+    #[test]
+    fn payloads_over_64_kib_are_refused() {
+        // `{"key":"…"}` adds 10 bytes: 65,526 x's is exactly the limit, one more is over.
+        let mut r = Repo::new();
+        let fits = "x".repeat(MAX_SECRET_BYTES - 10);
+        r.write("big.txt", &format!("k={fits}\n"));
+        r.add("t/big", Shape::Json, &[("key", &[("big.txt", &fits)])]);
+        assert_eq!(r.resolve().unwrap()["t/big"].to_body().len(), MAX_SECRET_BYTES);
+        let over = "x".repeat(MAX_SECRET_BYTES - 9);
+        r.write("big.txt", &format!("k={over}\n"));
+        r.plan.secrets.clear();
+        r.add("t/big", Shape::Json, &[("key", &[("big.txt", &over)])]);
+        let e = r.resolve().unwrap_err();
+        assert!(e.contains(&format!("t/big: payload is {} bytes", MAX_SECRET_BYTES + 1)), "{e}");
+    }
+}
