@@ -190,7 +190,9 @@ fn qualifiers(group: &str, keys: &[(String, Vec<&Finding>)]) -> Vec<String> {
     let first = keys.iter().flat_map(|(_, fs)| fs).find(|f| f.kind == crate::model::Kind::Secret);
     if let Some(n) = first.and_then(|f| f.name.as_deref()) {
         let s = naming::slug(n);
-        if !s.is_empty() && s != group {
+        // A bare `password` says nothing the group doesn't.
+        let bare = keys.iter().any(|(k, _)| naming::slug(k) == s);
+        if !s.is_empty() && s != group && !bare {
             out.push(s);
         }
     }

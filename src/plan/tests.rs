@@ -185,13 +185,18 @@ fn derived_env_vars_are_unique_per_environment() {
     let fs = vec![
         secret("a/settings.py", 1, "pw-a", Some("a/settings.py#databases"), "password", Some("password")),
         cfg("a/settings.py", 20, "host-a", Some("a/settings.py#databases"), "host", "host"),
-        secret("b/settings.py", 1, "pw-b", Some("b/settings.py#databases"), "password", Some("password")),
-        cfg("b/settings.py", 20, "host-b", Some("b/settings.py#databases"), "host", "host"),
+        secret("a/replica.py", 1, "pw-b", Some("a/replica.py#databases"), "password", Some("password")),
+        cfg("a/replica.py", 20, "host-b", Some("a/replica.py#databases"), "host", "host"),
+        // Another top-level folder is another program: the plain name is free there.
+        secret("worker/db.py", 1, "pw-c", Some("worker/db.py#databases"), "password", Some("password")),
+        cfg("worker/db.py", 20, "host-c", Some("worker/db.py#databases"), "host", "host"),
     ];
     let p = build(&fs, &opts()).unwrap().plan;
     let vars: Vec<&str> =
         p.sites().filter(|(_, k, _)| k.key == "password").map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
-    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2"]);
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/database", "shop/database-a", "shop/database_worker"]);
+    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2", "DATABASE_PASSWORD"]);
 }
 
 #[test]
