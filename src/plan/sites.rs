@@ -168,10 +168,29 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     }
 }
 
+/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
+/// secret, so it becomes a plain-string secret the deployment writes back out.
+pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
+        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
+}
+
 /// Config files: `${VAR}` only where the consumer is known to expand it.
 fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
     let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let spring = file.starts_with("application") || file.starts_with("bootstrap");
+    if is_key_file(&f.path) {
+        return (
+            Strategy::Manual,
+            Some(
+                "a key file: delete it from the repository and have the deployment write it from this secret \
+                 (`aws secretsmanager get-secret-value --query SecretString --output text`)"
+                    .into(),
+            ),
+        );
+    }
     match f.format.as_str() {
         // Spring expands `${VAR}` in properties and application*.yml; npm in .npmrc.
         "properties" | "npmrc" => (Strategy::Env, None),

@@ -207,3 +207,40 @@ fn payload_sizes_are_exact() {
     assert!(check_payload_size(name, *size).is_err());
     assert!(matches!(validate_shape(&planned.plan)[..], [PlanError::TooLarge { .. }]));
 }
+
+#[test]
+fn a_key_file_is_a_plain_string_secret_with_a_manual_site() {
+    let mut f = secret("certs/server.key", 0, "-----BEGIN RSA PRIVATE KEY-----x", None, "x", None);
+    f.name = None;
+    f.rule = "private-key.rsa".into();
+    let p = build(&[f], &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/private-key");
+    assert_eq!(s.shape, crate::model::Shape::String);
+    assert_eq!(s.keys[0].key, "value");
+    assert_eq!(s.keys[0].sites[0].strategy, Strategy::Manual);
+    assert!(s.keys[0].sites[0].reason.as_deref().unwrap().contains("key file"));
+}
+
+#[test]
+fn carried_names_win_and_the_default_holder_moves_aside() {
+    let fs =
+        vec![secret("a.py", 1, "tok-a", None, "API_TOKEN", None), secret("b.py", 1, "tok-b", None, "API_TOKEN", None)];
+    let first = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = first.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/api-token", "shop/api-token-b"]);
+    // The user gives b.py's secret the name a.py's secret has by default, and skips a.py.
+    let mut edited = first.clone();
+    edited.secrets[0].name = "shop/legacy".into();
+    edited.secrets[0].keys[0].sites[0].strategy = Strategy::Skip;
+    edited.secrets[1].name = "shop/api-token".into();
+    let mut again = build(&fs, &opts()).unwrap();
+    let r = carry_edits(&edited, &mut again);
+    assert_eq!((r.kept, r.secrets_kept, r.new_sites.len(), r.vanished.len()), (2, 2, 0, 0));
+    let legacy = again.plan.secret("shop/legacy").unwrap();
+    assert!(legacy.is_skipped());
+    assert_eq!(legacy.keys[0].sites[0].path, std::path::Path::new("a.py"));
+    assert_eq!(again.plan.secret("shop/api-token").unwrap().keys[0].sites[0].path, std::path::Path::new("b.py"));
+    assert_eq!(again.plan.active_secrets().count(), 1);
+    assert_eq!(again.payload_sizes.len(), 2);
+    assert!(again.payload_sizes.contains_key("shop/legacy"));
+}
