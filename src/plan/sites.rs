@@ -168,10 +168,29 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     }
 }
 
+/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
+/// secret, so it becomes a plain-string secret the deployment writes back out.
+pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
+        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
+}
+
 /// Config files: `${VAR}` only where the consumer is known to expand it.
 fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
     let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let spring = file.starts_with("application") || file.starts_with("bootstrap");
+    if is_key_file(&f.path) {
+        return (
+            Strategy::Manual,
+            Some(
+                "a key file: delete it from the repository and have the deployment write it from this secret \
+                 (`aws secretsmanager get-secret-value --query SecretString --output text`)"
+                    .into(),
+            ),
+        );
+    }
     match f.format.as_str() {
         // Spring expands `${VAR}` in properties and application*.yml; npm in .npmrc.
         "properties" | "npmrc" => (Strategy::Env, None),
@@ -189,8 +208,10 @@ fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<Strin
 }
 
 /// For each key of each secret, its canonical env var name and whether it was derived (as
-/// opposed to a name already in the repository). Derived names are unique per environment:
-/// `{GROUP}_{KEY}` with the group prefix, then `_2`, `_3`… on a clash.
+/// opposed to a name already in the repository). Derived names are `{GROUP}_{KEY}`, unique per
+/// environment and top-level folder (`_2`, `_3`… on a clash): one process never sees two
+/// environments, and `api/` and `worker/` are usually separate programs that may both use
+/// `AWS_ACCESS_KEY_ID`.
 fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
     let mut out: Vec<Vec<(String, bool)>> = secrets
         .iter()
@@ -198,12 +219,12 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             s.keys.iter().map(|k| existing_name(k).map_or_else(|| (String::new(), true), |n| (n, false))).collect()
         })
         .collect();
-    // Which (secret, key) holds each name, per environment.
-    let mut owner: HashMap<(Option<&str>, String), (usize, usize)> = HashMap::new();
+    // Which (secret, key) holds each name, per environment and top-level folder.
+    let mut owner: HashMap<(Option<&str>, String, String), (usize, usize)> = HashMap::new();
     for (si, s) in secrets.iter().enumerate() {
-        for (ki, _) in s.keys.iter().enumerate() {
+        for (ki, k) in s.keys.iter().enumerate() {
             if !out[si][ki].1 {
-                owner.entry((s.env, out[si][ki].0.clone())).or_insert((si, ki));
+                owner.entry((s.env, top_dir(k), out[si][ki].0.clone())).or_insert((si, ki));
             }
         }
     }
@@ -217,15 +238,22 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             let base = if key.starts_with(&group) || group.is_empty() { key } else { format!("{group}_{key}") };
             let mut name = base.clone();
             let mut n = 2;
-            while owner.get(&(s.env, name.clone())).is_some_and(|o| *o != (si, ki)) {
+            let scope = top_dir(k);
+            while owner.get(&(s.env, scope.clone(), name.clone())).is_some_and(|o| *o != (si, ki)) {
                 name = format!("{base}_{n}");
                 n += 1;
             }
-            owner.insert((s.env, name.clone()), (si, ki));
+            owner.insert((s.env, scope, name.clone()), (si, ki));
             out[si][ki].0 = name;
         }
     }
     out
+}
+
+/// The top-level folder of a key's first site (empty at the root).
+fn top_dir(k: &KeyInput<'_>) -> String {
+    let path = k.findings.first().map(|f| crate::scan::slash_path(&f.path)).unwrap_or_default();
+    path.split_once('/').map(|(top, _)| top.to_string()).unwrap_or_default()
 }
 
 /// The env var name a key already has in the repository: a deployment entry's name, a `.env`

@@ -185,13 +185,18 @@ fn derived_env_vars_are_unique_per_environment() {
     let fs = vec![
         secret("a/settings.py", 1, "pw-a", Some("a/settings.py#databases"), "password", Some("password")),
         cfg("a/settings.py", 20, "host-a", Some("a/settings.py#databases"), "host", "host"),
-        secret("b/settings.py", 1, "pw-b", Some("b/settings.py#databases"), "password", Some("password")),
-        cfg("b/settings.py", 20, "host-b", Some("b/settings.py#databases"), "host", "host"),
+        secret("a/replica.py", 1, "pw-b", Some("a/replica.py#databases"), "password", Some("password")),
+        cfg("a/replica.py", 20, "host-b", Some("a/replica.py#databases"), "host", "host"),
+        // Another top-level folder is another program: the plain name is free there.
+        secret("worker/db.py", 1, "pw-c", Some("worker/db.py#databases"), "password", Some("password")),
+        cfg("worker/db.py", 20, "host-c", Some("worker/db.py#databases"), "host", "host"),
     ];
     let p = build(&fs, &opts()).unwrap().plan;
     let vars: Vec<&str> =
         p.sites().filter(|(_, k, _)| k.key == "password").map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
-    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2"]);
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/database", "shop/database-a", "shop/database_worker"]);
+    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2", "DATABASE_PASSWORD"]);
 }
 
 #[test]
@@ -201,4 +206,41 @@ fn payload_sizes_are_exact() {
     let (name, size) = planned.payload_sizes.iter().next().unwrap();
     assert!(check_payload_size(name, *size).is_err());
     assert!(matches!(validate_shape(&planned.plan)[..], [PlanError::TooLarge { .. }]));
+}
+
+#[test]
+fn a_key_file_is_a_plain_string_secret_with_a_manual_site() {
+    let mut f = secret("certs/server.key", 0, "-----BEGIN RSA PRIVATE KEY-----x", None, "x", None);
+    f.name = None;
+    f.rule = "private-key.rsa".into();
+    let p = build(&[f], &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/private-key");
+    assert_eq!(s.shape, crate::model::Shape::String);
+    assert_eq!(s.keys[0].key, "value");
+    assert_eq!(s.keys[0].sites[0].strategy, Strategy::Manual);
+    assert!(s.keys[0].sites[0].reason.as_deref().unwrap().contains("key file"));
+}
+
+#[test]
+fn carried_names_win_and_the_default_holder_moves_aside() {
+    let fs =
+        vec![secret("a.py", 1, "tok-a", None, "API_TOKEN", None), secret("b.py", 1, "tok-b", None, "API_TOKEN", None)];
+    let first = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = first.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/api-token", "shop/api-token-b"]);
+    // The user gives b.py's secret the name a.py's secret has by default, and skips a.py.
+    let mut edited = first.clone();
+    edited.secrets[0].name = "shop/legacy".into();
+    edited.secrets[0].keys[0].sites[0].strategy = Strategy::Skip;
+    edited.secrets[1].name = "shop/api-token".into();
+    let mut again = build(&fs, &opts()).unwrap();
+    let r = carry_edits(&edited, &mut again);
+    assert_eq!((r.kept, r.secrets_kept, r.new_sites.len(), r.vanished.len()), (2, 2, 0, 0));
+    let legacy = again.plan.secret("shop/legacy").unwrap();
+    assert!(legacy.is_skipped());
+    assert_eq!(legacy.keys[0].sites[0].path, std::path::Path::new("a.py"));
+    assert_eq!(again.plan.secret("shop/api-token").unwrap().keys[0].sites[0].path, std::path::Path::new("b.py"));
+    assert_eq!(again.plan.active_secrets().count(), 1);
+    assert_eq!(again.payload_sizes.len(), 2);
+    assert!(again.payload_sizes.contains_key("shop/legacy"));
 }
