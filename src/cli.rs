@@ -171,13 +171,6 @@ impl Default for UploadOpts {
     }
 }
 
-fn parse_tag(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
-    }
-}
-
 /// `hoist upload` (owned by the upload stage).
 #[derive(Debug, Args)]
 pub struct UploadArgs {
@@ -277,12 +270,6 @@ pub struct MigrateArgs {
     /// Secret name template (default `{app}/{env}/{group}`).
     #[arg(long, value_name = "TEMPLATE")]
     pub name_template: Option<String>,
-    /// A tag for every secret, `KEY=VALUE` (repeatable).
-    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
-    pub tags: Vec<(String, String)>,
-    /// KMS key for every secret.
-    #[arg(long)]
-    pub kms_key_id: Option<String>,
     /// Exclude paths matching this gitignore-style glob (repeatable).
     #[arg(long, short = 'e')]
     pub exclude: Vec<String>,

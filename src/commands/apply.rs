@@ -16,8 +16,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-mod upload;
-
 /// What `apply` may do without asking.
 #[derive(Clone, Debug, Default)]
 pub struct ApplyOptions {
@@ -35,7 +33,8 @@ pub struct ApplyOptions {
 
 /// Runs `hoist apply`.
 pub fn run(args: &ApplyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let Some(plan) = super::diff::load_valid_plan(&args.path, args.plan.as_deref(), ui)? else {
+    let plan_path = super::diff::plan_path(&args.path, args.plan.as_deref());
+    let Some(plan) = super::diff::load_valid_plan(&args.path, &plan_path, ui)? else {
         return Ok(EXIT_ERROR);
     };
     let opts = ApplyOptions {
@@ -45,11 +44,18 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         aws: args.aws.clone(),
         upload: args.upload.clone(),
     };
-    apply_plan(&args.path, &plan, &opts, ui)
+    apply_plan(&args.path, &plan_path, &plan, &opts, ui)
 }
 
-/// Applies a validated plan to the repository at `root`.
-pub fn apply_plan(root: &Path, plan: &Plan, opts: &ApplyOptions, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+/// Applies a validated plan (read from `plan_path`; the state file sits beside it) to the
+/// repository at `root`.
+pub fn apply_plan(
+    root: &Path,
+    plan_path: &Path,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    ui: &mut Ui<'_>,
+) -> anyhow::Result<u8> {
     let fp = fingerprinter(plan)?;
     let mut journal = Journal::load(root)?;
     let checks = check_sites(root, plan, &fp, &journal);
@@ -57,7 +63,7 @@ pub fn apply_plan(root: &Path, plan: &Plan, opts: &ApplyOptions, ui: &mut Ui<'_>
         writeln!(ui.err, "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`")?;
         return Ok(EXIT_ERROR);
     }
-    let mut state = load_state(root)?;
+    let mut state = load_state(plan_path)?;
     let mut uploads = secrets_to_upload(plan, &checks, &state)?;
     // A secret the state already records was uploaded with these values (their fingerprints
     // still match the plan); only `--update` sends it again.
@@ -87,7 +93,15 @@ pub fn apply_plan(root: &Path, plan: &Plan, opts: &ApplyOptions, ui: &mut Ui<'_>
         return Ok(EXIT_ERROR);
     }
     if !uploads.is_empty() {
-        state = upload::upload(root, plan, &uploads, &opts.aws, &opts.upload, ui)?;
+        let names: BTreeSet<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
+        let sub = pending_subplan(plan, &checks, &names);
+        let session = super::upload::Session::connect(&opts.aws)?;
+        let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
+        if !summary.failed.is_empty() {
+            writeln!(ui.err, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
+            return Ok(EXIT_ERROR);
+        }
+        state = load_state(plan_path)?;
     }
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
     let redact = redaction_values(&checks);
@@ -146,6 +160,23 @@ fn secrets_to_upload(
         }
     }
     Ok(out)
+}
+
+/// The plan reduced to the secrets to upload, each key keeping only the sites that still hold its
+/// value (the upload reads values from them).
+fn pending_subplan(plan: &Plan, checks: &[SiteCheck<'_>], names: &BTreeSet<&str>) -> Plan {
+    let mut sub = plan.clone();
+    sub.secrets.retain(|s| names.contains(s.name.as_str()));
+    for s in &mut sub.secrets {
+        for k in &mut s.keys {
+            k.sites.retain(|site| {
+                checks.iter().any(|c| {
+                    c.secret.name == s.name && c.key.key == k.key && c.site == site && c.state == SiteState::Pending
+                })
+            });
+        }
+    }
+    sub
 }
 
 /// `git status` on the files to write: any uncommitted change refuses (git is the undo).

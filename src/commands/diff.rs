@@ -6,7 +6,6 @@ use crate::diff::{DiffOptions, line_counts, write_file_diff, write_stat};
 use crate::model::{Fingerprinter, Plan, State};
 use crate::rewrite::changes::{Changes, ManualSite, SiteCheck, SiteState};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
-use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -16,14 +15,15 @@ pub const STATE_FILE: &str = ".hoist/state.yaml";
 /// Runs `hoist diff`.
 pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = args.path.clone();
-    let Some(plan) = load_valid_plan(&root, args.plan.as_deref(), ui)? else {
+    let plan_path = plan_path(&root, args.plan.as_deref());
+    let Some(plan) = load_valid_plan(&root, &plan_path, ui)? else {
         return Ok(EXIT_ERROR);
     };
     let fp = fingerprinter(&plan)?;
     let checks =
         crate::rewrite::changes::check_sites(&root, &plan, &fp, &crate::rewrite::journal::Journal::load(&root)?);
     let stale = print_stale(ui.err, &checks)?;
-    let state = load_state(&root)?;
+    let state = load_state(&plan_path)?;
     let region = resolve_region(args.region.as_deref());
     let arn_of = |name: &str| arn_for(&state, name, &region);
     let changes = crate::rewrite::changes::compute_changes(&root, &checks, &arn_of)?;
@@ -44,17 +44,21 @@ pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     Ok(if stale > 0 { EXIT_ERROR } else { EXIT_CLEAN })
 }
 
-/// Loads the plan (`--plan` or `.hoist/plan.yaml`) and validates it against `root`; prints the
-/// problems and returns `None` when it is invalid.
-pub fn load_valid_plan(root: &Path, plan: Option<&Path>, ui: &mut Ui<'_>) -> anyhow::Result<Option<Plan>> {
+/// The plan file: `--plan`, else `.hoist/plan.yaml` in the repository.
+pub fn plan_path(root: &Path, flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf).unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN))
+}
+
+/// Loads the plan and validates it against `root`; prints the problems and returns `None` when it
+/// is invalid.
+pub fn load_valid_plan(root: &Path, path: &Path, ui: &mut Ui<'_>) -> anyhow::Result<Option<Plan>> {
     if !root.is_dir() {
         anyhow::bail!("{}: expected the repository's folder", root.display());
     }
-    let path = plan.map(Path::to_path_buf).unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     if !path.exists() {
         anyhow::bail!("{}: no plan; run `hoist plan {}` first (or `hoist migrate`)", path.display(), root.display());
     }
-    let plan = crate::plan::load_plan(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let plan = crate::plan::load_plan(path).map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Err(errors) = crate::plan::validate(&plan, root) {
         let errors: Vec<_> =
             errors.into_iter().filter(|e| !matches!(e, crate::plan::PlanError::TooLarge { .. })).collect();
@@ -74,16 +78,9 @@ pub fn fingerprinter(plan: &Plan) -> anyhow::Result<Fingerprinter> {
     Fingerprinter::from_hex(&plan.salt).map_err(|e| anyhow::anyhow!("the plan's salt is not hex: {e}"))
 }
 
-/// Reads `.hoist/state.yaml` (empty when absent).
-pub fn load_state(root: &Path) -> anyhow::Result<State> {
-    let path = root.join(STATE_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            serde_yaml::from_str(&text).with_context(|| format!("{} is not a valid state file", path.display()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
+/// Reads the state file beside the plan (empty when absent).
+pub fn load_state(plan_path: &Path) -> anyhow::Result<State> {
+    Ok(State::load(&State::path_for_plan(plan_path))?)
 }
 
 /// The ARN for a secret: the state file's full ARN, else the pattern matching exactly one suffix.

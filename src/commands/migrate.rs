@@ -65,7 +65,7 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         aws: args.aws.clone(),
         upload: args.upload.clone(),
     };
-    apply_plan(&root, &plan, &opts, ui)
+    apply_plan(&root, &plan_path, &plan, &opts, ui)
 }
 
 /// Scan with a fresh salt and build the plan in memory.
@@ -89,7 +89,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
         writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
     }
     let mut tags = cfg.plan.tags.clone();
-    tags.extend(args.tags.iter().cloned());
+    tags.extend(args.upload.tags.iter().cloned());
     let options = PlanOptions {
         app: args.app.clone().or_else(|| cfg.plan.app.clone()).unwrap_or_else(|| plan::default_app(root)),
         env: args.env.clone().or_else(|| cfg.plan.env.clone()),
@@ -99,7 +99,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
             .or_else(|| cfg.plan.name_template.clone())
             .unwrap_or_else(|| plan::naming::DEFAULT_TEMPLATE.into()),
         tags,
-        kms_key_id: args.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
+        kms_key_id: args.upload.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
         salt,
     };
     Ok(plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan)
@@ -110,7 +110,7 @@ fn dry_run(root: &std::path::Path, plan: &Plan, args: &MigrateArgs, ui: &mut Ui<
     let fp = fingerprinter(plan)?;
     let checks = check_sites(root, plan, &fp, &crate::rewrite::journal::Journal::load(root)?);
     let stale = print_stale(ui.err, &checks)?;
-    let state = load_state(root)?;
+    let state = load_state(&root.join(super::plan::DEFAULT_PLAN))?;
     let region = resolve_region(args.aws.region.as_deref());
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
     let redact = if args.show_secrets { Vec::new() } else { redaction_values(&checks) };

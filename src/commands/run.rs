@@ -15,7 +15,7 @@ pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = args.repo.clone();
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let state = super::diff::load_state(&root)?;
+    let state = super::diff::load_state(&plan_path)?;
     let wanted = env_mapping(&plan)?;
     let (rt, client) = secrets_client(&args.aws)?;
     let vars = rt.block_on(resolve_env(&client, &state, &wanted))?;
@@ -122,28 +122,17 @@ pub async fn resolve_env(
     Ok(vars)
 }
 
-/// A Secrets Manager client from the SDK's normal chain plus the flags, on a small runtime.
+/// A Secrets Manager client (the upload stage's builder: default chain, flags, retries) on a
+/// small runtime.
 pub fn secrets_client(aws: &AwsArgs) -> anyhow::Result<(tokio::runtime::Runtime, Client)> {
-    use aws_smithy_http_client::tls;
     let rt =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
-    if let Some(p) = &aws.profile {
-        loader = loader.profile_name(p);
-    }
-    if let Some(r) = &aws.region {
-        loader = loader.region(aws_config::Region::new(r.clone()));
-    }
-    if let Some(u) = &aws.endpoint_url {
-        loader = loader.endpoint_url(u);
-    }
-    let config = rt.block_on(loader.load());
-    if config.region().is_none() {
-        anyhow::bail!("no AWS region: pass --region or set AWS_REGION");
-    }
-    let client = Client::new(&config);
-    Ok((rt, client))
+    let settings = crate::upload::AwsSettings {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        ..crate::upload::AwsSettings::default()
+    };
+    let conn = rt.block_on(crate::upload::connect(&settings))?;
+    Ok((rt, conn.client))
 }
