@@ -151,6 +151,7 @@ fn golden_deployment_rewrites() {
             continue;
         }
         assert_eq!(manual, case.manual, "{}: manual sites", dir.display());
+        parses(ext, &out, dir);
         for v in &case.gone {
             assert!(!out.contains(v.as_str()), "{}: value still present", dir.display());
         }
@@ -171,4 +172,56 @@ fn golden_deployment_rewrites() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The rewritten file still parses: JSON with serde_json, HCL with tree-sitter (no ERROR or
+/// MISSING nodes), YAML with PyYAML keeping CloudFormation short tags.
+fn parses(ext: &str, out: &str, dir: &Path) {
+    match ext {
+        "json" => {
+            serde_json::from_str::<serde_json::Value>(out)
+                .unwrap_or_else(|e| panic!("{}: output isn't JSON: {e}", dir.display()));
+        }
+        "tf" => {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&tree_sitter_hcl::LANGUAGE.into()).unwrap();
+            let t = p.parse(out, None).unwrap();
+            assert!(!t.root_node().has_error(), "{}: output has HCL ERROR/MISSING nodes", dir.display());
+        }
+        "yaml" => yaml_loads(out, dir),
+        other => panic!("no parser check for .{other}"),
+    }
+}
+
+const PY_YAML: &str = r#"
+import sys, yaml
+class L(yaml.SafeLoader): pass
+def tagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode): v = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode): v = loader.construct_sequence(node)
+    else: v = loader.construct_mapping(node)
+    return {"!" + suffix: v}
+L.add_multi_constructor("!", tagged)
+docs = list(yaml.load_all(sys.stdin.read(), Loader=L))
+print(len(docs))
+"#;
+
+fn yaml_loads(out: &str, dir: &Path) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .args(["-c", PY_YAML])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 is required for the YAML checks (scripts/test sets up a venv with pyyaml)");
+    child.stdin.take().unwrap().write_all(out.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "{}: PyYAML can't load the output (is pyyaml installed? scripts/test installs it): {}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

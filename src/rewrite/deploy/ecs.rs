@@ -250,8 +250,8 @@ fn layout(text: &str, seq: &Node) -> Option<(String, String, String)> {
     let last = items.last()?;
     let lead = text[open + 1..first.span.start].to_string();
     let sep = if items.len() >= 2 { text[first.span.end..items[1].span.start].to_string() } else { format!(",{lead}") };
-    let after = &text[last.span.end..*close];
-    let trail = after.rfind(',').map(|i| &after[i + 1..]).unwrap_or(after).to_string();
+    // Kept whole: a trailing comma (HCL) carries over to the new list.
+    let trail = text[last.span.end..*close].to_string();
     Some((lead, sep, trail))
 }
 

@@ -202,6 +202,14 @@ fn json_string(n: TsNode, src: &str) -> Option<String> {
 pub fn from_hcl(n: TsNode, src: &str) -> Node {
     let sp = span(n, 0);
     let inner = unwrap_hcl(n);
+    // `jsonencode([...])` is the usual wrapper around container definitions: see through it.
+    if inner.kind() == "function_call"
+        && inner.named_child(0).is_some_and(|f| &src[f.byte_range()] == "jsonencode")
+        && let Some(args) = inner.named_children(&mut inner.walk()).find(|c| c.kind() == "function_arguments")
+        && let Some(arg) = args.named_child(0)
+    {
+        return from_hcl(arg, src);
+    }
     let kind = match inner.kind() {
         "object" => {
             let mut c = inner.walk();
