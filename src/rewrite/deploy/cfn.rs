@@ -67,7 +67,7 @@ pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Resu
 }
 
 /// The scalar holding a site and its key path, when it is a literal string.
-fn find_scalar<'a>(root: &'a Node, site: crate::model::Span) -> Option<(&'a Node, Vec<String>)> {
+fn find_scalar(root: &Node, site: crate::model::Span) -> Option<(&Node, Vec<String>)> {
     let mut found = None;
     root.walk(&mut |n, path| {
         if found.is_none()
@@ -98,7 +98,7 @@ fn property_edit(text: &str, root: &Node, s: &SiteRewrite) -> Result<(crate::mod
             path.get(2).map(String::as_str).unwrap_or("?")
         ));
     }
-    let (NodeKind::Str { inner, value }) = &node.kind else { unreachable!("find_scalar returns strings") };
+    let NodeKind::Str { inner, value } = &node.kind else { unreachable!("find_scalar returns strings") };
     let raw = &text[inner.start..inner.end];
     if raw != value {
         return Err("the value is written with escapes".into());

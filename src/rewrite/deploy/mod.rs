@@ -7,6 +7,7 @@ pub mod ecs;
 pub mod k8s;
 pub mod policy;
 pub mod refs;
+pub mod repo;
 pub mod taskdef;
 pub mod terraform;
 pub mod tree;
@@ -112,9 +113,4 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
 /// A parse error for `path`.
 pub(crate) fn parse_error(path: &Path, format: &str, message: impl Into<String>) -> RewriteError {
     RewriteError::Parse { path: path.display().to_string(), format: format.into(), message: message.into() }
-}
-
-/// 1-based line of a byte offset.
-pub(crate) fn line_of(text: &str, pos: usize) -> usize {
-    text[..pos.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
 }
