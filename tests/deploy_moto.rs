@@ -179,7 +179,7 @@ fn rewritten_task_definition_registers_resolves_and_gets_an_exact_policy() {
     assert!(stdout.contains("billing/sentry-Q1w2E3 does not exist"), "{stdout}");
     assert_eq!(stdout.lines().count(), 1, "only the missing secret is a problem: {stdout}");
     moto.create_secret("billing/sentry", "sentry-dsn-0f9e8d7c", &[]);
-    let fixed = out.replace(sentry, &moto.describe("billing/sentry")["ARN"].as_str().unwrap().to_string());
+    let fixed = out.replace(sentry, moto.describe("billing/sentry")["ARN"].as_str().unwrap());
     std::fs::write(&td_path, &fixed).unwrap();
     let o = moto.hoist().args(["check", "--aws"]).arg(repo.path()).output().unwrap();
     assert_eq!(
