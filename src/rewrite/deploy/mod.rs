@@ -114,3 +114,6 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
 pub(crate) fn parse_error(path: &Path, format: &str, message: impl Into<String>) -> RewriteError {
     RewriteError::Parse { path: path.display().to_string(), format: format.into(), message: message.into() }
 }
+
+#[cfg(test)]
+mod tests;
