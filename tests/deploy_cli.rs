@@ -3,7 +3,9 @@
 //! Terraform snippet, the policy files `apply` writes, and format errors `check` must catch.
 
 use assert_cmd::Command;
-use hoist::model::{Fingerprint, Plan, PlannedSecret, SecretKey, SecretRef, Shape, Site, Span, State, Strategy};
+use hoist::model::{
+    Fingerprint, Fingerprinter, Plan, PlannedSecret, SecretKey, SecretRef, Shape, Site, Span, State, Strategy,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -21,13 +23,15 @@ fn hoist() -> Command {
     c
 }
 
+const SALT: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
 fn site(path: &str, text: &str, value: &str) -> Site {
     let start = text.find(value).unwrap();
     Site {
         path: path.into(),
         line: 1,
         span: Span::new(start, start + value.len()),
-        fingerprint: Fingerprint("0".repeat(32)),
+        fingerprint: Fingerprinter::from_hex(SALT).unwrap().fingerprint(value),
         rule: "test".into(),
         format: "json".into(),
         strategy: Strategy::Env,
@@ -64,7 +68,7 @@ fn repo() -> tempfile::TempDir {
     std::fs::write(dir.path().join("ecs/web.json"), &wrapped).unwrap();
     let plan = Plan {
         version: 1,
-        salt: "00".repeat(32),
+        salt: SALT.into(),
         app: "billing".into(),
         env: Some("prod".into()),
         secrets: vec![
@@ -211,4 +215,56 @@ fn check_passes_hoists_own_outputs_and_fails_broken_references() {
     assert!(stdout.contains("broken.yaml:5: after the ARN ECS expects exactly three fields"), "{stdout}");
     assert!(stdout.contains("broken.tf:2: the ARN ends in the `-??????` placeholder"), "{stdout}");
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
+}
+
+#[test]
+fn policy_is_the_same_before_and_after_apply_and_ignores_sites_outside_environment() {
+    let dir = repo();
+    // A planned value that isn't in an `environment` list (a docker label) is never referenced
+    // by valueFrom, so it must not widen the policy.
+    let path = dir.path().join("ecs/billing.json");
+    let raw = std::fs::read_to_string(&path).unwrap();
+    let with_label = raw.replace(
+        "\"essential\": true,",
+        "\"essential\": true,\n            \"dockerLabels\": {\"token\": \"lbl_Zq81Xc0Vb7Nm\"},",
+    );
+    std::fs::write(&path, &with_label).unwrap();
+    let plan_path = dir.path().join(".hoist/plan.yaml");
+    let mut plan = hoist::plan::load_plan(&plan_path).unwrap();
+    plan.secrets[0].keys[0].sites[0] = site("ecs/billing.json", &with_label, "Xk29vQpL0mZr7TbY");
+    plan.secrets.push(secret(
+        "billing/prod/label",
+        Shape::String,
+        None,
+        vec![("value", vec![site("ecs/billing.json", &with_label, "lbl_Zq81Xc0Vb7Nm")])],
+    ));
+    std::fs::write(&plan_path, serde_yaml::to_string(&plan).unwrap()).unwrap();
+
+    let policy = |dir: &Path| -> Value {
+        let out = hoist().args(["policy", "--format", "json"]).arg(dir).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let before = policy(dir.path());
+    let billing = |v: &Value| resources(v.as_array().unwrap().iter().find(|p| !p["role"].is_null()).unwrap());
+    assert!(!billing(&before).iter().any(|a| a.contains("billing/prod/label")), "{before}");
+    assert!(billing(&before).contains(DB_ARN));
+
+    // Apply the environment move the way `apply` does, then ask again: the plan's spans are stale
+    // now and the policy comes from the written valueFrom.
+    let (plan, state) = hoist::commands::policy::load_plan_and_state(dir.path()).unwrap();
+    let plan = plan.unwrap();
+    let s = &plan.secrets[0].keys[0].sites[0];
+    let rw = [hoist::rewrite::SiteRewrite {
+        site: s,
+        secret_name: "billing/prod/db",
+        key: "password",
+        shape: Shape::Json,
+        arn: state.secrets["billing/prod/db"].arn.clone(),
+        env_var: "DB_PASSWORD".into(),
+    }];
+    let fr = hoist::rewrite::deploy::rewrite_deploy(Path::new("ecs/billing.json"), &with_label, &rw).unwrap().unwrap();
+    let applied = hoist::model::apply_edits(with_label.as_bytes(), &fr.edits).unwrap();
+    std::fs::write(&path, applied).unwrap();
+    let after = policy(dir.path());
+    assert_eq!(billing(&before), billing(&after));
 }

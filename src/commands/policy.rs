@@ -12,14 +12,7 @@ use std::path::Path;
 /// Reads `.hoist/plan.yaml` (optional) and `.hoist/state.yaml` (optional).
 pub fn load_plan_and_state(root: &Path) -> anyhow::Result<(Option<Plan>, State)> {
     let plan_path = root.join(".hoist/plan.yaml");
-    let plan = match std::fs::read_to_string(&plan_path) {
-        Ok(t) => Some(
-            serde_yaml::from_str::<Plan>(&t)
-                .with_context(|| format!("cannot read the plan {}", plan_path.display()))?,
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", plan_path.display())),
-    };
+    let plan = if plan_path.exists() { Some(crate::plan::load_plan(&plan_path)?) } else { None };
     let state_path = root.join(".hoist/state.yaml");
     let state = match std::fs::read_to_string(&state_path) {
         Ok(t) => serde_yaml::from_str::<State>(&t)

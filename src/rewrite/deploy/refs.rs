@@ -68,6 +68,10 @@ pub fn find(text: &str) -> Vec<Found> {
     for c in VALUE_FROM.captures_iter(text) {
         let m = c.get(1).expect("group 1");
         let raw = m.as_str();
+        // `valueFrom:` opening a Kubernetes `secretKeyRef:` block is not a reference.
+        if !raw.starts_with(['"', '\'']) && raw.ends_with(':') {
+            continue;
+        }
         let value = if raw.starts_with('"') {
             serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_string())
         } else if raw.starts_with('\'') {
@@ -289,6 +293,7 @@ mod tests {
         assert_eq!(f[2].line, 3);
         assert_eq!(f[3].text, "!Ref");
         assert_eq!(f[4].kind, RefKind::Resolve);
+        assert!(find("env:\n  - name: A\n    valueFrom:\n      secretKeyRef:\n        name: s\n").is_empty());
         assert_eq!(secret_arn_of(&f[0].text).as_deref(), Some(ARN));
     }
 }

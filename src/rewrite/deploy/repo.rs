@@ -1,8 +1,12 @@
 //! Repository-level entry points: walking the deployment files, every role's policy for a repo,
 //! and writing `.hoist/iam-policy*.json` (called by `hoist apply` and `hoist policy`).
 
-use super::policy::{RolePolicy, TaskDef, kms_lookup, planned_by_file, role_policies, role_slug, task_defs_in};
-use crate::model::{Plan, State};
+use super::policy::{
+    RolePolicy, TaskDef, kms_lookup, planned_arn, planned_by_file, role_policies, role_slug, task_defs_in,
+};
+use super::rewrite_deploy;
+use crate::model::{Fingerprinter, Plan, State, Strategy, apply_edits};
+use crate::rewrite::SiteRewrite;
 use std::path::{Path, PathBuf};
 
 /// Largest file read when looking for references.
@@ -41,13 +45,50 @@ pub fn deployment_files(root: &Path) -> Vec<(PathBuf, String)> {
 }
 
 /// Every task definition in the repository with the secrets it references now or will once the
-/// plan is applied.
+/// plan is applied: a file with pending sites (their bytes still match the plan's fingerprint) is
+/// rewritten in memory first, so the policy names exactly what `apply` will write.
 pub fn task_definitions(root: &Path, plan: Option<&Plan>, state: &State) -> Vec<TaskDef> {
     let planned = plan.map(|p| planned_by_file(p, state)).unwrap_or_default();
     deployment_files(root)
         .iter()
-        .flat_map(|(rel, text)| task_defs_in(rel, text, planned.get(rel).map(Vec::as_slice).unwrap_or(&[])))
+        .flat_map(|(rel, text)| match plan.and_then(|p| pending_rewrite(rel, text, p, state)) {
+            Some(after) => task_defs_in(rel, &after, &[]),
+            None => task_defs_in(rel, text, planned.get(rel).map(Vec::as_slice).unwrap_or(&[])),
+        })
         .collect()
+}
+
+/// The file as `apply` will leave it, when the plan has pending sites in it and they rewrite
+/// cleanly. Sites whose bytes no longer match their fingerprint (already applied, or edited) are
+/// not pending.
+fn pending_rewrite(rel: &Path, text: &str, plan: &Plan, state: &State) -> Option<String> {
+    let fp = Fingerprinter::from_hex(&plan.salt).ok()?;
+    let arns: Vec<String> = plan.secrets.iter().map(|s| planned_arn(&s.name, state)).collect();
+    let mut rewrites: Vec<SiteRewrite> = Vec::new();
+    for (i, secret) in plan.secrets.iter().enumerate() {
+        for key in &secret.keys {
+            for site in &key.sites {
+                let live = site.path == rel
+                    && matches!(site.strategy, Strategy::Env | Strategy::Sdk)
+                    && text.get(site.span.start..site.span.end).is_some_and(|v| fp.fingerprint(v) == site.fingerprint);
+                if live {
+                    rewrites.push(SiteRewrite {
+                        site,
+                        secret_name: &secret.name,
+                        key: &key.key,
+                        shape: secret.shape,
+                        arn: arns[i].clone(),
+                        env_var: site.env_var.clone().unwrap_or_else(|| key.key.to_uppercase()),
+                    });
+                }
+            }
+        }
+    }
+    if rewrites.is_empty() {
+        return None;
+    }
+    let fr = rewrite_deploy(rel, text, &rewrites)?.ok()?;
+    String::from_utf8(apply_edits(text.as_bytes(), &fr.edits).ok()?).ok()
 }
 
 /// The repository's role policies and the task definitions that have no execution role.

@@ -33,7 +33,14 @@ fn run(path: &str, kind: &str, text: &str, needles: &[&str]) -> (String, Vec<usi
     let rw: Vec<SiteRewrite> = sites
         .iter()
         .zip(&keys)
-        .map(|(site, key)| SiteRewrite { site, secret_name: "s", key, shape: Shape::Json, arn: ARN.into(), env_var: key.to_uppercase() })
+        .map(|(site, key)| SiteRewrite {
+            site,
+            secret_name: "s",
+            key,
+            shape: Shape::Json,
+            arn: ARN.into(),
+            env_var: key.to_uppercase(),
+        })
         .collect();
     let fr = rewrite_deploy(Path::new(path), text, &rw).expect("handled").expect("ok");
     let out = String::from_utf8(apply_edits(text.as_bytes(), &fr.edits).unwrap()).unwrap();
@@ -92,7 +99,8 @@ fn yaml_flow_environment_and_first_key_environment() {
 
 #[test]
 fn hcl_single_line_container() {
-    let text = "locals {\n  c = jsonencode([{ name = \"a\", environment = [{ name = \"X\", value = \"XXX1\" }] }])\n}\n";
+    let text =
+        "locals {\n  c = jsonencode([{ name = \"a\", environment = [{ name = \"X\", value = \"XXX1\" }] }])\n}\n";
     let (out, manual) = run("m.tf", "terraform", text, &["XXX1"]);
     assert!(manual.is_empty());
     assert_eq!(
@@ -116,7 +124,14 @@ fn other_files_are_not_deployment_files() {
         deploy: Some(DeployInfo { kind: "docker-compose".into(), container: None }),
         reason: None,
     };
-    let rw = [SiteRewrite { site: &site, secret_name: "s", key: "k", shape: Shape::Json, arn: ARN.into(), env_var: "K".into() }];
+    let rw = [SiteRewrite {
+        site: &site,
+        secret_name: "s",
+        key: "k",
+        shape: Shape::Json,
+        arn: ARN.into(),
+        env_var: "K".into(),
+    }];
     assert!(rewrite_deploy(Path::new("docker-compose.yml"), "x", &rw).is_none());
     let mut plain = site.clone();
     plain.deploy = None;
