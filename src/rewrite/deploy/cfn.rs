@@ -98,6 +98,9 @@ fn property_edit(text: &str, root: &Node, s: &SiteRewrite) -> Result<(crate::mod
             path.get(2).map(String::as_str).unwrap_or("?")
         ));
     }
+    if path.iter().any(|k| k.starts_with("Fn::") || k == "Ref") {
+        return Err("the value sits inside an intrinsic function".into());
+    }
     let NodeKind::Str { inner, value } = &node.kind else { unreachable!("find_scalar returns strings") };
     let raw = &text[inner.start..inner.end];
     if raw != value {

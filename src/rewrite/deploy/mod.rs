@@ -55,6 +55,9 @@ impl DeployKind {
         if text.contains("containerDefinitions") {
             return Some(Self::EcsTaskDefinition);
         }
+        if ext == "json" && text.contains("\"image\"") && taskdef::is_container_list(text) {
+            return Some(Self::EcsTaskDefinition);
+        }
         if (ext == "yaml" || ext == "yml") && text.contains("apiVersion") && text.contains("kind:") {
             return Some(Self::Kubernetes);
         }

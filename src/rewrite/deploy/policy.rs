@@ -3,7 +3,7 @@
 //! moves not applied yet), and `kms:Decrypt` via Secrets Manager for customer keys.
 
 use super::cfn::{task_definitions, template_tree};
-use super::tree::{Node, NodeKind, from_json, parse};
+use super::tree::{Node, NodeKind, parse};
 use super::{DeployKind, refs};
 use crate::model::{Plan, Span, State, Strategy};
 use serde_json::{Value, json};
@@ -52,8 +52,7 @@ pub fn task_defs_in(rel: &Path, text: &str, planned: &[(Span, String)]) -> Vec<T
     let mut found: Vec<(Span, String, Option<String>)> = Vec::new();
     match kind {
         Some(DeployKind::EcsTaskDefinition) => {
-            if let Some(t) = parse(text, tree_sitter_json::LANGUAGE.into()) {
-                let root = from_json(t.root_node(), text, 0);
+            if let Ok(root) = super::taskdef::task_tree(rel, text) {
                 root.walk(&mut |n, _| {
                     if n.get("containerDefinitions").is_some() {
                         let name =

@@ -3,7 +3,7 @@
 //! (`file()`d from Terraform).
 
 use super::ecs::{CAMEL, move_env};
-use super::tree::{Node, NodeKind, from_json, parse};
+use super::tree::{Node, NodeKind, from_json, from_yaml, parse};
 use super::{Rewritten, parse_error};
 use crate::rewrite::{RewriteError, SiteRewrite};
 use std::path::Path;
@@ -25,14 +25,31 @@ pub fn containers(root: &Node) -> Vec<&Node> {
     out
 }
 
-/// Rewrites one task-definition JSON file.
-pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Result<Rewritten, RewriteError> {
-    let tree =
-        parse(text, tree_sitter_json::LANGUAGE.into()).ok_or_else(|| parse_error(path, "json", "parser failed"))?;
+/// Parses a task definition written in JSON, or in YAML (ecspresso, Copilot overrides, CI templates).
+pub fn task_tree(path: &Path, text: &str) -> Result<Node, RewriteError> {
+    let json = text.trim_start().starts_with(['{', '[']);
+    let (lang, fmt) =
+        if json { (tree_sitter_json::LANGUAGE.into(), "json") } else { (tree_sitter_yaml::LANGUAGE.into(), "yaml") };
+    let tree = parse(text, lang).ok_or_else(|| parse_error(path, fmt, "parser failed"))?;
     if tree.root_node().has_error() {
-        return Err(parse_error(path, "json", "not valid JSON"));
+        return Err(parse_error(path, fmt, format!("not valid {}", fmt.to_uppercase())));
     }
-    let root = from_json(tree.root_node(), text, 0);
+    Ok(if json { from_json(tree.root_node(), text, 0) } else { from_yaml(tree.root_node(), text) })
+}
+
+/// True for a JSON file that is a bare list of ECS container definitions (`file()`d from
+/// Terraform): every item has a name and an image.
+pub fn is_container_list(text: &str) -> bool {
+    parse(text, tree_sitter_json::LANGUAGE.into()).filter(|t| !t.root_node().has_error()).is_some_and(|t| {
+        let root = from_json(t.root_node(), text, 0);
+        let items = root.items();
+        !items.is_empty() && items.iter().all(|i| i.get("name").is_some() && i.get("image").is_some())
+    })
+}
+
+/// Rewrites one task-definition file.
+pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Result<Rewritten, RewriteError> {
+    let root = task_tree(path, text)?;
     let cs = containers(&root);
     let moved = move_env(text, &cs, &CAMEL, sites);
     let mut manual = moved.manual;
