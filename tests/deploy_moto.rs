@@ -207,4 +207,15 @@ fn rewritten_task_definition_registers_resolves_and_gets_an_exact_policy() {
     for v in [DB_PASSWORD, DB_HOST, STRIPE] {
         assert!(!stdout.contains(v) && !stderr.contains(v), "check printed a secret value");
     }
+
+    // CloudFormation dynamic references: checked the same way (key present, secret exists).
+    std::fs::write(&td_path, &fixed).unwrap();
+    let cfn = format!(
+        "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: '{{{{resolve:secretsmanager:{db_arn}:SecretString:password}}}}'\n      MasterUsername: '{{{{resolve:secretsmanager:{db_arn}:SecretString:user}}}}'\n"
+    );
+    write(repo.path(), "cfn/db.yaml", &cfn);
+    let o = moto.hoist().args(["check", "--aws"]).arg(repo.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.trim(), format!("cfn/db.yaml:6: secret {db_arn} has no JSON key \"user\""));
 }
