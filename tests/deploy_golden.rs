@@ -225,3 +225,42 @@ fn yaml_loads(out: &str, dir: &Path) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The ExternalSecret produces the Secret the manifest held: same name, namespace and keys, each
+/// key read from its secret's ARN (and JSON property); the other documents are unchanged.
+#[test]
+fn external_secret_recreates_the_same_secret() {
+    use serde::Deserialize as _;
+    let docs = |text: &str| -> Vec<serde_yaml::Value> {
+        serde_yaml::Deserializer::from_str(text).map(|d| serde_yaml::Value::deserialize(d).unwrap()).collect()
+    };
+    let input = docs(&std::fs::read_to_string("testdata/deploy/k8s-secret/input.yaml").unwrap());
+    let output = docs(&std::fs::read_to_string("testdata/deploy/k8s-secret/expected.yaml").unwrap());
+    assert_eq!(input.len(), output.len());
+    assert_eq!(input[0], output[0]);
+    assert_eq!(input[2], output[2]);
+    let (secret, es) = (&input[1], &output[1]);
+    assert_eq!(es["apiVersion"], "external-secrets.io/v1beta1");
+    assert_eq!(es["kind"], "ExternalSecret");
+    assert_eq!(es["metadata"]["namespace"], secret["metadata"]["namespace"]);
+    assert_eq!(es["spec"]["target"]["name"], secret["metadata"]["name"]);
+    assert_eq!(es["spec"]["secretStoreRef"]["kind"], "ClusterSecretStore");
+    let mut want: Vec<String> = ["data", "stringData"]
+        .iter()
+        .filter_map(|s| secret[*s].as_mapping())
+        .flat_map(|m| m.keys().map(|k| k.as_str().unwrap().to_string()))
+        .collect();
+    let mut got: Vec<String> = es["spec"]["data"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|d| d["secretKey"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for d in es["spec"]["data"].as_sequence().unwrap() {
+        let key = d["remoteRef"]["key"].as_str().unwrap();
+        assert!(key.starts_with("arn:aws:secretsmanager:") && key.rsplit('-').next().unwrap().len() == 6, "{key}");
+    }
+}
