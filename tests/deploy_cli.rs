@@ -268,3 +268,25 @@ fn policy_is_the_same_before_and_after_apply_and_ignores_sites_outside_environme
     let after = policy(dir.path());
     assert_eq!(billing(&before), billing(&after));
 }
+
+#[test]
+fn sdk_readers_get_a_task_role_statement() {
+    let dir = repo();
+    let plan_path = dir.path().join(".hoist/plan.yaml");
+    let mut plan = hoist::plan::load_plan(&plan_path).unwrap();
+    let app = "import os\nTOKEN = 'tok_q8W2e4R6t8Y0u2I4'\n";
+    std::fs::write(dir.path().join("app.py"), app).unwrap();
+    let mut s = site("app.py", app, "tok_q8W2e4R6t8Y0u2I4");
+    s.strategy = Strategy::Sdk;
+    plan.secrets.push(secret("billing/prod/app", Shape::String, None, vec![("value", vec![s])]));
+    std::fs::write(&plan_path, serde_yaml::to_string(&plan).unwrap()).unwrap();
+    let out = hoist().arg("policy").arg(dir.path()).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let tail = stdout.split("# Attach to the role the application code runs as").nth(1).expect(&stdout);
+    let json: String = tail.lines().skip(2).collect::<Vec<_>>().join("\n");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["Statement"][0]["Resource"],
+        serde_json::json!(["arn:aws:secretsmanager:*:*:secret:billing/prod/app-??????"])
+    );
+}

@@ -3,8 +3,8 @@
 
 use crate::Ui;
 use crate::cli::{PolicyArgs, PolicyFormat};
-use crate::model::{Plan, State};
-use crate::rewrite::deploy::policy::terraform_snippet;
+use crate::model::{Plan, State, Strategy};
+use crate::rewrite::deploy::policy::{document, kms_lookup, planned_arn, terraform_snippet};
 use crate::rewrite::deploy::repo::{deployment_files, policy_file_name, repo_policies};
 use anyhow::Context;
 use std::path::Path;
@@ -62,7 +62,6 @@ pub fn run(args: &PolicyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         PolicyFormat::Human => {
             if policies.is_empty() {
                 writeln!(ui.err, "no task definition references a Secrets Manager secret (in the files or the plan)")?;
-                return Ok(crate::EXIT_CLEAN);
             }
             let terraform = deployment_files(root).iter().any(|(p, _)| p.extension().is_some_and(|e| e == "tf"));
             for (i, p) in policies.iter().enumerate() {
@@ -77,6 +76,9 @@ pub fn run(args: &PolicyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
                     writeln!(ui.out, "\n# Terraform:\n{}", terraform_snippet(p, i + 1))?;
                 }
             }
+            if let Some(plan) = &plan {
+                sdk_readers(plan, &state, ui)?;
+            }
             writeln!(
                 ui.err,
                 "note: running services read secrets at task start: deploy them again (update-service --force-new-deployment)"
@@ -84,4 +86,23 @@ pub fn run(args: &PolicyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         }
     }
     Ok(crate::EXIT_CLEAN)
+}
+
+/// Code rewritten to the `sdk` strategy calls GetSecretValue itself, with the task role (or the
+/// function's / instance's role), not the execution role: print the statement for that role too.
+fn sdk_readers(plan: &Plan, state: &State, ui: &mut Ui<'_>) -> anyhow::Result<()> {
+    let arns: std::collections::BTreeSet<String> = plan
+        .sites()
+        .filter(|(_, _, site)| site.strategy == Strategy::Sdk)
+        .map(|(secret, _, _)| planned_arn(&secret.name, state))
+        .collect();
+    if arns.is_empty() {
+        return Ok(());
+    }
+    let kms = kms_lookup(Some(plan), state);
+    let keys = arns.iter().filter_map(|a| kms(a).map(|k| (a.clone(), k))).collect();
+    writeln!(ui.out, "# Attach to the role the application code runs as (ECS taskRoleArn, Lambda or instance role):")?;
+    writeln!(ui.out, "#   code rewritten to read these secrets through the SDK calls GetSecretValue itself")?;
+    writeln!(ui.out, "{}", serde_json::to_string_pretty(&document(&arns, &keys))?)?;
+    Ok(())
 }
