@@ -136,6 +136,16 @@ const NOT_A_VALUE: &[&str] = &[
     "store",
     "param",
     "parameter",
+    "property",
+    "prop",
+    "attr",
+    "attribute",
+    "column",
+    "option",
+    "storage",
+    "method",
+    "scheme",
+    "strategy",
 ];
 
 /// True when `name` says it holds a credential.
@@ -185,8 +195,10 @@ pub fn config_key(name: &str) -> Option<&'static str> {
 pub fn secret_key(name: &str) -> String {
     let w = words(name);
     let last = w.last().map(String::as_str).unwrap_or("");
+    let password_word = ["password", "passwd", "pwd", "passwort", "kennwort"].iter().any(|p| last.ends_with(p));
     match last {
-        "password" | "passwd" | "pwd" | "pass" | "passwort" | "kennwort" | "senha" | "contrasena" => "password".into(),
+        _ if password_word => "password".into(),
+        "pass" | "senha" | "contrasena" | "wachtwoord" | "motdepasse" | "mdp" => "password".into(),
         _ => {
             if w.is_empty() {
                 "value".into()
@@ -268,10 +280,14 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if is_password_hash(v) || is_format_string(v) {
         return false;
     }
+    let says_secret = |ws: &[String]| {
+        ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) || SECRET_WORDS.contains(&ws.concat().as_str())
+    };
     if v.chars().any(char::is_whitespace) {
         let vw = words(v);
         let prose = name_words.iter().any(|w| TEXT_WORDS.contains(&w.as_str()))
-            || vw.iter().any(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key" || w == "enter")
+            || says_secret(&vw)
+            || vw.iter().any(|w| w == "key" || w == "enter")
             || v.ends_with(':')
             || v.ends_with('?')
             || v.ends_with('.') && vw.len() >= 3;
@@ -283,6 +299,14 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     // or an upper-snake env name that says credential (`DB_PASSWORD`).
     let vw = words(v);
     if !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw)) {
+        return false;
+    }
+    // A single credential word (`Passwort`), or a dotted key path ending in one
+    // (`spring.datasource.password`, `auth.token`): a label or a reference, not a value.
+    let key_path = v.contains('.')
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && vw.last().is_some_and(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key");
+    if key_path || vw.len() == 1 && says_secret(&vw) {
         return false;
     }
     let env_name = v.len() > 3
