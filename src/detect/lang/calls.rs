@@ -88,18 +88,28 @@ pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Ca
     let all = named(args);
     let Some(i) = all.iter().position(|a| a.id() == cur.id()) else { return };
     let scope_name = || ctx.container_name(args);
+    let number = literal::is_number_kind(cur.kind());
 
     // Key/value: the first argument is the name.
     if i == 1
         && KEY_VALUE.contains(&lower.as_str())
         && let Some(key) = literal::read(ctx.format, unwrap_arg(all[0]), ctx.src)
     {
-        out.push(Candidate::new(key.value, lit.value, lit.span));
+        let c = Candidate::new(key.value, lit.value, lit.span);
+        if number {
+            // A number is a port or similar config value, never a credential.
+            if let Some(k) = judge::config_key(&c.name) {
+                out.push(c.with_role(Role::Config(k.into())));
+            }
+        } else {
+            out.push(c);
+        }
         return;
     }
 
     // Setters and builders: `cfg.setPassword("…")`, `.withUsername("…")`, `.password("…")`.
-    if all.len() == 1 {
+    let receiver = callee.strip_suffix(method).unwrap_or("").trim_end_matches('.');
+    if all.len() == 1 && !receiver.is_empty() && !number {
         let field = ["set_", "set", "with_", "with"]
             .iter()
             .find_map(|p| {
@@ -109,13 +119,8 @@ pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Ca
         if let Some(field) = field
             && (judge::is_secret_name(field) || judge::config_key(field).is_some())
         {
-            let receiver = callee.strip_suffix(method).unwrap_or("").trim_end_matches('.');
             let simple = receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
-            let name = if simple && !receiver.is_empty() {
-                format!("{}.{field}", last_segment(receiver))
-            } else {
-                field.to_string()
-            };
+            let name = if simple { format!("{}.{field}", last_segment(receiver)) } else { field.to_string() };
             let c = Candidate::new(name, lit.value, lit.span);
             out.push(match chain_root(call) {
                 Some(root) => c.in_scope(root.id(), ctx.container_name(root)),

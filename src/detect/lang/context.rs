@@ -49,10 +49,20 @@ impl<'t> Ctx<'t> {
         let mut cur = node;
         let mut list_index = None;
         while let Some(p) = cur.parent() {
+            if p.is_error() {
+                return;
+            }
             if let Some(bind) = self.binding(p.kind())
                 && let Some(v) = self.slot(p, bind.value)
                 && v.id() == cur.id()
             {
+                let op = p.child_by_field_name("operator").map(|o| self.text(o));
+                if (p.kind().contains("augmented") || p.kind() == "operator_assignment")
+                    && !matches!(op, Some("||=" | "??="))
+                {
+                    // `token += "-suffix"` appends; only `||=` / `??=` set a whole default value.
+                    return;
+                }
                 let Some(name_node) = self.slot(p, bind.name) else { return };
                 let name_node = match list_index {
                     Some(i) => self.nth_name(p, bind, name_node, i),

@@ -113,7 +113,8 @@ fn walk(ctx: &Ctx, root: Node, out: &mut Vec<Candidate>) {
         } else if ctx.format == FileFormat::Shell && kind == "command" {
             shell::command(ctx, node, out);
         }
-        if !literal::is_string_kind(ctx.format, kind) && cursor.goto_first_child() {
+        // Inside a parse error the grammar may read a docstring or a template as code.
+        if !literal::is_string_kind(ctx.format, kind) && !node.is_error() && cursor.goto_first_child() {
             continue;
         }
         loop {
