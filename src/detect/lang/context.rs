@@ -87,6 +87,10 @@ impl<'t> Ctx<'t> {
                 cur = p;
                 continue;
             }
+            if matches!(p.kind(), "tuple" | "list" | "array" | "array_creation_expression") {
+                self.auth_pair(p, cur, lit, out);
+                return;
+            }
             if LISTS.contains(&p.kind()) && list_index.is_none() {
                 list_index = Some(named(p).iter().position(|c| c.id() == cur.id()).unwrap_or(0));
                 cur = p;
@@ -115,6 +119,21 @@ impl<'t> Ctx<'t> {
             return names.get(i).copied();
         }
         (i == 0).then_some(name_node)
+    }
+
+    /// `auth=("user", "pass")`, `basic_auth: ["user", "pass"]`: a two-element tuple under an
+    /// auth-like name is a username and a password.
+    fn auth_pair(&self, tuple: Node, cur: Node, lit: literal::Literal, out: &mut Vec<Candidate>) {
+        let items = named(tuple);
+        let Some(name) = self.container_name(tuple) else { return };
+        let last = judge::words(&name).last().cloned().unwrap_or_default();
+        if items.len() != 2 || !matches!(last.as_str(), "auth" | "credentials" | "creds" | "login") {
+            return;
+        }
+        let role =
+            if items[0].id() == cur.id() { Role::Config("username".into()) } else { Role::Secret("password".into()) };
+        let key = if matches!(role, Role::Secret(_)) { "password" } else { "username" };
+        out.push(Candidate::new(key, lit.value, lit.span).with_role(role).in_scope(tuple.id(), Some(name)));
     }
 
     /// `process.env.X || "lit"`, `os.environ.get("X") or "lit"`, `ENV["X"] || "lit"`: the literal

@@ -143,9 +143,29 @@ fn literal_candidates(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
         return;
     }
     let held_by = out.get(before).map(|c| c.name.clone()).or_else(|| node.parent().and_then(|p| ctx.container_name(p)));
-    let parts = dsn_hook::candidates(&lit.value, lit.span, node.id(), held_by);
+    let mut parts = dsn_hook::candidates(&lit.value, lit.span, node.id(), held_by);
+    if let Some(engine) = driver_argument(ctx, node) {
+        for p in parts.iter_mut().filter(|p| p.engine.is_none()) {
+            p.engine = Some(engine.clone());
+        }
+    }
     if !parts.is_empty() {
         out.truncate(before);
         out.extend(parts);
     }
+}
+
+/// The engine named by a driver argument beside a DSN (`sql.Open("postgres", "host=…")`).
+fn driver_argument(ctx: &Ctx, dsn: Node) -> Option<String> {
+    let args = dsn.parent().filter(|p| ctx.spec.arguments.contains(&p.kind()))?;
+    let first = context::named(args).into_iter().next().filter(|f| f.id() != dsn.id())?;
+    let driver = literal::read(ctx.format, first, ctx.src)?.value.to_ascii_lowercase();
+    Some(match driver.as_str() {
+        "postgres" | "postgresql" | "pgx" | "pq" => "postgres",
+        "mysql" | "mariadb" => "mysql",
+        "sqlserver" | "mssql" => "sqlserver",
+        "oracle" | "godror" => "oracle",
+        _ => return None,
+    })
+    .map(str::to_string)
 }

@@ -122,7 +122,7 @@ const PHP: Spec = Spec {
         b("property_element", F("name"), F("default_value"), false),
         b("argument", F("name"), N(1), true),
     ],
-    transparent: &["parenthesized_expression", "argument"],
+    transparent: &["parenthesized_expression", "argument", "array_element_initializer"],
     arguments: &["arguments"],
     binary: &["binary_expression"],
 };
