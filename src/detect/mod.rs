@@ -2,6 +2,8 @@
 //! belong with a credential, and deployment-file environment entries, found with tree-sitter and
 //! line grammars where a provider regex can't judge.
 
+pub mod config;
+pub mod dsn;
 pub mod judge;
 
 use crate::format::FileFormat;
@@ -11,6 +13,8 @@ use std::path::Path;
 /// Detects credentials and their config companions in one UTF-8 file.
 /// `rel` is the path relative to the scanned root.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
-    let _ = (rel, format, text);
+    if config::handles(format) {
+        return config::analyze(rel, format, text);
+    }
     Vec::new()
 }

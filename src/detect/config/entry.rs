@@ -1,0 +1,219 @@
+//! The common currency of the config detectors: (name, value, span) entries in scopes, and the one
+//! judgement that turns them into secret and config detections grouped by scope and name prefix.
+
+use crate::detect::{dsn, judge};
+use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
+
+/// How the format itself classifies an entry, before the name is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Judge by the name (and the value, for connection strings).
+    Auto,
+    /// The format says it is a credential (`.pgpass` password, Kubernetes `Secret` data, NoEcho
+    /// parameter): still skipped when the value is a reference or placeholder.
+    Secret,
+    /// The format says which config key it is (`.netrc` `login` → `username`).
+    Config(&'static str),
+}
+
+/// One key/value found in a file.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// The key, variable or env name.
+    pub name: String,
+    /// The decoded value.
+    pub value: String,
+    /// The value's bytes.
+    pub span: Span,
+    /// Index of its scope in [`Sink::scopes`].
+    pub scope: usize,
+    /// False for references: YAML short tags, HCL expressions, interpolated templates.
+    pub literal: bool,
+    /// The format's own classification.
+    pub role: Role,
+    /// Deployment-file context.
+    pub deploy: Option<DeployInfo>,
+    /// The enclosing key when it names a collection of credentials (`secrets:`, `passwords:`).
+    pub parent: Option<String>,
+}
+
+/// A mapping, block, section, env list or file: the values that may belong together.
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    /// A readable file-local label (`spring.datasource`, `services.db.environment`).
+    pub label: String,
+    /// A flat namespace (env list, `.env`, properties): companions must share the name prefix.
+    pub flat: bool,
+}
+
+/// Collects entries and scopes while a format is read.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    /// Entries in file order of discovery.
+    pub entries: Vec<Entry>,
+    /// Scopes by index.
+    pub scopes: Vec<Scope>,
+}
+
+impl Sink {
+    /// Opens a scope and returns its index.
+    pub fn scope(&mut self, label: impl Into<String>, flat: bool) -> usize {
+        self.scopes.push(Scope { label: label.into(), flat });
+        self.scopes.len() - 1
+    }
+
+    /// Adds an entry judged by its name.
+    pub fn add(&mut self, scope: usize, name: &str, value: String, span: Span, literal: bool) -> &mut Entry {
+        self.entries.push(Entry {
+            name: name.to_string(),
+            value,
+            span,
+            scope,
+            literal,
+            role: Role::Auto,
+            deploy: None,
+            parent: None,
+        });
+        self.entries.last_mut().expect("just pushed")
+    }
+}
+
+/// A config value waiting for a credential to belong to.
+struct Candidate {
+    scope: usize,
+    prefix: Option<String>,
+    det: Detection,
+}
+
+/// Judges the collected entries: credentials become secrets; host/port/user/database/engine/region
+/// values become config findings only when a credential in the same scope (and, in flat scopes,
+/// with the same name prefix) claims them.
+pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
+    sink.entries.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+    sink.entries.dedup_by(|b, a| a.span.overlaps(&b.span));
+    let mut out = Vec::new();
+    let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
+    let mut candidates = Vec::new();
+    for e in &sink.entries {
+        if !e.literal {
+            continue;
+        }
+        let scope = &sink.scopes[e.scope];
+        let prefix = judge::name_prefix(&e.name);
+        let secret_name = match e.role {
+            Role::Secret => true,
+            Role::Config(_) => false,
+            Role::Auto => judge::is_secret_name(&e.name) || inherits_secret(e),
+        };
+        let config_key = match e.role {
+            Role::Config(k) => Some(k),
+            _ => judge::config_key(&e.name),
+        };
+        if looks_like_dsn(&e.value)
+            && let Some(parsed) = dsn::parse(&e.value).filter(|_| e.role == Role::Auto)
+        {
+            // Offsets inside the value map to file bytes only when the value is written unescaped.
+            let escaped = e.span.len() != e.value.len();
+            if parsed.has_password() && !escaped {
+                let label = format!("{}.{}", scope.label, e.name).trim_start_matches('.').to_string();
+                if let Some(dets) = dsn::detections(&e.value, e.span.start, Some(&e.name), &label) {
+                    out.extend(dets.into_iter().map(|d| with_deploy(d, e)));
+                }
+                continue;
+            }
+            if !secret_name && !escaped {
+                // A URL without a password (`spring.datasource.url`): its parts may belong to a
+                // credential beside it.
+                for p in parsed.parts.iter().filter(|p| p.key != "password") {
+                    let span = Span::new(e.span.start + p.span.start, e.span.start + p.span.end);
+                    let det = detection(Kind::Config, &format!("config.{}", p.key), span, &p.value, e, p.key);
+                    candidates.push(Candidate { scope: e.scope, prefix: prefix.clone(), det });
+                }
+                continue;
+            }
+        }
+        if secret_name && config_key.is_none_or(|_| e.role == Role::Secret) && judge::is_literal_value(&e.value) {
+            let label = match (&prefix, scope.label.is_empty()) {
+                (Some(p), false) => format!("{}:{p}", scope.label),
+                (Some(p), true) => p.clone(),
+                (None, true) => e.name.clone(),
+                (None, false) => scope.label.clone(),
+            };
+            let key = match e.role {
+                Role::Secret if judge::secret_key(&e.name) == "value" => "password".to_string(),
+                _ => judge::secret_key(&e.name),
+            };
+            let mut d = detection(Kind::Secret, "config.credential", e.span, &e.value, e, "");
+            d.key = Some(key);
+            d.group = Some(label.clone());
+            secrets.push((e.scope, prefix, label));
+            out.push(d);
+        } else if let Some(k) = config_key.filter(|_| is_config_value(&e.value)) {
+            let det = detection(Kind::Config, &format!("config.{k}"), e.span, &e.value, e, k);
+            candidates.push(Candidate { scope: e.scope, prefix, det });
+        }
+    }
+    for c in candidates {
+        let flat = sink.scopes[c.scope].flat;
+        let same: Vec<_> = secrets.iter().filter(|s| s.0 == c.scope).collect();
+        let pick = same
+            .iter()
+            .find(|s| s.1 == c.prefix)
+            .or_else(|| {
+                let p = c.prefix.as_deref()?;
+                same.iter().find(|s| s.1.as_deref().is_some_and(|sp| sp.starts_with(&format!("{p}_"))))
+            })
+            .or_else(|| same.iter().find(|_| !flat && c.prefix.is_none()));
+        if let Some(s) = pick {
+            let mut d = c.det;
+            d.group = Some(s.2.clone());
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|d| d.span.start);
+    out
+}
+
+fn detection(kind: Kind, rule: &str, span: Span, value: &str, e: &Entry, key: &str) -> Detection {
+    Detection {
+        rule: rule.to_string(),
+        kind,
+        span,
+        value: SecretValue::new(value),
+        name: Some(e.name.clone()),
+        group: None,
+        key: (!key.is_empty()).then(|| key.to_string()),
+        deploy: e.deploy.clone(),
+        severity: Severity::Medium,
+    }
+}
+
+fn with_deploy(mut d: Detection, e: &Entry) -> Detection {
+    d.deploy = e.deploy.clone();
+    d
+}
+
+/// `secrets: {stripe: "sk_…"}`: a literal under a key that names a collection of credentials,
+/// unless its own name says it's something else (`type`, `name`, `region`…).
+fn inherits_secret(e: &Entry) -> bool {
+    let Some(parent) = &e.parent else { return false };
+    let last = judge::words(parent).pop().unwrap_or_default();
+    let collection = ["passwords", "password", "passwd", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    collection.contains(&last.as_str())
+        && judge::config_key(&e.name).is_none()
+        && judge::is_secret_name(&format!("{parent} {}", e.name))
+}
+
+fn looks_like_dsn(v: &str) -> bool {
+    v.contains("://") || v.len() >= 5 && v[..5].eq_ignore_ascii_case("jdbc:") || (v.contains(';') && v.contains('='))
+}
+
+/// A config value worth grouping: present and not a template or reference (unlike secrets,
+/// `root` or `admin` are real user names).
+fn is_config_value(v: &str) -> bool {
+    let v = v.trim();
+    let templated = ["${", "{{", "%(", "$(", "#{", "<%"].iter().any(|t| v.contains(t));
+    let reference = v.starts_with('$') || v.starts_with('<') && v.ends_with('>');
+    let empty = v.is_empty() || matches!(v, "null" | "~" | "none" | "None");
+    !(empty || templated || reference || v.len() >= 512)
+}
