@@ -14,6 +14,8 @@ pub(crate) enum Role {
     Secret,
     /// The format says which config key it is (`.netrc` `login` → `username`).
     Config(&'static str),
+    /// Only a connection string in it counts (`.git-credentials` lines).
+    Dsn,
 }
 
 /// One key/value found in a file.
@@ -102,15 +104,15 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
         let prefix = judge::name_prefix(&e.name);
         let secret_name = match e.role {
             Role::Secret => true,
-            Role::Config(_) => false,
-            Role::Auto => judge::is_secret_name(&e.name) || inherits_secret(e),
+            Role::Config(_) | Role::Dsn => false,
+            Role::Auto => (judge::is_secret_name(&e.name) || inherits_secret(e)) && !names_a_mechanism(&e.name),
         };
         let config_key = match e.role {
             Role::Config(k) => Some(k),
             _ => judge::config_key(&e.name),
         };
         if looks_like_dsn(&e.value)
-            && let Some(parsed) = dsn::parse(&e.value).filter(|_| e.role == Role::Auto)
+            && let Some(parsed) = dsn::parse(&e.value).filter(|_| matches!(e.role, Role::Auto | Role::Dsn))
         {
             // Offsets inside the value map to file bytes only when the value is written unescaped.
             let escaped = e.span.len() != e.value.len();
@@ -121,7 +123,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 }
                 continue;
             }
-            if !secret_name && !escaped {
+            if !secret_name && !escaped && e.role == Role::Auto {
                 // A URL without a password (`spring.datasource.url`): its parts may belong to a
                 // credential beside it.
                 for p in parsed.parts.iter().filter(|p| p.key != "password") {
@@ -132,7 +134,11 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 continue;
             }
         }
-        if secret_name && config_key.is_none_or(|_| e.role == Role::Secret) && judge::is_literal_value(&e.value) {
+        if secret_name
+            && config_key.is_none_or(|_| e.role == Role::Secret)
+            && judge::is_literal_value(&e.value)
+            && !is_build_token(&e.value)
+        {
             let label = match (&prefix, scope.label.is_empty()) {
                 (Some(p), false) => format!("{}:{p}", scope.label),
                 (Some(p), true) => p.clone(),
@@ -163,7 +169,9 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 let p = c.prefix.as_deref()?;
                 same.iter().find(|s| s.1.as_deref().is_some_and(|sp| sp.starts_with(&format!("{p}_"))))
             })
-            .or_else(|| same.iter().find(|_| !flat && c.prefix.is_none()));
+            // In a mapping or block the container already says they belong together, unless
+            // both names carry different prefixes (`redis_host` beside `db_password`).
+            .or_else(|| same.iter().find(|s| !flat && (c.prefix.is_none() || s.1.is_none())));
         if let Some(s) = pick {
             let mut d = c.det;
             d.group = Some(s.2.clone());
@@ -199,9 +207,31 @@ fn inherits_secret(e: &Entry) -> bool {
     let Some(parent) = &e.parent else { return false };
     let last = judge::words(parent).pop().unwrap_or_default();
     let collection = ["passwords", "password", "passwd", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    // Appending `password` keeps a name a credential name unless one of its words says it is
+    // something else (`provider`, `type`, `name`…), which the shared judgement knows.
     collection.contains(&last.as_str())
         && judge::config_key(&e.name).is_none()
-        && judge::is_secret_name(&format!("{parent} {}", e.name))
+        && judge::is_secret_name(&format!("{} password", e.name))
+}
+
+/// Names whose last word says they configure how credentials are handled, not hold one
+/// (`password.encoder`, `token_generator`).
+fn names_a_mechanism(name: &str) -> bool {
+    let last = judge::words(name).pop().unwrap_or_default();
+    ["encoder", "encoding", "hasher", "generator", "validator", "strategy", "handler", "scheme", "source"]
+        .contains(&last.as_str())
+}
+
+/// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.
+fn is_build_token(v: &str) -> bool {
+    let v = v.trim();
+    let inner = |s: &str, c: char| {
+        s.len() > 2
+            && s.starts_with(c)
+            && s.ends_with(c)
+            && s[1..s.len() - 1].chars().all(|x| x.is_alphanumeric() || "._-".contains(x))
+    };
+    inner(v, '@') || inner(v, '%')
 }
 
 fn looks_like_dsn(v: &str) -> bool {

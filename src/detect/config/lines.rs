@@ -121,10 +121,20 @@ pub(crate) fn keyvalue(text: &str, sink: &mut Sink, flat: bool) {
 }
 
 /// Dockerfile `ENV`/`ARG` defaults, one flat scope per build stage (`FROM … AS name`).
+/// Instructions continued with a trailing `\` are read as one.
 pub(crate) fn dockerfile(text: &str, sink: &mut Sink) {
     let mut scope = sink.scope("", true);
     let mut stage: Option<String> = None;
-    for (off, line) in lines(text) {
+    let all: Vec<(usize, &str)> = lines(text).collect();
+    let mut i = 0;
+    while i < all.len() {
+        let (off, line) = all[i];
+        let mut end = off + line.len();
+        while text[off..end].trim_end().ends_with('\\') && i + 1 < all.len() {
+            i += 1;
+            end = all[i].0 + all[i].1.len();
+        }
+        i += 1;
         let t = line.trim_start();
         let indent = line.len() - t.len();
         let word = t.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
@@ -141,7 +151,7 @@ pub(crate) fn dockerfile(text: &str, sink: &mut Sink) {
             "ENV" | "ARG" => {
                 let deploy = DeployInfo { kind: "dockerfile".into(), container: stage.clone() };
                 let body_at = off + indent + word.len();
-                let body = &text[body_at..off + line.len()];
+                let body = &text[body_at..end];
                 for (name, v) in env_pairs(text, body_at, body) {
                     let e = sink.add(scope, &name, v.value, v.span, true);
                     e.deploy = Some(deploy.clone());
@@ -150,6 +160,11 @@ pub(crate) fn dockerfile(text: &str, sink: &mut Sink) {
             _ => {}
         }
     }
+}
+
+/// True for whitespace and line continuations (`\` before a newline) inside an instruction.
+fn is_gap(b: &[u8], i: usize) -> bool {
+    (b[i] as char).is_whitespace() || b[i] == b'\\' && matches!(b.get(i + 1), Some(b'\n' | b'\r'))
 }
 
 /// `K=V K2="v w"` pairs, or the legacy `K value` form, of one `ENV`/`ARG` line.
@@ -171,7 +186,7 @@ fn env_pairs(text: &str, at: usize, body: &str) -> Vec<(String, LineValue)> {
         return out;
     }
     while i < b.len() {
-        while i < b.len() && (b[i] as char).is_whitespace() {
+        while i < b.len() && is_gap(b, i) {
             i += 1;
         }
         let ks = i;
@@ -193,7 +208,7 @@ fn env_pairs(text: &str, at: usize, body: &str) -> Vec<(String, LineValue)> {
                 None => break,
             }
         } else {
-            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let end = rest.find([' ', '\t', '\n']).unwrap_or(rest.len());
             let v = rest[..end].trim_end_matches(['\\', '\r']);
             (v.to_string(), Span::new(at + i, at + i + v.len()), end)
         };
@@ -206,21 +221,42 @@ fn env_pairs(text: &str, at: usize, body: &str) -> Vec<(String, LineValue)> {
 }
 
 /// The fallback for templates whose grammar breaks: `key: value`, `KEY=value`, `"key": "value"`
-/// lines in one flat scope.
+/// lines. A `key:` line with nothing after it opens a scope for the lines indented under it, so
+/// nesting still separates unrelated values.
 pub(crate) fn fallback(text: &str, sink: &mut Sink) {
-    let scope = sink.scope("", true);
+    let file = sink.scope("", true);
+    // (indent, scope) of open `key:` headers.
+    let mut open: Vec<(usize, usize)> = Vec::new();
     for (off, line) in lines(text) {
-        let t = line.trim_start().trim_start_matches("- ").trim_start_matches("export ");
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with(['#', '{', '}']) {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        while open.last().is_some_and(|(i, _)| *i >= indent) {
+            open.pop();
+        }
+        let t = body.trim_start_matches("- ").trim_start_matches("export ");
         let Some(sep) = t.find([':', '=']) else { continue };
         let key = t[..sep].trim().trim_matches(['"', '\'']);
         if !is_key(key) || key.contains("//") {
             continue;
         }
+        let scope = open.last().map(|(_, s)| *s).unwrap_or(file);
         let at = off + (line.len() - t.len()) + sep + 1;
-        if let Some(mut v) = read_value(text, at, true) {
-            let trimmed = v.value.trim_end_matches(',').to_string();
-            v.span.end -= v.value.len() - trimmed.len();
-            sink.add(scope, key, trimmed, v.span, true);
+        match read_value(text, at, true) {
+            Some(mut v) => {
+                let trimmed = v.value.trim_end_matches(',').to_string();
+                v.span.end -= v.value.len() - trimmed.len();
+                sink.add(scope, key, trimmed, v.span, true);
+            }
+            None if t[sep..].starts_with(':') => {
+                let label = sink.scopes[scope].label.clone();
+                let child =
+                    sink.scope(if label.is_empty() { key.to_string() } else { format!("{label}.{key}") }, false);
+                open.push((indent, child));
+            }
+            None => {}
         }
     }
 }

@@ -149,7 +149,8 @@ pub(crate) fn git_credentials(text: &str, sink: &mut Sink) {
         let t = line.trim_end_matches('\r').trim();
         if !t.is_empty() && !t.starts_with('#') {
             let s = off + (line.len() - line.trim_start().len());
-            sink.add(scope, "git-credentials", t.to_string(), Span::new(s, s + t.len()), true);
+            let e = sink.add(scope, "git-credentials", t.to_string(), Span::new(s, s + t.len()), true);
+            e.role = Role::Dsn;
         }
         off += line.len() + 1;
     }
