@@ -118,7 +118,7 @@ fn part(key: &'static str, start: usize, end: usize, value: String) -> Part {
 fn parse_url(t: &str) -> Option<Dsn> {
     let mut parts = Vec::new();
     let mut pos = 0;
-    if t.len() >= 5 && t[..5].eq_ignore_ascii_case("jdbc:") {
+    if t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:")) {
         pos = 5;
         if t[pos..].to_ascii_lowercase().starts_with("oracle:thin:") {
             return parse_oracle_thin(t, pos);

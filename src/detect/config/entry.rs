@@ -105,7 +105,11 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
         let secret_name = match e.role {
             Role::Secret => true,
             Role::Config(_) | Role::Dsn => false,
-            Role::Auto => (judge::is_secret_name(&e.name) || inherits_secret(e)) && !names_a_mechanism(&e.name),
+            Role::Auto => {
+                (judge::is_secret_name(&e.name) || inherits_secret(e))
+                    && !names_a_mechanism(&e.name)
+                    && !only_pass_inside(&e.name)
+            }
         };
         let config_key = match e.role {
             Role::Config(k) => Some(k),
@@ -138,6 +142,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             && config_key.is_none_or(|_| e.role == Role::Secret)
             && judge::is_literal_value(&e.value)
             && !is_build_token(&e.value)
+            && !names_a_credential(&e.value)
         {
             let label = match (&prefix, scope.label.is_empty()) {
                 (Some(p), false) => format!("{}:{p}", scope.label),
@@ -222,6 +227,24 @@ fn names_a_mechanism(name: &str) -> bool {
         .contains(&last.as_str())
 }
 
+/// `needless_pass_by_value`, `pass_through`: the ambiguous word `pass` is a credential word only
+/// at the end of a name (`DB_PASS`), when no other word makes it one.
+fn only_pass_inside(name: &str) -> bool {
+    let w = judge::words(name);
+    let Some(pos) = w.iter().position(|x| x == "pass") else { return false };
+    let rest: Vec<&str> = w.iter().filter(|x| *x != "pass").map(String::as_str).collect();
+    pos + 1 != w.len() && !judge::is_secret_name(&rest.join("_"))
+}
+
+/// A path or reference that names where a credential lives (`/run/secrets/db_password`,
+/// `team/home#assets/deploy-credentials`) rather than being one.
+fn names_a_credential(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    !l.contains(char::is_whitespace)
+        && l.contains('/')
+        && ["password", "passwd", "secret", "credential", "token"].iter().any(|w| l.contains(w))
+}
+
 /// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.
 fn is_build_token(v: &str) -> bool {
     let v = v.trim();
@@ -235,7 +258,7 @@ fn is_build_token(v: &str) -> bool {
 }
 
 fn looks_like_dsn(v: &str) -> bool {
-    v.contains("://") || v.len() >= 5 && v[..5].eq_ignore_ascii_case("jdbc:") || (v.contains(';') && v.contains('='))
+    v.contains("://") || v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:")) || (v.contains(';') && v.contains('='))
 }
 
 /// A config value worth grouping: present and not a template or reference (unlike secrets,

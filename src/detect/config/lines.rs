@@ -60,7 +60,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn is_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || "_.-/:@".contains(c))
+    !k.is_empty() && !k.contains("::") && k.chars().all(|c| c.is_alphanumeric() || "_.-/:@".contains(c))
 }
 
 /// `.env`: `KEY=value`, `export KEY="value"`, comments.
@@ -87,6 +87,15 @@ pub(crate) fn dotenv(text: &str, sink: &mut Sink) {
 /// `.properties`, `.ini`/`.cfg`/`.conf`, TOML and `.npmrc`: `key = value` / `key: value` with
 /// `[section]` headers opening a new scope (`flat` for properties-style namespaces).
 pub(crate) fn keyvalue(text: &str, sink: &mut Sink, flat: bool) {
+    keyvalue_with(text, sink, flat, &['=', ':']);
+}
+
+/// TOML: only `=` separates a key from its value (`:` appears inside strings and arrays).
+pub(crate) fn toml(text: &str, sink: &mut Sink) {
+    keyvalue_with(text, sink, false, &['=']);
+}
+
+fn keyvalue_with(text: &str, sink: &mut Sink, flat: bool, seps: &[char]) {
     let mut scope = sink.scope("", flat);
     for (off, line) in lines(text) {
         let t = line.trim_start();
@@ -98,7 +107,7 @@ pub(crate) fn keyvalue(text: &str, sink: &mut Sink, flat: bool) {
             scope = sink.scope(name, flat);
             continue;
         }
-        let Some(sep) = t.find(['=', ':']) else { continue };
+        let Some(sep) = t.find(seps) else { continue };
         // `.npmrc` scopes keys by registry: `//registry.npmjs.org/:_authToken=…`.
         let full = t[..sep].trim().trim_matches('"');
         let (full, sep) = if full.starts_with("//") {
