@@ -65,6 +65,47 @@ pub struct PlanArgs {
     /// Repository to plan for.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Where to write the plan (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the plan YAML on stdout instead of writing it (the summary goes to stderr).
+    #[arg(long, conflicts_with = "out")]
+    pub stdout: bool,
+    /// Validate an existing plan against the repository instead of planning.
+    #[arg(long, value_name = "PLAN")]
+    pub check: Option<PathBuf>,
+    /// `{app}` in secret names (default: `[plan] app` in .hoist.toml, the previous plan, or the folder name).
+    #[arg(long)]
+    pub app: Option<String>,
+    /// `{env}` for paths that name no environment (`prod`, `staging`, …).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Secret name template (default `{app}/{env}/{group}`).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
+    /// A tag for every secret, `KEY=VALUE` (repeatable; `managed-by=hoist` is always added).
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<(String, String)>,
+    /// KMS key id, ARN or alias for every secret (default: the account's aws/secretsmanager key).
+    #[arg(long)]
+    pub kms_key_id: Option<String>,
+    /// Ignore the previous plan: new salt, no edits carried over.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, short = 'e')]
+    pub exclude: Vec<String>,
+    /// Extra rule file(s) to load (same format as patterns/*.yaml).
+    #[arg(long = "rules")]
+    pub rule_files: Vec<PathBuf>,
+}
+
+/// Parses `KEY=VALUE`.
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
 }
 
 /// AWS connection options shared by commands that call Secrets Manager.

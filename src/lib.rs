@@ -8,6 +8,7 @@ pub mod detect;
 pub mod format;
 pub mod model;
 pub mod paths;
+pub mod plan;
 pub mod report;
 pub mod rewrite;
 pub mod rules;

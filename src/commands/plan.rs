@@ -1,10 +1,209 @@
-//! `hoist plan`.
+//! `hoist plan`: scan with the plan's salt, build the plan, carry the previous plan's edits,
+//! validate, print the review table and write the YAML (only under `.hoist/`, or `--out`).
+//! `hoist plan --check PLAN` validates a plan instead.
 
-use crate::Ui;
 use crate::cli::PlanArgs;
+use crate::config::RepoConfig;
+use crate::model::{Fingerprinter, Plan};
+use crate::plan::{self, PlanError, PlanOptions, Replan};
+use crate::scan::WalkOptions;
+use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the plan lives by default, relative to the repository root.
+pub const DEFAULT_PLAN: &str = ".hoist/plan.yaml";
+
+/// How many new / vanished sites are listed by name.
+const LIST_LIMIT: usize = 20;
 
 /// Runs `hoist plan`.
 pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist plan` is not built yet")
+    let root = args.path.clone();
+    if !root.is_dir() {
+        anyhow::bail!("{}: hoist plan takes the repository's folder", root.display());
+    }
+    if let Some(check) = &args.check {
+        return check_plan(check, &root, ui);
+    }
+    let out_path = args.out.clone().unwrap_or_else(|| root.join(DEFAULT_PLAN));
+    let old = previous_plan(args, &out_path)?;
+    let salt = old.as_ref().map_or_else(Fingerprinter::random_salt, |p| p.salt.clone());
+    let fingerprinter =
+        Fingerprinter::from_hex(&salt).map_err(|e| anyhow::anyhow!("{}", PlanError::Salt(format!("not hex ({e})"))))?;
+    let (scanner, cfg) = super::scanner_for(&root, &args.rule_files, Some(fingerprinter))?;
+    // hoist's own files hold fingerprints, not credentials; the plan being written isn't input.
+    let mut exclude: Vec<String> = cfg.scan.exclude.iter().chain(&args.exclude).cloned().collect();
+    exclude.push("/.hoist".into());
+    if let Some(rel) = args.out.as_ref().and_then(|o| relative_to(o, &root)) {
+        exclude.push(format!("/{rel}"));
+    }
+    let opts = WalkOptions {
+        max_file_size: cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+        include_vendored: cfg.scan.include_vendored,
+        exclude,
+        no_ignore: false,
+        threads: 0,
+    };
+    let bar = super::scan::progress_bar(ui.interactive);
+    let report = scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")));
+    bar.finish_and_clear();
+    for (path, why) in &report.errors {
+        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
+    }
+    let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
+    let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let replan = old.as_ref().map(|o| plan::carry_edits(o, &mut planned));
+    let mut errors = plan::validate(&planned.plan, &root).err().unwrap_or_default();
+    errors.retain(|e| !matches!(e, PlanError::TooLarge { .. }));
+    for (name, size) in &planned.payload_sizes {
+        if let Err(e) = plan::check_payload_size(name, *size) {
+            errors.push(e);
+        }
+    }
+
+    if args.stdout {
+        ui.out.write_all(plan::to_yaml(&planned.plan).as_bytes())?;
+        report_plan(ui.err, &planned, replan.as_ref(), None)?;
+    } else {
+        plan::write_plan(&out_path, &planned.plan).map_err(|e| anyhow::anyhow!("{e}"))?;
+        report_plan(ui.out, &planned, replan.as_ref(), Some(&out_path))?;
+    }
+    if errors.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    writeln!(ui.err, "hoist: the plan needs fixing before it can be applied:")?;
+    for e in &errors {
+        writeln!(ui.err, "  error: {e}")?;
+    }
+    Ok(EXIT_ERROR)
+}
+
+/// The previous plan at the output path (the source of the salt and of edits), unless `--fresh`
+/// or `--stdout`. A previous plan that can't be read stops the run: overwriting it would lose
+/// the user's edits.
+fn previous_plan(args: &PlanArgs, out_path: &Path) -> anyhow::Result<Option<Plan>> {
+    if args.fresh || !out_path.exists() {
+        return Ok(None);
+    }
+    match plan::load_plan(out_path) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => Err(anyhow::anyhow!(
+            "{e}\nthe previous plan can't be read, and writing a new one would lose its edits: fix it, or re-run \
+             with --fresh to start over"
+        )),
+    }
+}
+
+/// Planner options: flags, then `.hoist.toml` `[plan]`, then the previous plan, then defaults.
+fn plan_options(args: &PlanArgs, cfg: &RepoConfig, old: Option<&Plan>, root: &Path, salt: String) -> PlanOptions {
+    let mut tags = cfg.plan.tags.clone();
+    tags.extend(args.tags.iter().cloned());
+    PlanOptions {
+        app: args
+            .app
+            .clone()
+            .or_else(|| cfg.plan.app.clone())
+            .or_else(|| old.map(|p| p.app.clone()))
+            .unwrap_or_else(|| plan::default_app(root)),
+        env: args.env.clone().or_else(|| cfg.plan.env.clone()).or_else(|| old.and_then(|p| p.env.clone())),
+        name_template: args
+            .name_template
+            .clone()
+            .or_else(|| cfg.plan.name_template.clone())
+            .unwrap_or_else(|| plan::naming::DEFAULT_TEMPLATE.into()),
+        tags,
+        kms_key_id: args.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
+        salt,
+    }
+}
+
+/// `hoist plan --check PLAN`: exit 0 when valid, 2 with every problem listed otherwise.
+fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let plan = match plan::load_plan(path) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(ui.err, "hoist: error: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    match plan::validate(&plan, root) {
+        Ok(()) => {
+            let sites = plan.sites().count();
+            writeln!(ui.out, "{}: valid ({} secrets, {sites} sites)", path.display(), plan.secrets.len())?;
+            Ok(EXIT_CLEAN)
+        }
+        Err(errors) => {
+            writeln!(ui.err, "{}: {} problem(s):", path.display(), errors.len())?;
+            for e in errors {
+                writeln!(ui.err, "  error: {e}")?;
+            }
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+fn report_plan(
+    out: &mut dyn Write,
+    planned: &plan::Planned,
+    replan: Option<&Replan>,
+    written: Option<&Path>,
+) -> anyhow::Result<()> {
+    plan::write_summary(out, &planned.plan)?;
+    if planned.lone_config > 0 {
+        writeln!(
+            out,
+            "{} config value(s) with no credential beside them left in place (nothing secret to move)",
+            planned.lone_config
+        )?;
+    }
+    if let Some(r) = replan {
+        writeln!(
+            out,
+            "kept your previous plan's edits for {} site(s) in {} secret(s); {} new site(s), {} vanished",
+            r.kept,
+            r.secrets_kept,
+            r.new_sites.len(),
+            r.vanished.len()
+        )?;
+        for (label, list) in [("new", &r.new_sites), ("vanished", &r.vanished)] {
+            for s in list.iter().take(LIST_LIMIT) {
+                writeln!(out, "  {label}: {}:{} → {} [{}]", s.path.display(), s.line, s.secret, s.key)?;
+            }
+            if list.len() > LIST_LIMIT {
+                writeln!(out, "  … and {} more {label}", list.len() - LIST_LIMIT)?;
+            }
+        }
+    }
+    if let Some(path) = written {
+        writeln!(out, "wrote {} — review it, then run `hoist diff`", path.display())?;
+    }
+    Ok(())
+}
+
+/// `path` relative to `root`, `/`-separated, when it lies inside it.
+fn relative_to(path: &Path, root: &Path) -> Option<String> {
+    let abs = |p: &Path| -> Option<PathBuf> {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().ok()?.join(p) };
+        let parent = p.parent()?.canonicalize().ok()?;
+        Some(parent.join(p.file_name()?))
+    };
+    let (p, r) = (abs(path)?, root.canonicalize().ok()?);
+    p.strip_prefix(&r).ok().map(crate::scan::slash_path)
+}
+
+/// The plan path for a repository: `--out` style override or `.hoist/plan.yaml` (for other commands).
+pub fn plan_path(root: &Path, out: Option<&Path>) -> PathBuf {
+    out.map(Path::to_path_buf).unwrap_or_else(|| root.join(DEFAULT_PLAN))
+}
+
+/// Loads and validates the plan other commands read, with context for the user.
+pub fn load_valid_plan(path: &Path, root: &Path) -> anyhow::Result<Plan> {
+    let plan = plan::load_plan(path).with_context(|| "run `hoist plan` first, or fix the plan")?;
+    if let Err(errors) = plan::validate(&plan, root) {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        anyhow::bail!("{} is not valid:\n{}\n(check it with `hoist plan --check`)", path.display(), list.join("\n"));
+    }
+    Ok(plan)
 }

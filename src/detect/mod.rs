@@ -1,10 +1,12 @@
 //! Language-aware detection: credential-named literals, connection strings, config values that
 //! belong with a credential, and deployment-file environment entries, found with tree-sitter and
-//! line grammars where a provider regex can't judge.
+//! line grammars where a provider regex can't judge. `analyze` dispatches on the file format.
 
 pub mod config;
 pub mod dsn;
+pub mod group;
 pub mod judge;
+pub mod lang;
 
 use crate::format::FileFormat;
 use crate::model::Detection;
@@ -13,8 +15,17 @@ use std::path::Path;
 /// Detects credentials and their config companions in one UTF-8 file.
 /// `rel` is the path relative to the scanned root.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
-    if config::handles(format) {
-        return config::analyze(rel, format, text);
+    match format {
+        FileFormat::Python
+        | FileFormat::JavaScript
+        | FileFormat::TypeScript
+        | FileFormat::Tsx
+        | FileFormat::Go
+        | FileFormat::Java
+        | FileFormat::Ruby
+        | FileFormat::Php
+        | FileFormat::Shell => lang::analyze(format, text),
+        FileFormat::Kotlin | FileFormat::CSharp | FileFormat::Text => Vec::new(),
+        _ => config::analyze(rel, format, text),
     }
-    Vec::new()
 }

@@ -89,11 +89,26 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
+    if is_template(v) {
+        return true;
+    }
     let first = lower.chars().next().unwrap_or(' ');
     if lower.chars().all(|c| c == first) {
         return true;
     }
     is_sequence(&lower)
+}
+
+/// Interpolation syntaxes that stand for a value rather than being one: `{password}` (format strings),
+/// `%DB_PASS%` (Windows/batch), `$DB_PASS` (shell), `@DB_PASS@` (autoconf), `__DB_PASS__`.
+fn is_template(v: &str) -> bool {
+    let wrapped = |open: char, close: char| v.len() > 2 && v.starts_with(open) && v.ends_with(close);
+    let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+    (wrapped('{', '}') && ident(&v[1..v.len() - 1]))
+        || (wrapped('%', '%') && ident(&v[1..v.len() - 1]))
+        || (wrapped('@', '@') && ident(&v[1..v.len() - 1]))
+        || (v.len() > 4 && v.starts_with("__") && v.ends_with("__") && ident(&v[2..v.len() - 2]))
+        || (v.starts_with('$') && ident(&v[1..]) && v[1..].bytes().next().is_some_and(|b| !b.is_ascii_digit()))
 }
 
 fn is_sequence(s: &str) -> bool {
@@ -141,10 +156,15 @@ mod tests {
             "123456789",
             "********",
             "your-api-key",
+            "{password}",
+            "%DB_PASSWORD%",
+            "$DB_PASSWORD",
+            "@DB_PASSWORD@",
+            "__DB_PASSWORD__",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
-        for real in ["hunter2", "q8Zr2LmX0pVt7sKw", "Tr0ub4dor&3"] {
+        for real in ["hunter2", "q8Zr2LmX0pVt7sKw", "Tr0ub4dor&3", "$3cr3t!pass", "{x9Q2", "%9aK%zz"] {
             assert!(!is_placeholder(real), "{real}");
         }
     }

@@ -178,7 +178,10 @@ fn keyword_hit(keywords: &[String], text: &str) -> bool {
 }
 
 fn compile(rule: &Rule) -> Result<Regex, RuleError> {
+    // ASCII classes: credentials are ASCII, and Unicode-aware `\\s`, `\\w`, `\\b` and negated classes make
+    // the automata many times larger and slower without finding anything more.
     regex::bytes::RegexBuilder::new(&rule.pattern)
+        .unicode(false)
         .size_limit(1 << 24)
         .build()
         .map_err(|e| RuleError::Regex { id: rule.id.clone(), message: e.to_string() })
@@ -296,7 +299,9 @@ impl RuleSet {
         for i in self.candidates(text) {
             self.rules[i].find_into(text, &mut out);
         }
-        out.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
+        // Longest span first at each start; on a tie a provider rule beats a generic one (a JWT that is
+        // a monday.com token is reported as monday.com), then file order.
+        out.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end), d.rule.starts_with("generic.")));
         out.dedup_by(|b, a| a.span.overlaps(&b.span));
         out
     }

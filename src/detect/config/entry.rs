@@ -140,7 +140,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
         }
         if secret_name
             && config_key.is_none_or(|_| e.role == Role::Secret)
-            && judge::is_literal_value(&e.value)
+            && judge::is_secret_value(&e.name, &e.value)
             && !is_build_token(&e.value)
             && !names_a_credential(&e.value)
         {
@@ -154,7 +154,8 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 Role::Secret if judge::secret_key(&e.name) == "value" => "password".to_string(),
                 _ => judge::secret_key(&e.name),
             };
-            let mut d = detection(Kind::Secret, "config.credential", e.span, &e.value, e, "");
+            let rule = format!("generic.{}", key.replace('_', "-"));
+            let mut d = detection(Kind::Secret, &rule, e.span, &e.value, e, "");
             d.key = Some(key);
             d.group = Some(label.clone());
             secrets.push((e.scope, prefix, label));
@@ -258,15 +259,13 @@ fn is_build_token(v: &str) -> bool {
 }
 
 fn looks_like_dsn(v: &str) -> bool {
-    v.contains("://") || v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:")) || (v.contains(';') && v.contains('='))
+    v.contains("://")
+        || v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:"))
+        || (v.contains(';') && v.contains('='))
 }
 
 /// A config value worth grouping: present and not a template or reference (unlike secrets,
 /// `root` or `admin` are real user names).
 fn is_config_value(v: &str) -> bool {
-    let v = v.trim();
-    let templated = ["${", "{{", "%(", "$(", "#{", "<%"].iter().any(|t| v.contains(t));
-    let reference = v.starts_with('$') || v.starts_with('<') && v.ends_with('>');
-    let empty = v.is_empty() || matches!(v, "null" | "~" | "none" | "None");
-    !(empty || templated || reference || v.len() >= 512)
+    judge::is_config_value(v) && !matches!(v.trim(), "null" | "~" | "none" | "None")
 }

@@ -1,0 +1,255 @@
+//! Sites: each finding becomes a site with the environment variable the code or deployment file
+//! will use and a default rewrite strategy (`env`, `sdk`, `manual` with the reason, `skip`).
+
+use super::naming;
+use crate::model::{Finding, Severity, Site, Strategy};
+use std::collections::{HashMap, HashSet};
+
+/// One key of a secret being planned, with the findings that feed it.
+pub(crate) struct KeyInput<'a> {
+    /// JSON key.
+    pub key: &'a str,
+    /// Its findings, in path and position order.
+    pub findings: Vec<&'a Finding>,
+}
+
+/// One secret being planned.
+pub(crate) struct SecretInput<'a> {
+    /// Environment (scope for env var names: one process never sees two environments).
+    pub env: Option<&'a str>,
+    /// Group part of the name (`postgres`, `stripe`…), used to derive env var names.
+    pub group: &'a str,
+    /// Keys.
+    pub keys: Vec<KeyInput<'a>>,
+}
+
+/// What kind of place a site is, for the strategy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// An entry of a deployment file (ECS task definition, compose, Kubernetes, Terraform…).
+    Deploy,
+    /// A `.env` file.
+    Dotenv,
+    /// Program source.
+    Code,
+    /// Any other config file.
+    Config,
+}
+
+fn place(f: &Finding) -> Place {
+    if f.deploy.is_some() {
+        return Place::Deploy;
+    }
+    match f.format.as_str() {
+        "dotenv" => Place::Dotenv,
+        "python" | "javascript" | "typescript" | "tsx" | "go" | "java" | "kotlin" | "csharp" | "ruby" | "php" => {
+            Place::Code
+        }
+        _ => Place::Config,
+    }
+}
+
+/// Languages whose literals hoist can turn into a Secrets Manager call.
+const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx"];
+
+/// The sites of every key of every secret, in the same order as the input.
+pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
+    let env_vars = env_vars(secrets);
+    // Env var names defined by `.env` files and deployment files, per environment: code that
+    // uses one of those names already reads the environment.
+    let mut injected: HashSet<(Option<&str>, &str)> = HashSet::new();
+    for s in secrets {
+        for k in &s.keys {
+            for f in &k.findings {
+                if matches!(place(f), Place::Deploy | Place::Dotenv)
+                    && let Some(n) = f.name.as_deref()
+                {
+                    injected.insert((s.env, n));
+                }
+            }
+        }
+    }
+    secrets
+        .iter()
+        .zip(env_vars)
+        .map(|(s, vars)| {
+            s.keys
+                .iter()
+                .zip(vars)
+                .map(|(k, (canonical, _))| {
+                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Deploy);
+                    let dotenv = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Dotenv);
+                    k.findings
+                        .iter()
+                        .map(|f| {
+                            let env_var = site_env_var(f, &canonical, k);
+                            let reads_env = injected.contains(&(s.env, env_var.as_str()));
+                            let (strategy, reason) = strategy(f, deployed || dotenv || reads_env, k.key, &env_var);
+                            Site {
+                                path: f.path.clone(),
+                                line: f.line,
+                                span: f.span,
+                                fingerprint: f.fingerprint.clone(),
+                                rule: f.rule.clone(),
+                                format: f.format.clone(),
+                                strategy,
+                                env_var: Some(env_var),
+                                name: f.name.clone(),
+                                deploy: f.deploy.clone(),
+                                reason,
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The env var a site uses. Deployment entries and `.env` lines keep their own name (it *is* the
+/// variable). Code keeps an `UPPER_SNAKE` name unless a deployment file injects the value under
+/// another name — the code must read what the deployment provides. Everything else uses the
+/// key's canonical name.
+fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
+    let own = f.name.as_deref().filter(|n| naming::is_env_var(n));
+    match (place(f), own) {
+        (Place::Deploy | Place::Dotenv, Some(n)) => n.to_string(),
+        (Place::Code, Some(n)) if naming::is_upper_snake(n) => {
+            let other_deployed = k
+                .findings
+                .iter()
+                .filter(|o| place(o) == Place::Deploy)
+                .filter_map(|o| o.name.as_deref())
+                .any(|d| d != n);
+            if other_deployed { canonical.to_string() } else { n.to_string() }
+        }
+        _ => canonical.to_string(),
+    }
+}
+
+/// The default strategy for a site and, for `manual`/`skip`, why and what to do instead.
+fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy, Option<String>) {
+    if f.severity == Severity::Low {
+        return (
+            Strategy::Skip,
+            Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
+        );
+    }
+    let manual = |why: &str| {
+        (
+            Strategy::Manual,
+            Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
+        )
+    };
+    match place(f) {
+        Place::Deploy => {
+            let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
+            let container = f.deploy.as_ref().is_some_and(|d| d.container.is_some());
+            match kind {
+                "ecs-task-definition" | "docker-compose" => (Strategy::Env, None),
+                "terraform" | "cloudformation" if container => (Strategy::Env, None),
+                "terraform" | "cloudformation" => (Strategy::Sdk, None),
+                "kubernetes" => manual(
+                    "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
+                     CSI driver and use a secretKeyRef",
+                ),
+                "dockerfile" => manual("a Dockerfile bakes the value into the image: pass it at run time instead"),
+                other => manual(&format!("hoist has no rewrite for `{other}` deployment files")),
+            }
+        }
+        Place::Dotenv => (Strategy::Env, None),
+        Place::Code if injected => (Strategy::Env, None),
+        Place::Code if SDK_LANGS.contains(&f.format.as_str()) => (Strategy::Sdk, None),
+        Place::Code => manual(&format!(
+            "no deployment file hoist rewrites injects this value and hoist has no {} SDK rewrite",
+            f.format
+        )),
+        Place::Config => config_strategy(f, manual),
+    }
+}
+
+/// Config files: `${VAR}` only where the consumer is known to expand it.
+fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
+    let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let spring = file.starts_with("application") || file.starts_with("bootstrap");
+    match f.format.as_str() {
+        // Spring expands `${VAR}` in properties and application*.yml; npm in .npmrc.
+        "properties" | "npmrc" => (Strategy::Env, None),
+        "yaml" if spring => (Strategy::Env, None),
+        // Terraform and CloudFormation outside containers: a data source / dynamic reference.
+        "hcl" => (Strategy::Sdk, None),
+        "pgpass" | "netrc" | "git-credentials" | "htpasswd" => {
+            manual("a credential file: delete it from the repository and write it at deploy time")
+        }
+        "shell" | "dockerfile" => manual("hoist does not rewrite shell scripts or Dockerfiles"),
+        other => manual(&format!(
+            "hoist can't tell whether the program reading this {other} file expands ${{VAR}} references"
+        )),
+    }
+}
+
+/// For each key of each secret, its canonical env var name and whether it was derived (as
+/// opposed to a name already in the repository). Derived names are unique per environment:
+/// `{GROUP}_{KEY}` with the group prefix, then `_2`, `_3`… on a clash.
+fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
+    let mut out: Vec<Vec<(String, bool)>> = secrets
+        .iter()
+        .map(|s| {
+            s.keys.iter().map(|k| existing_name(k).map_or_else(|| (String::new(), true), |n| (n, false))).collect()
+        })
+        .collect();
+    // Which (secret, key) holds each name, per environment.
+    let mut owner: HashMap<(Option<&str>, String), (usize, usize)> = HashMap::new();
+    for (si, s) in secrets.iter().enumerate() {
+        for (ki, _) in s.keys.iter().enumerate() {
+            if !out[si][ki].1 {
+                owner.entry((s.env, out[si][ki].0.clone())).or_insert((si, ki));
+            }
+        }
+    }
+    for (si, s) in secrets.iter().enumerate() {
+        for (ki, k) in s.keys.iter().enumerate() {
+            if !out[si][ki].1 {
+                continue;
+            }
+            let group = naming::upper_snake(s.group);
+            let key = naming::upper_snake(k.key);
+            let base = if key.starts_with(&group) || group.is_empty() { key } else { format!("{group}_{key}") };
+            let mut name = base.clone();
+            let mut n = 2;
+            while owner.get(&(s.env, name.clone())).is_some_and(|o| *o != (si, ki)) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            owner.insert((s.env, name.clone()), (si, ki));
+            out[si][ki].0 = name;
+        }
+    }
+    out
+}
+
+/// The env var name a key already has in the repository: a deployment entry's name, a `.env`
+/// name, an `UPPER_SNAKE` name in code, else a multi-word name converted (`dbPassword` →
+/// `DB_PASSWORD`, `spring.datasource.password` → `SPRING_DATASOURCE_PASSWORD`).
+fn existing_name(k: &KeyInput<'_>) -> Option<String> {
+    let named = |p: Place| {
+        k.findings
+            .iter()
+            .filter(move |f| place(f) == p)
+            .filter_map(|f| f.name.as_deref())
+            .find(|n| naming::is_env_var(n))
+            .map(str::to_string)
+    };
+    named(Place::Deploy)
+        .or_else(|| named(Place::Dotenv))
+        .or_else(|| {
+            k.findings.iter().filter_map(|f| f.name.as_deref()).find(|n| naming::is_upper_snake(n)).map(str::to_string)
+        })
+        .or_else(|| {
+            k.findings
+                .iter()
+                .filter_map(|f| f.name.as_deref())
+                .find(|n| crate::detect::judge::words(n).len() >= 2)
+                .map(naming::upper_snake)
+        })
+}

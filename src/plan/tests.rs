@@ -1,0 +1,204 @@
+//! Planner tests over synthetic findings.
+
+use super::testutil::{TEST_SALT, cfg, deployed, secret};
+use super::*;
+use crate::model::{Plan, Strategy};
+
+fn opts() -> PlanOptions {
+    PlanOptions {
+        app: "shop".into(),
+        env: None,
+        name_template: naming::DEFAULT_TEMPLATE.into(),
+        tags: BTreeMap::new(),
+        kms_key_id: None,
+        salt: TEST_SALT.into(),
+    }
+}
+
+fn secret_named<'a>(p: &'a Plan, name: &str) -> &'a crate::model::PlannedSecret {
+    p.secrets
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no secret {name}; have {:?}", p.secrets.iter().map(|s| &s.name).collect::<Vec<_>>()))
+}
+
+/// A Django settings dict, a `.env` and an ECS task definition that all hold one password.
+fn demo_findings() -> Vec<crate::model::Finding> {
+    let task = "deploy/task-definition.json";
+    vec![
+        secret(".env", 12, "pw-1", Some(".env#db"), "DB_PASSWORD", Some("password")),
+        cfg(".env", 30, "db.internal", Some(".env#db"), "DB_HOST", "host"),
+        cfg(".env", 50, "shop", Some(".env#db"), "DB_USER", "username"),
+        deployed(
+            secret(task, 100, "pw-1", Some(&format!("{task}#web")), "POSTGRES_PASSWORD", Some("password")),
+            "ecs-task-definition",
+            "web",
+        ),
+        deployed(
+            cfg(task, 160, "db.internal", Some(&format!("{task}#web")), "POSTGRES_HOST", "host"),
+            "ecs-task-definition",
+            "web",
+        ),
+        cfg(
+            "app/settings.py",
+            200,
+            "django.db.backends.postgresql",
+            Some("app/settings.py#postgres:databases_default"),
+            "ENGINE",
+            "engine",
+        ),
+        secret(
+            "app/settings.py",
+            250,
+            "pw-1",
+            Some("app/settings.py#postgres:databases_default"),
+            "PASSWORD",
+            Some("password"),
+        ),
+        cfg("app/settings.py", 280, "db.internal", Some("app/settings.py#postgres:databases_default"), "HOST", "host"),
+        cfg("app/settings.py", 300, "5432", Some("app/settings.py#postgres:databases_default"), "PORT", "port"),
+        cfg("app/settings.py", 320, "shop", Some("app/settings.py#postgres:databases_default"), "NAME", "dbname"),
+    ]
+}
+
+#[test]
+fn one_password_in_code_env_file_and_task_definition_is_one_key() {
+    let p = build(&demo_findings(), &opts()).unwrap().plan;
+    assert_eq!(p.secrets.len(), 1);
+    let s = secret_named(&p, "shop/postgres");
+    let keys: Vec<&str> = s.keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["engine", "host", "port", "username", "password", "dbname"]);
+    let pw = s.keys.iter().find(|k| k.key == "password").unwrap();
+    let sites: Vec<(&str, Strategy, &str)> =
+        pw.sites.iter().map(|t| (t.path.to_str().unwrap(), t.strategy, t.env_var.as_deref().unwrap())).collect();
+    assert_eq!(
+        sites,
+        [
+            (".env", Strategy::Env, "DB_PASSWORD"),
+            ("app/settings.py", Strategy::Env, "POSTGRES_PASSWORD"),
+            ("deploy/task-definition.json", Strategy::Env, "POSTGRES_PASSWORD"),
+        ]
+    );
+    assert_eq!(s.tags.get("managed-by").map(String::as_str), Some("hoist"));
+    assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
+
+#[test]
+fn the_plan_holds_no_values() {
+    let fs = demo_findings();
+    let yaml = to_yaml(&build(&fs, &opts()).unwrap().plan);
+    for f in &fs {
+        let v = f.value.expose();
+        // "shop" is also the app name; every other value must be absent.
+        if v != "shop" {
+            assert!(!yaml.contains(v), "value {v:?} leaked into the plan");
+        }
+    }
+}
+
+#[test]
+fn provider_token_alone_is_json_with_one_key_and_sdk_in_python() {
+    let mut f = secret("billing/charge.py", 40, "sk_live_abc", None, "STRIPE_KEY", None);
+    f.rule = "stripe.secret-key".into();
+    let p = build(&[f], &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/stripe");
+    assert_eq!(s.shape, crate::model::Shape::Json);
+    assert_eq!(s.keys.len(), 1);
+    assert_eq!(s.keys[0].key, "stripe_key");
+    assert_eq!(s.keys[0].sites[0].strategy, Strategy::Sdk);
+    assert_eq!(s.keys[0].sites[0].env_var.as_deref(), Some("STRIPE_KEY"));
+}
+
+#[test]
+fn strategies_for_go_tests_and_unknown_config() {
+    let fs = vec![
+        secret("cmd/server/main.go", 10, "jwt-1", None, "jwtSigningKey", None),
+        secret("tests/test_api.py", 10, "fixture-pw", None, "password", None),
+        secret("conf/app.yaml", 10, "yaml-pw", None, "smtp_password", None),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let site = |n: &str| &secret_named(&p, n).keys[0].sites[0];
+    let go = site("shop/jwt-signing-key");
+    assert_eq!(go.strategy, Strategy::Manual);
+    assert_eq!(go.env_var.as_deref(), Some("JWT_SIGNING_KEY"));
+    assert!(go.reason.as_deref().unwrap().contains("JWT_SIGNING_KEY"), "{:?}", go.reason);
+    let test = site("shop/password");
+    assert_eq!(test.strategy, Strategy::Skip);
+    assert!(test.reason.is_some());
+    let yaml = site("shop/smtp-password");
+    assert_eq!(yaml.strategy, Strategy::Manual);
+}
+
+#[test]
+fn different_values_per_environment_are_separate_secrets() {
+    let fs = vec![
+        secret("deploy/prod/.env", 1, "prod-pw", Some("deploy/prod/.env#db"), "DB_PASSWORD", Some("password")),
+        cfg("deploy/prod/.env", 20, "prod-db", Some("deploy/prod/.env#db"), "DB_HOST", "host"),
+        secret(".env.staging", 1, "stage-pw", Some(".env.staging#db"), "DB_PASSWORD", Some("password")),
+        cfg(".env.staging", 20, "stage-db", Some(".env.staging#db"), "DB_HOST", "host"),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/prod/database", "shop/staging/database"]);
+    // One process never sees both environments, so both keep DB_PASSWORD.
+    for s in &p.secrets {
+        assert_eq!(
+            s.keys.iter().find(|k| k.key == "password").unwrap().sites[0].env_var.as_deref(),
+            Some("DB_PASSWORD")
+        );
+    }
+}
+
+#[test]
+fn clashing_names_get_qualified_and_arn_like_endings_fixed() {
+    let fs = vec![
+        secret("api/config.py", 1, "tok-a", None, "GITHUB_TOKEN", None),
+        secret("worker/config.py", 1, "tok-b", None, "GITHUB_TOKEN", None),
+        secret("app.py", 1, "sig", None, "SIGNING_SECRET", None),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    // `signing-secret` ends in `-` + 6 characters; `github-token-worker` too.
+    assert_eq!(names, ["shop/github-token", "shop/github-token_worker", "shop/signing_secret"]);
+    assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
+
+#[test]
+fn default_env_template_tags_and_kms() {
+    let mut o = opts();
+    o.env = Some("production".into());
+    o.name_template = "teams/{app}/{group}.{env}".into();
+    o.tags.insert("team".into(), "payments".into());
+    o.kms_key_id = Some("alias/payments".into());
+    let p = build(&[secret("app.py", 1, "x-secret-value", None, "API_KEY", None)], &o).unwrap().plan;
+    let s = &p.secrets[0];
+    assert_eq!(s.name, "teams/shop/api-key.prod");
+    assert_eq!(s.tags.get("team").map(String::as_str), Some("payments"));
+    assert_eq!(s.kms_key_id.as_deref(), Some("alias/payments"));
+    assert_eq!(p.env.as_deref(), Some("prod"));
+    o.name_template = "{app}/{env}".into();
+    assert!(matches!(build(&[], &o), Err(PlanError::Template(_))));
+}
+
+#[test]
+fn derived_env_vars_are_unique_per_environment() {
+    let fs = vec![
+        secret("a/settings.py", 1, "pw-a", Some("a/settings.py#databases"), "password", Some("password")),
+        cfg("a/settings.py", 20, "host-a", Some("a/settings.py#databases"), "host", "host"),
+        secret("b/settings.py", 1, "pw-b", Some("b/settings.py#databases"), "password", Some("password")),
+        cfg("b/settings.py", 20, "host-b", Some("b/settings.py#databases"), "host", "host"),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let vars: Vec<&str> =
+        p.sites().filter(|(_, k, _)| k.key == "password").map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
+    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2"]);
+}
+
+#[test]
+fn payload_sizes_are_exact() {
+    let big = "k".repeat(70_000);
+    let planned = build(&[secret("a.py", 1, &big, None, "PRIVATE_KEY", None)], &opts()).unwrap();
+    let (name, size) = planned.payload_sizes.iter().next().unwrap();
+    assert!(check_payload_size(name, *size).is_err());
+    assert!(matches!(validate_shape(&planned.plan)[..], [PlanError::TooLarge { .. }]));
+}
