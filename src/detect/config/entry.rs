@@ -96,6 +96,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     let mut out = Vec::new();
     let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
     let mut candidates = Vec::new();
+    let mut labels = Labels::default();
     for e in &sink.entries {
         if !e.literal {
             continue;
@@ -121,7 +122,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             // Offsets inside the value map to file bytes only when the value is written unescaped.
             let escaped = e.span.len() != e.value.len();
             if parsed.has_password() && !escaped {
-                let label = format!("{}.{}", scope.label, e.name).trim_start_matches('.').to_string();
+                let label = labels.get((e.scope, Some(e.name.clone()), true), || friendly(scope, e, Some(&e.name)));
                 if let Some(dets) = dsn::detections(&e.value, e.span.start, Some(&e.name), &label) {
                     out.extend(dets.into_iter().map(|d| with_deploy(d, e)));
                 }
@@ -144,12 +145,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             && !is_build_token(&e.value)
             && !names_a_credential(&e.value)
         {
-            let label = match (&prefix, scope.label.is_empty()) {
-                (Some(p), false) => format!("{}:{p}", scope.label),
-                (Some(p), true) => p.clone(),
-                (None, true) => e.name.clone(),
-                (None, false) => scope.label.clone(),
-            };
+            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, prefix.as_deref()));
             let key = match e.role {
                 Role::Secret if judge::secret_key(&e.name) == "value" => "password".to_string(),
                 _ => judge::secret_key(&e.name),
@@ -186,6 +182,43 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     }
     out.sort_by_key(|d| d.span.start);
     out
+}
+
+/// Short, file-unique group labels: one per (scope, name prefix) or per connection string.
+#[derive(Default)]
+struct Labels {
+    by_key: std::collections::HashMap<(usize, Option<String>, bool), String>,
+    used: std::collections::HashSet<String>,
+}
+
+impl Labels {
+    fn get(&mut self, key: (usize, Option<String>, bool), base: impl FnOnce() -> String) -> String {
+        if let Some(l) = self.by_key.get(&key) {
+            return l.clone();
+        }
+        let base = base();
+        let mut label = base.clone();
+        let mut n = 2;
+        while !self.used.insert(label.clone()) {
+            label = format!("{base}-{n}");
+            n += 1;
+        }
+        self.by_key.insert(key, label.clone());
+        label
+    }
+}
+
+/// A readable label: the container (ECS container, compose service, k8s object, resource) or the
+/// scope's last named segment, then the name prefix (`api.db`, `datasource`, `smtp`).
+fn friendly(scope: &Scope, e: &Entry, prefix: Option<&str>) -> String {
+    let base = e
+        .deploy
+        .as_ref()
+        .and_then(|d| d.container.clone())
+        .or_else(|| scope.label.rsplit('.').find(|s| !s.starts_with('[') && !s.is_empty()).map(str::to_string))
+        .unwrap_or_default();
+    let parts: Vec<&str> = [base.as_str(), prefix.unwrap_or("")].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { judge::secret_key(&e.name) } else { parts.join(".") }
 }
 
 fn detection(kind: Kind, rule: &str, span: Span, value: &str, e: &Entry, key: &str) -> Detection {
@@ -269,3 +302,7 @@ fn looks_like_dsn(v: &str) -> bool {
 fn is_config_value(v: &str) -> bool {
     judge::is_config_value(v) && !matches!(v.trim(), "null" | "~" | "none" | "None")
 }
+
+#[cfg(test)]
+#[path = "entry_tests.rs"]
+mod tests;
