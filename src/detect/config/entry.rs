@@ -257,8 +257,27 @@ fn inherits_secret(e: &Entry) -> bool {
 /// (`password.encoder`, `token_generator`).
 fn names_a_mechanism(name: &str) -> bool {
     let last = judge::words(name).pop().unwrap_or_default();
-    ["encoder", "encoding", "hasher", "generator", "validator", "strategy", "handler", "scheme", "source"]
-        .contains(&last.as_str())
+    [
+        "encoder",
+        "encoding",
+        "hasher",
+        "generator",
+        "validator",
+        "strategy",
+        "handler",
+        "scheme",
+        "source",
+        "audience",
+        "issuer",
+        "scope",
+        "scopes",
+        "lifetime",
+        "duration",
+        "interval",
+        "method",
+        "methods",
+    ]
+    .contains(&last.as_str())
 }
 
 /// `needless_pass_by_value`, `pass_through`: the ambiguous word `pass` is a credential word only

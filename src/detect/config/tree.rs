@@ -158,7 +158,9 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
     let k8s_secret = matches!(ctx.deploy, Deploy::Kubernetes { secret: true })
         && ctx.path.len() == 1
         && (last == "data" || last == "stringdata");
-    let flat = ENV_KEYS.contains(&last.as_str()) || ctx.path.len() == 1 && last == "data";
+    // Terraform's top level (`.tfvars`) and `locals` are flat namespaces of variables too.
+    let tf_flat = ctx.deploy == Deploy::Terraform && (ctx.path.is_empty() || ctx.path.len() == 1 && last == "locals");
+    let flat = ENV_KEYS.contains(&last.as_str()) || ctx.path.len() == 1 && last == "data" || tf_flat;
     let scope = sink.scope(ctx.label(), flat);
     let parent = ctx.path.last().cloned();
     for (k, val) in pairs {
