@@ -116,7 +116,8 @@ fn spans_cover_exactly_the_value() {
         let (text, ds) = analyze(&f);
         for d in &ds {
             let raw = &text[d.span.start..d.span.end];
-            if !raw.contains('\\') {
+            // Escapes, percent-encoding and the normalised engine name are decoded values.
+            if !raw.contains(['\\', '%']) && d.key.as_deref() != Some("engine") {
                 assert_eq!(raw, d.value.expose(), "{}: span and value differ", f.display());
             }
         }

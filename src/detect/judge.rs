@@ -341,7 +341,8 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     // A single credential word (`Passwort`), or an identifier-like value that names one
     // (`spring.datasource.password`, `Access-Control-Allow-Credentials`, `next_token`,
     // `AWSSecretKey`): a label or a reference, not a value.
-    let ident_like = v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b));
+    // Digits mark a made-up value (`legacySecret-6Lm`), not a name.
+    let ident_like = v.bytes().all(|b| b.is_ascii_alphabetic() || b"._:-".contains(&b));
     let naming = ["password", "passwd", "secret", "token", "credential", "credentials", "apikey", "passphrase"];
     let names_one = vw.iter().any(|w| naming.contains(&w.as_str()))
         || SECRET_PAIRS.iter().any(|(a, b)| vw.windows(2).any(|p| p[0] == *a && p[1] == *b));

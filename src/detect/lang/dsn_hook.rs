@@ -3,22 +3,32 @@
 //! key/value forms (`host=… password=…`, `Server=…;Password=…;`) become a password secret with
 //! user/host/port/dbname config parts sharing one scope.
 
+use crate::detect::dsn;
 use crate::detect::group::{Candidate, Role};
 use crate::model::Span;
 
 /// Splits a literal holding a connection string into grouped candidates. `span` covers `value`
 /// byte for byte (callers pass only literals without escapes); `scope` is a file-unique id.
+/// URL, JDBC and ODBC/ADO.NET forms are parsed by [`crate::detect::dsn`]; libpq's
+/// space-separated `host=… password=…` form here.
 pub fn candidates(value: &str, span: Span, scope: usize, scope_name: Option<String>) -> Vec<Candidate> {
-    let parts = url_parts(value).or_else(|| kv_parts(value)).unwrap_or_default();
+    let parts: Vec<(&'static str, Span, String)> = match dsn::parse(value) {
+        Some(d) => d.parts.into_iter().map(|p| (p.key, p.span, p.value)).collect(),
+        None => kv_parts(value)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, s, e)| (k, Span::new(s, e), value[s..e].to_string()))
+            .collect(),
+    };
     if !parts.iter().any(|p| p.0 == "password") {
         return Vec::new();
     }
-    let engine = engine(value);
+    let engine = parts.iter().find(|p| p.0 == "engine").map(|p| p.2.clone()).or_else(|| engine(value));
     parts
         .into_iter()
-        .map(|(key, start, end)| {
+        .map(|(key, at, v)| {
             let role = if key == "password" { Role::Secret(key.into()) } else { Role::Config(key.into()) };
-            let mut c = Candidate::new(key, &value[start..end], Span::new(span.start + start, span.start + end))
+            let mut c = Candidate::new(key, v, Span::new(span.start + at.start, span.start + at.end))
                 .with_role(role)
                 .in_scope(scope, scope_name.clone());
             c.rule = Some(format!("dsn.{key}"));
@@ -30,63 +40,6 @@ pub fn candidates(value: &str, span: Span, scope: usize, scope_name: Option<Stri
 
 type Part = (&'static str, usize, usize);
 
-/// `scheme://user:pass@host:port/db?k=v`, with `jdbc:` and `+driver` variants.
-fn url_parts(v: &str) -> Option<Vec<Part>> {
-    let sep = v.find("://")?;
-    let scheme = &v[..sep];
-    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b)) {
-        return None;
-    }
-    let auth_start = sep + 3;
-    let rest_end = v[auth_start..].find(['/', '?', '#']).map_or(v.len(), |i| auth_start + i);
-    let authority = &v[auth_start..rest_end];
-    let mut parts = Vec::new();
-    let host_start = match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            match userinfo.find(':') {
-                Some(c) => {
-                    push(&mut parts, "username", auth_start, auth_start + c);
-                    push(&mut parts, "password", auth_start + c + 1, auth_start + at);
-                }
-                None => push(&mut parts, "username", auth_start, auth_start + at),
-            }
-            auth_start + at + 1
-        }
-        None => auth_start,
-    };
-    let hostport = &v[host_start..rest_end];
-    // A port is digits after the last colon (and not inside an IPv6 bracket).
-    match hostport.rfind(':').filter(|&c| !hostport[c..].contains(']')) {
-        Some(c) if hostport[c + 1..].bytes().all(|b| b.is_ascii_digit()) && c + 1 < hostport.len() => {
-            if !hostport.contains(',') {
-                push(&mut parts, "host", host_start, host_start + c);
-            }
-            push(&mut parts, "port", host_start + c + 1, rest_end);
-        }
-        _ if !hostport.contains(',') => push(&mut parts, "host", host_start, rest_end),
-        _ => {}
-    }
-    if v[rest_end..].starts_with('/') {
-        let db_start = rest_end + 1;
-        let db_end = v[db_start..].find(['?', '#', '/']).map_or(v.len(), |i| db_start + i);
-        push(&mut parts, "dbname", db_start, db_end);
-    }
-    if let Some(q) = v.find('?') {
-        let mut at = q + 1;
-        for pair in v[q + 1..].split('&') {
-            if let Some((k, _)) = pair.split_once('=') {
-                let vs = at + k.len() + 1;
-                if let Some(key) = kv_key(k) {
-                    push(&mut parts, key, vs, at + pair.len());
-                }
-            }
-            at += pair.len() + 1;
-        }
-    }
-    Some(parts)
-}
-
 /// `host=… port=… user=… password=… dbname=…` (libpq, space-separated) or
 /// `Server=…;Database=…;User Id=…;Password=…;` (ADO.NET/ODBC, semicolon-separated), with an
 /// optional PDO-style `mysql:` prefix.
@@ -96,6 +49,9 @@ fn kv_parts(v: &str) -> Option<Vec<Part>> {
         return None;
     }
     let sep = if v.contains(';') { ';' } else { ' ' };
+    if sep == ';' && !v.contains(' ') && v.contains("://") {
+        return None;
+    }
     let mut parts = Vec::new();
     let mut at = 0;
     for item in v.split(sep) {
@@ -158,6 +114,7 @@ mod tests {
     fn keys(v: &str) -> Vec<(String, String)> {
         candidates(v, Span::new(0, v.len()), 1, None)
             .into_iter()
+            .filter(|c| c.name != "engine")
             .map(|c| (c.name.clone(), v[c.span.start..c.span.end].to_string()))
             .collect()
     }

@@ -160,12 +160,12 @@ fn driver_argument(ctx: &Ctx, dsn: Node) -> Option<String> {
     let args = dsn.parent().filter(|p| ctx.spec.arguments.contains(&p.kind()))?;
     let first = context::named(args).into_iter().next().filter(|f| f.id() != dsn.id())?;
     let driver = literal::read(ctx.format, first, ctx.src)?.value.to_ascii_lowercase();
-    Some(match driver.as_str() {
+    let engine = match driver.as_str() {
         "postgres" | "postgresql" | "pgx" | "pq" => "postgres",
         "mysql" | "mariadb" => "mysql",
         "sqlserver" | "mssql" => "sqlserver",
         "oracle" | "godror" => "oracle",
         _ => return None,
-    })
-    .map(str::to_string)
+    };
+    Some(engine.to_string())
 }
