@@ -209,6 +209,9 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.
 pub fn config_key(name: &str) -> Option<&'static str> {
+    if name.contains("::") || name.contains('#') {
+        return None;
+    }
     let w = words(name);
     let last = w.last()?.as_str();
     Some(match last {
