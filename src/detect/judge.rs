@@ -139,6 +139,8 @@ const NOT_A_VALUE: &[&str] = &[
     "parameter",
     "property",
     "prop",
+    "uuid",
+    "guid",
     "attr",
     "attribute",
     "column",
