@@ -77,8 +77,11 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
-                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Deploy);
-                    let dotenv = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Dotenv);
+                    // Only a deployment entry or `.env` line that will itself inject the variable counts.
+                    let injects = |p: Place| {
+                        k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == p && !in_url(f))
+                    };
+                    let (deployed, dotenv) = (injects(Place::Deploy), injects(Place::Dotenv));
                     k.findings
                         .iter()
                         .map(|f| {
@@ -111,20 +114,46 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
 /// another name — the code must read what the deployment provides. Everything else uses the
 /// key's canonical name.
 fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
-    let own = f.name.as_deref().filter(|n| naming::is_env_var(n));
+    let own = own_var(f, k.key).filter(|n| naming::is_env_var(n));
     match (place(f), own) {
-        (Place::Deploy | Place::Dotenv, Some(n)) => n.to_string(),
-        (Place::Code, Some(n)) if naming::is_upper_snake(n) => {
+        (Place::Deploy | Place::Dotenv, Some(n)) => n,
+        (Place::Code, Some(n)) if naming::is_upper_snake(&n) => {
             let other_deployed = k
                 .findings
                 .iter()
                 .filter(|o| place(o) == Place::Deploy)
-                .filter_map(|o| o.name.as_deref())
+                .filter_map(|o| own_var(o, k.key))
                 .any(|d| d != n);
-            if other_deployed { canonical.to_string() } else { n.to_string() }
+            if other_deployed { canonical.to_string() } else { n }
         }
         _ => canonical.to_string(),
     }
+}
+
+/// Last words that make a name a connection string's (`DATABASE_URL`, `mongoDsn`, `REDIS_URI`).
+const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection", "string"];
+
+/// True when the value is one part of a connection string named by `name`.
+fn in_url(f: &Finding) -> bool {
+    f.rule.starts_with("dsn.")
+        || f.name
+            .as_deref()
+            .is_some_and(|n| crate::detect::judge::words(n).last().is_some_and(|w| URL_WORDS.contains(&w.as_str())))
+}
+
+/// The variable name a finding suggests for `key`: its own name, except for a part of a
+/// connection string, where `DATABASE_URL` + `password` gives `DATABASE_PASSWORD` (the URL's
+/// variable holds the whole string, not this part).
+fn own_var(f: &Finding, key: &str) -> Option<String> {
+    let name = f.name.as_deref()?;
+    if !in_url(f) {
+        return Some(name.to_string());
+    }
+    let mut words = crate::detect::judge::words(name);
+    while words.last().is_some_and(|w| URL_WORDS.contains(&w.as_str())) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| naming::upper_snake(&format!("{}_{key}", words.join("_"))))
 }
 
 /// The default strategy for a site and, for `manual`/`skip`, why and what to do instead.
@@ -141,6 +170,13 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
             Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
         )
     };
+    if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
+        let var = f.name.as_deref().unwrap_or("the variable");
+        return manual(&format!(
+            "part of the connection string in {var}, and an injected variable holds a whole value: inject the \
+             parts as separate variables and build the string in code, or store the whole string as one key"
+        ));
+    }
     match place(f) {
         Place::Deploy => {
             let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
@@ -260,24 +296,12 @@ fn top_dir(k: &KeyInput<'_>) -> String {
 /// name, an `UPPER_SNAKE` name in code, else a multi-word name converted (`dbPassword` →
 /// `DB_PASSWORD`, `spring.datasource.password` → `SPRING_DATASOURCE_PASSWORD`).
 fn existing_name(k: &KeyInput<'_>) -> Option<String> {
-    let named = |p: Place| {
-        k.findings
-            .iter()
-            .filter(move |f| place(f) == p)
-            .filter_map(|f| f.name.as_deref())
-            .find(|n| naming::is_env_var(n))
-            .map(str::to_string)
+    let vars = |p: Option<Place>| {
+        k.findings.iter().filter(move |f| p.is_none_or(|p| place(f) == p)).filter_map(|f| own_var(f, k.key))
     };
-    named(Place::Deploy)
-        .or_else(|| named(Place::Dotenv))
-        .or_else(|| {
-            k.findings.iter().filter_map(|f| f.name.as_deref()).find(|n| naming::is_upper_snake(n)).map(str::to_string)
-        })
-        .or_else(|| {
-            k.findings
-                .iter()
-                .filter_map(|f| f.name.as_deref())
-                .find(|n| crate::detect::judge::words(n).len() >= 2)
-                .map(naming::upper_snake)
-        })
+    vars(Some(Place::Deploy))
+        .chain(vars(Some(Place::Dotenv)))
+        .find(|n| naming::is_env_var(n))
+        .or_else(|| vars(None).find(|n| naming::is_upper_snake(n)))
+        .or_else(|| vars(None).find(|n| crate::detect::judge::words(n).len() >= 2).map(|n| naming::upper_snake(&n)))
 }

@@ -244,3 +244,34 @@ fn carried_names_win_and_the_default_holder_moves_aside() {
     assert_eq!(again.payload_sizes.len(), 2);
     assert!(again.payload_sizes.contains_key("shop/legacy"));
 }
+
+#[test]
+fn connection_string_parts_get_their_own_variables() {
+    let g = Some("app/db.py#dsn");
+    let mut fs = vec![
+        secret("app/db.py", 30, "pw-dsn", g, "DATABASE_URL", Some("password")),
+        cfg("app/db.py", 40, "db.example", g, "DATABASE_URL", "host"),
+        cfg("app/db.py", 24, "app", g, "DATABASE_URL", "username"),
+        cfg("app/db.py", 14, "postgres", g, "DATABASE_URL", "engine"),
+        secret(".env", 30, "pw-dsn", Some(".env#dsn"), "DATABASE_URL", Some("password")),
+    ];
+    for f in &mut fs {
+        f.rule = format!("dsn.{}", f.key.as_deref().unwrap());
+    }
+    let p = build(&fs, &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/postgres");
+    let vars: Vec<(&str, &str, Strategy)> =
+        p.sites().map(|(_, k, t)| (k.key.as_str(), t.env_var.as_deref().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        vars,
+        [
+            ("engine", "DATABASE_ENGINE", Strategy::Sdk),
+            ("host", "DATABASE_HOST", Strategy::Sdk),
+            ("username", "DATABASE_USERNAME", Strategy::Sdk),
+            // The `.env` line holds the whole URL: it can't inject the password alone.
+            ("password", "DATABASE_PASSWORD", Strategy::Manual),
+            ("password", "DATABASE_PASSWORD", Strategy::Sdk),
+        ]
+    );
+    assert_eq!(s.keys.len(), 4);
+}
