@@ -6,7 +6,7 @@
 use super::naming;
 use crate::detect::judge;
 use crate::model::{Finding, Fingerprint, Kind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A finding and the JSON key it feeds.
 #[derive(Clone, Debug)]
@@ -72,18 +72,22 @@ pub(crate) struct Clustering<'a> {
 pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| (&a.path, a.span.start, a.kind).cmp(&(&b.path, b.span.start, b.kind)));
-    let mut taken: Vec<(&std::path::Path, crate::model::Span)> = Vec::new();
+    // Sorted by path and start, so an overlap can only be with the furthest-reaching span so far.
+    let mut reach: Option<(&std::path::Path, usize)> = None;
     let mut duplicates = 0;
     let mut units: Vec<Vec<&Finding>> = Vec::new();
     let mut by_group: BTreeMap<&str, usize> = BTreeMap::new();
     for f in sorted {
         // A second finding over the same bytes would give one span two sites (apply can't edit
         // overlapping spans); the first (a credential before config) wins.
-        if taken.iter().any(|(p, s)| *p == f.path.as_path() && s.overlaps(&f.span)) {
-            duplicates += 1;
-            continue;
+        match reach {
+            Some((p, end)) if p == f.path.as_path() && f.span.start < end => {
+                duplicates += 1;
+                continue;
+            }
+            Some((p, end)) if p == f.path.as_path() => reach = Some((p, end.max(f.span.end))),
+            _ => reach = Some((f.path.as_path(), f.span.end)),
         }
-        taken.push((f.path.as_path(), f.span));
         match f.group.as_deref() {
             Some(g) => {
                 let i = *by_group.entry(g).or_insert_with(|| {
@@ -97,6 +101,8 @@ pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
     }
     let mut lone_config = 0;
     let mut clusters: Vec<Cluster<'_>> = Vec::new();
+    // Which clusters hold each credential value.
+    let mut holders: HashMap<&Fingerprint, Vec<usize>> = HashMap::new();
     for unit in units {
         if !unit.iter().any(|f| f.kind == Kind::Secret) {
             lone_config += unit.len();
@@ -104,24 +110,33 @@ pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
         }
         let unit = keyed(unit);
         let env = unit.iter().find_map(|m| naming::env_of_path(&crate::scan::slash_path(&m.f.path)));
-        let linked: Vec<usize> = {
-            let fps: HashSet<&Fingerprint> =
-                unit.iter().filter(|m| m.f.kind == Kind::Secret).map(|m| &m.f.fingerprint).collect();
-            (0..clusters.len())
-                .filter(|&c| {
-                    clusters[c].members.iter().any(|m| m.f.kind == Kind::Secret && fps.contains(&m.f.fingerprint))
-                })
-                .collect()
-        };
+        let linked: BTreeSet<usize> = unit
+            .iter()
+            .filter(|m| m.f.kind == Kind::Secret)
+            .filter_map(|m| holders.get(&m.f.fingerprint))
+            .flatten()
+            .copied()
+            .collect();
         let target = linked.into_iter().find_map(|c| try_join(&clusters[c], &env, &unit).map(|u| (c, u)));
-        match target {
+        let (c, added) = match target {
             Some((c, joined)) => {
                 if clusters[c].env.is_none() {
                     clusters[c].env = env;
                 }
+                let from = clusters[c].members.len();
                 clusters[c].members.extend(joined);
+                (c, from)
             }
-            None => clusters.push(Cluster { env, members: unit }),
+            None => {
+                clusters.push(Cluster { env, members: unit });
+                (clusters.len() - 1, 0)
+            }
+        };
+        for m in clusters[c].members[added..].iter().filter(|m| m.f.kind == Kind::Secret) {
+            let h = holders.entry(&m.f.fingerprint).or_default();
+            if !h.contains(&c) {
+                h.push(c);
+            }
         }
     }
     Clustering { clusters, lone_config, duplicates }

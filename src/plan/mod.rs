@@ -231,6 +231,8 @@ pub(crate) fn unique_names(
     fixed: &[usize],
 ) {
     let mut used: std::collections::HashSet<String> = fixed.iter().map(|&i| plan.secrets[i].name.clone()).collect();
+    // Where numbering resumes for each group, so hundreds of clashes stay linear.
+    let mut next: std::collections::HashMap<(Option<String>, String), usize> = std::collections::HashMap::new();
     for i in 0..plan.secrets.len() {
         if fixed.contains(&i) {
             continue;
@@ -242,13 +244,13 @@ pub(crate) fn unique_names(
         let (env, group) = &groups[i];
         let render = |g: &str| naming::sanitise(&naming::render(template, &plan.app, env.as_deref(), g));
         let mut chosen = qualifiers[i].iter().map(|q| render(&format!("{group}-{q}"))).find(|n| !used.contains(n));
-        let mut n = 2;
+        let n = next.entry((env.clone(), group.clone())).or_insert(2);
         while chosen.is_none() {
             let candidate = render(&format!("{group}-{n}"));
             if !used.contains(&candidate) {
                 chosen = Some(candidate);
             }
-            n += 1;
+            *n += 1;
         }
         let chosen = chosen.unwrap_or(name);
         used.insert(chosen.clone());

@@ -275,3 +275,27 @@ fn connection_string_parts_get_their_own_variables() {
     );
     assert_eq!(s.keys.len(), 4);
 }
+
+#[test]
+fn twenty_thousand_findings_plan_quickly() {
+    // 4,000 files, each a credential with four companions; every value shared by ten files.
+    let mut fs = Vec::new();
+    for i in 0..4000 {
+        let path = format!("svc{}/conf{i}.py", i % 40);
+        let g = format!("{path}#db");
+        let v = i % 400;
+        fs.push(secret(&path, 10, &format!("pw-{v}"), Some(&g), "DB_PASSWORD", Some("password")));
+        fs.push(cfg(&path, 40, &format!("host-{v}"), Some(&g), "DB_HOST", "host"));
+        fs.push(cfg(&path, 70, "5432", Some(&g), "DB_PORT", "port"));
+        fs.push(cfg(&path, 90, &format!("user-{v}"), Some(&g), "DB_USER", "username"));
+        fs.push(cfg(&path, 120, &format!("db-{v}"), Some(&g), "DB_NAME", "dbname"));
+    }
+    let t = std::time::Instant::now();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let took = t.elapsed();
+    assert_eq!(p.secrets.len(), 400);
+    assert_eq!(p.sites().count(), 20_000);
+    assert!(validate_shape(&p).is_empty());
+    eprintln!("planned 20,000 findings in {took:?}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
