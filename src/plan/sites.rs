@@ -133,23 +133,36 @@ fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
 /// Last words that make a name a connection string's (`DATABASE_URL`, `mongoDsn`, `REDIS_URI`).
 const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection", "string"];
 
-/// True when the value is one part of a connection string named by `name`.
+/// True when `text`'s last word says connection string.
+fn url_named(text: &str) -> bool {
+    crate::detect::judge::words(text).last().is_some_and(|w| URL_WORDS.contains(&w.as_str()))
+}
+
+/// The detector's group label (`worker/index.js#redis:redis_url` → `redis_url`).
+fn label(f: &Finding) -> Option<&str> {
+    let l = f.group.as_deref()?.rsplit_once('#')?.1;
+    Some(l.rsplit_once(':').map_or(l, |(_, l)| l))
+}
+
+/// True when the value is one part of a connection string (a DSN part, or a value named or
+/// grouped as a URL).
 fn in_url(f: &Finding) -> bool {
-    f.rule.starts_with("dsn.")
-        || f.name
-            .as_deref()
-            .is_some_and(|n| crate::detect::judge::words(n).last().is_some_and(|w| URL_WORDS.contains(&w.as_str())))
+    f.rule.starts_with("dsn.") || f.name.as_deref().is_some_and(url_named) || label(f).is_some_and(url_named)
 }
 
 /// The variable name a finding suggests for `key`: its own name, except for a part of a
 /// connection string, where `DATABASE_URL` + `password` gives `DATABASE_PASSWORD` (the URL's
-/// variable holds the whole string, not this part).
+/// variable holds the whole string, not this part). In code a one-word name (`PASSWORD` in a
+/// settings dict) is too generic to be a variable; deployment entries and `.env` lines keep
+/// theirs, since there the name *is* the variable.
 fn own_var(f: &Finding, key: &str) -> Option<String> {
     let name = f.name.as_deref()?;
     if !in_url(f) {
-        return Some(name.to_string());
+        let generic = crate::detect::judge::words(name).len() < 2;
+        return (!generic || matches!(place(f), Place::Deploy | Place::Dotenv)).then(|| name.to_string());
     }
-    let mut words = crate::detect::judge::words(name);
+    let url_name = Some(name).filter(|n| url_named(n)).or_else(|| label(f).filter(|l| url_named(l)))?;
+    let mut words = crate::detect::judge::words(url_name);
     while words.last().is_some_and(|w| URL_WORDS.contains(&w.as_str())) {
         words.pop();
     }

@@ -299,3 +299,28 @@ fn twenty_thousand_findings_plan_quickly() {
     eprintln!("planned 20,000 findings in {took:?}");
     assert!(took < std::time::Duration::from_secs(20), "{took:?}");
 }
+
+#[test]
+fn one_word_names_in_code_get_derived_variables_and_url_labels_name_parts() {
+    let g = Some("app/settings.py#postgres:default");
+    let r = Some("worker/index.js#redis:redis_url");
+    let mut fs = vec![
+        secret("app/settings.py", 10, "pw-django", g, "PASSWORD", Some("password")),
+        cfg("app/settings.py", 40, "db.internal", g, "HOST", "host"),
+        secret("worker/index.js", 10, "pw-redis", r, "password", Some("password")),
+        cfg("worker/index.js", 40, "cache.internal", r, "host", "host"),
+    ];
+    fs[2].rule = "database.redis-uri".into();
+    fs[3].rule = "dsn.host".into();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let vars: Vec<(&str, &str)> = p.sites().map(|(s, _, t)| (s.name.as_str(), t.env_var.as_deref().unwrap())).collect();
+    assert_eq!(
+        vars,
+        [
+            ("shop/postgres", "POSTGRES_HOST"),
+            ("shop/postgres", "POSTGRES_PASSWORD"),
+            ("shop/redis", "REDIS_HOST"),
+            ("shop/redis", "REDIS_PASSWORD"),
+        ]
+    );
+}
