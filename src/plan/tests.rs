@@ -324,3 +324,41 @@ fn one_word_names_in_code_get_derived_variables_and_url_labels_name_parts() {
         ]
     );
 }
+
+#[test]
+fn deployment_kinds_choose_their_strategy() {
+    let cases = [
+        ("ecs-task-definition", Some("web"), Strategy::Env),
+        ("docker-compose", Some("web"), Strategy::Env),
+        ("terraform", Some("web"), Strategy::Env),
+        ("terraform", None, Strategy::Sdk),
+        ("cloudformation", None, Strategy::Sdk),
+        ("kubernetes", Some("web"), Strategy::Manual),
+        ("dockerfile", None, Strategy::Manual),
+    ];
+    for (i, (kind, container, want)) in cases.into_iter().enumerate() {
+        let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, "API_TOKEN", None);
+        f.deploy = Some(crate::model::DeployInfo { kind: kind.into(), container: container.map(str::to_string) });
+        let p = build(&[f], &opts()).unwrap().plan;
+        let site = &p.secrets[0].keys[0].sites[0];
+        assert_eq!(site.strategy, want, "{kind} {container:?}");
+        assert_eq!(site.env_var.as_deref(), Some("API_TOKEN"));
+        assert_eq!(site.reason.is_some(), want == Strategy::Manual, "{kind}");
+    }
+}
+
+#[test]
+fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
+    // Go has no SDK rewrite, but the value's variable is defined in .env: env works.
+    let fs = vec![
+        secret(".env", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/main.go", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/other.go", 1, "tok-2", None, "OTHER_TOKEN", None),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let strategies: Vec<(&str, Strategy)> = p.sites().map(|(_, _, t)| (t.path.to_str().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        strategies,
+        [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Manual)]
+    );
+}
