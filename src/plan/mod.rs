@@ -245,8 +245,9 @@ pub(crate) fn unique_names(
         let render = |g: &str| naming::sanitise(&naming::render(template, &plan.app, env.as_deref(), g));
         let mut chosen = qualifiers[i].iter().map(|q| render(&format!("{group}-{q}"))).find(|n| !used.contains(n));
         let n = next.entry((env.clone(), group.clone())).or_insert(2);
+        let base = render(group);
         while chosen.is_none() {
-            let candidate = render(&format!("{group}-{n}"));
+            let candidate = naming::numbered(&base, *n);
             if !used.contains(&candidate) {
                 chosen = Some(candidate);
             }

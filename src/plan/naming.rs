@@ -227,6 +227,22 @@ pub fn sanitise(name: &str) -> String {
     fix_arn_suffix(&out)
 }
 
+/// `name` with `-{n}` appended, cut before the suffix when needed so it stays ≤ 256 characters
+/// (a cut after it would make every number the same name).
+pub fn numbered(name: &str, n: usize) -> String {
+    let suffix = format!("-{n}");
+    let mut base = sanitise(name);
+    let keep = MAX_NAME_LEN - suffix.len();
+    if base.len() > keep {
+        let mut cut = keep;
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base.truncate(cut);
+    }
+    fix_arn_suffix(&format!("{base}{suffix}"))
+}
+
 /// The fixed form of a name that ends in `-` plus six characters (see [`sanitise`]).
 pub fn fix_arn_suffix(name: &str) -> String {
     if !has_arn_like_suffix(name) {
@@ -313,6 +329,10 @@ mod tests {
         assert_eq!(sanitise("app/prod/db-secret"), "app/prod/db_secret");
         assert_eq!(sanitise("app/prod/stripe-api-key"), "app/prod/stripe-api-key");
         assert_eq!(sanitise(&"x".repeat(300)).len(), 256);
+        let long = "x".repeat(300);
+        assert_ne!(numbered(&long, 2), numbered(&long, 3));
+        assert!(numbered(&long, 12).ends_with("x-12") && numbered(&long, 12).len() == 256);
+        assert_eq!(numbered("app/db", 100000), "app/db_100000");
         assert!(has_arn_like_suffix("a-123456"));
         assert!(!has_arn_like_suffix("a-12345"));
         assert!(!has_arn_like_suffix("a-1234567"));

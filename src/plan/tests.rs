@@ -362,3 +362,14 @@ fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
         [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Manual)]
     );
 }
+
+#[test]
+fn very_long_names_stay_valid_and_distinct() {
+    let mut o = opts();
+    o.app = "a".repeat(300);
+    let fs: Vec<_> =
+        (0..3).map(|i| secret(&format!("f{i}.py"), 1, &format!("v-{i}"), None, "API_TOKEN", None)).collect();
+    let p = build(&fs, &o).unwrap().plan;
+    assert_eq!(p.secrets.len(), 3);
+    assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
