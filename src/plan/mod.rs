@@ -90,6 +90,8 @@ pub struct Planned {
     pub lone_config: usize,
     /// Findings dropped because another finding covers the same bytes.
     pub duplicates: usize,
+    /// Companion values left in place because another place gave the same key a different value.
+    pub conflicting: usize,
     /// Exact payload sizes by secret name (from the values in memory).
     pub payload_sizes: BTreeMap<String, usize>,
 }
@@ -177,7 +179,13 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
     unique_names(&mut plan, &opts.name_template, &groups, &qualifiers, &[]);
     let payload_sizes = plan.secrets.iter().map(|s| s.name.clone()).zip(sizes).collect();
     plan.secrets.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Planned { plan, lone_config: c.lone_config, duplicates: c.duplicates, payload_sizes })
+    Ok(Planned {
+        plan,
+        lone_config: c.lone_config,
+        duplicates: c.duplicates,
+        conflicting: c.conflicting,
+        payload_sizes,
+    })
 }
 
 /// Rotation keys first in their usual order, then the rest alphabetically.

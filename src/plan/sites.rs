@@ -25,7 +25,7 @@ pub(crate) struct SecretInput<'a> {
 
 /// What kind of place a site is, for the strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     /// An entry of a deployment file (ECS task definition, compose, Kubernetes, Terraform…).
     Deploy,
     /// A `.env` file.
@@ -36,7 +36,8 @@ enum Place {
     Config,
 }
 
-fn place(f: &Finding) -> Place {
+/// The kind of place a finding sits in.
+pub(crate) fn place(f: &Finding) -> Place {
     if f.deploy.is_some() {
         return Place::Deploy;
     }
@@ -61,7 +62,7 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
     for s in secrets {
         for k in &s.keys {
             for f in &k.findings {
-                if matches!(place(f), Place::Deploy | Place::Dotenv)
+                if (env_entry(f) || place(f) == Place::Dotenv)
                     && let Some(n) = f.name.as_deref()
                 {
                     injected.insert((s.env, n));
@@ -79,7 +80,12 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .map(|(k, (canonical, _))| {
                     // Only a deployment entry or `.env` line that will itself inject the variable counts.
                     let injects = |p: Place| {
-                        k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == p && !in_url(f))
+                        k.findings.iter().any(|f| {
+                            f.severity != Severity::Low
+                                && place(f) == p
+                                && !in_url(f)
+                                && (p != Place::Deploy || env_entry(f))
+                        })
                     };
                     let (deployed, dotenv) = (injects(Place::Deploy), injects(Place::Dotenv));
                     k.findings
@@ -133,6 +139,20 @@ fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
 /// Last words that make a name a connection string's (`DATABASE_URL`, `mongoDsn`, `REDIS_URI`).
 const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection", "string"];
 
+/// True when a deployment-file finding is an environment entry (its name is the variable the
+/// container sees) rather than a resource argument (`password` of an `aws_db_instance`,
+/// `MasterUserPassword` of an RDS resource): variables are written `UPPER_SNAKE`, and a
+/// Terraform "container" with a dot is a resource address, not an ECS container.
+fn env_entry(f: &Finding) -> bool {
+    let Some(d) = &f.deploy else { return false };
+    let Some(n) = f.name.as_deref().filter(|n| naming::is_env_var(n)) else { return false };
+    match d.kind.as_str() {
+        "ecs-task-definition" | "docker-compose" | "kubernetes" | "dockerfile" => true,
+        "terraform" => naming::is_upper_snake(n) && !d.container.as_deref().is_some_and(|c| c.contains('.')),
+        _ => naming::is_upper_snake(n),
+    }
+}
+
 /// True when `text`'s last word says connection string.
 fn url_named(text: &str) -> bool {
     crate::detect::judge::words(text).last().is_some_and(|w| URL_WORDS.contains(&w.as_str()))
@@ -158,8 +178,13 @@ fn in_url(f: &Finding) -> bool {
 fn own_var(f: &Finding, key: &str) -> Option<String> {
     let name = f.name.as_deref()?;
     if !in_url(f) {
-        let generic = crate::detect::judge::words(name).len() < 2;
-        return (!generic || matches!(place(f), Place::Deploy | Place::Dotenv)).then(|| name.to_string());
+        let specific = crate::detect::judge::words(name).len() >= 2;
+        let is_var = match place(f) {
+            Place::Deploy => env_entry(f),
+            Place::Dotenv => true,
+            Place::Code | Place::Config => specific,
+        };
+        return is_var.then(|| name.to_string());
     }
     let url_name = Some(name).filter(|n| url_named(n)).or_else(|| label(f).filter(|l| url_named(l)))?;
     let mut words = crate::detect::judge::words(url_name);
@@ -193,10 +218,13 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     match place(f) {
         Place::Deploy => {
             let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
-            let container = f.deploy.as_ref().is_some_and(|d| d.container.is_some());
             match kind {
-                "ecs-task-definition" | "docker-compose" => (Strategy::Env, None),
-                "terraform" | "cloudformation" if container => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" if env_entry(f) => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" => {
+                    manual("not an environment entry, and hoist rewrites only those in this file")
+                }
+                "terraform" | "cloudformation" if env_entry(f) => (Strategy::Env, None),
+                // A resource argument: a data source / dynamic reference by ARN.
                 "terraform" | "cloudformation" => (Strategy::Sdk, None),
                 "kubernetes" => manual(
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
@@ -284,7 +312,13 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             }
             let group = naming::upper_snake(s.group);
             let key = naming::upper_snake(k.key);
-            let base = if key.starts_with(&group) || group.is_empty() { key } else { format!("{group}_{key}") };
+            let base = if key.starts_with(&group) || group.is_empty() {
+                key
+            } else if group.ends_with(&key) {
+                group
+            } else {
+                format!("{group}_{key}")
+            };
             let mut name = base.clone();
             let mut n = 2;
             let scope = top_dir(k);

@@ -328,21 +328,23 @@ fn one_word_names_in_code_get_derived_variables_and_url_labels_name_parts() {
 #[test]
 fn deployment_kinds_choose_their_strategy() {
     let cases = [
-        ("ecs-task-definition", Some("web"), Strategy::Env),
-        ("docker-compose", Some("web"), Strategy::Env),
-        ("terraform", Some("web"), Strategy::Env),
-        ("terraform", None, Strategy::Sdk),
-        ("cloudformation", None, Strategy::Sdk),
-        ("kubernetes", Some("web"), Strategy::Manual),
-        ("dockerfile", None, Strategy::Manual),
+        ("ecs-task-definition", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("docker-compose", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("terraform", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        // Resource arguments are no variables: a data source, and a derived variable name.
+        ("terraform", Some("aws_db_instance.orders"), "password", Strategy::Sdk, "PASSWORD"),
+        ("cloudformation", Some("OrdersDb"), "MasterUserPassword", Strategy::Sdk, "MASTER_USER_PASSWORD"),
+        ("cloudformation", Some("TaskDef"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("kubernetes", Some("web"), "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+        ("dockerfile", None, "API_TOKEN", Strategy::Manual, "API_TOKEN"),
     ];
-    for (i, (kind, container, want)) in cases.into_iter().enumerate() {
-        let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, "API_TOKEN", None);
+    for (i, (kind, container, name, want, var)) in cases.into_iter().enumerate() {
+        let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, name, None);
         f.deploy = Some(crate::model::DeployInfo { kind: kind.into(), container: container.map(str::to_string) });
         let p = build(&[f], &opts()).unwrap().plan;
         let site = &p.secrets[0].keys[0].sites[0];
         assert_eq!(site.strategy, want, "{kind} {container:?}");
-        assert_eq!(site.env_var.as_deref(), Some("API_TOKEN"));
+        assert_eq!(site.env_var.as_deref(), Some(var), "{kind} {container:?}");
         assert_eq!(site.reason.is_some(), want == Strategy::Manual, "{kind}");
     }
 }
@@ -372,4 +374,19 @@ fn very_long_names_stay_valid_and_distinct() {
     let p = build(&fs, &o).unwrap().plan;
     assert_eq!(p.secrets.len(), 3);
     assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
+
+#[test]
+fn smtp_credentials_are_named_by_their_label_not_database() {
+    let g = Some("config/mail.ini#smtp");
+    let fs = vec![
+        cfg("config/mail.ini", 10, "smtp.example", g, "host", "host"),
+        cfg("config/mail.ini", 30, "587", g, "port", "port"),
+        cfg("config/mail.ini", 40, "mailer", g, "username", "username"),
+        secret("config/mail.ini", 60, "mail-pw", g, "password", Some("password")),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    assert_eq!(p.secrets[0].name, "shop/smtp");
+    let vars: Vec<&str> = p.sites().map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
+    assert_eq!(vars, ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD"]);
 }
