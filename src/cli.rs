@@ -171,13 +171,6 @@ impl Default for UploadOpts {
     }
 }
 
-fn parse_tag(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
-    }
-}
-
 /// `hoist upload` (owned by the upload stage).
 #[derive(Debug, Args)]
 pub struct UploadArgs {
