@@ -241,6 +241,19 @@ pub struct PolicyArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// `human` (policy JSON per role, plus a Terraform snippet when the repo uses Terraform)
+    /// or `json` (an array of {role, task_definitions, policy}).
+    #[arg(long, short = 'f', value_enum, default_value_t = PolicyFormat::Human)]
+    pub format: PolicyFormat,
+}
+
+/// Output format of `hoist policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// Commented policies for people.
+    Human,
+    /// Machine-readable JSON.
+    Json,
 }
 
 /// `hoist check` (owned by the deployment stage).
@@ -249,6 +262,10 @@ pub struct CheckArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Also ask Secrets Manager that each secret exists and holds the JSON key (GetSecretValue;
+    /// values are never printed). On by default when an endpoint URL is configured.
+    #[arg(long = "aws")]
+    pub use_aws: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
