@@ -193,10 +193,26 @@ fn invalid_names_are_refused_before_any_call() {
     let out = run_upload(&moto, f.root(), &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("demo/prod/db-secret: name ends in a hyphen and six characters"), "{stderr}");
-    assert!(stderr.contains("demo/prod/stripe key: name contains ' '"), "{stderr}");
+    assert!(stderr.contains("nothing was uploaded"), "{stderr}");
+    assert!(stderr.contains("\"demo/prod/db-secret\": ends in `-` plus six characters"), "{stderr}");
+    assert!(stderr.contains("\"demo/prod/stripe key\": ' ' is not allowed"), "{stderr}");
     assert!(moto.secret_names().is_empty());
     assert!(!f.state_path().exists());
+}
+
+#[test]
+fn invalid_tags_from_the_command_line_are_refused_before_any_call() {
+    let moto = Moto::start();
+    let f = demo();
+    f.write_plan();
+    let long = format!("team={}", "v".repeat(257));
+    let out = run_upload(&moto, f.root(), &["--tag", "aws:owner=me", "--tag", &long]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("nothing was uploaded"), "{stderr}");
+    assert!(stderr.contains("demo/prod/db: tag \"aws:owner\": the `aws:` prefix is reserved"), "{stderr}");
+    assert!(stderr.contains("demo/prod/db: tag \"team\": tag value longer than 256 characters"), "{stderr}");
+    assert!(moto.secret_names().is_empty());
 }
 
 #[test]

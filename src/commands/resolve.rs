@@ -122,7 +122,8 @@ pub enum ResolveError {
 #[error("the plan can't be used as it is:\n  {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  "))]
 pub struct ResolveErrors(pub Vec<ResolveError>);
 
-/// Reads every site of `plan` under `root` and builds each secret's payload.
+/// Reads every site of `plan` under `root` and builds the payload of each secret to upload
+/// ([`Plan::active_secrets`]).
 pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
     let fp = Fingerprinter::from_hex(&plan.salt).map_err(|e| anyhow::anyhow!("the plan's salt is not hex: {e}"))?;
     let (scanner, _) = super::scanner_for(root, &[], Some(fp))?;
@@ -130,7 +131,8 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
     let mut files: HashMap<PathBuf, Option<ReadFile>> = HashMap::new();
     let mut errors = Vec::new();
     let mut resolved = Resolved::new();
-    for secret in &plan.secrets {
+    // Secrets whose every site is `skip` are not uploaded, so their sites aren't read either.
+    for secret in plan.active_secrets() {
         let mut values: BTreeMap<String, SecretValue> = BTreeMap::new();
         for key in &secret.keys {
             if key.sites.is_empty() {

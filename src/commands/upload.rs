@@ -75,18 +75,17 @@ pub struct UploadSummary {
     pub state_path: PathBuf,
 }
 
-/// Reads a plan file. (Swap for the plan stage's loader once it lands.)
-pub fn load_plan(path: &Path) -> anyhow::Result<Plan> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the plan {} (run `hoist plan` first)", path.display()))?;
-    let plan: Plan = serde_yaml::from_str(&text).with_context(|| format!("{} is not a valid plan", path.display()))?;
-    anyhow::ensure!(
-        plan.version == crate::model::plan::PLAN_VERSION,
-        "{}: plan version {} is not supported (expected {})",
-        path.display(),
-        plan.version,
-        crate::model::plan::PLAN_VERSION
-    );
+/// Reads a plan file and validates it against the repository at `root` (names, keys, tags,
+/// site paths), reporting every problem at once.
+pub fn load_plan(path: &Path, root: &Path) -> anyhow::Result<Plan> {
+    let plan = crate::plan::load_plan(path).map_err(|e| match e {
+        crate::plan::PlanError::Io { .. } => anyhow::anyhow!("{e} (run `hoist plan` first)"),
+        e => e.into(),
+    })?;
+    if let Err(errors) = crate::plan::validate(&plan, root) {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::bail!("{} has problems; nothing was uploaded:\n  {}", path.display(), lines.join("\n  "));
+    }
     Ok(plan)
 }
 
@@ -95,7 +94,7 @@ pub fn run(args: &UploadArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = super::root_of(&args.path)?;
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(DEFAULT_PLAN));
     let session = Session::connect(&args.aws)?;
-    let plan = load_plan(&plan_path)?;
+    let plan = load_plan(&plan_path, &root)?;
     let summary = upload_plan(&session, &root, &plan_path, &plan, &args.upload, ui)?;
     Ok(if summary.failed.is_empty() { crate::EXIT_CLEAN } else { crate::EXIT_ERROR })
 }

@@ -2,7 +2,6 @@
 //! plan (built from the real model types, written as YAML) whose spans and fingerprints point at them.
 
 use hoist::model::{Fingerprinter, Plan, PlannedSecret, SecretKey, Shape, Site, Span, Strategy};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A fixture repository and the plan being built over it.
@@ -64,8 +63,14 @@ impl Fixture {
     /// several files: several sites of one value).
     pub fn secret(&mut self, name: &str, shape: Shape, keys: &[(&str, &str, &str)]) {
         let mut out: Vec<SecretKey> = Vec::new();
+        let last = name.rsplit('/').next().unwrap_or(name);
         for (key, rel, value) in keys {
-            let site = self.site(rel, value);
+            let mut site = self.site(rel, value);
+            let var: String = format!("{last}_{key}")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+                .collect();
+            site.env_var = Some(var);
             match out.iter_mut().find(|k| k.key == *key) {
                 Some(k) => k.sites.push(site),
                 None => out.push(SecretKey {
@@ -79,7 +84,7 @@ impl Fixture {
             name: name.into(),
             shape,
             description: None,
-            tags: BTreeMap::new(),
+            tags: [("managed-by".to_string(), "hoist".to_string())].into(),
             kms_key_id: None,
             keys: out,
         });

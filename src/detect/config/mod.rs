@@ -8,6 +8,7 @@ mod hcl;
 mod json;
 mod lines;
 mod parsers;
+mod prefilter;
 mod special;
 mod tree;
 mod xml;
@@ -75,6 +76,12 @@ pub fn handles(format: FileFormat) -> bool {
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     let credential_file = matches!(format, FileFormat::Pgpass | FileFormat::Netrc | FileFormat::GitCredentials);
     if !credential_file && !PREFILTER_AC.is_match(text) {
+        return Vec::new();
+    }
+    // Dockerfile's legacy `ENV NAME value` has no separator after the name; templates may put
+    // anything anywhere: both keep the plain word check.
+    let keyed = !matches!(format, FileFormat::Dockerfile | FileFormat::Text);
+    if keyed && !credential_file && !prefilter::worth_parsing(text, &PREFILTER_AC, PREFILTER) {
         return Vec::new();
     }
     let template = FileFormat::is_template(rel);
