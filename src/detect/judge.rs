@@ -139,6 +139,8 @@ const NOT_A_VALUE: &[&str] = &[
     "parameter",
     "property",
     "prop",
+    "uuid",
+    "guid",
     "attr",
     "attribute",
     "column",
@@ -209,6 +211,9 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.
 pub fn config_key(name: &str) -> Option<&'static str> {
+    if name.contains("::") || name.contains('#') {
+        return None;
+    }
     let w = words(name);
     let last = w.last()?.as_str();
     Some(match last {
@@ -314,6 +319,10 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     }
     let v = value.trim();
     let name_words = words(name);
+    // Padding and a trailing colon mark a prompt or a label (`'  Again:  '`), not a credential.
+    if v.len() != value.len() || v.ends_with(':') {
+        return false;
+    }
     if is_password_hash(v) || is_format_string(v) {
         return false;
     }
@@ -346,7 +355,10 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     let naming = ["password", "passwd", "secret", "token", "credential", "credentials", "apikey", "passphrase"];
     let names_one = vw.iter().any(|w| naming.contains(&w.as_str()))
         || SECRET_PAIRS.iter().any(|(a, b)| vw.windows(2).any(|p| p[0] == *a && p[1] == *b));
-    if vw.len() == 1 && says_secret(&vw) || ident_like && vw.len() >= 2 && names_one {
+    // An all-letter dotted value is a key path or a host name (`spec.preferredAuthentication`,
+    // `sqladmin.googleapis.com`).
+    let dotted = ident_like && v.contains('.') && !v.starts_with('.') && !v.ends_with('.');
+    if vw.len() == 1 && says_secret(&vw) || ident_like && vw.len() >= 2 && names_one || dotted {
         return false;
     }
     if v.chars().count() < 4 || is_mock(v) || is_regex(v) || is_color(v) {
