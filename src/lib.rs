@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod detect;
 pub mod format;
+pub mod hook;
 pub mod model;
 pub mod paths;
 pub mod plan;
@@ -14,6 +15,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
 
