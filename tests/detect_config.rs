@@ -122,3 +122,14 @@ fn secret_values_never_appear_in_debug_output() {
     assert_eq!(dets.len(), 1);
     assert!(!format!("{dets:?}").contains("unprintable"));
 }
+
+#[test]
+fn embedded_documents_report_file_offsets() {
+    let outer = "#!/bin/sh\ncat > td.json <<'EOF'\n";
+    let snippet = "{\"containerDefinitions\": [{\"name\": \"web\", \"image\": \"x\", \"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"emb-Pw-4417q\"}]}]}\n";
+    let file = format!("{outer}{snippet}EOF\n");
+    let dets = hoist::detect::config::analyze_embedded(Path::new("deploy.sh"), FileFormat::Json, snippet, outer.len());
+    assert_eq!(dets.len(), 1);
+    assert_eq!(&file[dets[0].span.start..dets[0].span.end], "emb-Pw-4417q");
+    assert_eq!(dets[0].deploy.as_ref().map(|d| d.kind.as_str()), Some("ecs-task-definition"));
+}
