@@ -241,6 +241,19 @@ pub struct PolicyArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// `human` (policy JSON per role, plus a Terraform snippet when the repo uses Terraform)
+    /// or `json` (an array of {role, task_definitions, policy}).
+    #[arg(long, short = 'f', value_enum, default_value_t = PolicyFormat::Human)]
+    pub format: PolicyFormat,
+}
+
+/// Output format of `hoist policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// Commented policies for people.
+    Human,
+    /// Machine-readable JSON.
+    Json,
 }
 
 /// `hoist check` (owned by the deployment stage).
@@ -249,6 +262,10 @@ pub struct CheckArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Also ask Secrets Manager that each secret exists and holds the JSON key (GetSecretValue;
+    /// values are never printed). On by default when an endpoint URL is configured.
+    #[arg(long = "aws")]
+    pub use_aws: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -257,15 +274,19 @@ pub struct CheckArgs {
 /// `hoist hook …` (owned by the hook stage).
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
-    /// Install the pre-commit hook.
+    /// Install the git pre-commit hook (an existing hook is kept and runs first).
     Install {
-        /// Repository.
+        /// A directory inside the repository.
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Install even when `core.hooksPath` points outside this repository (a hooks folder
+        /// shared by other repositories).
+        #[arg(long)]
+        force: bool,
     },
-    /// Remove the pre-commit hook.
+    /// Remove hoist's pre-commit hook and put back the one it chained.
     Uninstall {
-        /// Repository.
+        /// A directory inside the repository.
         #[arg(default_value = ".")]
         path: PathBuf,
     },
@@ -274,9 +295,18 @@ pub enum HookCommand {
 /// `hoist baseline` (owned by the hook stage).
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// Repository.
+    /// Repository root.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Only drop entries whose finding is gone; keep the rest and add nothing new.
+    #[arg(long)]
+    pub update: bool,
+    /// Where to write (default `.hoist/baseline.json` under the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Extra rule file(s) to load, as for `hoist scan --rules`.
+    #[arg(long = "rules")]
+    pub rule_files: Vec<PathBuf>,
 }
 
 /// Output formats for scan results.
@@ -323,6 +353,16 @@ pub struct ScanArgs {
     /// Extra rule file(s) to load (same format as patterns/*.yaml).
     #[arg(long = "rules")]
     pub rule_files: Vec<PathBuf>,
+    /// Scan what the next commit would add (the index), reporting only added or changed lines.
+    /// PATH is any directory inside the repository.
+    #[arg(long)]
+    pub staged: bool,
+    /// Baseline of accepted findings to leave out (default `.hoist/baseline.json`, when present).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Report baselined findings too.
+    #[arg(long)]
+    pub no_baseline: bool,
 }
 
 /// Severity filter.

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod detect;
 pub mod format;
+pub mod hook;
 pub mod model;
 pub mod paths;
 pub mod plan;

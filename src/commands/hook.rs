@@ -1,10 +1,313 @@
-//! `hoist hook`.
+//! `hoist hook install|uninstall`, and `hoist scan --staged`: the check the hook runs. It asks git
+//! for the staged changes (one diff, one `cat-file --batch`; no tree walk), scans each staged file's
+//! index content, and reports only secrets on the lines the commit adds.
 
-use crate::Ui;
-use crate::cli::HookCommand;
+use crate::cli::{FormatArg, HookCommand, ScanArgs, SeverityArg};
+use crate::config::RepoConfig;
+use crate::hook::diff::{MODE_GITLINK, MODE_SYMLINK};
+use crate::hook::git::is_within;
+use crate::hook::install::{self, Installed, Uninstalled};
+use crate::hook::{Git, NewLines, StagedFile};
+use crate::model::{Finding, Kind, Severity};
+use crate::report;
+use crate::scan::{FileOutcome, ScanReport, Scanner, SkipReason, skip};
+use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
+use anyhow::Context;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::Path;
 
 /// Runs `hoist hook`.
-pub fn run(args: &HookCommand, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist hook` is not built yet")
+pub fn run(cmd: &HookCommand, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    match cmd {
+        HookCommand::Install { path, force } => install_hook(path, *force, ui),
+        HookCommand::Uninstall { path } => uninstall_hook(path, ui),
+    }
+}
+
+fn install_hook(path: &Path, force: bool, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let paths = Git::new(path).repo_paths()?;
+    if !force && !is_within(&paths.hooks, &paths.toplevel) && !is_within(&paths.hooks, &paths.common_dir) {
+        anyhow::bail!(
+            "core.hooksPath points to {}, outside this repository: a hook there runs for every repository \
+             that shares it. Re-run with --force to install there anyway",
+            paths.hooks.display()
+        );
+    }
+    let exe = std::env::current_exe().context("cannot tell where the hoist binary is")?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    let hook = paths.hooks.join(install::HOOK_NAME);
+    let chained = paths.hooks.join(install::CHAINED_NAME);
+    match install::install(&paths.hooks, &exe)? {
+        Installed::Fresh => writeln!(ui.out, "installed {}", hook.display())?,
+        Installed::Chained => writeln!(
+            ui.out,
+            "installed {}; the hook that was there is now {} and runs first",
+            hook.display(),
+            chained.display()
+        )?,
+        Installed::Updated => writeln!(ui.out, "updated {} (hoist is now {})", hook.display(), exe.display())?,
+        Installed::Unchanged => writeln!(ui.out, "already installed: {}", hook.display())?,
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn uninstall_hook(path: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let paths = Git::new(path).repo_paths()?;
+    let hook = paths.hooks.join(install::HOOK_NAME);
+    match install::uninstall(&paths.hooks)? {
+        Uninstalled::Removed => writeln!(ui.out, "removed {}", hook.display())?,
+        Uninstalled::Restored => {
+            writeln!(ui.out, "removed hoist's hook; the previous hook is back at {}", hook.display())?
+        }
+        Uninstalled::NotInstalled => writeln!(ui.out, "no hoist hook in {}; nothing changed", paths.hooks.display())?,
+    }
+    Ok(EXIT_CLEAN)
+}
+
+/// Counts that only the staged scan has.
+#[derive(Default)]
+struct StagedCounts {
+    staged: usize,
+    submodules: usize,
+    symlinks: usize,
+    excluded: usize,
+    old_lines: usize,
+    whole_files: usize,
+}
+
+/// Runs `hoist scan --staged`.
+pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let dir = super::root_of(&args.path)?;
+    let git = Git::new(&dir);
+    let (top, head) = git.toplevel_and_head()?;
+    let files = crate::hook::staged_files(&git, head.as_deref())?;
+    let cfg = RepoConfig::load(&top)?;
+    let mut report = ScanReport::default();
+    let mut counts = StagedCounts { staged: files.len(), ..Default::default() };
+    let selected = select(&files, &cfg, args, &mut report, &mut counts)?;
+    // Rules and the fingerprint key are only loaded when there is something to scan.
+    let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
+    if !selected.is_empty() {
+        let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
+        scanner.context = !args.rules_only;
+        let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
+        scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
+    }
+    report.findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    if let Some(min) = args.min_severity {
+        let min = match min {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        };
+        report.findings.retain(|f| f.severity >= min);
+    }
+    let human = args.format == FormatArg::Human;
+    {
+        let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+        super::baseline::filter(&top, args, &fp, &mut report.findings, note)?;
+    }
+    match args.format {
+        FormatArg::Human => report::write_human(ui.out, &report.findings, ui.color)?,
+        FormatArg::Json => report::write_json(ui.out, &report.findings)?,
+        FormatArg::Sarif => {
+            let rules = super::load_rules(&cfg, &args.rule_files)?;
+            report::write_sarif(ui.out, &report.findings, rules.rules())?
+        }
+    }
+    let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+    write_staged_summary(note, &report, &counts)?;
+    if report.findings.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    write_block_advice(note, report.findings.len())?;
+    Ok(EXIT_FINDINGS)
+}
+
+/// The staged files worth reading: not submodules or symlinks, not excluded by config, not
+/// lockfiles/minified/binary by name (unless vendored files are included).
+fn select<'a>(
+    files: &'a [StagedFile],
+    cfg: &RepoConfig,
+    args: &ScanArgs,
+    report: &mut ScanReport,
+    counts: &mut StagedCounts,
+) -> anyhow::Result<Vec<&'a StagedFile>> {
+    let include_vendored = args.include_vendored || cfg.scan.include_vendored;
+    let globs: Vec<&String> = cfg.scan.exclude.iter().chain(&args.exclude).collect();
+    let excludes = if globs.is_empty() {
+        None
+    } else {
+        // The same gitignore-style semantics the tree walk gives `--exclude`.
+        let mut b = ignore::overrides::OverrideBuilder::new("/");
+        for g in globs {
+            b.add(&format!("!{g}")).with_context(|| format!("bad exclude glob {g:?}"))?;
+        }
+        Some(b.build()?)
+    };
+    let mut out = Vec::new();
+    for f in files {
+        if f.mode == MODE_GITLINK {
+            counts.submodules += 1;
+            continue;
+        }
+        if f.mode == MODE_SYMLINK {
+            counts.symlinks += 1;
+            continue;
+        }
+        if let Some(ex) = &excludes
+            && ex.matched(Path::new("/").join(&f.path), false).is_ignore()
+        {
+            counts.excluded += 1;
+            continue;
+        }
+        if !include_vendored {
+            let vendored = f
+                .path
+                .parent()
+                .is_some_and(|p| p.components().any(|c| skip::is_vendored_dir(&c.as_os_str().to_string_lossy())));
+            if vendored {
+                *report.skipped.entry(SkipReason::Vendored).or_default() += 1;
+                continue;
+            }
+            if let Some(reason) = skip::by_name(&f.path) {
+                *report.skipped.entry(reason).or_default() += 1;
+                continue;
+            }
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// Files read but not yet scanned, scanned together (in parallel) once they add up.
+struct Batch {
+    items: Vec<(usize, Vec<u8>)>,
+    bytes: usize,
+}
+
+const BATCH_BYTES: usize = 32 << 20;
+
+fn scan_blobs(
+    git: &Git,
+    scanner: &Scanner,
+    selected: &[&StagedFile],
+    max: u64,
+    report: &mut ScanReport,
+    counts: &mut StagedCounts,
+) -> anyhow::Result<()> {
+    let ids: Vec<&str> = selected.iter().map(|f| f.blob.as_str()).collect();
+    let mut batch = Batch { items: Vec::new(), bytes: 0 };
+    git.cat_blobs(&ids, |i, size, body| {
+        if size > max {
+            *report.skipped.entry(SkipReason::TooLarge).or_default() += 1;
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        body.read_to_end(&mut bytes)?;
+        batch.bytes += bytes.len();
+        batch.items.push((i, bytes));
+        if batch.bytes >= BATCH_BYTES {
+            flush(scanner, selected, &mut batch, report, counts);
+        }
+        Ok(())
+    })?;
+    flush(scanner, selected, &mut batch, report, counts);
+    Ok(())
+}
+
+fn flush(
+    scanner: &Scanner,
+    selected: &[&StagedFile],
+    batch: &mut Batch,
+    report: &mut ScanReport,
+    counts: &mut StagedCounts,
+) {
+    let scan_one = |(i, bytes): &(usize, Vec<u8>)| {
+        let file = selected[*i];
+        let outcome = scanner.scan_bytes(&file.path, bytes);
+        (file, bytes.len(), keep_new(outcome, bytes, &file.lines))
+    };
+    let results: Vec<_> = if batch.items.len() > 1 {
+        batch.items.par_iter().map(scan_one).collect()
+    } else {
+        batch.items.iter().map(scan_one).collect()
+    };
+    for (file, len, (outcome, old)) in results {
+        if let Some(reason) = outcome.skipped {
+            *report.skipped.entry(reason).or_default() += 1;
+            continue;
+        }
+        if file.git_binary {
+            counts.whole_files += 1;
+        }
+        report.files_scanned += 1;
+        report.bytes_scanned += len as u64;
+        report.non_utf8 += outcome.non_utf8 as usize;
+        report.allowed += outcome.allowed;
+        counts.old_lines += old;
+        report.findings.extend(outcome.findings);
+    }
+    batch.items.clear();
+    batch.bytes = 0;
+}
+
+/// Keeps the secrets that touch a new line; returns the outcome and how many findings sat on
+/// lines the commit doesn't change. Config values (hosts, ports) never block a commit.
+fn keep_new(mut outcome: FileOutcome, bytes: &[u8], lines: &NewLines) -> (FileOutcome, usize) {
+    outcome.findings.retain(|f| f.kind == Kind::Secret);
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| {
+        let (first, last) = line_range(f, bytes);
+        lines.touches(first, last)
+    });
+    let old = before - outcome.findings.len();
+    (outcome, old)
+}
+
+/// First and last line a finding's value covers (a private key spans many).
+fn line_range(f: &Finding, bytes: &[u8]) -> (usize, usize) {
+    let start = f.span.start.min(bytes.len());
+    let end = f.span.end.saturating_sub(1).clamp(start, bytes.len());
+    (f.line, f.line + memchr::memchr_iter(b'\n', &bytes[start..end]).count())
+}
+
+fn write_staged_summary(out: &mut dyn Write, report: &ScanReport, counts: &StagedCounts) -> std::io::Result<()> {
+    if counts.staged == 0 {
+        return writeln!(out, "hoist: nothing staged to scan");
+    }
+    report::write_summary(out, report)?;
+    let mut notes = Vec::new();
+    if counts.old_lines > 0 {
+        notes.push(format!("{} finding(s) on lines this commit doesn't change", counts.old_lines));
+    }
+    if counts.submodules > 0 {
+        notes.push(format!("{} submodule(s) not scanned", counts.submodules));
+    }
+    if counts.symlinks > 0 {
+        notes.push(format!("{} symlink(s) not scanned", counts.symlinks));
+    }
+    if counts.excluded > 0 {
+        notes.push(format!("{} file(s) excluded by config or --exclude", counts.excluded));
+    }
+    if counts.whole_files > 0 {
+        notes.push(format!("{} file(s) git diffs as binary scanned whole", counts.whole_files));
+    }
+    if !notes.is_empty() {
+        writeln!(out, "staged: {}", notes.join("; "))?;
+    }
+    Ok(())
+}
+
+fn write_block_advice(out: &mut dyn Write, n: usize) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\nhoist: the staged changes add {n} hardcoded secret(s); the commit is blocked.\n\
+         \x20 fix:       hoist migrate              move them to AWS Secrets Manager and reference them instead\n\
+         \x20 allow one: add a `hoist:allow` comment on its line (a false positive or a test value)\n\
+         \x20 accept:    hoist baseline             record today's findings as known (commit .hoist/baseline.json\n\
+         \x20                                       and .hoist/salt); only new secrets block after that\n\
+         \x20 bypass:    git commit --no-verify     skips every hook for this one commit"
+    )
 }

@@ -4,11 +4,14 @@ use crate::cli::{FormatArg, ScanArgs, SeverityArg};
 use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
-use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
+use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    if args.staged {
+        return super::hook::scan_staged(args, ui);
+    }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;
@@ -34,6 +37,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         };
         report.findings.retain(|f| f.severity >= min);
     }
+    super::baseline::filter(&root, args, scanner.fingerprinter(), &mut report.findings, ui.err)?;
     match args.format {
         FormatArg::Human => {
             report::write_human(ui.out, &report.findings, ui.color)?;
@@ -48,7 +52,19 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_summary(ui.err, &report)?;
         }
     }
-    Ok(if report.findings.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+    Ok(exit_code(&report))
+}
+
+/// Findings win (1); otherwise a file that could not be read makes the scan incomplete (2), as in
+/// ripgrep: a clean exit must mean every file was looked at or deliberately skipped.
+fn exit_code(report: &ScanReport) -> u8 {
+    if !report.findings.is_empty() {
+        EXIT_FINDINGS
+    } else if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else {
+        EXIT_CLEAN
+    }
 }
 
 fn scan_one_file(scanner: &crate::scan::Scanner, path: &std::path::Path) -> anyhow::Result<ScanReport> {

@@ -90,6 +90,8 @@ pub struct Planned {
     pub lone_config: usize,
     /// Findings dropped because another finding covers the same bytes.
     pub duplicates: usize,
+    /// Companion values left in place because another place gave the same key a different value.
+    pub conflicting: usize,
     /// Exact payload sizes by secret name (from the values in memory).
     pub payload_sizes: BTreeMap<String, usize>,
 }
@@ -177,7 +179,13 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
     unique_names(&mut plan, &opts.name_template, &groups, &qualifiers, &[]);
     let payload_sizes = plan.secrets.iter().map(|s| s.name.clone()).zip(sizes).collect();
     plan.secrets.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Planned { plan, lone_config: c.lone_config, duplicates: c.duplicates, payload_sizes })
+    Ok(Planned {
+        plan,
+        lone_config: c.lone_config,
+        duplicates: c.duplicates,
+        conflicting: c.conflicting,
+        payload_sizes,
+    })
 }
 
 /// Rotation keys first in their usual order, then the rest alphabetically.
@@ -231,6 +239,8 @@ pub(crate) fn unique_names(
     fixed: &[usize],
 ) {
     let mut used: std::collections::HashSet<String> = fixed.iter().map(|&i| plan.secrets[i].name.clone()).collect();
+    // Where numbering resumes for each group, so hundreds of clashes stay linear.
+    let mut next: std::collections::HashMap<(Option<String>, String), usize> = std::collections::HashMap::new();
     for i in 0..plan.secrets.len() {
         if fixed.contains(&i) {
             continue;
@@ -242,13 +252,14 @@ pub(crate) fn unique_names(
         let (env, group) = &groups[i];
         let render = |g: &str| naming::sanitise(&naming::render(template, &plan.app, env.as_deref(), g));
         let mut chosen = qualifiers[i].iter().map(|q| render(&format!("{group}-{q}"))).find(|n| !used.contains(n));
-        let mut n = 2;
+        let n = next.entry((env.clone(), group.clone())).or_insert(2);
+        let base = render(group);
         while chosen.is_none() {
-            let candidate = render(&format!("{group}-{n}"));
+            let candidate = naming::numbered(&base, *n);
             if !used.contains(&candidate) {
                 chosen = Some(candidate);
             }
-            n += 1;
+            *n += 1;
         }
         let chosen = chosen.unwrap_or(name);
         used.insert(chosen.clone());

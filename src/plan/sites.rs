@@ -25,7 +25,7 @@ pub(crate) struct SecretInput<'a> {
 
 /// What kind of place a site is, for the strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     /// An entry of a deployment file (ECS task definition, compose, Kubernetes, Terraform…).
     Deploy,
     /// A `.env` file.
@@ -36,7 +36,8 @@ enum Place {
     Config,
 }
 
-fn place(f: &Finding) -> Place {
+/// The kind of place a finding sits in.
+pub(crate) fn place(f: &Finding) -> Place {
     if f.deploy.is_some() {
         return Place::Deploy;
     }
@@ -61,7 +62,7 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
     for s in secrets {
         for k in &s.keys {
             for f in &k.findings {
-                if matches!(place(f), Place::Deploy | Place::Dotenv)
+                if (env_entry(f) || place(f) == Place::Dotenv)
                     && let Some(n) = f.name.as_deref()
                 {
                     injected.insert((s.env, n));
@@ -77,8 +78,16 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
-                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Deploy);
-                    let dotenv = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Dotenv);
+                    // Only a deployment entry or `.env` line that will itself inject the variable counts.
+                    let injects = |p: Place| {
+                        k.findings.iter().any(|f| {
+                            f.severity != Severity::Low
+                                && place(f) == p
+                                && !in_url(f)
+                                && (p != Place::Deploy || env_entry(f))
+                        })
+                    };
+                    let (deployed, dotenv) = (injects(Place::Deploy), injects(Place::Dotenv));
                     k.findings
                         .iter()
                         .map(|f| {
@@ -111,20 +120,78 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
 /// another name — the code must read what the deployment provides. Everything else uses the
 /// key's canonical name.
 fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
-    let own = f.name.as_deref().filter(|n| naming::is_env_var(n));
+    let own = own_var(f, k.key).filter(|n| naming::is_env_var(n));
     match (place(f), own) {
-        (Place::Deploy | Place::Dotenv, Some(n)) => n.to_string(),
-        (Place::Code, Some(n)) if naming::is_upper_snake(n) => {
+        (Place::Deploy | Place::Dotenv, Some(n)) => n,
+        (Place::Code, Some(n)) if naming::is_upper_snake(&n) => {
             let other_deployed = k
                 .findings
                 .iter()
                 .filter(|o| place(o) == Place::Deploy)
-                .filter_map(|o| o.name.as_deref())
+                .filter_map(|o| own_var(o, k.key))
                 .any(|d| d != n);
-            if other_deployed { canonical.to_string() } else { n.to_string() }
+            if other_deployed { canonical.to_string() } else { n }
         }
         _ => canonical.to_string(),
     }
+}
+
+/// Last words that make a name a connection string's (`DATABASE_URL`, `mongoDsn`, `REDIS_URI`).
+const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection", "string"];
+
+/// True when a deployment-file finding is an environment entry (its name is the variable the
+/// container sees) rather than a resource argument (`password` of an `aws_db_instance`,
+/// `MasterUserPassword` of an RDS resource): variables are written `UPPER_SNAKE`, and a
+/// Terraform "container" with a dot is a resource address, not an ECS container.
+fn env_entry(f: &Finding) -> bool {
+    let Some(d) = &f.deploy else { return false };
+    let Some(n) = f.name.as_deref().filter(|n| naming::is_env_var(n)) else { return false };
+    match d.kind.as_str() {
+        "ecs-task-definition" | "docker-compose" | "kubernetes" | "dockerfile" => true,
+        "terraform" => naming::is_upper_snake(n) && !d.container.as_deref().is_some_and(|c| c.contains('.')),
+        _ => naming::is_upper_snake(n),
+    }
+}
+
+/// True when `text`'s last word says connection string.
+fn url_named(text: &str) -> bool {
+    crate::detect::judge::words(text).last().is_some_and(|w| URL_WORDS.contains(&w.as_str()))
+}
+
+/// The detector's group label (`worker/index.js#redis:redis_url` → `redis_url`).
+fn label(f: &Finding) -> Option<&str> {
+    let l = f.group.as_deref()?.rsplit_once('#')?.1;
+    Some(l.rsplit_once(':').map_or(l, |(_, l)| l))
+}
+
+/// True when the value is one part of a connection string (a DSN part, or a value named or
+/// grouped as a URL).
+fn in_url(f: &Finding) -> bool {
+    f.rule.starts_with("dsn.") || f.name.as_deref().is_some_and(url_named) || label(f).is_some_and(url_named)
+}
+
+/// The variable name a finding suggests for `key`: its own name, except for a part of a
+/// connection string, where `DATABASE_URL` + `password` gives `DATABASE_PASSWORD` (the URL's
+/// variable holds the whole string, not this part). In code a one-word name (`PASSWORD` in a
+/// settings dict) is too generic to be a variable; deployment entries and `.env` lines keep
+/// theirs, since there the name *is* the variable.
+fn own_var(f: &Finding, key: &str) -> Option<String> {
+    let name = f.name.as_deref()?;
+    if !in_url(f) {
+        let specific = crate::detect::judge::words(name).len() >= 2;
+        let is_var = match place(f) {
+            Place::Deploy => env_entry(f),
+            Place::Dotenv => true,
+            Place::Code | Place::Config => specific,
+        };
+        return is_var.then(|| name.to_string());
+    }
+    let url_name = Some(name).filter(|n| url_named(n)).or_else(|| label(f).filter(|l| url_named(l)))?;
+    let mut words = crate::detect::judge::words(url_name);
+    while words.last().is_some_and(|w| URL_WORDS.contains(&w.as_str())) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| naming::upper_snake(&format!("{}_{key}", words.join("_"))))
 }
 
 /// The default strategy for a site and, for `manual`/`skip`, why and what to do instead.
@@ -141,13 +208,23 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
             Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
         )
     };
+    if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
+        let var = f.name.as_deref().unwrap_or("the variable");
+        return manual(&format!(
+            "part of the connection string in {var}, and an injected variable holds a whole value: inject the \
+             parts as separate variables and build the string in code, or store the whole string as one key"
+        ));
+    }
     match place(f) {
         Place::Deploy => {
             let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
-            let container = f.deploy.as_ref().is_some_and(|d| d.container.is_some());
             match kind {
-                "ecs-task-definition" | "docker-compose" => (Strategy::Env, None),
-                "terraform" | "cloudformation" if container => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" if env_entry(f) => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" => {
+                    manual("not an environment entry, and hoist rewrites only those in this file")
+                }
+                "terraform" | "cloudformation" if env_entry(f) => (Strategy::Env, None),
+                // A resource argument: a data source / dynamic reference by ARN.
                 "terraform" | "cloudformation" => (Strategy::Sdk, None),
                 "kubernetes" => manual(
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
@@ -235,7 +312,13 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             }
             let group = naming::upper_snake(s.group);
             let key = naming::upper_snake(k.key);
-            let base = if key.starts_with(&group) || group.is_empty() { key } else { format!("{group}_{key}") };
+            let base = if key.starts_with(&group) || group.is_empty() {
+                key
+            } else if group.ends_with(&key) {
+                group
+            } else {
+                format!("{group}_{key}")
+            };
             let mut name = base.clone();
             let mut n = 2;
             let scope = top_dir(k);
@@ -260,24 +343,12 @@ fn top_dir(k: &KeyInput<'_>) -> String {
 /// name, an `UPPER_SNAKE` name in code, else a multi-word name converted (`dbPassword` →
 /// `DB_PASSWORD`, `spring.datasource.password` → `SPRING_DATASOURCE_PASSWORD`).
 fn existing_name(k: &KeyInput<'_>) -> Option<String> {
-    let named = |p: Place| {
-        k.findings
-            .iter()
-            .filter(move |f| place(f) == p)
-            .filter_map(|f| f.name.as_deref())
-            .find(|n| naming::is_env_var(n))
-            .map(str::to_string)
+    let vars = |p: Option<Place>| {
+        k.findings.iter().filter(move |f| p.is_none_or(|p| place(f) == p)).filter_map(|f| own_var(f, k.key))
     };
-    named(Place::Deploy)
-        .or_else(|| named(Place::Dotenv))
-        .or_else(|| {
-            k.findings.iter().filter_map(|f| f.name.as_deref()).find(|n| naming::is_upper_snake(n)).map(str::to_string)
-        })
-        .or_else(|| {
-            k.findings
-                .iter()
-                .filter_map(|f| f.name.as_deref())
-                .find(|n| crate::detect::judge::words(n).len() >= 2)
-                .map(naming::upper_snake)
-        })
+    vars(Some(Place::Deploy))
+        .chain(vars(Some(Place::Dotenv)))
+        .find(|n| naming::is_env_var(n))
+        .or_else(|| vars(None).find(|n| naming::is_upper_snake(n)))
+        .or_else(|| vars(None).find(|n| crate::detect::judge::words(n).len() >= 2).map(|n| naming::upper_snake(&n)))
 }

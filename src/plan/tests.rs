@@ -244,3 +244,149 @@ fn carried_names_win_and_the_default_holder_moves_aside() {
     assert_eq!(again.payload_sizes.len(), 2);
     assert!(again.payload_sizes.contains_key("shop/legacy"));
 }
+
+#[test]
+fn connection_string_parts_get_their_own_variables() {
+    let g = Some("app/db.py#dsn");
+    let mut fs = vec![
+        secret("app/db.py", 30, "pw-dsn", g, "DATABASE_URL", Some("password")),
+        cfg("app/db.py", 40, "db.example", g, "DATABASE_URL", "host"),
+        cfg("app/db.py", 24, "app", g, "DATABASE_URL", "username"),
+        cfg("app/db.py", 14, "postgres", g, "DATABASE_URL", "engine"),
+        secret(".env", 30, "pw-dsn", Some(".env#dsn"), "DATABASE_URL", Some("password")),
+    ];
+    for f in &mut fs {
+        f.rule = format!("dsn.{}", f.key.as_deref().unwrap());
+    }
+    let p = build(&fs, &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/postgres");
+    let vars: Vec<(&str, &str, Strategy)> =
+        p.sites().map(|(_, k, t)| (k.key.as_str(), t.env_var.as_deref().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        vars,
+        [
+            ("engine", "DATABASE_ENGINE", Strategy::Sdk),
+            ("host", "DATABASE_HOST", Strategy::Sdk),
+            ("username", "DATABASE_USERNAME", Strategy::Sdk),
+            // The `.env` line holds the whole URL: it can't inject the password alone.
+            ("password", "DATABASE_PASSWORD", Strategy::Manual),
+            ("password", "DATABASE_PASSWORD", Strategy::Sdk),
+        ]
+    );
+    assert_eq!(s.keys.len(), 4);
+}
+
+#[test]
+fn twenty_thousand_findings_plan_quickly() {
+    // 4,000 files, each a credential with four companions; every value shared by ten files.
+    let mut fs = Vec::new();
+    for i in 0..4000 {
+        let path = format!("svc{}/conf{i}.py", i % 40);
+        let g = format!("{path}#db");
+        let v = i % 400;
+        fs.push(secret(&path, 10, &format!("pw-{v}"), Some(&g), "DB_PASSWORD", Some("password")));
+        fs.push(cfg(&path, 40, &format!("host-{v}"), Some(&g), "DB_HOST", "host"));
+        fs.push(cfg(&path, 70, "5432", Some(&g), "DB_PORT", "port"));
+        fs.push(cfg(&path, 90, &format!("user-{v}"), Some(&g), "DB_USER", "username"));
+        fs.push(cfg(&path, 120, &format!("db-{v}"), Some(&g), "DB_NAME", "dbname"));
+    }
+    let t = std::time::Instant::now();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let took = t.elapsed();
+    assert_eq!(p.secrets.len(), 400);
+    assert_eq!(p.sites().count(), 20_000);
+    assert!(validate_shape(&p).is_empty());
+    eprintln!("planned 20,000 findings in {took:?}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn one_word_names_in_code_get_derived_variables_and_url_labels_name_parts() {
+    let g = Some("app/settings.py#postgres:default");
+    let r = Some("worker/index.js#redis:redis_url");
+    let mut fs = vec![
+        secret("app/settings.py", 10, "pw-django", g, "PASSWORD", Some("password")),
+        cfg("app/settings.py", 40, "db.internal", g, "HOST", "host"),
+        secret("worker/index.js", 10, "pw-redis", r, "password", Some("password")),
+        cfg("worker/index.js", 40, "cache.internal", r, "host", "host"),
+    ];
+    fs[2].rule = "database.redis-uri".into();
+    fs[3].rule = "dsn.host".into();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let vars: Vec<(&str, &str)> = p.sites().map(|(s, _, t)| (s.name.as_str(), t.env_var.as_deref().unwrap())).collect();
+    assert_eq!(
+        vars,
+        [
+            ("shop/postgres", "POSTGRES_HOST"),
+            ("shop/postgres", "POSTGRES_PASSWORD"),
+            ("shop/redis", "REDIS_HOST"),
+            ("shop/redis", "REDIS_PASSWORD"),
+        ]
+    );
+}
+
+#[test]
+fn deployment_kinds_choose_their_strategy() {
+    let cases = [
+        ("ecs-task-definition", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("docker-compose", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("terraform", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        // Resource arguments are no variables: a data source, and a derived variable name.
+        ("terraform", Some("aws_db_instance.orders"), "password", Strategy::Sdk, "PASSWORD"),
+        ("cloudformation", Some("OrdersDb"), "MasterUserPassword", Strategy::Sdk, "MASTER_USER_PASSWORD"),
+        ("cloudformation", Some("TaskDef"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("kubernetes", Some("web"), "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+        ("dockerfile", None, "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+    ];
+    for (i, (kind, container, name, want, var)) in cases.into_iter().enumerate() {
+        let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, name, None);
+        f.deploy = Some(crate::model::DeployInfo { kind: kind.into(), container: container.map(str::to_string) });
+        let p = build(&[f], &opts()).unwrap().plan;
+        let site = &p.secrets[0].keys[0].sites[0];
+        assert_eq!(site.strategy, want, "{kind} {container:?}");
+        assert_eq!(site.env_var.as_deref(), Some(var), "{kind} {container:?}");
+        assert_eq!(site.reason.is_some(), want == Strategy::Manual, "{kind}");
+    }
+}
+
+#[test]
+fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
+    // Go has no SDK rewrite, but the value's variable is defined in .env: env works.
+    let fs = vec![
+        secret(".env", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/main.go", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/other.go", 1, "tok-2", None, "OTHER_TOKEN", None),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let strategies: Vec<(&str, Strategy)> = p.sites().map(|(_, _, t)| (t.path.to_str().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        strategies,
+        [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Manual)]
+    );
+}
+
+#[test]
+fn very_long_names_stay_valid_and_distinct() {
+    let mut o = opts();
+    o.app = "a".repeat(300);
+    let fs: Vec<_> =
+        (0..3).map(|i| secret(&format!("f{i}.py"), 1, &format!("v-{i}"), None, "API_TOKEN", None)).collect();
+    let p = build(&fs, &o).unwrap().plan;
+    assert_eq!(p.secrets.len(), 3);
+    assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
+
+#[test]
+fn smtp_credentials_are_named_by_their_label_not_database() {
+    let g = Some("config/mail.ini#smtp");
+    let fs = vec![
+        cfg("config/mail.ini", 10, "smtp.example", g, "host", "host"),
+        cfg("config/mail.ini", 30, "587", g, "port", "port"),
+        cfg("config/mail.ini", 40, "mailer", g, "username", "username"),
+        secret("config/mail.ini", 60, "mail-pw", g, "password", Some("password")),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    assert_eq!(p.secrets[0].name, "shop/smtp");
+    let vars: Vec<&str> = p.sites().map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
+    assert_eq!(vars, ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD"]);
+}

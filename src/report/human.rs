@@ -68,6 +68,9 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     if report.allowed > 0 {
         writeln!(out, "{} finding(s) allowed by inline markers", report.allowed)?;
     }
+    if !report.errors.is_empty() {
+        writeln!(out, "{} path(s) could not be read (scan incomplete):", report.errors.len())?;
+    }
     for (path, err) in &report.errors {
         writeln!(out, "error: {}: {err}", path.display())?;
     }

@@ -8,7 +8,8 @@ mod sarif;
 pub use human::{write_human, write_summary};
 pub use sarif::write_sarif;
 
-use crate::model::Finding;
+use crate::model::{DeployInfo, Finding, Kind, Severity};
+use serde::Serialize;
 use std::io::{self, Write};
 
 /// How findings are printed.
@@ -22,8 +23,50 @@ pub enum OutputFormat {
     Sarif,
 }
 
-/// Writes findings as a JSON array.
+/// One finding as `--format json` prints it: the public, stable shape (every key always present, `null`
+/// when unknown), independent of how `Finding` is laid out in memory. No field can hold the value.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    rule: &'a str,
+    kind: Kind,
+    severity: Severity,
+    name: Option<&'a str>,
+    group: Option<&'a str>,
+    key: Option<&'a str>,
+    format: &'a str,
+    deploy: Option<&'a DeployInfo>,
+    fingerprint: &'a str,
+    preview: &'a str,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        Self {
+            path: crate::scan::slash_path(&f.path),
+            line: f.line,
+            column: f.column,
+            rule: &f.rule,
+            kind: f.kind,
+            severity: f.severity,
+            name: f.name.as_deref(),
+            group: f.group.as_deref(),
+            key: f.key.as_deref(),
+            format: &f.format,
+            deploy: f.deploy.as_ref(),
+            fingerprint: &f.fingerprint.0,
+            preview: &f.preview,
+        }
+    }
+}
+
+/// Writes findings as one JSON array of objects with `path` (relative, `/`-separated), `line`
+/// (1-based), `column` (1-based, characters), `rule`, `kind`, `severity`, `name`, `group`, `key`,
+/// `format`, `deploy`, `fingerprint` and the redacted `preview`.
 pub fn write_json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, findings)?;
+    let view: Vec<JsonFinding<'_>> = findings.iter().map(JsonFinding::from).collect();
+    serde_json::to_writer_pretty(&mut *out, &view)?;
     writeln!(out)
 }

@@ -51,7 +51,7 @@ pub fn write_sarif<'a>(
                 "message": { "text": format!("Hardcoded {}: {what}", if f.kind == Kind::Secret { "secret" } else { "config value" }) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": crate::scan::slash_path(&f.path), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": uri_path(&crate::scan::slash_path(&f.path)), "uriBaseId": "%SRCROOT%" },
                         "region": { "startLine": f.line, "startColumn": f.column }
                     }
                 }],
@@ -76,6 +76,20 @@ pub fn write_sarif<'a>(
     writeln!(out)
 }
 
+/// A relative path as a URI reference: bytes outside RFC 3986's path characters are percent-encoded
+/// (a space in a folder name would otherwise make the log invalid; `:` too, lest `c:x` read as a scheme).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn camel(id: &str) -> String {
     id.split(['.', '-', '_'])
         .filter(|p| !p.is_empty())
@@ -84,4 +98,16 @@ fn camel(id: &str) -> String {
             c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri_path("a b/caf\u{e9}.py"), "a%20b/caf%C3%A9.py");
+        assert_eq!(uri_path("src/app.py"), "src/app.py");
+        assert_eq!(uri_path("x/100%.txt"), "x/100%25.txt");
+    }
 }

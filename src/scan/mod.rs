@@ -93,6 +93,9 @@ impl Scanner {
             Ok(_) => {}
             Err(_) => outcome.non_utf8 = true,
         }
+        if detections.is_empty() {
+            return outcome;
+        }
         let low = is_test_path(rel);
         let lines = LineIndex::new(bytes);
         for d in detections {

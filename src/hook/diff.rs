@@ -1,0 +1,303 @@
+//! What a commit would add: the staged file list and, for each file, the new-side lines the
+//! commit adds or changes — parsed from one `git diff --cached --raw -z -p -U0`.
+
+use super::git::{EMPTY_TREE, Git, GitError};
+use std::path::PathBuf;
+
+/// File mode of a submodule (gitlink) entry.
+pub const MODE_GITLINK: u32 = 0o160000;
+/// File mode of a symbolic link entry.
+pub const MODE_SYMLINK: u32 = 0o120000;
+
+/// Lines (1-based, inclusive ranges, sorted, disjoint) that a commit adds to a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineSet {
+    ranges: Vec<(usize, usize)>,
+}
+
+impl LineSet {
+    /// Adds one line, merging with the last range when adjacent (lines arrive in order).
+    pub fn push(&mut self, line: usize) {
+        match self.ranges.last_mut() {
+            Some((_, end)) if *end + 1 >= line && line >= *end => *end = line,
+            _ => {
+                self.ranges.push((line, line));
+                self.ranges.sort_unstable();
+            }
+        }
+    }
+
+    /// True when any line in `first..=last` was added.
+    pub fn touches(&self, first: usize, last: usize) -> bool {
+        let i = self.ranges.partition_point(|&(_, end)| end < first);
+        self.ranges.get(i).is_some_and(|&(start, _)| start <= last)
+    }
+
+    /// True when no line was added.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The ranges.
+    pub fn ranges(&self) -> &[(usize, usize)] {
+        &self.ranges
+    }
+}
+
+/// Which of a staged file's lines count as new.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewLines {
+    /// Exactly these lines.
+    Some(LineSet),
+    /// Every line: git treated the file as binary (by content or by `-diff` attributes), so there
+    /// are no hunks to narrow it down — the scanner decides whether it is really binary.
+    All,
+}
+
+impl NewLines {
+    /// True when a finding spanning `first..=last` lies on new lines.
+    pub fn touches(&self, first: usize, last: usize) -> bool {
+        match self {
+            NewLines::Some(set) => set.touches(first, last),
+            NewLines::All => true,
+        }
+    }
+}
+
+/// One staged file that the commit adds or changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StagedFile {
+    /// Path in the commit, relative to the top of the work tree.
+    pub path: PathBuf,
+    /// The path it was renamed or copied from.
+    pub from: Option<PathBuf>,
+    /// git's status letter: `A`, `C`, `M`, `R` or `T`.
+    pub status: char,
+    /// New file mode (`0o100644`, `0o160000` for a submodule…).
+    pub mode: u32,
+    /// The staged blob's id.
+    pub blob: String,
+    /// The new lines.
+    pub lines: NewLines,
+    /// git called it binary.
+    pub git_binary: bool,
+}
+
+/// Every staged change the commit would make, except deletions (nothing to scan there).
+pub fn staged_files(git: &Git, head: Option<&str>) -> Result<Vec<StagedFile>, GitError> {
+    // Against HEAD, or against the empty tree on an unborn branch. Every option that user config
+    // could change (prefixes, relative paths, context, renames, external diff drivers) is pinned.
+    let base = head.unwrap_or(EMPTY_TREE);
+    let args = [
+        "diff",
+        "--cached",
+        "--raw",
+        "-z",
+        "-p",
+        "-U0",
+        "--inter-hunk-context=0",
+        "--no-abbrev",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-relative",
+        "--ignore-submodules=none",
+        "-M",
+        "--diff-filter=ACMRT",
+        base,
+        "--",
+    ];
+    let out = git.output(&args)?;
+    parse(&out).map_err(|message| GitError::Parse { args: args.join(" "), message })
+}
+
+/// Parses the `--raw -z -p` output: NUL-separated raw records, then the patch text.
+pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
+    let mut fields = out.split(|&b| b == 0);
+    let mut files = Vec::new();
+    let mut consumed = 0usize;
+    while let Some(meta) = fields.next() {
+        if !meta.starts_with(b":") {
+            break;
+        }
+        consumed += meta.len() + 1;
+        let meta = std::str::from_utf8(meta).map_err(|_| "raw record is not UTF-8".to_string())?;
+        let parts: Vec<&str> = meta[1..].split(' ').collect();
+        let [_old_mode, new_mode, _old_id, new_id, status] = parts[..] else {
+            return Err(format!("bad raw record {meta:?}"));
+        };
+        let letter = status.chars().next().ok_or("empty status")?;
+        let mut path = || {
+            fields.next().map(|p| {
+                consumed += p.len() + 1;
+                path_from_bytes(p)
+            })
+        };
+        let (from, path) = match letter {
+            'R' | 'C' => (Some(path().ok_or("rename without source")?), path().ok_or("rename without target")?),
+            _ => (None, path().ok_or("record without path")?),
+        };
+        files.push(StagedFile {
+            path,
+            from,
+            status: letter,
+            mode: u32::from_str_radix(new_mode, 8).map_err(|_| format!("bad mode {new_mode:?}"))?,
+            blob: new_id.to_string(),
+            lines: NewLines::Some(LineSet::default()),
+            git_binary: false,
+        });
+    }
+    let patch = out.get(consumed..).unwrap_or_default();
+    let patch = patch.strip_prefix(b"\0").unwrap_or(patch);
+    let sections = split_sections(patch);
+    if sections.len() != files.len() {
+        // Can't pair hunks with files: treat every line of every file as new rather than guess.
+        for f in &mut files {
+            f.lines = NewLines::All;
+        }
+        return Ok(files);
+    }
+    for (file, section) in files.iter_mut().zip(sections) {
+        let (lines, binary) = parse_section(section)?;
+        file.lines = lines;
+        file.git_binary = binary;
+    }
+    Ok(files)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}
+
+/// Splits patch text at each `diff --git ` header (which never starts a hunk line: those begin
+/// with `+`, `-`, ` ` or `\`).
+fn split_sections(patch: &[u8]) -> Vec<&[u8]> {
+    const HEADER: &[u8] = b"diff --git ";
+    let mut starts = Vec::new();
+    let mut pos = 0;
+    while pos < patch.len() {
+        if patch[pos..].starts_with(HEADER) {
+            starts.push(pos);
+        }
+        pos = match memchr::memchr(b'\n', &patch[pos..]) {
+            Some(n) => pos + n + 1,
+            None => patch.len(),
+        };
+    }
+    starts.iter().enumerate().map(|(i, &s)| &patch[s..starts.get(i + 1).copied().unwrap_or(patch.len())]).collect()
+}
+
+/// New-side lines of one file's patch, and whether git called it binary.
+fn parse_section(section: &[u8]) -> Result<(NewLines, bool), String> {
+    let mut set = LineSet::default();
+    let mut in_hunk = false;
+    let mut next_new = 0usize;
+    for line in section.split(|&b| b == b'\n') {
+        if line.starts_with(b"@@ ") {
+            next_new = hunk_new_start(line)?;
+            in_hunk = true;
+            continue;
+        }
+        if !in_hunk {
+            if line.starts_with(b"Binary files ") || line == b"GIT binary patch" {
+                return Ok((NewLines::All, true));
+            }
+            continue;
+        }
+        match line.first() {
+            Some(b'+') => {
+                set.push(next_new);
+                next_new += 1;
+            }
+            Some(b' ') => next_new += 1,
+            _ => {}
+        }
+    }
+    Ok((NewLines::Some(set), false))
+}
+
+/// The new-side start line of a hunk header `@@ -a[,b] +c[,d] @@`.
+fn hunk_new_start(header: &[u8]) -> Result<usize, String> {
+    let text = String::from_utf8_lossy(header);
+    let plus = text.split(' ').find(|w| w.starts_with('+')).ok_or_else(|| format!("bad hunk header {text:?}"))?;
+    let start = plus[1..].split(',').next().unwrap_or("");
+    start.parse().map_err(|_| format!("bad hunk header {text:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_sets_merge_and_answer_overlaps() {
+        let mut s = LineSet::default();
+        for l in [3, 4, 5, 9, 20] {
+            s.push(l);
+        }
+        assert_eq!(s.ranges(), &[(3, 5), (9, 9), (20, 20)]);
+        assert!(s.touches(5, 5));
+        assert!(s.touches(1, 3));
+        assert!(s.touches(6, 9));
+        assert!(!s.touches(6, 8));
+        assert!(!s.touches(21, 30));
+        assert!(!s.touches(1, 2));
+    }
+
+    #[test]
+    fn parses_raw_records_and_hunks() {
+        let mut out = Vec::new();
+        out.extend_from_slice(b":100644 100644 aaaa bbbb M\0app.py\0");
+        out.extend_from_slice(b":100644 100644 cccc dddd R087\0old name.txt\0new name.txt\0");
+        out.extend_from_slice(b":000000 100644 0000 eeee A\0img.png\0");
+        out.extend_from_slice(b":000000 160000 0000 ffff A\0sub\0");
+        out.push(0);
+        out.extend_from_slice(
+            b"diff --git a/app.py b/app.py\nindex aaaa..bbbb 100644\n--- a/app.py\n+++ b/app.py\n\
+@@ -3 +3 @@ def f():\n-    x = 1\n+    x = 2\n@@ -10,0 +11,2 @@\n+a\n+b\n\
+diff --git a/old name.txt b/new name.txt\nsimilarity index 87%\nrename from old name.txt\nrename to new name.txt\n\
+@@ -1,0 +2 @@\n+added\n\\ No newline at end of file\n\
+diff --git a/img.png b/img.png\nnew file mode 100644\nindex 0000..eeee\nBinary files /dev/null and b/img.png differ\n\
+diff --git a/sub b/sub\nnew file mode 160000\nindex 0000..ffff\n--- /dev/null\n+++ b/sub\n@@ -0,0 +1 @@\n+Subproject commit ffff\n",
+        );
+        let files = parse(&out).unwrap();
+        assert_eq!(files.len(), 4);
+        assert_eq!(files[0].path, PathBuf::from("app.py"));
+        let NewLines::Some(s) = &files[0].lines else { panic!() };
+        assert_eq!(s.ranges(), &[(3, 3), (11, 12)]);
+        assert_eq!(files[1].status, 'R');
+        assert_eq!(files[1].from, Some(PathBuf::from("old name.txt")));
+        assert_eq!(files[1].path, PathBuf::from("new name.txt"));
+        let NewLines::Some(s) = &files[1].lines else { panic!() };
+        assert_eq!(s.ranges(), &[(2, 2)]);
+        assert!(files[2].git_binary);
+        assert_eq!(files[2].lines, NewLines::All);
+        assert_eq!(files[3].mode, MODE_GITLINK);
+        assert_eq!(files[3].blob, "ffff");
+    }
+
+    #[test]
+    fn context_lines_inside_merged_hunks_are_not_new() {
+        let (lines, _) = parse_section(b"diff --git a/x b/x\n@@ -1,3 +1,3 @@\n-a\n+A\n b\n-c\n+C\n").unwrap();
+        let NewLines::Some(s) = lines else { panic!() };
+        assert_eq!(s.ranges(), &[(1, 1), (3, 3)]);
+    }
+
+    #[test]
+    fn unpaired_patch_falls_back_to_all_lines() {
+        let out = b":000000 100644 0000 eeee A\0a.txt\0\0";
+        let files = parse(out).unwrap();
+        assert_eq!(files[0].lines, NewLines::All);
+    }
+
+    #[test]
+    fn empty_output_is_no_files() {
+        assert!(parse(b"").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,216 @@
+//! Running git: one place that spawns it, turns "git missing" and "not a repository" into typed
+//! errors, and streams blobs out of the object store through a single `git cat-file --batch`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The tree with no entries: what a commit on an unborn branch is compared against.
+pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// Why a git operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The `git` executable could not be started.
+    #[error("cannot run git ({0}); is git installed and on PATH?")]
+    Missing(std::io::Error),
+    /// The directory is not inside a git work tree.
+    #[error("{dir} is not inside a git work tree: {message}")]
+    NotARepo {
+        /// Where we looked.
+        dir: PathBuf,
+        /// git's own words.
+        message: String,
+    },
+    /// git ran and failed.
+    #[error("`git {args}` failed: {message}")]
+    Failed {
+        /// The arguments, for the message.
+        args: String,
+        /// git's stderr.
+        message: String,
+    },
+    /// git's output did not have the expected shape.
+    #[error("unexpected output from `git {args}`: {message}")]
+    Parse {
+        /// The arguments.
+        args: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// Reading or writing git's pipes failed.
+    #[error("talking to git: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A git work tree, addressed by a directory inside it.
+#[derive(Clone, Debug)]
+pub struct Git {
+    dir: PathBuf,
+}
+
+/// Where a repository keeps things, as `git rev-parse` reports them (absolute paths).
+#[derive(Clone, Debug)]
+pub struct RepoPaths {
+    /// Top of the work tree.
+    pub toplevel: PathBuf,
+    /// The directory hooks run from (`core.hooksPath` respected; shared by linked worktrees).
+    pub hooks: PathBuf,
+    /// The common git directory (the main `.git` for linked worktrees).
+    pub common_dir: PathBuf,
+}
+
+impl Git {
+    /// git run from `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        // Hooks run with GIT_DIR/GIT_INDEX_FILE set by git itself; those are inherited on purpose
+        // (a `git commit -a` hook must read the temporary index). Colour and pagers never help here.
+        cmd.current_dir(&self.dir).args(["-c", "color.ui=never", "--no-pager"]).args(args);
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs git and returns stdout; a non-zero exit is an error carrying stderr.
+    pub fn output(&self, args: &[&str]) -> Result<Vec<u8>, GitError> {
+        let out = self.command(args).output().map_err(GitError::Missing)?;
+        if !out.status.success() {
+            return Err(self.failure(args, &out.stderr));
+        }
+        Ok(out.stdout)
+    }
+
+    fn failure(&self, args: &[&str], stderr: &[u8]) -> GitError {
+        let message = String::from_utf8_lossy(stderr).trim().to_string();
+        if message.contains("not a git repository") || message.contains("must be run in a work tree") {
+            GitError::NotARepo { dir: std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone()), message }
+        } else {
+            GitError::Failed { args: args.join(" "), message }
+        }
+    }
+
+    /// The repository's locations, in one `git rev-parse`.
+    pub fn repo_paths(&self) -> Result<RepoPaths, GitError> {
+        let args = ["rev-parse", "--show-toplevel", "--git-path", "hooks", "--git-common-dir"];
+        let out = self.output(&args)?;
+        let text = String::from_utf8_lossy(&out);
+        let mut lines = text.lines();
+        let mut next = |what: &str| {
+            lines
+                .next()
+                .filter(|l| !l.is_empty())
+                .map(|l| self.dir.join(l))
+                .ok_or_else(|| GitError::Parse { args: args.join(" "), message: format!("no {what} line") })
+        };
+        let toplevel = next("toplevel")?;
+        let hooks = next("hooks")?;
+        let common_dir = next("common dir")?;
+        Ok(RepoPaths { toplevel, hooks, common_dir })
+    }
+
+    /// The top of the work tree and HEAD (if any), in one process.
+    pub fn toplevel_and_head(&self) -> Result<(PathBuf, Option<String>), GitError> {
+        let args = ["rev-parse", "--show-toplevel", "-q", "--verify", "HEAD^{commit}"];
+        let out = self.command(&args).output().map_err(GitError::Missing)?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        let Some(top) = lines.next().filter(|l| !l.is_empty()) else {
+            return Err(self.failure(&args, &out.stderr));
+        };
+        let head = match out.status.code() {
+            Some(0) => lines.next().map(str::to_string),
+            Some(1) => None,
+            _ => return Err(self.failure(&args, &out.stderr)),
+        };
+        Ok((self.dir.join(top), head))
+    }
+
+    /// Streams the contents of `ids` (blob ids) from one `git cat-file --batch`, calling `each`
+    /// with the index into `ids`, the object size, and a reader limited to the object's bytes.
+    /// `each` may read all, some or none of the bytes; the rest is drained.
+    pub fn cat_blobs(
+        &self,
+        ids: &[&str],
+        mut each: impl FnMut(usize, u64, &mut dyn Read) -> Result<(), GitError>,
+    ) -> Result<(), GitError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let args = ["cat-file", "--batch"];
+        let mut child = self
+            .command(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Missing)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        // A writer thread: with thousands of ids the request outgrows the pipe buffer while git
+        // blocks writing answers we haven't read yet.
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
+        let result = (|| {
+            let mut header = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                header.clear();
+                reader.read_until(b'\n', &mut header)?;
+                let line = String::from_utf8_lossy(&header);
+                let mut parts = line.split_whitespace();
+                let (got, kind, size) = (parts.next(), parts.next(), parts.next());
+                if kind == Some("missing") || got != Some(id) || kind != Some("blob") {
+                    return Err(GitError::Parse {
+                        args: args.join(" "),
+                        message: format!("asked for blob {id}, got {:?}", line.trim()),
+                    });
+                }
+                let size: u64 = size.and_then(|s| s.parse().ok()).ok_or_else(|| GitError::Parse {
+                    args: args.join(" "),
+                    message: format!("bad header {:?}", line.trim()),
+                })?;
+                let mut body = (&mut reader).take(size);
+                each(i, size, &mut body)?;
+                std::io::copy(&mut body, &mut std::io::sink())?;
+                let mut nl = [0u8; 1];
+                reader.read_exact(&mut nl)?;
+            }
+            Ok(())
+        })();
+        drop(reader);
+        let wrote = writer.join().unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")));
+        let out = child.wait_with_output()?;
+        result?;
+        wrote?;
+        if !out.status.success() {
+            return Err(self.failure(&args, &out.stderr));
+        }
+        Ok(())
+    }
+}
+
+/// True when `path` lies inside `dir`. Both are resolved through their nearest existing ancestor,
+/// so a hooks directory that doesn't exist yet still compares correctly.
+pub fn is_within(path: &Path, dir: &Path) -> bool {
+    canonical(path).starts_with(canonical(dir))
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut cur = p.to_path_buf();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&cur) {
+            return rest.iter().rev().fold(c, |acc: PathBuf, part| acc.join(part));
+        }
+        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                cur = parent.to_path_buf();
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}

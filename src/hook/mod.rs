@@ -1,0 +1,12 @@
+//! The pre-commit stage: what a commit would add (staged files and their new lines, read from git
+//! with one diff and one `cat-file --batch`), the git hook that runs `hoist scan --staged`, and the
+//! baseline of accepted findings that scans and the hook leave out.
+
+pub mod baseline;
+pub mod diff;
+pub mod git;
+pub mod install;
+
+pub use baseline::{BASELINE_FILE, Baseline, BaselineError};
+pub use diff::{LineSet, NewLines, StagedFile, staged_files};
+pub use git::{Git, GitError};

@@ -1,0 +1,86 @@
+//! The pre-commit framework (PyPI `pre-commit`) runs this repository's `.pre-commit-hooks.yaml`
+//! hook `hoist-system` in a test repository and blocks a staged secret. `pre-commit` comes from
+//! PATH or `$HOIST_VENV/bin` (made by scripts/test); the test fails, not skips, without it.
+
+mod hook_util;
+use hook_util::{Repo, assert_no_leak, hoist_bin, text, token};
+use std::path::PathBuf;
+
+fn pre_commit() -> PathBuf {
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    if let Some(venv) = std::env::var_os("HOIST_VENV") {
+        dirs.push(PathBuf::from(venv).join("bin"));
+    }
+    dirs.iter().map(|d| d.join("pre-commit")).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!("`pre-commit` not found on PATH or in $HOIST_VENV/bin: run scripts/test (it installs pre-commit into the venv)")
+    })
+}
+
+/// A repository holding only this project's `.pre-commit-hooks.yaml`, committed (try-repo reads a
+/// repository, not a folder).
+fn hook_repo() -> Repo {
+    let repo = Repo::new();
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).unwrap();
+    repo.write(".pre-commit-hooks.yaml", &manifest);
+    repo.commit_all("hooks");
+    repo
+}
+
+#[test]
+fn the_manifest_is_valid_for_pre_commit() {
+    let pc = pre_commit();
+    let o = std::process::Command::new(&pc)
+        .args(["validate-manifest", concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).unwrap();
+    let hooks: serde_yaml::Value = serde_yaml::from_str(&manifest).unwrap();
+    let find = |id: &str| hooks.as_sequence().unwrap().iter().find(|h| h["id"] == id).cloned().unwrap();
+    assert_eq!(find("hoist")["language"], "rust");
+    assert_eq!(find("hoist-system")["language"], "system");
+    for id in ["hoist", "hoist-system"] {
+        assert_eq!(find(id)["entry"], "hoist scan --staged");
+        assert_eq!(find(id)["pass_filenames"], false);
+    }
+}
+
+#[test]
+fn pre_commit_try_repo_blocks_a_staged_secret() {
+    let pc = pre_commit();
+    let hooks = hook_repo();
+    let repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("start");
+    let cache = tempfile::tempdir().unwrap();
+    let bin_dir = hoist_bin().parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let run = || {
+        repo.cmd(&pc)
+            .args(["try-repo", hooks.path().to_str().unwrap(), "hoist-system", "--verbose"])
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", cache.path())
+            .output()
+            .unwrap()
+    };
+
+    repo.write("clean.py", "x = 1\n");
+    repo.git(&["add", "-A"]);
+    let o = run();
+    assert!(o.status.success(), "a clean change passes:\n{}", text(&o));
+    assert!(text(&o).contains("hoist (hardcoded secrets, installed binary)"), "{}", text(&o));
+    repo.commit_all("clean");
+
+    let t = token();
+    repo.write("settings.py", &format!("AWS_ACCESS_KEY_ID = \"{t}\"\n"));
+    repo.git(&["add", "-A"]);
+    let o = run();
+    assert!(!o.status.success(), "the secret must block:\n{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("settings.py:1:22") && out.contains("commit is blocked"), "{out}");
+    assert_no_leak(&out, &[&t]);
+}

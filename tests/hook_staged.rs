@@ -1,0 +1,182 @@
+//! `hoist scan --staged` against real git repositories: it scans the index content and reports
+//! only secrets on lines the commit adds, through renames, deletions, binary files, submodules,
+//! an unborn branch and unusual paths — and errors (exit 2) rather than passing when it can't look.
+
+mod hook_util;
+use hook_util::{Repo, assert_no_leak, text, token};
+
+fn staged(repo: &Repo) -> (i32, String) {
+    let o = repo.hoist(&["scan", "--staged"]);
+    (o.status.code().unwrap(), text(&o))
+}
+
+#[test]
+fn only_secrets_on_added_lines_are_reported() {
+    let repo = Repo::new();
+    let (old, new) = (token(), token());
+    repo.write("app/settings.py", &format!("DEBUG = False\nKEY = \"{old}\"\nNAME = 'a'\n"));
+    repo.commit_all("start");
+    // Change another line of the same file: the old secret is untouched.
+    repo.write("app/settings.py", &format!("DEBUG = True\nKEY = \"{old}\"\nNAME = 'a'\n"));
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 finding(s) on lines this commit doesn't change"), "{out}");
+    // Now add a new secret below.
+    repo.write("app/settings.py", &format!("DEBUG = True\nKEY = \"{old}\"\nNAME = 'a'\nNEW = \"{new}\"\n"));
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("app/settings.py:4:8"), "{out}");
+    assert!(!out.contains("app/settings.py:2:"), "{out}");
+    assert!(out.contains("hoist migrate") && out.contains("hoist:allow") && out.contains("hoist baseline"), "{out}");
+    assert_no_leak(&out, &[&old, &new]);
+}
+
+#[test]
+fn the_index_is_scanned_not_the_work_tree() {
+    let repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("start");
+    let t = token();
+    // Secret only in the work tree (not staged): passes.
+    repo.write("config.env", &format!("AWS_KEY={t}\n"));
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("nothing staged"), "{out}");
+    // Staged, then removed from the work tree: the commit would still add it, so it blocks.
+    repo.git(&["add", "config.env"]);
+    repo.write("config.env", "AWS_KEY=\n");
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("config.env:1:9"), "{out}");
+    assert_no_leak(&out, &[&t]);
+}
+
+#[test]
+fn renames_report_only_changed_lines_and_deletions_nothing() {
+    let repo = Repo::new();
+    let (old, new) = (token(), token());
+    let body: String = (0..30).map(|i| format!("line_{i} = {i}\n")).collect();
+    repo.write("old name.py", &format!("{body}KEY = \"{old}\"\n"));
+    repo.write("gone.py", &format!("KEY = \"{}\"\n", token()));
+    repo.commit_all("start");
+    repo.git(&["mv", "old name.py", "new name.py"]);
+    repo.git(&["rm", "-q", "gone.py"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "pure rename and deletion add nothing:\n{out}");
+    repo.write("new name.py", &format!("{body}KEY = \"{old}\"\nOTHER = \"{new}\"\n"));
+    repo.git(&["add", "-A"]);
+    let status = repo.git(&["diff", "--cached", "--name-status", "-M"]);
+    assert!(status.starts_with('R') || status.contains("\nR"), "git sees a rename: {status}");
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("new name.py:32:"), "{out}");
+    assert!(!out.contains("new name.py:31:"), "{out}");
+    assert_no_leak(&out, &[&old, &new]);
+}
+
+#[test]
+fn unborn_branch_and_unusual_paths() {
+    let repo = Repo::new();
+    let t = token();
+    repo.write("dir with space/naïve ü.py", &format!("token = \"{t}\"\n"));
+    repo.write("plain.txt", "nothing\n");
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("dir with space/naïve ü.py:1:10"), "{out}");
+    assert!(out.contains("scanned 2 file(s)"), "{out}");
+    assert_no_leak(&out, &[&t]);
+}
+
+#[test]
+fn binary_files_and_submodules_are_skipped_and_said_so() {
+    let repo = Repo::new();
+    repo.write("README.md", "hi\n");
+    repo.commit_all("start");
+    let head = repo.head();
+    let t = token();
+    std::fs::write(repo.path().join("blob.dat"), format!("\0\x01binary {t}\0").as_bytes()).unwrap();
+    repo.git(&["add", "blob.dat"]);
+    repo.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{head},vendor/lib")]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 binary"), "{out}");
+    assert!(out.contains("1 submodule(s) not scanned"), "{out}");
+}
+
+#[test]
+fn text_that_git_diffs_as_binary_is_scanned_whole() {
+    let repo = Repo::new();
+    repo.write(".gitattributes", "*.cfg -diff\n");
+    repo.commit_all("start");
+    let t = token();
+    repo.write("deploy.cfg", &format!("[aws]\nkey = {t}\n"));
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 1, "a -diff attribute must not hide a secret:\n{out}");
+    assert!(out.contains("deploy.cfg:2:7"), "{out}");
+    assert!(out.contains("scanned whole"), "{out}");
+    assert_no_leak(&out, &[&t]);
+}
+
+#[test]
+fn inline_allow_lets_a_line_through() {
+    let repo = Repo::new();
+    let t = token();
+    repo.write("test_fixture.py", &format!("KEY = \"{t}\"  # hoist:allow\n"));
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 finding(s) allowed by inline markers"), "{out}");
+}
+
+#[test]
+fn json_output_and_subdirectory_invocation() {
+    let repo = Repo::new();
+    let t = token();
+    repo.write("src/a.py", &format!("KEY = \"{t}\"\n"));
+    repo.git(&["add", "-A"]);
+    let o = repo
+        .cmd(hook_util::hoist_bin())
+        .current_dir(repo.path().join("src"))
+        .args(["scan", "--staged", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["path"], "src/a.py");
+    assert_eq!(v[0]["rule"], "aws.access-key-id");
+    assert_no_leak(&text(&o), &[&t]);
+}
+
+#[test]
+fn errors_exit_2_and_never_pass() {
+    let outside = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(hook_util::hoist_bin())
+        .args(["scan", "--staged"])
+        .current_dir(outside.path())
+        .env("GIT_CEILING_DIRECTORIES", outside.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not inside a git work tree"), "{}", text(&o));
+
+    let repo = Repo::new();
+    let o = repo.cmd(hook_util::hoist_bin()).env("PATH", "/nonexistent").args(["scan", "--staged"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("cannot run git"), "{}", text(&o));
+}
+
+#[test]
+fn config_excludes_apply_to_staged_files() {
+    let repo = Repo::new();
+    let t = token();
+    repo.write(".hoist.toml", "[scan]\nexclude = [\"fixtures/**\"]\n");
+    repo.write("fixtures/keys.py", &format!("KEY = \"{t}\"\n"));
+    repo.git(&["add", "-A"]);
+    let (code, out) = staged(&repo);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 file(s) excluded"), "{out}");
+}
