@@ -2,7 +2,7 @@
 //! will use and a default rewrite strategy (`env`, `sdk`, `manual` with the reason, `skip`).
 
 use super::naming;
-use crate::model::{Finding, Severity, Site, Strategy};
+use crate::model::{Finding, Kind, Severity, Site, Strategy};
 use std::collections::{HashMap, HashSet};
 
 /// One key of a secret being planned, with the findings that feed it.
@@ -200,6 +200,14 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
         return (
             Strategy::Skip,
             Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
+        );
+    }
+    // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
+    // the site still fills its key (apply reads every site), only the rewrite is skipped.
+    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f)) {
+        return (
+            Strategy::Skip,
+            Some("a setting, not a credential: left in place; its value still fills this key".into()),
         );
     }
     let manual = |why: &str| {

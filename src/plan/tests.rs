@@ -265,9 +265,10 @@ fn connection_string_parts_get_their_own_variables() {
     assert_eq!(
         vars,
         [
-            ("engine", "DATABASE_ENGINE", Strategy::Sdk),
-            ("host", "DATABASE_HOST", Strategy::Sdk),
-            ("username", "DATABASE_USERNAME", Strategy::Sdk),
+            // Settings inside the URL stay; only the credential is rewritten.
+            ("engine", "DATABASE_ENGINE", Strategy::Skip),
+            ("host", "DATABASE_HOST", Strategy::Skip),
+            ("username", "DATABASE_USERNAME", Strategy::Skip),
             // The `.env` line holds the whole URL: it can't inject the password alone.
             ("password", "DATABASE_PASSWORD", Strategy::Manual),
             ("password", "DATABASE_PASSWORD", Strategy::Sdk),
