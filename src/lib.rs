@@ -15,6 +15,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
 

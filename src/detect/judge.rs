@@ -43,7 +43,8 @@ const SECRET_WORDS: &[&str] = &[
     "credential",
     "credentials",
     "creds",
-    "auth",
+    "authorization",
+    "passe",
     "privatekey",
     "signingkey",
     "accesskey",
@@ -136,28 +137,74 @@ const NOT_A_VALUE: &[&str] = &[
     "store",
     "param",
     "parameter",
+    "property",
+    "prop",
+    "attr",
+    "attribute",
+    "column",
+    "option",
+    "storage",
+    "method",
+    "scheme",
+    "strategy",
 ];
 
-/// True when `name` says it holds a credential.
+/// Words that may follow the credential word at the end of a name (`SECRET_KEY_BASE`,
+/// `password_prod`, `tokenValue`).
+const TRAILING: &[&str] = &[
+    "value",
+    "val",
+    "str",
+    "string",
+    "b64",
+    "base64",
+    "hex",
+    "plain",
+    "plaintext",
+    "raw",
+    "base",
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "test",
+    "live",
+    "local",
+    "default",
+    "encoded",
+    "bytes",
+];
+
+/// True when `name` says it holds a credential: the credential word ends the name (give or take a
+/// qualifier like `_prod`), so `TOKEN_COMMENT_BEGIN`, `password_last_used` or `Token.Prompt` don't.
 pub fn is_secret_name(name: &str) -> bool {
-    let w = words(name);
-    if w.is_empty() {
+    if name.contains("::") || name.contains('#') {
         return false;
     }
-    if w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
+    let mut w: Vec<String> = words(name)
+        .into_iter()
+        .map(|x| x.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
+        .filter(|x| !x.is_empty())
+        .collect();
+    if w.is_empty() || w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
         return false;
     }
-    let joined = w.concat();
-    if w.iter().any(|x| SECRET_WORDS.contains(&x.as_str())) {
-        // "pass" alone is ambiguous (bypass, passenger): require it to be a whole word.
+    while w.len() > 1 && w.last().is_some_and(|l| TRAILING.contains(&l.as_str())) {
+        w.pop();
+    }
+    let n = w.len();
+    let last = w[n - 1].as_str();
+    if SECRET_WORDS.contains(&last) {
         return true;
     }
-    if SECRET_PAIRS.iter().any(|(a, b)| w.windows(2).any(|p| p[0] == *a && p[1] == *b)) {
+    if n >= 2 && SECRET_PAIRS.iter().any(|(a, b)| w[n - 2] == *a && w[n - 1] == *b) {
         return true;
     }
-    ["password", "passwd", "apikey", "secretkey", "accesstoken", "authtoken", "privatekey", "clientsecret"]
+    ["password", "passwd", "pwd", "secret", "token", "apikey", "secretkey", "privatekey", "passphrase", "credentials"]
         .iter()
-        .any(|s| joined.contains(s))
+        .any(|s| last.ends_with(s))
 }
 
 /// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.
@@ -185,8 +232,10 @@ pub fn config_key(name: &str) -> Option<&'static str> {
 pub fn secret_key(name: &str) -> String {
     let w = words(name);
     let last = w.last().map(String::as_str).unwrap_or("");
+    let password_word = ["password", "passwd", "pwd", "passwort", "kennwort"].iter().any(|p| last.ends_with(p));
     match last {
-        "password" | "passwd" | "pwd" | "pass" | "passwort" | "kennwort" | "senha" | "contrasena" => "password".into(),
+        _ if password_word => "password".into(),
+        "pass" | "senha" | "contrasena" | "wachtwoord" | "motdepasse" | "mdp" => "password".into(),
         _ => {
             if w.is_empty() {
                 "value".into()
@@ -268,10 +317,14 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if is_password_hash(v) || is_format_string(v) {
         return false;
     }
+    let says_secret = |ws: &[String]| {
+        ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) || SECRET_WORDS.contains(&ws.concat().as_str())
+    };
     if v.chars().any(char::is_whitespace) {
         let vw = words(v);
         let prose = name_words.iter().any(|w| TEXT_WORDS.contains(&w.as_str()))
-            || vw.iter().any(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key" || w == "enter")
+            || says_secret(&vw)
+            || vw.iter().any(|w| w == "key" || w == "enter")
             || v.ends_with(':')
             || v.ends_with('?')
             || v.ends_with('.') && vw.len() >= 3;
@@ -285,10 +338,18 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw)) {
         return false;
     }
-    let env_name = v.len() > 3
-        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
-    if env_name && (v.contains('_') || is_secret_name(v)) {
+    // A single credential word (`Passwort`), or an identifier-like value that names one
+    // (`spring.datasource.password`, `Access-Control-Allow-Credentials`, `next_token`,
+    // `AWSSecretKey`): a label or a reference, not a value.
+    // Digits mark a made-up value (`legacySecret-6Lm`), not a name.
+    let ident_like = v.bytes().all(|b| b.is_ascii_alphabetic() || b"._:-".contains(&b));
+    let naming = ["password", "passwd", "secret", "token", "credential", "credentials", "apikey", "passphrase"];
+    let names_one = vw.iter().any(|w| naming.contains(&w.as_str()))
+        || SECRET_PAIRS.iter().any(|(a, b)| vw.windows(2).any(|p| p[0] == *a && p[1] == *b));
+    if vw.len() == 1 && says_secret(&vw) || ident_like && vw.len() >= 2 && names_one {
+        return false;
+    }
+    if v.chars().count() < 4 || is_mock(v) || is_regex(v) || is_color(v) {
         return false;
     }
     if let Some((scheme, rest)) = v.split_once("://")
@@ -319,6 +380,28 @@ pub fn is_config_value(value: &str) -> bool {
     let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%"].iter().any(|t| v.contains(t));
     let env_ref = v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     !(templated || env_ref || v.starts_with('<') && v.ends_with('>') || v.chars().all(|c| c == '*' || c == 'x'))
+}
+
+/// Stand-in values people write in docs, tests and stubs.
+fn is_mock(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    ["foo", "bar", "baz", "qux", "quux", "foobar", "n/a", "na", "unknown", "unset", "tbd", "notset", "not_set"]
+        .contains(&l.as_str())
+        || ["not_supported", "no_information", "disabled", "empty", "hidden", "missing"].contains(&l.as_str())
+        || l.starts_with("asdf")
+}
+
+/// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.
+fn is_regex(v: &str) -> bool {
+    ["\\w", "\\d", "\\s", "\\b", "(?=", "(?:", "(?!", "[^", "[a-z", "[A-Z", "[0-9"].iter().any(|p| v.contains(p))
+        || v.starts_with('^') && v.ends_with('$')
+}
+
+/// `#fff`, `#ddd0c0`, `#ansired`: colours in style tables keyed by `Token`.
+fn is_color(v: &str) -> bool {
+    v.strip_prefix('#').is_some_and(|h| {
+        h.starts_with("ansi") || (3..=8).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// bcrypt (`$2a$`/`$2b$`/`$2y$`), argon2, crypt(3) SHA (`$5$`, `$6$`), PBKDF2 and scrypt strings.

@@ -2,6 +2,8 @@
 //! hardcoded value is gone and the program reads the same value from the environment or from
 //! Secrets Manager. Deployment files (ECS, Terraform, CloudFormation, Kubernetes) live in `deploy`.
 
+pub mod deploy;
+
 use crate::model::{Edit, Shape, Site, Strategy};
 
 /// Everything a rewriter needs to know about one site.
