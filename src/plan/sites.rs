@@ -78,22 +78,20 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
-                    // Only a deployment entry or `.env` line that will itself inject the variable counts.
-                    let injects = |p: Place| {
-                        k.findings.iter().any(|f| {
-                            f.severity != Severity::Low
-                                && place(f) == p
-                                && !in_url(f)
-                                && (p != Place::Deploy || env_entry(f))
-                        })
-                    };
-                    let (deployed, dotenv) = (injects(Place::Deploy), injects(Place::Dotenv));
+                    // Only a deployment entry that will itself inject the variable counts. `.env`
+                    // alone deploys nothing: code whose value only a `.env` holds gets env only
+                    // when it already reads that variable (same name).
+                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && env_entry(f) && !in_url(f));
                     k.findings
                         .iter()
                         .map(|f| {
                             let env_var = site_env_var(f, &canonical, k);
-                            let reads_env = injected.contains(&(s.env, env_var.as_str()));
-                            let (strategy, reason) = strategy(f, deployed || dotenv || reads_env, k.key, &env_var);
+                            // A same-named `.env` variable suggests the code reads the
+                            // environment, but a constant looks the same: trust it only where
+                            // the alternative would be manual (no SDK rewrite).
+                            let reads_env = !SDK_LANGS.contains(&f.format.as_str())
+                                && own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str())));
+                            let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
