@@ -237,3 +237,18 @@ fn golden_plan_for_the_demo() {
     let table: String = table.lines().take_while(|l| !l.starts_with("kept ")).map(|l| format!("{l}\n")).collect();
     insta::assert_snapshot!("plan_demo_table", table);
 }
+
+#[test]
+fn golden_plans_for_spring_node_compose_and_cloudformation() {
+    let values = planted("plan/plan-fixtures-planted.txt");
+    for name in ["spring", "node-compose", "cloudformation"] {
+        let (_d, root) = fixture(&format!("plan/{name}"));
+        seed_salt(&root, name);
+        hoist().arg("plan").arg(&root).assert().success();
+        let yaml = std::fs::read_to_string(root.join(".hoist/plan.yaml")).unwrap();
+        for v in &values {
+            assert!(!yaml.contains(v.as_str()), "{name}: a planted value is in the plan");
+        }
+        insta::assert_snapshot!(format!("plan_{name}"), yaml);
+    }
+}
