@@ -102,7 +102,12 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             continue;
         }
         let scope = &sink.scopes[e.scope];
-        let prefix = judge::name_prefix(&e.name);
+        let alias = well_known(&e.name);
+        let raw_prefix = match alias {
+            Some((_, p)) => Some(p.to_string()),
+            None => judge::name_prefix(&e.name),
+        };
+        let prefix = raw_prefix.as_deref().map(canonical_prefix);
         let secret_name = match e.role {
             Role::Secret => true,
             Role::Config(_) | Role::Dsn => false,
@@ -113,8 +118,9 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                     && !names_a_field(&e.name)
             }
         };
-        let config_key = match e.role {
-            Role::Config(k) => Some(k),
+        let config_key = match (e.role, alias) {
+            (Role::Config(k), _) => Some(k),
+            (_, Some((k, _))) if k != "password" => Some(k),
             _ => judge::config_key(&e.name),
         };
         if looks_like_dsn(&e.value)
@@ -148,9 +154,10 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             && !names_something(&e.value)
             && (e.role == Role::Secret || !looks_like_number_or_time(&e.value) || e.value.trim().len() >= 6)
         {
-            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, prefix.as_deref()));
-            let key = match e.role {
-                Role::Secret if judge::secret_key(&e.name) == "value" => "password".to_string(),
+            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, raw_prefix.as_deref()));
+            let key = match (e.role, alias) {
+                (_, Some((k, _))) => k.to_string(),
+                (Role::Secret, _) if judge::secret_key(&e.name) == "value" => "password".to_string(),
                 _ => judge::secret_key(&e.name),
             };
             let rule = format!("generic.{}", key.replace('_', "-"));
@@ -185,6 +192,28 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     }
     out.sort_by_key(|d| d.span.start);
     out
+}
+
+/// Environment names with a meaning fixed by a client library, as (key, prefix): libpq's `PGHOST`
+/// family, Laravel's `DB_CONNECTION`.
+fn well_known(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "PGHOST" | "PGHOSTADDR" => ("host", "pg"),
+        "PGPORT" => ("port", "pg"),
+        "PGUSER" => ("username", "pg"),
+        "PGDATABASE" => ("dbname", "pg"),
+        "PGPASSWORD" => ("password", "pg"),
+        "DB_CONNECTION" => ("engine", "db"),
+        _ => return None,
+    })
+}
+
+/// Prefixes that name the same thing (`POSTGRES_PASSWORD` beside `PGHOST`).
+fn canonical_prefix(p: &str) -> String {
+    match p {
+        "postgres" | "postgresql" => "pg".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Short, file-unique group labels: one per (scope, name prefix) or per connection string.

@@ -114,3 +114,16 @@ fn api_model_fields_ids_and_counts_are_not_credentials() {
     }
     assert!(judge(sink).is_empty());
 }
+
+#[test]
+fn libpq_and_laravel_names_are_understood() {
+    let d = judge(sink_with(
+        true,
+        &[("PGHOST", "db"), ("PGUSER", "app"), ("POSTGRES_PASSWORD", "pw-81kQz"), ("PGPASSWORD", "pw-81kQz")],
+    ));
+    let keys: Vec<_> = d.iter().map(|d| d.key.clone().unwrap()).collect();
+    assert_eq!(keys, ["host", "username", "password", "password"]);
+    assert!(d.iter().all(|x| x.group == d[0].group), "{:?}", summary(&d));
+    let d = judge(sink_with(true, &[("DB_CONNECTION", "mysql"), ("DB_PASSWORD", "pw-81kQz")]));
+    assert_eq!(d[0].key.as_deref(), Some("engine"));
+}
