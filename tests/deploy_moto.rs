@@ -208,6 +208,38 @@ fn rewritten_task_definition_registers_resolves_and_gets_an_exact_policy() {
         assert!(!stdout.contains(v) && !stderr.contains(v), "check printed a secret value");
     }
 
+    // The other JSON container-definition forms hoist writes register too: a bare list (Terraform
+    // `file()`) and a Terraform heredoc, both as `--container-definitions`.
+    let tf = std::fs::read_to_string("testdata/deploy/tf-ecs/expected.tf").unwrap();
+    let heredoc = tf.split("<<DEFS\n").nth(1).unwrap().split("\nDEFS\n").next().unwrap();
+    let list = std::fs::read_to_string("testdata/deploy/ecs-list/expected.json").unwrap();
+    for (family, defs) in [("tf-heredoc", heredoc), ("bare-list", list.as_str())] {
+        let f = write(repo.path(), &format!("tmp/{family}.json"), defs);
+        let reg: Value = serde_json::from_slice(&run_ok(
+            moto.aws_command(&[
+                "ecs",
+                "register-task-definition",
+                "--family",
+                family,
+                "--requires-compatibilities",
+                "FARGATE",
+                "--network-mode",
+                "awsvpc",
+                "--cpu",
+                "256",
+                "--memory",
+                "512",
+                "--container-definitions",
+                &format!("file://{}", f.display()),
+            ]),
+            "aws ecs register-task-definition --container-definitions",
+        ))
+        .unwrap();
+        let c = &reg["taskDefinition"]["containerDefinitions"][0];
+        assert!(c["secrets"][0]["valueFrom"].as_str().unwrap().starts_with("arn:aws:secretsmanager:"), "{family}: {c}");
+        std::fs::remove_file(f).unwrap();
+    }
+
     // CloudFormation dynamic references: checked the same way (key present, secret exists).
     std::fs::write(&td_path, &fixed).unwrap();
     let cfn = format!(

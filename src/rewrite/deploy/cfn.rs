@@ -6,7 +6,7 @@
 use super::ecs::{PASCAL, move_env, render_str};
 use super::tree::{Node, NodeKind, from_json, from_yaml, parse};
 use super::{Rewritten, parse_error};
-use crate::model::Shape;
+use crate::model::{Shape, Span};
 use crate::rewrite::{RewriteError, SiteRewrite};
 use std::path::Path;
 
@@ -54,20 +54,34 @@ pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Resu
     let moved = move_env(text, &containers, &PASCAL, sites);
     let mut edits = moved.edits;
     let mut manual = moved.manual;
+    // Several sites can share one scalar (a URL with user and password): one edit per scalar.
+    let mut by_scalar: Vec<(Span, Vec<(usize, &SiteRewrite)>)> = Vec::new();
     for (idx, s) in sites {
         if moved.done.contains(idx) || manual.iter().any(|(i, _)| i == idx) {
             continue;
         }
-        match property_edit(text, &root, s) {
+        match find_scalar(&root, s.site.span) {
+            Some((node, _)) => match by_scalar.iter_mut().find(|(sp, _)| *sp == node.span) {
+                Some((_, v)) => v.push((*idx, *s)),
+                None => by_scalar.push((node.span, vec![(*idx, *s)])),
+            },
+            None => manual.push((
+                *idx,
+                format!("the value sits inside an intrinsic function or isn't a plain string; use {}", resolve_ref(s)),
+            )),
+        }
+    }
+    for (_, group) in by_scalar {
+        match property_edit(text, &root, &group) {
             Ok(edit) => edits.push(edit),
-            Err(why) => manual.push((*idx, format!("{why}; use {}", resolve_ref(s)))),
+            Err(why) => manual.extend(group.iter().map(|(i, s)| (*i, format!("{why}; use {}", resolve_ref(s))))),
         }
     }
     Ok(Rewritten { edits, manual })
 }
 
 /// The scalar holding a site and its key path, when it is a literal string.
-fn find_scalar(root: &Node, site: crate::model::Span) -> Option<(&Node, Vec<String>)> {
+fn find_scalar(root: &Node, site: Span) -> Option<(&Node, Vec<String>)> {
     let mut found = None;
     root.walk(&mut |n, path| {
         if found.is_none()
@@ -80,9 +94,9 @@ fn find_scalar(root: &Node, site: crate::model::Span) -> Option<(&Node, Vec<Stri
     found
 }
 
-/// Replaces a resource property value with a dynamic reference.
-fn property_edit(text: &str, root: &Node, s: &SiteRewrite) -> Result<(crate::model::Span, String), String> {
-    let Some((node, path)) = find_scalar(root, s.site.span) else {
+/// Replaces the sites inside one resource property scalar with dynamic references.
+fn property_edit(text: &str, root: &Node, group: &[(usize, &SiteRewrite)]) -> Result<(Span, String), String> {
+    let Some((node, path)) = find_scalar(root, group[0].1.site.span) else {
         return Err("the value sits inside an intrinsic function or isn't a plain string".into());
     };
     match path.first().map(String::as_str) {
@@ -106,11 +120,18 @@ fn property_edit(text: &str, root: &Node, s: &SiteRewrite) -> Result<(crate::mod
     if raw != value {
         return Err("the value is written with escapes".into());
     }
-    let new_value = format!(
-        "{}{}{}",
-        &raw[..s.site.span.start - inner.start],
-        resolve_ref(s),
-        &raw[s.site.span.end - inner.start..]
-    );
+    let mut sorted: Vec<&SiteRewrite> = group.iter().map(|(_, s)| *s).collect();
+    sorted.sort_by_key(|s| s.site.span.start);
+    let mut new_value = String::new();
+    let mut pos = inner.start;
+    for s in sorted {
+        if s.site.span.start < pos {
+            return Err("two planned sites overlap".into());
+        }
+        new_value.push_str(&text[pos..s.site.span.start]);
+        new_value.push_str(&resolve_ref(s));
+        pos = s.site.span.end;
+    }
+    new_value.push_str(&text[pos..inner.end]);
     Ok((node.span, render_str(node.style, &new_value)))
 }

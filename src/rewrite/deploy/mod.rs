@@ -101,15 +101,15 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
         DeployKind::CloudFormation => cfn::rewrite(path, text, &active),
         DeployKind::Kubernetes => k8s::rewrite(path, text, &active),
     };
-    Some(result.map(|r| {
-        FileRewrite {
-            edits: r
-                .edits
-                .into_iter()
-                .map(|(span, replacement)| Edit { path: path.to_path_buf(), span, replacement })
-                .collect(),
-            manual: r.manual,
-        }
+    Some(result.and_then(|r| {
+        let edits: Vec<Edit> = r
+            .edits
+            .into_iter()
+            .map(|(span, replacement)| Edit { path: path.to_path_buf(), span, replacement })
+            .collect();
+        // Never hand the applier edits that can't be applied together.
+        crate::model::apply_edits(text.as_bytes(), &edits).map_err(|e| parse_error(path, "edits", e.to_string()))?;
+        Ok(FileRewrite { edits, manual: r.manual })
     }))
 }
 

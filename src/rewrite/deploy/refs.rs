@@ -52,7 +52,7 @@ pub enum Verdict {
 }
 
 static VALUE_FROM: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r#"(?:"valueFrom"|"ValueFrom"|\bvalueFrom\b|\bValueFrom\b|\bvalue_from\b)\s*[:=]\s*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,}\]#]+)"#)
+    Regex::new(r#"(?:"valueFrom"|"ValueFrom"|\bvalueFrom\b|\bValueFrom\b|\bvalue_from\b)\s*[:=]\s*(?:!Sub\s+)?("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,}\]#]+)"#)
         .expect("valid regex")
 });
 static RESOLVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"\{\{resolve:secretsmanager:[^}\s]*\}\}").expect("valid regex"));
@@ -108,8 +108,17 @@ fn is_expression(s: &str) -> bool {
         || !s.contains(':') && s.contains('.') && !s.contains('/')
 }
 
+/// CloudFormation pseudo parameters replaced by well-formed stand-ins, so a `!Sub` ARN can be
+/// checked for everything but the account and region it will get.
+fn substitute_pseudo(v: &str) -> String {
+    v.replace("${AWS::Region}", "us-east-1")
+        .replace("${AWS::AccountId}", "123456789012")
+        .replace("${AWS::Partition}", "aws")
+}
+
 /// Checks an ECS `valueFrom`: `ARN`, or `ARN:json-key:version-stage:version-id`.
 pub fn value_from(v: &str) -> Verdict {
+    let v = &substitute_pseudo(v);
     if is_expression(v) {
         return Verdict::NotChecked("an expression, not a literal".into());
     }
@@ -188,6 +197,7 @@ fn check_arn(p: &[&str]) -> Result<(), String> {
 
 /// Checks `{{resolve:secretsmanager:secret-id:SecretString:json-key:version-stage:version-id}}`.
 pub fn resolve(r: &str) -> Verdict {
+    let r = &substitute_pseudo(r);
     let body = r.trim_start_matches("{{resolve:secretsmanager:").trim_end_matches("}}");
     if body.contains("${") {
         return Verdict::NotChecked("holds a !Sub interpolation".into());
@@ -293,6 +303,14 @@ mod tests {
         assert_eq!(f[2].line, 3);
         assert_eq!(f[3].text, "!Ref");
         assert_eq!(f[4].kind, RefKind::Resolve);
+        let sub = find(
+            "ValueFrom: !Sub 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-AbCdEf:password'\n",
+        );
+        assert!(bad(verdict(&sub[0])).contains("three fields"));
+        let sub = find(
+            "ValueFrom: !Sub 'arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${Env}/db-AbCdEf:password::'\n",
+        );
+        assert!(matches!(verdict(&sub[0]), Verdict::NotChecked(_)));
         assert!(find("env:\n  - name: A\n    valueFrom:\n      secretKeyRef:\n        name: s\n").is_empty());
         assert_eq!(secret_arn_of(&f[0].text).as_deref(), Some(ARN));
     }

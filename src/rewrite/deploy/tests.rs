@@ -138,3 +138,14 @@ fn other_files_are_not_deployment_files() {
     let rw = [SiteRewrite { site: &plain, ..rw[0].clone() }];
     assert!(rewrite_deploy(Path::new("package.json"), "{\"a\": \"x\"}", &rw).is_none());
 }
+
+#[test]
+fn cfn_scalar_with_two_sites_gets_one_edit() {
+    let text = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          DB_URL: postgres://APPUSER:PW1234@db/x\n  M:\n    Type: AWS::S3::Bucket\n    Metadata:\n      Note: PW1234x\n";
+    let (out, manual) = run("t.yaml", "cloudformation", text, &["APPUSER", "PW1234", "PW1234x"]);
+    assert_eq!(manual, vec![2], "Metadata stays manual");
+    assert!(
+        out.contains("DB_URL: 'postgres://{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf:SecretString:appuser}}:{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf:SecretString:pw1234}}@db/x'\n"),
+        "{out}"
+    );
+}
