@@ -194,6 +194,18 @@ pub struct DiffArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// A per-file summary instead of the diff.
+    #[arg(long)]
+    pub stat: bool,
+    /// Show secret values on removed lines instead of `<redacted>`.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Region for ARNs not uploaded yet (default: AWS_REGION / the AWS config).
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 /// `hoist apply` (owned by the rewrite stage).
@@ -202,6 +214,18 @@ pub struct ApplyArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Don't ask for confirmation (required when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Ask file by file.
+    #[arg(long, short = 'i', conflicts_with = "yes")]
+    pub interactive: bool,
+    /// Also rewrite files that have uncommitted changes (or outside a git repository).
+    #[arg(long)]
+    pub allow_dirty: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -216,6 +240,42 @@ pub struct MigrateArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Upload and rewrite (default: a dry run that writes nothing).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: don't ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// With --apply: ask file by file.
+    #[arg(long, short = 'i', conflicts_with = "yes")]
+    pub interactive: bool,
+    /// With --apply: also rewrite files with uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Plan again from a new scan even if `.hoist/plan.yaml` exists.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Dry run: a per-file summary instead of the diff.
+    #[arg(long)]
+    pub stat: bool,
+    /// Dry run: show secret values on removed lines.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// `{app}` in secret names (default: the folder name).
+    #[arg(long)]
+    pub app: Option<String>,
+    /// `{env}` for paths that name no environment.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Secret name template (default `{app}/{env}/{group}`).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, short = 'e')]
+    pub exclude: Vec<String>,
+    /// Extra rule file(s).
+    #[arg(long = "rules")]
+    pub rule_files: Vec<PathBuf>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -227,6 +287,12 @@ pub struct MigrateArgs {
 /// `hoist run` (owned by the rewrite stage).
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Repository root (where `.hoist/plan.yaml` and `.hoist/state.yaml` live).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -123,3 +123,21 @@ fn spans_cover_exactly_the_value() {
         }
     }
 }
+
+#[test]
+fn truncated_sources_never_panic() {
+    // Half-typed files (pre-commit hooks see them) give parse errors and unterminated literals.
+    let mut parsed = 0;
+    for f in files() {
+        let text = fs::read_to_string(&f).unwrap();
+        let format = FileFormat::of(&f);
+        for cut in (1..text.len()).step_by(13).filter(|&c| text.is_char_boundary(c)) {
+            let ds = detect::analyze(&f, format, &text[..cut]);
+            for d in ds {
+                assert!(d.span.end <= cut, "{}: span past the end", f.display());
+            }
+            parsed += 1;
+        }
+    }
+    assert!(parsed > 500, "only {parsed} truncations parsed");
+}

@@ -122,3 +122,65 @@ fn secret_values_never_appear_in_debug_output() {
     assert_eq!(dets.len(), 1);
     assert!(!format!("{dets:?}").contains("unprintable"));
 }
+
+#[test]
+fn embedded_documents_report_file_offsets() {
+    let outer = "#!/bin/sh\ncat > td.json <<'EOF'\n";
+    let snippet = "{\"containerDefinitions\": [{\"name\": \"web\", \"image\": \"x\", \"environment\": [{\"name\": \"DB_PASSWORD\", \"value\": \"emb-Pw-4417q\"}]}]}\n";
+    let file = format!("{outer}{snippet}EOF\n");
+    let dets = hoist::detect::config::analyze_embedded(Path::new("deploy.sh"), FileFormat::Json, snippet, outer.len());
+    assert_eq!(dets.len(), 1);
+    assert_eq!(&file[dets[0].span.start..dets[0].span.end], "emb-Pw-4417q");
+    assert_eq!(dets[0].deploy.as_ref().map(|d| d.kind.as_str()), Some("ecs-task-definition"));
+}
+
+/// Every secret value and span text the fixtures hold (the shorter ones could match by accident).
+fn fixture_secrets() -> Vec<String> {
+    let mut out = Vec::new();
+    for f in fixtures() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let rel = Path::new(f.file_name().unwrap());
+        for d in analyze(rel, FileFormat::of(rel), &text).into_iter().filter(|d| d.kind == Kind::Secret) {
+            out.push(d.value.expose().to_string());
+            out.push(text[d.span.start..d.span.end].to_string());
+        }
+    }
+    out.retain(|v| v.len() >= 6);
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn scan_cli_reports_config_findings_grouped_and_never_prints_a_value() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/detect/config");
+    let secrets = fixture_secrets();
+    assert!(secrets.len() >= 40, "too few fixture secrets: {}", secrets.len());
+    for format in ["human", "json", "sarif"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoist"))
+            .args(["scan", "--format", format])
+            .arg(&root)
+            .env("NO_COLOR", "1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: findings exit 1");
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        for s in &secrets {
+            assert!(!all.contains(s.as_str()), "{format} output leaks a fixture value");
+        }
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let findings = v.as_array().unwrap();
+            let compose: Vec<_> = findings
+                .iter()
+                .filter(|f| f["path"] == "yaml/docker-compose.yml" && f["deploy"]["container"] == "db")
+                .collect();
+            assert_eq!(compose.len(), 3, "MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD");
+            assert!(
+                compose.iter().all(|f| f["group"] == compose[0]["group"] && f["deploy"]["kind"] == "docker-compose")
+            );
+            assert_eq!(compose.iter().filter(|f| f["kind"] == "secret").count(), 1);
+        }
+    }
+}

@@ -216,7 +216,39 @@ fn golden_plan_for_the_demo() {
     let out = hoist().arg("plan").arg(&root).args(["--env", "prod"]).assert().success().get_output().clone();
     let yaml = std::fs::read_to_string(root.join(".hoist/plan.yaml")).unwrap();
     insta::assert_snapshot!("plan_demo", yaml);
+    // What the snapshot must show, spelled out: the database credentials grouped in the rotation
+    // shape, and the one password deduplicated across code, .env and the task definition.
+    let plan = load_plan(&root.join(".hoist/plan.yaml")).unwrap();
+    let db = plan.secret("demo/prod/postgres").expect("a postgres secret");
+    let keys: Vec<&str> = db.keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["engine", "host", "port", "username", "password", "dbname"]);
+    let pw = db.keys.iter().find(|k| k.key == "password").unwrap();
+    let paths: Vec<&str> = pw.sites.iter().map(|t| t.path.to_str().unwrap()).collect();
+    for p in [".env", "app/settings.py", "deploy/task-definition.json"] {
+        assert!(paths.contains(&p), "password sites {paths:?} lack {p}");
+    }
+    assert!(pw.sites.iter().all(|t| t.fingerprint == pw.fingerprint));
+    let task = pw.sites.iter().find(|t| t.path == Path::new("deploy/task-definition.json")).unwrap();
+    assert_eq!((task.strategy, task.env_var.as_deref()), (Strategy::Env, Some("DB_PASSWORD")));
+    let code = pw.sites.iter().find(|t| t.path == Path::new("app/settings.py")).unwrap();
+    assert_eq!((code.strategy, code.env_var.as_deref()), (Strategy::Env, Some("DB_PASSWORD")));
+    hoist().arg("plan").arg(&root).arg("--check").arg(root.join(".hoist/plan.yaml")).assert().success();
     let table = String::from_utf8(out.stdout).unwrap();
     let table: String = table.lines().take_while(|l| !l.starts_with("kept ")).map(|l| format!("{l}\n")).collect();
     insta::assert_snapshot!("plan_demo_table", table);
+}
+
+#[test]
+fn golden_plans_for_spring_node_compose_and_cloudformation() {
+    let values = planted("plan/plan-fixtures-planted.txt");
+    for name in ["spring", "node-compose", "cloudformation"] {
+        let (_d, root) = fixture(&format!("plan/{name}"));
+        seed_salt(&root, name);
+        hoist().arg("plan").arg(&root).assert().success();
+        let yaml = std::fs::read_to_string(root.join(".hoist/plan.yaml")).unwrap();
+        for v in &values {
+            assert!(!yaml.contains(v.as_str()), "{name}: a planted value is in the plan");
+        }
+        insta::assert_snapshot!(format!("plan_{name}"), yaml);
+    }
 }

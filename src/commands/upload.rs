@@ -56,6 +56,16 @@ impl Session {
     pub fn region(&self) -> &str {
         &self.conn.region
     }
+
+    /// The Secrets Manager client (for other commands' calls, e.g. checking that ARNs exist).
+    pub fn client(&self) -> &aws_sdk_secretsmanager::Client {
+        &self.conn.client
+    }
+
+    /// Runs a future on the session's runtime.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
 }
 
 /// What an upload did.

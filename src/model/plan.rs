@@ -85,7 +85,7 @@ pub enum Strategy {
     Sdk,
     /// hoist can't rewrite it safely; the user does, with the reference given.
     Manual,
-    /// Leave it alone (the value is still uploaded if another site needs it).
+    /// Leave it alone. The site still fills its key's value; only its rewrite is skipped.
     Skip,
 }
 

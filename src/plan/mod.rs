@@ -39,7 +39,9 @@
 //! `engine, host, port, username, password, dbname` — those of them that have a site: a key with
 //! no site has no value in the tree to upload, and the plan holds no values, so `engine` appears
 //! only when the tree spells it (a DSN scheme, an `ENGINE` setting). A secret whose sites are all
-//! `skip` is not uploaded. A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) whose value
+//! `skip` is not uploaded; a `skip` site is not rewritten but still fills its key (settings
+//! inside a connection string and arguments of an infrastructure resource are `skip`: the
+//! credential moves, the host stays readable where it is). A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) whose value
 //! stands alone becomes a `string` secret with one key, `value`, and a `manual` site: the file
 //! is the secret, and the deployment writes it back out.
 

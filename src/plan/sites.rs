@@ -2,7 +2,7 @@
 //! will use and a default rewrite strategy (`env`, `sdk`, `manual` with the reason, `skip`).
 
 use super::naming;
-use crate::model::{Finding, Severity, Site, Strategy};
+use crate::model::{Finding, Kind, Severity, Site, Strategy};
 use std::collections::{HashMap, HashSet};
 
 /// One key of a secret being planned, with the findings that feed it.
@@ -78,22 +78,20 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
-                    // Only a deployment entry or `.env` line that will itself inject the variable counts.
-                    let injects = |p: Place| {
-                        k.findings.iter().any(|f| {
-                            f.severity != Severity::Low
-                                && place(f) == p
-                                && !in_url(f)
-                                && (p != Place::Deploy || env_entry(f))
-                        })
-                    };
-                    let (deployed, dotenv) = (injects(Place::Deploy), injects(Place::Dotenv));
+                    // Only a deployment entry that will itself inject the variable counts. `.env`
+                    // alone deploys nothing: code whose value only a `.env` holds gets env only
+                    // when it already reads that variable (same name).
+                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && env_entry(f) && !in_url(f));
                     k.findings
                         .iter()
                         .map(|f| {
                             let env_var = site_env_var(f, &canonical, k);
-                            let reads_env = injected.contains(&(s.env, env_var.as_str()));
-                            let (strategy, reason) = strategy(f, deployed || dotenv || reads_env, k.key, &env_var);
+                            // A same-named `.env` variable suggests the code reads the
+                            // environment, but a constant looks the same: trust it only where
+                            // the alternative would be manual (no SDK rewrite).
+                            let reads_env = !SDK_LANGS.contains(&f.format.as_str())
+                                && own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str())));
+                            let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
@@ -200,6 +198,14 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
         return (
             Strategy::Skip,
             Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
+        );
+    }
+    // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
+    // the site still fills its key (apply reads every site), only the rewrite is skipped.
+    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f)) {
+        return (
+            Strategy::Skip,
+            Some("a setting, not a credential: left in place; its value still fills this key".into()),
         );
     }
     let manual = |why: &str| {

@@ -265,9 +265,10 @@ fn connection_string_parts_get_their_own_variables() {
     assert_eq!(
         vars,
         [
-            ("engine", "DATABASE_ENGINE", Strategy::Sdk),
-            ("host", "DATABASE_HOST", Strategy::Sdk),
-            ("username", "DATABASE_USERNAME", Strategy::Sdk),
+            // Settings inside the URL stay; only the credential is rewritten.
+            ("engine", "DATABASE_ENGINE", Strategy::Skip),
+            ("host", "DATABASE_HOST", Strategy::Skip),
+            ("username", "DATABASE_USERNAME", Strategy::Skip),
             // The `.env` line holds the whole URL: it can't inject the password alone.
             ("password", "DATABASE_PASSWORD", Strategy::Manual),
             ("password", "DATABASE_PASSWORD", Strategy::Sdk),
@@ -389,4 +390,36 @@ fn smtp_credentials_are_named_by_their_label_not_database() {
     assert_eq!(p.secrets[0].name, "shop/smtp");
     let vars: Vec<&str> = p.sites().map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
     assert_eq!(vars, ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD"]);
+}
+
+#[test]
+fn a_dotenv_value_alone_does_not_make_code_read_the_environment() {
+    // settings.py's PORT matches .env's DB_PORT, but nothing deploys DB_PORT: the code must not
+    // start reading a variable production never sets. PASSWORD is injected by the task definition.
+    let g = Some("app/settings.py#default");
+    let task = "deploy/task.json";
+    let fs = vec![
+        secret(".env", 1, "pw", Some(".env#db"), "DB_PASSWORD", Some("password")),
+        cfg(".env", 20, "5432", Some(".env#db"), "DB_PORT", "port"),
+        secret("app/settings.py", 10, "pw", g, "PASSWORD", Some("password")),
+        cfg("app/settings.py", 30, "5432", g, "PORT", "port"),
+        deployed(
+            secret(task, 10, "pw", Some("deploy/task.json#api"), "DB_PASSWORD", None),
+            "ecs-task-definition",
+            "api",
+        ),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let got: Vec<(&str, &str, Strategy)> =
+        p.sites().map(|(_, k, t)| (k.key.as_str(), t.path.to_str().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        got,
+        [
+            ("port", ".env", Strategy::Env),
+            ("port", "app/settings.py", Strategy::Sdk),
+            ("password", ".env", Strategy::Env),
+            ("password", "app/settings.py", Strategy::Env),
+            ("password", "deploy/task.json", Strategy::Env),
+        ]
+    );
 }

@@ -140,7 +140,7 @@ where
 fn scheduled_for_deletion(message: Option<&str>) -> bool {
     message.is_some_and(|m| {
         let m = m.to_ascii_lowercase();
-        m.contains("scheduled for deletion") || m.contains("marked for deletion") || m.contains("deleted")
+        m.contains("scheduled for deletion") || m.contains("marked for deletion") || m.contains("marked deleted")
     })
 }
 
@@ -318,4 +318,32 @@ async fn after_write(
 
 fn reference(ctx: &Context, item: &UploadItem, arn: String, version_id: String) -> SecretRef {
     SecretRef { name: item.name.clone(), arn, version_id, region: Some(ctx.region.clone()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletion_messages_are_recognised() {
+        assert!(scheduled_for_deletion(Some(
+            "You can't create this secret because a secret with this name is already scheduled for deletion."
+        )));
+        assert!(scheduled_for_deletion(Some(
+            "You tried to perform the operation on a secret that's currently marked deleted."
+        )));
+        assert!(!scheduled_for_deletion(Some("The parameter RotationRules is not valid")));
+        assert!(!scheduled_for_deletion(None));
+    }
+
+    #[tokio::test]
+    async fn the_pacer_spaces_writes() {
+        let p = Pacer::new(100);
+        let start = Instant::now();
+        for _ in 0..11 {
+            p.wait().await;
+        }
+        // 11 writes at 100/s: the last one starts at least 100 ms after the first.
+        assert!(start.elapsed() >= Duration::from_millis(100), "{:?}", start.elapsed());
+    }
 }

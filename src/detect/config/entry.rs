@@ -102,7 +102,12 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             continue;
         }
         let scope = &sink.scopes[e.scope];
-        let prefix = judge::name_prefix(&e.name);
+        let alias = well_known(&e.name);
+        let raw_prefix = match alias {
+            Some((_, p)) => Some(p.to_string()),
+            None => judge::name_prefix(&e.name),
+        };
+        let prefix = raw_prefix.as_deref().map(canonical_prefix);
         let secret_name = match e.role {
             Role::Secret => true,
             Role::Config(_) | Role::Dsn => false,
@@ -110,10 +115,12 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 (judge::is_secret_name(&e.name) || inherits_secret(e))
                     && !names_a_mechanism(&e.name)
                     && !only_pass_inside(&e.name)
+                    && !names_a_field(&e.name)
             }
         };
-        let config_key = match e.role {
-            Role::Config(k) => Some(k),
+        let config_key = match (e.role, alias) {
+            (Role::Config(k), _) => Some(k),
+            (_, Some((k, _))) if k != "password" => Some(k),
             _ => judge::config_key(&e.name),
         };
         if looks_like_dsn(&e.value)
@@ -144,10 +151,13 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             && judge::is_secret_value(&e.name, &e.value)
             && !is_build_token(&e.value)
             && !names_a_credential(&e.value)
+            && !names_something(&e.value)
+            && (e.role == Role::Secret || !looks_like_number_or_time(&e.value) || e.value.trim().len() >= 6)
         {
-            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, prefix.as_deref()));
-            let key = match e.role {
-                Role::Secret if judge::secret_key(&e.name) == "value" => "password".to_string(),
+            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, raw_prefix.as_deref()));
+            let key = match (e.role, alias) {
+                (_, Some((k, _))) => k.to_string(),
+                (Role::Secret, _) if judge::secret_key(&e.name) == "value" => "password".to_string(),
                 _ => judge::secret_key(&e.name),
             };
             let rule = format!("generic.{}", key.replace('_', "-"));
@@ -182,6 +192,28 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     }
     out.sort_by_key(|d| d.span.start);
     out
+}
+
+/// Environment names with a meaning fixed by a client library, as (key, prefix): libpq's `PGHOST`
+/// family, Laravel's `DB_CONNECTION`.
+fn well_known(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "PGHOST" | "PGHOSTADDR" => ("host", "pg"),
+        "PGPORT" => ("port", "pg"),
+        "PGUSER" => ("username", "pg"),
+        "PGDATABASE" => ("dbname", "pg"),
+        "PGPASSWORD" => ("password", "pg"),
+        "DB_CONNECTION" => ("engine", "db"),
+        _ => return None,
+    })
+}
+
+/// Prefixes that name the same thing (`POSTGRES_PASSWORD` beside `PGHOST`).
+fn canonical_prefix(p: &str) -> String {
+    match p {
+        "postgres" | "postgresql" => "pg".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Short, file-unique group labels: one per (scope, name prefix) or per connection string.
@@ -244,13 +276,29 @@ fn with_deploy(mut d: Detection, e: &Entry) -> Detection {
 /// unless its own name says it's something else (`type`, `name`, `region`…).
 fn inherits_secret(e: &Entry) -> bool {
     let Some(parent) = &e.parent else { return false };
-    let last = judge::words(parent).pop().unwrap_or_default();
-    let collection = ["passwords", "password", "passwd", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    // Only a key that is nothing but the collection word: `ListAccessTokens` or `MaxTokens` name
+    // API operations and limits, not a store of tokens.
+    let pw = judge::words(parent);
+    let collection = ["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    let is_collection = match pw.as_slice() {
+        [one] => collection.contains(&one.as_str()),
+        [a, b] => a == "api" && b == "keys",
+        _ => false,
+    };
     // Appending `password` keeps a name a credential name unless one of its words says it is
     // something else (`provider`, `type`, `name`…), which the shared judgement knows.
-    collection.contains(&last.as_str())
+    is_collection
         && judge::config_key(&e.name).is_none()
         && judge::is_secret_name(&format!("{} password", e.name))
+        && !looks_like_number_or_time(&e.value)
+}
+
+/// `12`, `3600`, `2016-09-08T21:47:36Z`: counts, limits and timestamps.
+fn looks_like_number_or_time(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty()
+        && v.chars().all(|c| c.is_ascii_digit() || ".:-TZ+ ".contains(c))
+        && v.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Names whose last word says they configure how credentials are handled, not hold one
@@ -296,6 +344,58 @@ fn names_a_credential(v: &str) -> bool {
     !l.contains(char::is_whitespace)
         && l.contains('/')
         && ["password", "passwd", "secret", "credential", "token"].iter().any(|w| l.contains(w))
+}
+
+/// Words that make a credential-sounding name a protocol or API detail: pagination cursors
+/// (`input_token`, `next_token`), request/response field names.
+fn names_a_field(name: &str) -> bool {
+    judge::words(name).iter().any(|w| {
+        [
+            "input",
+            "output",
+            "next",
+            "prev",
+            "previous",
+            "page",
+            "pagination",
+            "cursor",
+            "marker",
+            "request",
+            "response",
+            "limit",
+            "expiration",
+            "expiry",
+            "created",
+            "updated",
+            "timestamp",
+            "date",
+            "time",
+            "result",
+            "results",
+            "status",
+            "state",
+            "last",
+            "used",
+            "reuse",
+            "prevention",
+            "age",
+        ]
+        .contains(&w.as_str())
+    })
+}
+
+/// Values that name something rather than being a secret: ARNs and identifiers.
+fn names_something(v: &str) -> bool {
+    let v = v.trim();
+    if v.starts_with("arn:") {
+        return true;
+    }
+    // `maxResults`, `NextToken`, `SecretKeyRef`: letters only, in a naming style with two or more
+    // words. (A password made of two plain words is as guessable as a placeholder.)
+    let ident = v.len() > 3
+        && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().any(|c| c.is_ascii_lowercase());
+    ident && judge::words(v).len() >= 2
 }
 
 /// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.

@@ -93,3 +93,37 @@ fn collection_parents_make_children_credentials() {
     let d = judge(sink);
     assert_eq!(summary(&d), [("stripe".into(), Kind::Secret, "svc".into())]);
 }
+
+/// Regressions from scanning botocore/cfn-lint data and crate sources.
+#[test]
+fn api_model_fields_ids_and_counts_are_not_credentials() {
+    for (n, v) in [
+        ("input_token", "nextToken"),
+        ("limit_key", "MaxResults"),
+        ("ChangeTokenStatus", "PENDING"),
+        ("PasswordReusePrevention", "12"),
+        ("PasswordLastUsed", "2016-09-08T21:47:36Z"),
+        ("CloudWatchAPIKeyAccess", "arn:aws:iam::aws:policy/CloudWatchAPIKeyAccess"),
+        ("credentials", "team/home#assets/crates-credentials"),
+    ] {
+        assert!(judge(sink_with(false, &[(n, v)])).is_empty(), "{n}={v}");
+    }
+    let mut sink = sink_with(false, &[("maximum", "8192"), ("result_key", "items")]);
+    for e in &mut sink.entries {
+        e.parent = Some("MaxTokens".into());
+    }
+    assert!(judge(sink).is_empty());
+}
+
+#[test]
+fn libpq_and_laravel_names_are_understood() {
+    let d = judge(sink_with(
+        true,
+        &[("PGHOST", "db"), ("PGUSER", "app"), ("POSTGRES_PASSWORD", "pw-81kQz"), ("PGPASSWORD", "pw-81kQz")],
+    ));
+    let keys: Vec<_> = d.iter().map(|d| d.key.clone().unwrap()).collect();
+    assert_eq!(keys, ["host", "username", "password", "password"]);
+    assert!(d.iter().all(|x| x.group == d[0].group), "{:?}", summary(&d));
+    let d = judge(sink_with(true, &[("DB_CONNECTION", "mysql"), ("DB_PASSWORD", "pw-81kQz")]));
+    assert_eq!(d[0].key.as_deref(), Some("engine"));
+}

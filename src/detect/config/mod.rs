@@ -128,13 +128,22 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     entry::judge(sink)
 }
 
+/// Detects in a config document embedded in another file (a task definition written by a shell
+/// heredoc, a YAML string in code): `snippet` starts at byte `base` of the file, and the returned
+/// spans are file offsets. `rel` names the outer file; `format` is the snippet's format.
+pub fn analyze_embedded(rel: &Path, format: FileFormat, snippet: &str, base: usize) -> Vec<Detection> {
+    let mut out = analyze(rel, format, snippet);
+    for d in &mut out {
+        d.span = crate::model::Span::new(d.span.start + base, d.span.end + base);
+    }
+    out
+}
+
 /// Walks one YAML/JSON document, knowing which deployment format it is.
 fn structured(doc: &Val, file_name: &str, sink: &mut Sink) {
     let deploy = Deploy::classify(doc, file_name);
-    let first = sink.entries.len();
     tree::walk_document(doc, deploy, sink);
     if deploy == Deploy::CloudFormation {
         tree::mark_noecho(doc, sink);
     }
-    let _ = first;
 }

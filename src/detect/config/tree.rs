@@ -192,7 +192,7 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
             }
             _ => {
                 let mut c = ctx.child(k);
-                if let Some(name) = container_of(ctx, k, val) {
+                if let Some(name) = container_of(ctx, k) {
                     c.container = Some(name);
                 }
                 walk(val, &c, sink);
@@ -202,15 +202,15 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// The container/service/resource a subtree belongs to.
-fn container_of(ctx: &Ctx, key: &str, val: &Val) -> Option<String> {
+fn container_of(ctx: &Ctx, key: &str) -> Option<String> {
     match ctx.deploy {
         Deploy::Compose if ctx.path.len() == 1 && ctx.path[0] == "services" => Some(key.to_string()),
         Deploy::CloudFormation if ctx.path.len() == 1 && ctx.path[0] == "Resources" => Some(key.to_string()),
         Deploy::Terraform if ctx.path.len() == 2 && ctx.path[0] == "resource" => Some(format!("{}.{key}", ctx.path[1])),
-        _ => {
-            let _ = val;
-            None
+        Deploy::Terraform if ctx.path.len() == 1 && matches!(ctx.path[0].as_str(), "module" | "provider") => {
+            Some(format!("{}.{key}", ctx.path[0]))
         }
+        _ => None,
     }
 }
 

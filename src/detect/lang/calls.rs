@@ -88,7 +88,7 @@ pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Ca
     let all = named(args);
     let Some(i) = all.iter().position(|a| a.id() == cur.id()) else { return };
     let scope_name = || ctx.container_name(args);
-    let number = literal::is_number_kind(cur.kind());
+    let number = literal::is_number_kind(unwrap_arg(cur).kind());
 
     // Key/value: the first argument is the name.
     if i == 1

@@ -67,7 +67,9 @@ pub fn read(format: FileFormat, node: Node, src: &str) -> Option<Literal> {
     }
     let text = &src[node.byte_range()];
     let (open, close, mode) = quoting(format, node.kind(), text)?;
-    if text.len() < open + close {
+    // An unterminated literal (parse error) has no closing quote: don't guess its end.
+    let closing = text.len().checked_sub(close).filter(|&c| c >= open)?;
+    if close > 0 && !matches!(text.as_bytes()[closing], b'"' | b'\'' | b'`') {
         return None;
     }
     let start = node.start_byte() + open;

@@ -62,6 +62,7 @@ pub fn command(ctx: &Ctx, cmd: Node, out: &mut Vec<Candidate>) {
                 && text.starts_with('-')
                 && !text.starts_with("--")
                 && text.len() > 2
+                && text.is_char_boundary(2)
                 && engine == Some("mysql") =>
             {
                 (text[..2].to_string(), text[2..].to_string(), sub(lit, 2))

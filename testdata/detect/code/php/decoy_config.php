@@ -13,3 +13,6 @@ if ($password === 'letmein-compare') {
     echo "Wrong password";
 }
 $db = ['password' => $_SERVER['DB_PASS'], 'host' => 'localhost'];
+$lang = ['auth.password' => 'Mot de passe', 'auth.failed' => 'Ces identifiants ne correspondent pas.'];
+$commit = '9fceb02d0ae598e95dc970b74767f19372d61af8';
+$uuidToken = '6f1c3a52-8d1e-4c2b-9a57-0e5b1f2d3c4a';

@@ -20,6 +20,7 @@ DATABASES = {
         "PORT": "5433",
         "USER": "django",
         "PASSWORD": "dj4ngo-r3plica",
+        "NAME": "shop",
     }
 }
 

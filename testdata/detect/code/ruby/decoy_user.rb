@@ -16,3 +16,5 @@ class User < ApplicationRecord
     I18n.t("devise.password.reset")
   end
 end
+DIGEST = "sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31"
+CSRF_TOKEN_PARAM = "authenticity_token"

@@ -20,3 +20,16 @@ resource "azurerm_mssql_server" "sql" {
   administrator_login          = "sqladmin"
   administrator_login_password = "azSql-Pw71"
 }
+
+module "cache" {
+  source         = "./modules/redis"
+  auth_token     = "tfModuleTok-4Lq8Zx"
+  redis_password = var.redis_password
+}
+
+provider "postgresql" {
+  host     = "pg.internal"
+  port     = 5432
+  username = "tf"
+  password = "tfProvider-Pw33"
+}
