@@ -34,16 +34,25 @@
 //!       reason: …                 # why manual/skip, and what to write instead
 //! ```
 //!
-//! Defaults: secrets are JSON objects, also for a lone provider token (one key), so every
-//! reference has the same `ARN:key::` form. Database credentials use the rotation keys
-//! `engine, host, port, username, password, dbname` — those of them that have a site: a key with
-//! no site has no value in the tree to upload, and the plan holds no values, so `engine` appears
-//! only when the tree spells it (a DSN scheme, an `ENGINE` setting). A secret whose sites are all
-//! `skip` is not uploaded; a `skip` site is not rewritten but still fills its key (settings
-//! inside a connection string and arguments of an infrastructure resource are `skip`: the
-//! credential moves, the host stays readable where it is). A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) whose value
-//! stands alone becomes a `string` secret with one key, `value`, and a `manual` site: the file
-//! is the secret, and the deployment writes it back out.
+//! Defaults:
+//! - Secrets are JSON objects, also for a lone provider token (one key), so every reference has
+//!   the same `ARN:key::` form. A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) standing
+//!   alone becomes a `string` secret with one key, `value`, and a `manual` site.
+//! - Names are `{app}/{env}/{group}`: group = database engine (`postgres`, `mysql`…, else
+//!   `database`), `redis`, the provider (`stripe`, `aws`), the detector's label for a credential
+//!   with companions (`smtp`), else the credential's name (`jwt-signing-key`). A name ending in
+//!   `-` + 6 characters gets that hyphen changed to `_` (`db-secret` → `db_secret`).
+//! - Database credentials use the rotation keys `engine, host, port, username, password,
+//!   dbname` — those that have a site: the plan holds no values, and a key with no site has no
+//!   value in the tree, so `engine` appears only when the tree spells it.
+//! - One value in several places is one key with several sites. Groups that share a credential
+//!   merge (unless their paths name different environments); where they disagree on a setting,
+//!   the deployment file's value wins, then code's, then config's, then `.env`'s.
+//! - Strategies: deployment `environment` entries and `.env` lines `env`; code `env` where a
+//!   deployment entry injects the key, else `sdk` (Python, JS, TS) or `manual`; settings inside a
+//!   connection string and infrastructure resource arguments `skip` (still fill their key);
+//!   test and example files `skip`.
+//! - A secret whose sites are all `skip` is not uploaded.
 
 mod cluster;
 mod io;
