@@ -219,8 +219,10 @@ fn qualifiers(group: &str, keys: &[(String, Vec<&Finding>)]) -> Vec<String> {
     let mut out = Vec::new();
     let first = keys.iter().flat_map(|(_, fs)| fs).find(|f| f.kind == crate::model::Kind::Secret);
     if let Some(n) = first.and_then(|f| f.name.as_deref()) {
-        let s = naming::slug(n);
-        // A bare `password` says nothing the group doesn't.
+        let full = naming::slug(n);
+        // `POSTGRES_PASSWORD` in group `postgres` qualifies as `password`, and a bare key name
+        // says nothing the group doesn't.
+        let s = full.strip_prefix(&format!("{group}-")).unwrap_or(&full).to_string();
         let bare = keys.iter().any(|(k, _)| naming::slug(k) == s);
         if !s.is_empty() && s != group && !bare {
             out.push(s);
