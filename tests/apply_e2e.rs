@@ -310,3 +310,31 @@ fn an_apply_killed_between_files_leaves_whole_files_and_a_rerun_finishes_it() {
     ok(hoist(&moto, crashed.path(), &["apply", ".", "--yes"]), "re-run after the crash");
     assert_eq!(snapshot(crashed.path()), done, "crash + re-run differs from one clean run");
 }
+
+#[test]
+fn sites_left_in_a_rewritten_file_are_tracked_so_a_rerun_is_a_no_op() {
+    let moto = Moto::start();
+    let app = repo("nodeapp");
+    let dir = app.path();
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "nodeapp"]), "hoist plan");
+    set_strategy(dir, "config.js", Strategy::Env);
+    // The user keeps the secret key for later: a manual site after an edited line moves.
+    let mut plan = plan_of(dir);
+    let key = plan.secrets[0].keys.iter_mut().find(|k| k.key == "aws_secret_access_key").expect("secret key planned");
+    key.sites[0].strategy = Strategy::Manual;
+    std::fs::write(dir.join(".hoist/plan.yaml"), serde_yaml::to_string(&plan).unwrap()).unwrap();
+
+    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    let config = std::fs::read_to_string(dir.join("config.js")).unwrap();
+    assert!(
+        config.contains("hoistEnv(\"AWS_ACCESS_KEY_ID\")")
+            && config.contains("I8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtD"),
+        "{config}"
+    );
+    let snap = snapshot(dir);
+    let again = ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "second apply");
+    assert!(again.contains("nothing to do") && again.contains("config.js:5"), "{again}");
+    assert_eq!(snapshot(dir), snap);
+    let diff = hoist(&moto, dir, &["diff", "."]);
+    assert!(diff.status.success() && diff.stdout.is_empty(), "{}", String::from_utf8_lossy(&diff.stderr));
+}

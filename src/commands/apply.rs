@@ -6,8 +6,8 @@ use super::diff::{arn_for, fingerprinter, load_state, print_changes, print_manua
 use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
 use crate::diff::DiffOptions;
 use crate::model::{Fingerprint, Plan, SecretValue, State, Strategy};
-use crate::rewrite::changes::{Change, SiteCheck, SiteState, check_sites, compute_changes};
-use crate::rewrite::journal::{AppliedSite, Journal};
+use crate::rewrite::changes::{Change, ManualSite, SiteCheck, SiteState, check_sites, compute_changes};
+use crate::rewrite::journal::{AppliedSite, Journal, MovedSite};
 use crate::rewrite::verify::check_file;
 use crate::rewrite::write::{maybe_abort, write_atomic};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
@@ -107,15 +107,15 @@ pub fn apply_plan(
     let redact = redaction_values(&checks);
     let selected = confirm(&changes.files, opts, &redact, ui)?;
     // Record before writing: a crash after a file's rename must not make its sites look stale.
-    let done = checks
+    let done: Vec<AppliedSite> = checks
         .iter()
         .filter(|c| c.state == SiteState::Pending && matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
         .filter(|c| selected.contains(&c.site.path))
-        .filter(|c| {
-            !changes.manual.iter().any(|m| m.path == c.site.path && m.line == c.site.line && m.key == c.key.key)
-        })
-        .map(|c| AppliedSite::of(c.site));
-    journal.record(root, done).context("cannot write the apply journal")?;
+        .filter(|c| !is_manual(&changes.manual, c))
+        .map(|c| AppliedSite::of(c.site))
+        .collect();
+    let moved = moved_sites(&changes.files, &selected, &checks);
+    journal.record(root, done, moved).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
         let path = crate::paths::safe_join(root, &change.path)?;
@@ -124,7 +124,7 @@ pub fn apply_plan(
         written.push(change);
         maybe_abort(written.len());
     }
-    let ok = verify(root, &written, &checks, &fp, ui)?;
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, ui)?;
     print_manual(ui.err, &changes.manual)?;
     next_steps(ui, plan, &state, &written)?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
@@ -169,14 +169,45 @@ fn pending_subplan(plan: &Plan, checks: &[SiteCheck<'_>], names: &BTreeSet<&str>
     sub.secrets.retain(|s| names.contains(s.name.as_str()));
     for s in &mut sub.secrets {
         for k in &mut s.keys {
-            k.sites.retain(|site| {
-                checks.iter().any(|c| {
-                    c.secret.name == s.name && c.key.key == k.key && c.site == site && c.state == SiteState::Pending
+            k.sites = k
+                .sites
+                .iter()
+                .filter_map(|site| {
+                    checks
+                        .iter()
+                        .find(|c| {
+                            c.secret.name == s.name
+                                && c.key.key == k.key
+                                && c.site == site
+                                && c.state == SiteState::Pending
+                        })
+                        .map(|c| c.current.clone())
                 })
-            });
+                .collect();
         }
     }
     sub
+}
+
+/// Sites left in place in the files about to be written, with their spans in the new text.
+fn moved_sites(files: &[Change], selected: &BTreeSet<PathBuf>, checks: &[SiteCheck<'_>]) -> Vec<MovedSite> {
+    let mut out = Vec::new();
+    for change in files.iter().filter(|c| selected.contains(&c.path)) {
+        for (old, new) in &change.moved {
+            for c in checks.iter().filter(|c| c.site.path == change.path && c.current.span == *old) {
+                let line = change.new[..new.start].matches('\n').count() + 1;
+                out.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+            }
+        }
+    }
+    out
+}
+
+/// True when the rewriter left this site to the user.
+fn is_manual(manual: &[ManualSite], c: &SiteCheck<'_>) -> bool {
+    manual
+        .iter()
+        .any(|m| m.path == c.site.path && m.line == c.current.line && m.key == c.key.key && m.secret == c.secret.name)
 }
 
 /// `git status` on the files to write: any uncommitted change refuses (git is the undo).
@@ -261,6 +292,7 @@ fn verify(
     root: &Path,
     written: &[&Change],
     checks: &[SiteCheck<'_>],
+    manual: &[ManualSite],
     fp: &crate::model::Fingerprinter,
     ui: &mut Ui<'_>,
 ) -> anyhow::Result<bool> {
@@ -271,7 +303,8 @@ fn verify(
             .iter()
             .filter(|c| c.site.path == change.path && c.state == SiteState::Pending)
             .filter(|c| matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
-            .map(|c| (c.site.line, c.site.fingerprint.clone()))
+            .filter(|c| !is_manual(manual, c))
+            .map(|c| (c.current.line, c.site.fingerprint.clone()))
             .collect();
         let text = std::fs::read_to_string(root.join(&change.path))
             .with_context(|| format!("cannot re-read {}", change.path.display()))?;
@@ -281,7 +314,7 @@ fn verify(
             ok = false;
             writeln!(
                 ui.err,
-                "hoist: verify: {}: the value planned at line {line} is still in the file (a manual site?)",
+                "hoist: verify: {}: the value planned at line {line} is still in the file",
                 change.path.display()
             )?;
         }

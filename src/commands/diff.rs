@@ -2,7 +2,7 @@
 //! pieces `apply` and `migrate` share: loading plan and state, site checks, ARNs, printing.
 
 use crate::cli::DiffArgs;
-use crate::diff::{DiffOptions, line_counts, write_file_diff, write_stat};
+use crate::diff::{DiffOptions, line_counts, mask, write_file_diff, write_stat};
 use crate::model::{Fingerprinter, Plan, State};
 use crate::rewrite::changes::{Changes, ManualSite, SiteCheck, SiteState};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
@@ -172,8 +172,14 @@ pub fn print_changes(out: &mut dyn Write, changes: &Changes, opts: &DiffOptions,
         }
         return Ok(());
     }
+    let masking = !opts.redact.is_empty();
     for c in &changes.files {
-        write_file_diff(out, &crate::scan::slash_path(&c.path), c.old.as_deref(), &c.new, opts)?;
+        let (old, new) = if masking {
+            (c.old.as_deref().map(|o| mask(o, &c.values_old)), mask(&c.new, &c.values_new))
+        } else {
+            (c.old.clone(), c.new.clone())
+        };
+        write_file_diff(out, &crate::scan::slash_path(&c.path), old.as_deref(), &new, opts)?;
     }
     Ok(())
 }

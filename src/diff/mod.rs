@@ -17,9 +17,31 @@ pub struct DiffOptions {
 /// The replacement text for a redacted value.
 pub const REDACTED: &str = "<redacted>";
 
-/// Shortest value redacted on unchanged and added lines; removed lines lose every value (a very
-/// short config value such as a port would otherwise blank out unrelated text around it).
-const MIN_CONTEXT_REDACT: usize = 3;
+/// Shortest value also redacted wherever its text occurs (a safety net beside the exact spans):
+/// a short config value such as a port or a database name would blank out unrelated words.
+pub const MIN_SUBSTRING_REDACT: usize = 8;
+
+/// Replaces the given byte spans of `text` with [`REDACTED`] (spans sorted or not; overlaps merged).
+pub fn mask(text: &str, spans: &[crate::model::Span]) -> String {
+    let mut spans: Vec<_> = spans.iter().filter(|s| s.end <= text.len()).copied().collect();
+    spans.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for s in spans {
+        if s.start < pos {
+            pos = pos.max(s.end);
+            continue;
+        }
+        if !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
+            continue;
+        }
+        out.push_str(&text[pos..s.start]);
+        out.push_str(REDACTED);
+        pos = s.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
 
 /// Writes the unified diff of one file (`old` = `None` for a new file) with `a/`/`b/` headers.
 pub fn write_file_diff(
@@ -39,9 +61,8 @@ pub fn write_file_diff(
     for line in text.split_inclusive('\n') {
         let (style, body) = classify(line);
         let body = match style {
-            Style::Removed => redact(body, &values, 1),
             Style::Header => body.to_string(),
-            _ => redact(body, &values, MIN_CONTEXT_REDACT),
+            _ => redact(body, &values, MIN_SUBSTRING_REDACT),
         };
         if opts.color {
             let code = match style {
@@ -88,13 +109,33 @@ fn classify(line: &str) -> (Style, &str) {
     (style, line)
 }
 
-/// Replaces every occurrence of the values (longest first) of at least `min` bytes.
+/// Replaces every occurrence of the values (longest first) of at least `min` bytes that stands
+/// on its own (not inside a longer word: `postgres` is redacted in `image: postgres`, not in
+/// `postgresql`).
 pub fn redact(line: &str, values: &[&str], min: usize) -> String {
     let mut s = line.to_string();
     for v in values {
-        if v.len() >= min && s.contains(v) {
-            s = s.replace(v, REDACTED);
+        if v.len() < min || !s.contains(v) {
+            continue;
         }
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        for (i, _) in s.match_indices(v) {
+            if i < pos {
+                continue;
+            }
+            let before = s[..i].chars().next_back();
+            let after = s[i + v.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if word(before) || word(after) {
+                continue;
+            }
+            out.push_str(&s[pos..i]);
+            out.push_str(REDACTED);
+            pos = i + v.len();
+        }
+        out.push_str(&s[pos..]);
+        s = out;
     }
     s
 }
@@ -145,20 +186,23 @@ mod tests {
     #[test]
     fn removed_lines_are_redacted_and_headers_kept() {
         let mut out = Vec::new();
-        let opts = DiffOptions { color: false, redact: vec!["hunter2".into()] };
-        write_file_diff(
-            &mut out,
-            "app.py",
-            Some("a = 1\npw = \"hunter2\"\n"),
-            "a = 1\npw = os.environ[\"PW\"]\n",
-            &opts,
-        )
-        .unwrap();
+        let opts = DiffOptions { color: false, redact: vec!["hunter2-long".into()] };
+        let old = "a = 1\npw = \"hunter2-long\"\n# short: orders\n";
+        let at = old.find("hunter2").unwrap();
+        let masked = mask(old, &[crate::model::Span::new(at, at + 12)]);
+        let new = "a = 1\npw = os.environ[\"PW\"]\n# short: orders\n";
+        write_file_diff(&mut out, "app.py", Some(&masked), new, &opts).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.starts_with("--- a/app.py\n+++ b/app.py\n@@"), "{s}");
         assert!(s.contains("-pw = \"<redacted>\"\n"), "{s}");
         assert!(s.contains("+pw = os.environ[\"PW\"]\n"), "{s}");
         assert!(!s.contains("hunter2"));
+        assert!(s.contains(" # short: orders\n"), "short values are masked by span, not by text: {s}");
+    }
+
+    #[test]
+    fn substring_redaction_spares_longer_words() {
+        assert_eq!(redact("x postgresql postgres:16", &["postgres"], 8), "x postgresql <redacted>:16");
     }
 
     #[test]

@@ -6,7 +6,9 @@ use super::helpers::helper_file;
 use super::journal::Journal;
 use super::verify::value_present;
 use super::{FileContext, HelperNeed, RewriteError, SiteRewrite, env_var_for, rewrite_file};
-use crate::model::{Fingerprinter, Plan, PlannedSecret, SecretKey, SecretValue, Site, Strategy, apply_edits};
+use crate::model::{
+    Edit, Fingerprinter, Plan, PlannedSecret, SecretKey, SecretValue, Site, Span, Strategy, apply_edits,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -28,8 +30,10 @@ pub struct SiteCheck<'p> {
     pub secret: &'p PlannedSecret,
     /// The key within it.
     pub key: &'p SecretKey,
-    /// The site.
+    /// The site as planned (its identity in the journal).
     pub site: &'p Site,
+    /// The site where it is now: the planned span, or where an earlier apply moved it.
+    pub current: Site,
     /// Its state.
     pub state: SiteState,
     /// The value (pending sites only): decoded, and as spelled in the file (for redaction).
@@ -43,11 +47,11 @@ pub fn check_sites<'p>(root: &Path, plan: &'p Plan, fp: &Fingerprinter, journal:
     plan.sites()
         .map(|(secret, key, site)| {
             let text = texts.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path));
-            let (state, value) = match text {
-                Err(e) => (SiteState::Stale(e.clone()), None),
+            let (state, value, current) = match text {
+                Err(e) => (SiteState::Stale(e.clone()), None, site.clone()),
                 Ok(text) => site_state(text, site, fp, journal),
             };
-            SiteCheck { secret, key, site, state, value }
+            SiteCheck { secret, key, site, current, state, value }
         })
         .collect()
 }
@@ -63,23 +67,27 @@ fn site_state(
     site: &Site,
     fp: &Fingerprinter,
     journal: &Journal,
-) -> (SiteState, Option<(SecretValue, SecretValue)>) {
-    let span = site.span;
-    if let Some(raw) = text.get(span.start..span.end) {
-        for candidate in [raw.to_string(), unescape(raw)] {
-            if fp.fingerprint(&candidate) == site.fingerprint {
-                return (SiteState::Pending, Some((SecretValue::new(candidate), SecretValue::new(raw))));
+) -> (SiteState, Option<(SecretValue, SecretValue)>, Site) {
+    let mut places = vec![(site.span, site.line)];
+    places.extend(journal.moved_to(site));
+    for (span, line) in places {
+        if let Some(raw) = text.get(span.start..span.end) {
+            for candidate in [raw.to_string(), unescape(raw)] {
+                if fp.fingerprint(&candidate) == site.fingerprint {
+                    let current = Site { span, line, ..site.clone() };
+                    return (SiteState::Pending, Some((SecretValue::new(candidate), SecretValue::new(raw))), current);
+                }
             }
         }
     }
-    if let Some(line) = value_present(text, fp, &site.fingerprint) {
-        return (SiteState::Stale(format!("the value moved to line {line}; re-run `hoist plan`")), None);
-    }
     if journal.contains(site) {
-        (SiteState::Applied, None)
-    } else {
-        (SiteState::Stale("the planned value is no longer in the file; re-run `hoist plan`".into()), None)
+        return (SiteState::Applied, None, site.clone());
     }
+    let why = match value_present(text, fp, &site.fingerprint) {
+        Some(line) => format!("the value moved to line {line}; re-run `hoist plan`"),
+        None => "the planned value is no longer in the file; re-run `hoist plan`".into(),
+    };
+    (SiteState::Stale(why), None, site.clone())
 }
 
 /// Undoes the common string escapes, for values the detector decoded (`\"`, `\'`, `\\`).
@@ -112,6 +120,12 @@ pub struct Change {
     pub old: Option<String>,
     /// Text to write.
     pub new: String,
+    /// Byte spans of planned values in `old` (for redacted display).
+    pub values_old: Vec<Span>,
+    /// Byte spans of planned values still in `new` (sites not rewritten), for redacted display.
+    pub values_new: Vec<Span>,
+    /// Spans of `old` that survive in `new` (sites not rewritten): (old, new).
+    pub moved: Vec<(Span, Span)>,
 }
 
 /// A site the user has to change by hand.
@@ -153,7 +167,7 @@ pub fn compute_changes(
         match c.site.strategy {
             Strategy::Manual if c.state == SiteState::Pending => changes.manual.push(ManualSite {
                 path: c.site.path.clone(),
-                line: c.site.line,
+                line: c.current.line,
                 secret: c.secret.name.clone(),
                 key: c.key.key.clone(),
                 reason: c.site.reason.clone().unwrap_or_else(|| "marked manual in the plan".into()),
@@ -174,7 +188,7 @@ pub fn compute_changes(
         let rewrites: Vec<SiteRewrite<'_>> = sites
             .iter()
             .map(|c| SiteRewrite {
-                site: c.site,
+                site: &c.current,
                 secret_name: &c.secret.name,
                 key: &c.key.key,
                 shape: c.secret.shape,
@@ -189,7 +203,7 @@ pub fn compute_changes(
             let c = sites[*i];
             changes.manual.push(ManualSite {
                 path: rel.to_path_buf(),
-                line: c.site.line,
+                line: c.current.line,
                 secret: c.secret.name.clone(),
                 key: c.key.key.clone(),
                 reason: reason.clone(),
@@ -205,10 +219,22 @@ pub fn compute_changes(
         })?;
         changes.rewritten += sites.len() - out.file.manual.len();
         helpers.extend(out.helpers);
+        let mut values_old: Vec<Span> = checks
+            .iter()
+            .filter(|c| c.site.path == rel && c.state == SiteState::Pending)
+            .map(|c| c.current.span)
+            .collect();
+        values_old.sort();
+        values_old.dedup();
+        let moved = shift_through(&values_old, &out.file.edits);
+        let values_new = moved.iter().map(|(_, new)| *new).collect();
         changes.files.push(Change {
             path: rel.to_path_buf(),
             old: Some(text),
             new: String::from_utf8(new).expect("edits keep UTF-8"),
+            values_old,
+            values_new,
+            moved,
         });
     }
     helpers.sort();
@@ -217,7 +243,14 @@ pub fn compute_changes(
     for need in helpers {
         let (path, text) = helper_file(&need);
         if !root.join(&path).exists() {
-            created.push(Change { path, old: None, new: text });
+            created.push(Change {
+                path,
+                old: None,
+                new: text,
+                values_old: Vec::new(),
+                values_new: Vec::new(),
+                moved: Vec::new(),
+            });
         }
     }
     created.append(&mut changes.files);
@@ -225,9 +258,34 @@ pub fn compute_changes(
     Ok(changes)
 }
 
+/// Where the spans not touched by `edits` lie after the edits are applied, as (old, new); spans
+/// an edit replaces are gone.
+fn shift_through(spans: &[Span], edits: &[Edit]) -> Vec<(Span, Span)> {
+    spans
+        .iter()
+        .filter(|s| !edits.iter().any(|e| e.span.overlaps(s) || (s.start < e.span.start && e.span.start < s.end)))
+        .map(|s| {
+            let delta: isize = edits
+                .iter()
+                .filter(|e| e.span.end <= s.start)
+                .map(|e| e.replacement.len() as isize - e.span.len() as isize)
+                .sum();
+            (*s, Span::new((s.start as isize + delta) as usize, (s.end as isize + delta) as usize))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untouched_spans_shift_and_replaced_ones_go() {
+        let e = |a, b, r: &str| Edit { path: "f".into(), span: Span::new(a, b), replacement: r.into() };
+        let edits = [e(0, 0, "import os\n"), e(10, 15, "X")];
+        let out = shift_through(&[Span::new(11, 13), Span::new(20, 24)], &edits);
+        assert_eq!(out, vec![(Span::new(20, 24), Span::new(20 + 10 - 4, 24 + 10 - 4))]);
+    }
 
     #[test]
     fn unescapes_the_common_escapes_only() {

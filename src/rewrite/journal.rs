@@ -2,7 +2,7 @@
 //! no values), written before the files are. A re-run treats a recorded site whose value is gone as
 //! done and any other vanished value as a stale plan, instead of guessing from the file's text.
 
-use crate::model::{Fingerprint, Site};
+use crate::model::{Fingerprint, Site, Span};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,22 @@ pub struct Journal {
     /// Recorded sites, sorted.
     #[serde(default)]
     pub sites: Vec<AppliedSite>,
+    /// Sites left in place in a rewritten file (manual, skip, declined), whose bytes moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<MovedSite>,
+}
+
+/// Where a site that was not rewritten sits now.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovedSite {
+    /// The site as planned.
+    #[serde(flatten)]
+    pub site: AppliedSite,
+    /// Its span now.
+    pub span: Span,
+    /// Its line now.
+    pub line: usize,
 }
 
 /// One rewritten site.
@@ -53,11 +69,27 @@ impl Journal {
         self.sites.binary_search(&AppliedSite::of(site)).is_ok()
     }
 
-    /// Records sites and writes the journal atomically.
-    pub fn record(&mut self, root: &Path, sites: impl IntoIterator<Item = AppliedSite>) -> std::io::Result<()> {
+    /// Where a site left in place by an earlier apply sits now.
+    pub fn moved_to(&self, site: &Site) -> Option<(Span, usize)> {
+        let key = AppliedSite::of(site);
+        self.moved.iter().find(|m| m.site == key).map(|m| (m.span, m.line))
+    }
+
+    /// Records rewritten and moved sites and writes the journal atomically.
+    pub fn record(
+        &mut self,
+        root: &Path,
+        sites: impl IntoIterator<Item = AppliedSite>,
+        moved: impl IntoIterator<Item = MovedSite>,
+    ) -> std::io::Result<()> {
         self.sites.extend(sites);
         self.sites.sort();
         self.sites.dedup();
+        for m in moved {
+            self.moved.retain(|old| old.site != m.site);
+            self.moved.push(m);
+        }
+        self.moved.sort();
         let text = format!(
             "# Sites hoist has rewritten (no values; keyed fingerprints). Commit it with the plan and state.\n{}",
             serde_yaml::to_string(self).map_err(std::io::Error::other)?

@@ -11,24 +11,31 @@ use std::path::Path;
 /// taken twice: split at quotes, whitespace and punctuation, and again also at the `:/@?&`
 /// of URLs and DSNs, so a value inside a connection string is found too.
 pub fn value_present(text: &str, fp: &Fingerprinter, target: &Fingerprint) -> Option<usize> {
+    text.lines().position(|line| line_hits(line, fp, target) > 0).map(|n| n + 1)
+}
+
+/// How many times the value with fingerprint `target` occurs in `text` (per line, the larger of
+/// the two tokenizations).
+pub fn value_count(text: &str, fp: &Fingerprinter, target: &Fingerprint) -> usize {
+    text.lines().map(|line| line_hits(line, fp, target)).sum()
+}
+
+fn line_hits(line: &str, fp: &Fingerprinter, target: &Fingerprint) -> usize {
     const COARSE: &[char] = &['"', '\'', '`', '=', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>'];
     const FINE: &[char] = &[':', '/', '@', '?', '&'];
-    for (n, line) in text.lines().enumerate() {
-        let coarse = line.split(|c: char| c.is_whitespace() || COARSE.contains(&c));
-        let fine = line.split(|c: char| c.is_whitespace() || COARSE.contains(&c) || FINE.contains(&c));
-        let trimmed = line.trim();
-        let hit = coarse
-            .chain(fine)
-            .chain(std::iter::once(trimmed))
-            .chain(line.split_once('=').map(|(_, v)| v.trim()))
-            .chain(line.split_once(": ").map(|(_, v)| v.trim()))
-            .filter(|t| !t.is_empty())
-            .any(|t| fp.fingerprint(t) == *target);
-        if hit {
-            return Some(n + 1);
-        }
-    }
-    None
+    let hits = |tokens: &mut dyn Iterator<Item = &str>| {
+        tokens.filter(|t| !t.is_empty() && fp.fingerprint(t) == *target).count()
+    };
+    let coarse = hits(&mut line.split(|c: char| c.is_whitespace() || COARSE.contains(&c)));
+    let fine = hits(&mut line.split(|c: char| c.is_whitespace() || COARSE.contains(&c) || FINE.contains(&c)));
+    let whole =
+        [Some(line.trim()), line.split_once('=').map(|(_, v)| v.trim()), line.split_once(": ").map(|(_, v)| v.trim())]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty() && fp.fingerprint(t) == *target)
+            .count()
+            .min(1);
+    coarse.max(fine).max(whole)
 }
 
 /// Syntax errors (tree-sitter ERROR/MISSING nodes) in `text` for a code file, `None` when hoist
@@ -49,6 +56,7 @@ mod tests {
         assert_eq!(value_present(text, &fp, &fp.fingerprint("hunter2")), Some(2));
         assert_eq!(value_present(text, &fp, &fp.fingerprint("two words here")), Some(3));
         assert_eq!(value_present(text, &fp, &fp.fingerprint("absent")), None);
+        assert_eq!(value_count("a 5432\nb = \"5432\" # 5432\n", &fp, &fp.fingerprint("5432")), 3);
     }
 }
 
@@ -68,8 +76,9 @@ impl FileCheck {
     }
 }
 
-/// Checks a written file: each `(line, fingerprint)` migrated from it must be gone, and the new
-/// text must parse no worse than the old.
+/// Checks a written file: each value rewritten at `migrated` sites `(line, fingerprint)` must
+/// occur that many times less than before (the same short value elsewhere, a port in a comment,
+/// is not the site's), and the new text must parse no worse than the old.
 pub fn check_file(
     path: &Path,
     old: Option<&str>,
@@ -77,8 +86,19 @@ pub fn check_file(
     fp: &Fingerprinter,
     migrated: &[(usize, Fingerprint)],
 ) -> FileCheck {
-    let values_left =
-        migrated.iter().filter(|(_, f)| value_present(new, fp, f).is_some()).map(|(line, _)| *line).collect();
+    let mut values_left = Vec::new();
+    let mut seen: Vec<&Fingerprint> = Vec::new();
+    for (line, f) in migrated {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        let removed = migrated.iter().filter(|(_, g)| g == f).count();
+        let before = old.map_or(0, |o| value_count(o, fp, f));
+        if value_count(new, fp, f) > before.saturating_sub(removed) {
+            values_left.push(*line);
+        }
+    }
     let errors = syntax_errors(path, new).map(|after| (old.and_then(|o| syntax_errors(path, o)).unwrap_or(0), after));
     FileCheck { values_left, errors }
 }

@@ -49,7 +49,10 @@ impl DeployKind {
             "json" | "yaml" | "yml" | "template" => {}
             _ => return None,
         }
-        if text.contains("AWSTemplateFormatVersion") || (text.contains("Resources") && text.contains("AWS::")) {
+        // A top-level `Resources:` (not serverless.yml's nested one) holding `AWS::` types.
+        let top_resources =
+            text.starts_with("Resources:") || text.contains("\nResources:") || text.contains("\"Resources\"");
+        if text.contains("AWSTemplateFormatVersion") || (top_resources && text.contains("AWS::")) {
             return Some(Self::CloudFormation);
         }
         if text.contains("containerDefinitions") {

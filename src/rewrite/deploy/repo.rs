@@ -118,8 +118,14 @@ pub fn write_policy_files(root: &Path, plan: Option<&Plan>, state: &State) -> st
     let dir = root.join(".hoist");
     std::fs::create_dir_all(&dir)?;
     let mut written = Vec::new();
+    let mut used: Vec<String> = Vec::new();
     for (i, p) in policies.iter().enumerate() {
-        let name = policy_file_name(p, policies.len(), i);
+        let mut name = policy_file_name(p, policies.len(), i);
+        if used.contains(&name) {
+            // Two roles with the same last path segment: keep both files.
+            name = format!("{}-{}.json", name.trim_end_matches(".json"), i + 1);
+        }
+        used.push(name.clone());
         let mut body = serde_json::to_string_pretty(&p.document).expect("json serializes");
         body.push('\n');
         let tmp = tempfile::NamedTempFile::new_in(&dir)?;

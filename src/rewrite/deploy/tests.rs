@@ -149,3 +149,11 @@ fn cfn_scalar_with_two_sites_gets_one_edit() {
         "{out}"
     );
 }
+
+#[test]
+fn serverless_yml_is_not_claimed_as_cloudformation() {
+    let text = "service: x\nresources:\n  Resources:\n    B:\n      Type: AWS::S3::Bucket\n";
+    assert_eq!(super::DeployKind::sniff(Path::new("serverless.yml"), text), None);
+    let cfn = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+    assert_eq!(super::DeployKind::sniff(Path::new("t.yaml"), cfn), Some(super::DeployKind::CloudFormation));
+}
