@@ -49,7 +49,8 @@
 //!   merge (unless their paths name different environments); where they disagree on a setting,
 //!   the deployment file's value wins, then code's, then config's, then `.env`'s.
 //! - Strategies: deployment `environment` entries and `.env` lines `env`; code `env` where a
-//!   deployment entry injects the key, else `sdk` (Python, JS, TS) or `manual`; settings inside a
+//!   deployment entry injects the key or the code's own name is a variable a `.env` or
+//!   deployment entry defines, else `sdk` (Python, JS, TS) or `manual`; settings inside a
 //!   connection string and infrastructure resource arguments `skip` (still fill their key);
 //!   test and example files `skip`.
 //! - A secret whose sites are all `skip` is not uploaded.
