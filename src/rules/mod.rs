@@ -97,7 +97,15 @@ pub struct CompiledRule {
 
 impl CompiledRule {
     fn new(rule: Rule) -> Result<Self, RuleError> {
-        validate_shape(&rule)?;
+        let re = validate_shape(&rule)?;
+        // Keep the regex compiled for validation rather than building it twice.
+        Ok(Self { rule, regex: OnceLock::from(re) })
+    }
+
+    /// A built-in rule: its regex compiles and passes its examples in the rule self-test, so
+    /// startup skips compiling it — a pre-commit run compiles only the rules whose keywords occur.
+    fn new_builtin(rule: Rule) -> Result<Self, RuleError> {
+        validate_fields(&rule)?;
         Ok(Self { rule, regex: OnceLock::new() })
     }
 
@@ -187,7 +195,7 @@ fn compile(rule: &Rule) -> Result<Regex, RuleError> {
         .map_err(|e| RuleError::Regex { id: rule.id.clone(), message: e.to_string() })
 }
 
-fn validate_shape(rule: &Rule) -> Result<(), RuleError> {
+fn validate_shape(rule: &Rule) -> Result<Regex, RuleError> {
     let invalid = |message: &str| RuleError::Invalid { id: rule.id.clone(), message: message.into() };
     if rule.id.trim().is_empty() {
         return Err(invalid("empty id"));
@@ -195,6 +203,16 @@ fn validate_shape(rule: &Rule) -> Result<(), RuleError> {
     let re = compile(rule)?;
     if re.captures_len() < 2 {
         return Err(invalid("pattern needs a capture group (named `secret`, or group 1) for the value"));
+    }
+    validate_fields(rule)?;
+    Ok(re)
+}
+
+/// The checks that need no regex compilation.
+fn validate_fields(rule: &Rule) -> Result<(), RuleError> {
+    let invalid = |message: &str| RuleError::Invalid { id: rule.id.clone(), message: message.into() };
+    if rule.id.trim().is_empty() {
+        return Err(invalid("empty id"));
     }
     if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.len() < 2) {
         return Err(invalid("needs at least one keyword of two or more characters for the prefilter"));
@@ -217,13 +235,24 @@ pub struct RuleSet {
 impl RuleSet {
     /// Builds a set, rejecting duplicate ids and malformed rules.
     pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
+        Self::build(Vec::new(), rules)
+    }
+
+    /// Builds a set from built-in rules (regexes compiled on first use; the rule self-test proves
+    /// them) and other rules (compiled and checked now, so a bad user rule fails at load).
+    pub fn with_builtin(builtin: Vec<Rule>, others: Vec<Rule>) -> Result<Self, RuleError> {
+        Self::build(builtin, others)
+    }
+
+    fn build(builtin: Vec<Rule>, others: Vec<Rule>) -> Result<Self, RuleError> {
         let mut seen = std::collections::HashSet::new();
-        let mut compiled = Vec::with_capacity(rules.len());
-        for r in rules {
+        let mut compiled = Vec::with_capacity(builtin.len() + others.len());
+        let n_builtin = builtin.len();
+        for (i, r) in builtin.into_iter().chain(others).enumerate() {
             if !seen.insert(r.id.clone()) {
                 return Err(RuleError::Invalid { id: r.id, message: "duplicate rule id".into() });
             }
-            compiled.push(CompiledRule::new(r)?);
+            compiled.push(if i < n_builtin { CompiledRule::new_builtin(r)? } else { CompiledRule::new(r)? });
         }
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
