@@ -64,7 +64,7 @@ measure() { # name command...
   local name=$1; shift
   if command -v hyperfine > /dev/null; then
     hyperfine --style basic --warmup 3 --runs "$RUNS" -i -N --command-name "$name" "$*" 2>&1 |
-      grep -E "Time|Range|$name" | sed 's/^/  /'
+      grep -E "Benchmark|Time|Range" | sed 's/^/  /'
   else
     local times=() t0 t1
     for _ in $(seq 1 "$RUNS"); do
