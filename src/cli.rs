@@ -123,11 +123,52 @@ pub struct AwsArgs {
 }
 
 /// Upload options shared by `upload`, `apply` and `migrate` (owned by the upload stage).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct UploadOpts {
     /// Put a new version when a secret hoist created holds a different value.
     #[arg(long)]
     pub update: bool,
+    /// KMS key (id, ARN or alias/NAME) for secrets whose plan entry names none (default: aws/secretsmanager).
+    #[arg(long, value_name = "KEY")]
+    pub kms_key_id: Option<String>,
+    /// Extra tag on every secret, KEY=VALUE (repeatable; `managed-by=hoist` is always added).
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<(String, String)>,
+    /// Attach this resource policy (JSON file) to every secret.
+    #[arg(long, value_name = "FILE", conflicts_with = "allow_principals")]
+    pub resource_policy: Option<PathBuf>,
+    /// Attach a least-privilege policy letting this principal (IAM ARN or account id) read the
+    /// secret's value (repeatable).
+    #[arg(long = "allow-principal", value_name = "ARN")]
+    pub allow_principals: Vec<String>,
+    /// Replicate new secrets to this region (repeatable).
+    #[arg(long = "replica-region", value_name = "REGION")]
+    pub replica_regions: Vec<String>,
+    /// Turn on rotation with this Lambda for database-shaped secrets (engine/host/username/password).
+    #[arg(long, value_name = "ARN")]
+    pub rotation_lambda_arn: Option<String>,
+    /// Days between rotations (with --rotation-lambda-arn).
+    #[arg(long, value_name = "DAYS", requires = "rotation_lambda_arn", value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub rotate_after_days: Option<i64>,
+    /// Secrets uploaded at once (1–16; writes are also paced under the account's quota).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub concurrency: u16,
+}
+
+impl Default for UploadOpts {
+    fn default() -> Self {
+        Self {
+            update: false,
+            kms_key_id: None,
+            tags: Vec::new(),
+            resource_policy: None,
+            allow_principals: Vec::new(),
+            replica_regions: Vec::new(),
+            rotation_lambda_arn: None,
+            rotate_after_days: None,
+            concurrency: 4,
+        }
+    }
 }
 
 /// `hoist upload` (owned by the upload stage).
@@ -136,6 +177,9 @@ pub struct UploadArgs {
     /// Repository whose plan to upload.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// The plan (default: PATH/.hoist/plan.yaml). The state is written beside it.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -150,6 +194,18 @@ pub struct DiffArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// A per-file summary instead of the diff.
+    #[arg(long)]
+    pub stat: bool,
+    /// Show secret values on removed lines instead of `<redacted>`.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Region for ARNs not uploaded yet (default: AWS_REGION / the AWS config).
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 /// `hoist apply` (owned by the rewrite stage).
@@ -158,6 +214,18 @@ pub struct ApplyArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Don't ask for confirmation (required when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Ask file by file.
+    #[arg(long, short = 'i', conflicts_with = "yes")]
+    pub interactive: bool,
+    /// Also rewrite files that have uncommitted changes (or outside a git repository).
+    #[arg(long)]
+    pub allow_dirty: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -172,6 +240,42 @@ pub struct MigrateArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Upload and rewrite (default: a dry run that writes nothing).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: don't ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// With --apply: ask file by file.
+    #[arg(long, short = 'i', conflicts_with = "yes")]
+    pub interactive: bool,
+    /// With --apply: also rewrite files with uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Plan again from a new scan even if `.hoist/plan.yaml` exists.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Dry run: a per-file summary instead of the diff.
+    #[arg(long)]
+    pub stat: bool,
+    /// Dry run: show secret values on removed lines.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// `{app}` in secret names (default: the folder name).
+    #[arg(long)]
+    pub app: Option<String>,
+    /// `{env}` for paths that name no environment.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Secret name template (default `{app}/{env}/{group}`).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, short = 'e')]
+    pub exclude: Vec<String>,
+    /// Extra rule file(s).
+    #[arg(long = "rules")]
+    pub rule_files: Vec<PathBuf>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -183,6 +287,12 @@ pub struct MigrateArgs {
 /// `hoist run` (owned by the rewrite stage).
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Repository root (where `.hoist/plan.yaml` and `.hoist/state.yaml` live).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// Plan file (default `.hoist/plan.yaml` in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -197,6 +307,19 @@ pub struct PolicyArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// `human` (policy JSON per role, plus a Terraform snippet when the repo uses Terraform)
+    /// or `json` (an array of {role, task_definitions, policy}).
+    #[arg(long, short = 'f', value_enum, default_value_t = PolicyFormat::Human)]
+    pub format: PolicyFormat,
+}
+
+/// Output format of `hoist policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// Commented policies for people.
+    Human,
+    /// Machine-readable JSON.
+    Json,
 }
 
 /// `hoist check` (owned by the deployment stage).
@@ -205,6 +328,10 @@ pub struct CheckArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Also ask Secrets Manager that each secret exists and holds the JSON key (GetSecretValue;
+    /// values are never printed). On by default when an endpoint URL is configured.
+    #[arg(long = "aws")]
+    pub use_aws: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,

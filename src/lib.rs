@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod detect;
+pub mod diff;
 pub mod format;
 pub mod hook;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -29,3 +29,26 @@ fn two_servers_run_side_by_side_on_different_ports() {
     a.create_secret("only/in/a", "x", &[]);
     assert!(b.secret_names().is_empty());
 }
+
+/// Without moto anywhere, a test using the harness fails with instructions instead of skipping.
+/// (Runs this test binary again as a child with an empty PATH and no venv.)
+#[test]
+fn a_missing_moto_fails_the_test_loudly() {
+    if std::env::var_os("HOIST_HARNESS_CHILD").is_some() {
+        let _ = Moto::start();
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_missing_moto_fails_the_test_loudly", "--nocapture", "--test-threads=1"])
+        .env("HOIST_HARNESS_CHILD", "1")
+        .env("PATH", "/nonexistent")
+        .env("HOME", home.path())
+        .env_remove("HOIST_VENV")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the child passed without moto");
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("required test tool `moto_server` not found"), "{all}");
+    assert!(all.contains("scripts/test"), "{all}");
+}

@@ -1,10 +1,360 @@
-//! `hoist apply`.
+//! `hoist apply`: refuses on a dirty tree or a stale plan, uploads the secrets, shows the exact
+//! diff and asks (unless `--yes`), writes every file atomically, then verifies: each migrated value
+//! is gone and every rewritten file still parses. Re-running after success changes nothing.
 
-use crate::Ui;
-use crate::cli::ApplyArgs;
+use super::diff::{arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values};
+use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
+use crate::diff::DiffOptions;
+use crate::model::{Fingerprint, Plan, SecretValue, State, Strategy};
+use crate::rewrite::changes::{Change, ManualSite, SiteCheck, SiteState, check_sites, compute_changes};
+use crate::rewrite::journal::{AppliedSite, Journal, MovedSite};
+use crate::rewrite::verify::check_file;
+use crate::rewrite::write::{maybe_abort, write_atomic};
+use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
+use anyhow::Context;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// What `apply` may do without asking.
+#[derive(Clone, Debug, Default)]
+pub struct ApplyOptions {
+    /// Don't ask.
+    pub yes: bool,
+    /// Ask per file.
+    pub interactive: bool,
+    /// Write files with uncommitted changes too.
+    pub allow_dirty: bool,
+    /// AWS connection.
+    pub aws: AwsArgs,
+    /// Upload options.
+    pub upload: UploadOpts,
+}
 
 /// Runs `hoist apply`.
 pub fn run(args: &ApplyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist apply` is not built yet")
+    let plan_path = super::diff::plan_path(&args.path, args.plan.as_deref());
+    let Some(plan) = super::diff::load_valid_plan(&args.path, &plan_path, ui)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let opts = ApplyOptions {
+        yes: args.yes,
+        interactive: args.interactive,
+        allow_dirty: args.allow_dirty,
+        aws: args.aws.clone(),
+        upload: args.upload.clone(),
+    };
+    apply_plan(&args.path, &plan_path, &plan, &opts, ui)
+}
+
+/// Applies a validated plan (read from `plan_path`; the state file sits beside it) to the
+/// repository at `root`.
+pub fn apply_plan(
+    root: &Path,
+    plan_path: &Path,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    ui: &mut Ui<'_>,
+) -> anyhow::Result<u8> {
+    let fp = fingerprinter(plan)?;
+    let mut journal = Journal::load(root)?;
+    let checks = check_sites(root, plan, &fp, &journal);
+    if print_stale(ui.err, &checks)? > 0 {
+        writeln!(ui.err, "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`")?;
+        return Ok(EXIT_ERROR);
+    }
+    let mut state = load_state(plan_path)?;
+    let mut uploads = secrets_to_upload(plan, &checks, &state)?;
+    // A secret the state already records was uploaded with these values (their fingerprints
+    // still match the plan); only `--update` sends it again.
+    if !opts.upload.update {
+        uploads.retain(|(name, _)| !state.secrets.contains_key(name));
+    }
+    // The files that will be written don't depend on the ARNs: decide on dirtiness before any upload.
+    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
+    if preview.files.is_empty() && uploads.is_empty() {
+        let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
+        writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
+        print_manual(ui.err, &preview.manual)?;
+        return Ok(EXIT_CLEAN);
+    }
+    let touched: Vec<PathBuf> = preview.files.iter().map(|c| c.path.clone()).collect();
+    if !opts.allow_dirty
+        && let Err(why) = check_clean(root, &touched)
+    {
+        writeln!(ui.err, "hoist: refusing to apply: {why}")?;
+        return Ok(EXIT_ERROR);
+    }
+    if !opts.yes && !ui.interactive {
+        writeln!(
+            ui.err,
+            "hoist: refusing to apply without confirmation: not a terminal; review `hoist diff` and pass --yes"
+        )?;
+        return Ok(EXIT_ERROR);
+    }
+    if !uploads.is_empty() {
+        let names: BTreeSet<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
+        let sub = pending_subplan(plan, &checks, &names);
+        let session = super::upload::Session::connect(&opts.aws)?;
+        let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
+        if !summary.failed.is_empty() {
+            writeln!(ui.err, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
+            return Ok(EXIT_ERROR);
+        }
+        state = load_state(plan_path)?;
+    }
+    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
+    let redact = redaction_values(&checks);
+    let selected = confirm(&changes.files, opts, &redact, ui)?;
+    // Record before writing: a crash after a file's rename must not make its sites look stale.
+    let done: Vec<AppliedSite> = checks
+        .iter()
+        .filter(|c| c.state == SiteState::Pending && matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
+        .filter(|c| selected.contains(&c.site.path))
+        .filter(|c| !is_manual(&changes.manual, c))
+        .map(|c| AppliedSite::of(c.site))
+        .collect();
+    let moved = moved_sites(&changes.files, &selected, &checks);
+    journal.record(root, done, moved).context("cannot write the apply journal")?;
+    let mut written = Vec::new();
+    for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
+        let path = crate::paths::safe_join(root, &change.path)?;
+        write_atomic(&path, change.new.as_bytes())
+            .with_context(|| format!("cannot write {}", change.path.display()))?;
+        written.push(change);
+        maybe_abort(written.len());
+    }
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, ui)?;
+    print_manual(ui.err, &changes.manual)?;
+    next_steps(ui, plan, &state, &written)?;
+    Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
+}
+
+/// Secrets to upload, with their payload: every secret with a site to act on whose every key
+/// still has its value in the tree. A secret whose values are gone must already be uploaded.
+fn secrets_to_upload(
+    plan: &Plan,
+    checks: &[SiteCheck<'_>],
+    state: &State,
+) -> anyhow::Result<Vec<(String, BTreeMap<String, SecretValue>)>> {
+    let mut out = Vec::new();
+    for secret in &plan.secrets {
+        let mine: Vec<&SiteCheck<'_>> = checks.iter().filter(|c| c.secret.name == secret.name).collect();
+        if mine.iter().all(|c| c.site.strategy == Strategy::Skip) {
+            continue;
+        }
+        let mut payload = BTreeMap::new();
+        for key in &secret.keys {
+            if let Some((value, _)) = mine.iter().filter(|c| c.key.key == key.key).find_map(|c| c.value.as_ref()) {
+                payload.insert(key.key.clone(), value.clone());
+            }
+        }
+        if payload.len() == secret.keys.len() {
+            out.push((secret.name.clone(), payload));
+        } else if !state.secrets.contains_key(&secret.name) {
+            anyhow::bail!(
+                "secret {}: some values are no longer in the tree and it was never uploaded ({} has no ARN); restore the files or re-plan",
+                secret.name,
+                super::diff::STATE_FILE
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The plan reduced to the secrets to upload, each key keeping only the sites that still hold its
+/// value (the upload reads values from them).
+fn pending_subplan(plan: &Plan, checks: &[SiteCheck<'_>], names: &BTreeSet<&str>) -> Plan {
+    let mut sub = plan.clone();
+    sub.secrets.retain(|s| names.contains(s.name.as_str()));
+    for s in &mut sub.secrets {
+        for k in &mut s.keys {
+            k.sites = k
+                .sites
+                .iter()
+                .filter_map(|site| {
+                    checks
+                        .iter()
+                        .find(|c| {
+                            c.secret.name == s.name
+                                && c.key.key == k.key
+                                && c.site == site
+                                && c.state == SiteState::Pending
+                        })
+                        .map(|c| c.current.clone())
+                })
+                .collect();
+        }
+    }
+    sub
+}
+
+/// Sites left in place in the files about to be written, with their spans in the new text.
+fn moved_sites(files: &[Change], selected: &BTreeSet<PathBuf>, checks: &[SiteCheck<'_>]) -> Vec<MovedSite> {
+    let mut out = Vec::new();
+    for change in files.iter().filter(|c| selected.contains(&c.path)) {
+        for (old, new) in &change.moved {
+            for c in checks.iter().filter(|c| c.site.path == change.path && c.current.span == *old) {
+                let line = change.new[..new.start].matches('\n').count() + 1;
+                out.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+            }
+        }
+    }
+    out
+}
+
+/// True when the rewriter left this site to the user.
+fn is_manual(manual: &[ManualSite], c: &SiteCheck<'_>) -> bool {
+    manual
+        .iter()
+        .any(|m| m.path == c.site.path && m.line == c.current.line && m.key == c.key.key && m.secret == c.secret.name)
+}
+
+/// `git status` on the files to write: any uncommitted change refuses (git is the undo).
+fn check_clean(root: &Path, paths: &[PathBuf]) -> Result<(), String> {
+    let inside =
+        std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output();
+    match inside {
+        Ok(o) if o.status.success() => {}
+        _ => {
+            return Err(format!(
+                "{} is not inside a git repository (git is hoist's undo); commit first or pass --allow-dirty",
+                root.display()
+            ));
+        }
+    }
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| root.join(p).exists()).collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=all", "--"])
+        .args(existing)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("git status failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    let dirty = String::from_utf8_lossy(&out.stdout);
+    if dirty.trim().is_empty() {
+        return Ok(());
+    }
+    let files: Vec<&str> = dirty.lines().map(|l| l.get(3..).unwrap_or(l)).collect();
+    Err(format!(
+        "uncommitted changes in files hoist would rewrite: {}; commit or stash them, or pass --allow-dirty",
+        files.join(", ")
+    ))
+}
+
+/// Shows the diff and returns the files the user accepted.
+fn confirm(
+    files: &[Change],
+    opts: &ApplyOptions,
+    redact: &[String],
+    ui: &mut Ui<'_>,
+) -> anyhow::Result<BTreeSet<PathBuf>> {
+    let diff_opts = DiffOptions { color: ui.color, redact: redact.to_vec() };
+    let all: BTreeSet<PathBuf> = files.iter().map(|c| c.path.clone()).collect();
+    let changes = crate::rewrite::changes::Changes { files: files.to_vec(), ..Default::default() };
+    if opts.yes {
+        print_changes(ui.out, &changes, &diff_opts, true)?;
+        return Ok(all);
+    }
+    let stdin = std::io::stdin();
+    let ask = |ui: &mut Ui<'_>, q: &str| -> anyhow::Result<bool> {
+        write!(ui.err, "{q} [y/N] ")?;
+        ui.err.flush()?;
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+    };
+    if opts.interactive {
+        let mut keep = BTreeSet::new();
+        for c in files {
+            let one = crate::rewrite::changes::Changes { files: vec![c.clone()], ..Default::default() };
+            print_changes(ui.out, &one, &diff_opts, false)?;
+            ui.out.flush()?;
+            if ask(ui, &format!("write {}?", c.path.display()))? {
+                keep.insert(c.path.clone());
+            }
+        }
+        return Ok(keep);
+    }
+    print_changes(ui.out, &changes, &diff_opts, false)?;
+    ui.out.flush()?;
+    Ok(if ask(ui, &format!("write these {} file(s)?", files.len()))? { all } else { BTreeSet::new() })
+}
+
+/// Re-reads the written files: migrated values gone, no new syntax errors. Reports each problem.
+fn verify(
+    root: &Path,
+    written: &[&Change],
+    checks: &[SiteCheck<'_>],
+    manual: &[ManualSite],
+    fp: &crate::model::Fingerprinter,
+    ui: &mut Ui<'_>,
+) -> anyhow::Result<bool> {
+    let mut ok = true;
+    let mut values = 0;
+    for change in written {
+        let migrated: Vec<(usize, Fingerprint)> = checks
+            .iter()
+            .filter(|c| c.site.path == change.path && c.state == SiteState::Pending)
+            .filter(|c| matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
+            .filter(|c| !is_manual(manual, c))
+            .map(|c| (c.current.line, c.site.fingerprint.clone()))
+            .collect();
+        let text = std::fs::read_to_string(root.join(&change.path))
+            .with_context(|| format!("cannot re-read {}", change.path.display()))?;
+        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated);
+        values += migrated.len() - check.values_left.len();
+        for line in &check.values_left {
+            ok = false;
+            writeln!(
+                ui.err,
+                "hoist: verify: {}: the value planned at line {line} is still in the file",
+                change.path.display()
+            )?;
+        }
+        if let Some((before, after)) = check.errors
+            && after > before
+        {
+            ok = false;
+            writeln!(
+                ui.err,
+                "hoist: verify: {}: {after} syntax error(s) after the rewrite, {before} before",
+                change.path.display()
+            )?;
+        }
+    }
+    writeln!(
+        ui.out,
+        "hoist: wrote {} file(s); {values} value(s) removed and verified gone{}",
+        written.len(),
+        if ok { "; every rewritten file parses" } else { "; PROBLEMS above" }
+    )?;
+    Ok(ok)
+}
+
+fn next_steps(ui: &mut Ui<'_>, plan: &Plan, state: &State, written: &[&Change]) -> anyhow::Result<()> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> =
+        plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();
+    writeln!(ui.out, "\nStill to do:")?;
+    writeln!(ui.out, "  1. Rotate the old values: they stay in git history ({}).", names.join(", "))?;
+    writeln!(ui.out, "  2. Give the task execution role GetSecretValue on these ARNs: `hoist policy`.")?;
+    writeln!(
+        ui.out,
+        "  3. Redeploy running services (`aws ecs update-service --force-new-deployment`); locally use `hoist run -- CMD`."
+    )?;
+    writeln!(
+        ui.out,
+        "  4. Review and commit: `git diff`, then commit the rewritten files and {}.",
+        super::diff::STATE_FILE
+    )?;
+    Ok(())
 }

@@ -1,10 +1,197 @@
-//! `hoist diff`.
+//! `hoist diff`: the exact unified diff `apply` would write, secret values redacted. Also the
+//! pieces `apply` and `migrate` share: loading plan and state, site checks, ARNs, printing.
 
-use crate::Ui;
 use crate::cli::DiffArgs;
+use crate::diff::{DiffOptions, line_counts, mask, write_file_diff, write_stat};
+use crate::model::{Fingerprinter, Plan, State};
+use crate::rewrite::changes::{Changes, ManualSite, SiteCheck, SiteState};
+use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The upload state file, relative to the repository root.
+pub const STATE_FILE: &str = ".hoist/state.yaml";
 
 /// Runs `hoist diff`.
 pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist diff` is not built yet")
+    let root = args.path.clone();
+    let plan_path = plan_path(&root, args.plan.as_deref());
+    let Some(plan) = load_valid_plan(&root, &plan_path, ui)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let fp = fingerprinter(&plan)?;
+    let checks =
+        crate::rewrite::changes::check_sites(&root, &plan, &fp, &crate::rewrite::journal::Journal::load(&root)?);
+    let stale = print_stale(ui.err, &checks)?;
+    let state = load_state(&plan_path)?;
+    let region = resolve_region(args.region.as_deref());
+    let arn_of = |name: &str| arn_for(&state, name, &region);
+    let changes = crate::rewrite::changes::compute_changes(&root, &checks, &arn_of)?;
+    let redact = if args.show_secrets { Vec::new() } else { redaction_values(&checks) };
+    print_changes(ui.out, &changes, &DiffOptions { color: ui.color, redact }, args.stat)?;
+    print_manual(ui.err, &changes.manual)?;
+    let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
+    if changes.files.is_empty() && stale == 0 {
+        let what = if applied > 0 { "every site is already rewritten" } else { "no site to rewrite" };
+        writeln!(ui.err, "hoist: nothing to change ({what})")?;
+    }
+    if state.secrets.is_empty() && !changes.files.is_empty() {
+        writeln!(
+            ui.err,
+            "hoist: not uploaded yet: ARNs are shown as `…:secret:NAME-??????`; `hoist apply` uses the real ones"
+        )?;
+    }
+    Ok(if stale > 0 { EXIT_ERROR } else { EXIT_CLEAN })
+}
+
+/// The plan file: `--plan`, else `.hoist/plan.yaml` in the repository.
+pub fn plan_path(root: &Path, flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf).unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN))
+}
+
+/// Loads the plan and validates it against `root`; prints the problems and returns `None` when it
+/// is invalid.
+pub fn load_valid_plan(root: &Path, path: &Path, ui: &mut Ui<'_>) -> anyhow::Result<Option<Plan>> {
+    if !root.is_dir() {
+        anyhow::bail!("{}: expected the repository's folder", root.display());
+    }
+    if !path.exists() {
+        anyhow::bail!("{}: no plan; run `hoist plan {}` first (or `hoist migrate`)", path.display(), root.display());
+    }
+    let plan = crate::plan::load_plan(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Err(errors) = crate::plan::validate(&plan, root) {
+        let errors: Vec<_> =
+            errors.into_iter().filter(|e| !matches!(e, crate::plan::PlanError::TooLarge { .. })).collect();
+        if !errors.is_empty() {
+            writeln!(ui.err, "hoist: the plan {} needs fixing:", path.display())?;
+            for e in &errors {
+                writeln!(ui.err, "  error: {e}")?;
+            }
+            return Ok(None);
+        }
+    }
+    Ok(Some(plan))
+}
+
+/// The plan's fingerprinter (its salt keys every fingerprint in it).
+pub fn fingerprinter(plan: &Plan) -> anyhow::Result<Fingerprinter> {
+    Fingerprinter::from_hex(&plan.salt).map_err(|e| anyhow::anyhow!("the plan's salt is not hex: {e}"))
+}
+
+/// Reads the state file beside the plan (empty when absent).
+pub fn load_state(plan_path: &Path) -> anyhow::Result<State> {
+    Ok(State::load(&State::path_for_plan(plan_path))?)
+}
+
+/// The ARN for a secret: the state file's full ARN, else the pattern matching exactly one suffix.
+pub fn arn_for(state: &State, name: &str, region: &str) -> String {
+    match state.secrets.get(name) {
+        Some(r) => r.arn.clone(),
+        None => format!("arn:aws:secretsmanager:{region}:ACCOUNT:secret:{name}-??????"),
+    }
+}
+
+/// The region for ARN patterns: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the AWS config
+/// file's profile, else the word `REGION`.
+pub fn resolve_region(flag: Option<&str>) -> String {
+    if let Some(r) = flag {
+        return r.to_string();
+    }
+    for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if let Ok(r) = std::env::var(var)
+            && !r.is_empty()
+        {
+            return r;
+        }
+    }
+    let file = std::env::var_os("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws/config")));
+    let profile = std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".into());
+    let header = if profile == "default" { "[default]".to_string() } else { format!("[profile {profile}]") };
+    if let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) {
+        let mut in_section = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_section = line == header;
+            } else if in_section
+                && let Some((k, v)) = line.split_once('=')
+                && k.trim() == "region"
+            {
+                return v.trim().to_string();
+            }
+        }
+    }
+    "REGION".into()
+}
+
+/// Every value the diff must not show: each pending site's value, decoded and as written.
+pub fn redaction_values(checks: &[SiteCheck<'_>]) -> Vec<String> {
+    let mut out: Vec<String> = checks
+        .iter()
+        .filter_map(|c| c.value.as_ref())
+        .flat_map(|(decoded, raw)| [decoded.expose().to_string(), raw.expose().to_string()])
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Prints stale sites; returns how many.
+pub fn print_stale(err: &mut dyn Write, checks: &[SiteCheck<'_>]) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for c in checks {
+        if let SiteState::Stale(why) = &c.state {
+            n += 1;
+            writeln!(
+                err,
+                "hoist: stale: {}:{}: {} / {}: {why}",
+                c.site.path.display(),
+                c.site.line,
+                c.secret.name,
+                c.key.key
+            )?;
+        }
+    }
+    Ok(n)
+}
+
+/// Prints the diff of every change (or the `--stat` summary).
+pub fn print_changes(out: &mut dyn Write, changes: &Changes, opts: &DiffOptions, stat: bool) -> anyhow::Result<()> {
+    if stat {
+        let rows: Vec<(String, usize, usize)> = changes
+            .files
+            .iter()
+            .map(|c| {
+                let (a, r) = line_counts(c.old.as_deref().unwrap_or(""), &c.new);
+                (crate::scan::slash_path(&c.path), a, r)
+            })
+            .collect();
+        if !rows.is_empty() {
+            write_stat(out, &rows, opts.color)?;
+        }
+        return Ok(());
+    }
+    let masking = !opts.redact.is_empty();
+    for c in &changes.files {
+        let (old, new) = if masking {
+            (c.old.as_deref().map(|o| mask(o, &c.values_old)), mask(&c.new, &c.values_new))
+        } else {
+            (c.old.clone(), c.new.clone())
+        };
+        write_file_diff(out, &crate::scan::slash_path(&c.path), old.as_deref(), &new, opts)?;
+    }
+    Ok(())
+}
+
+/// Prints the sites the user must change by hand.
+pub fn print_manual(err: &mut dyn Write, manual: &[ManualSite]) -> anyhow::Result<()> {
+    if manual.is_empty() {
+        return Ok(());
+    }
+    writeln!(err, "hoist: {} site(s) to change by hand:", manual.len())?;
+    for m in manual {
+        writeln!(err, "  {}:{}: {} / {}: {}", m.path.display(), m.line, m.secret, m.key, m.reason)?;
+    }
+    Ok(())
 }

@@ -1,10 +1,127 @@
-//! `hoist migrate`.
+//! `hoist migrate PATH`: the one-shot. Scans, plans, and shows the plan summary and the exact diff,
+//! writing nothing. With `--apply` it writes `.hoist/plan.yaml` (so `hoist run` and re-runs use the
+//! same plan), then does what `hoist apply` does: upload, confirm, rewrite, verify. When a plan
+//! already exists it is used as it is (re-running after a success or a crash finishes the same
+//! plan); `--fresh` plans again from a new scan.
 
-use crate::Ui;
+use super::apply::{ApplyOptions, apply_plan};
+use super::diff::{
+    arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values, resolve_region,
+};
 use crate::cli::MigrateArgs;
+use crate::diff::DiffOptions;
+use crate::model::{Fingerprinter, Plan};
+use crate::plan::{self, PlanOptions};
+use crate::rewrite::changes::{check_sites, compute_changes};
+use crate::scan::WalkOptions;
+use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 
 /// Runs `hoist migrate`.
 pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist migrate` is not built yet")
+    let root = args.path.clone();
+    if !root.is_dir() {
+        anyhow::bail!("{}: hoist migrate takes the repository's folder", root.display());
+    }
+    let plan_path = root.join(super::plan::DEFAULT_PLAN);
+    let existing = if plan_path.exists() && !args.fresh {
+        Some(plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?)
+    } else {
+        None
+    };
+    let reused = existing.is_some();
+    let plan = match existing {
+        Some(p) => {
+            writeln!(ui.err, "hoist: using the existing plan {} (`--fresh` to plan again)", plan_path.display())?;
+            p
+        }
+        None => scan_and_plan(&root, args, ui)?,
+    };
+    plan::write_summary(ui.out, &plan)?;
+    if let Err(errors) = plan::validate(&plan, &root) {
+        let errors: Vec<_> = errors.into_iter().filter(|e| !matches!(e, plan::PlanError::TooLarge { .. })).collect();
+        if !errors.is_empty() {
+            writeln!(ui.err, "hoist: the plan needs fixing (run `hoist plan` and edit .hoist/plan.yaml):")?;
+            for e in &errors {
+                writeln!(ui.err, "  error: {e}")?;
+            }
+            return Ok(EXIT_ERROR);
+        }
+    }
+    if !args.apply {
+        return dry_run(&root, &plan, args, ui);
+    }
+    if plan.secrets.is_empty() {
+        writeln!(ui.err, "hoist: nothing to migrate")?;
+        return Ok(EXIT_CLEAN);
+    }
+    if !reused {
+        plan::write_plan(&plan_path, &plan).map_err(|e| anyhow::anyhow!("{e}"))?;
+        writeln!(ui.err, "hoist: wrote {}", plan_path.display())?;
+    }
+    let opts = ApplyOptions {
+        yes: args.yes,
+        interactive: args.interactive,
+        allow_dirty: args.allow_dirty,
+        aws: args.aws.clone(),
+        upload: args.upload.clone(),
+    };
+    apply_plan(&root, &plan_path, &plan, &opts, ui)
+}
+
+/// Scan with a fresh salt and build the plan in memory.
+fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<Plan> {
+    let salt = Fingerprinter::random_salt();
+    let fp = Fingerprinter::from_hex(&salt)?;
+    let (scanner, cfg) = super::scanner_for(root, &args.rule_files, Some(fp))?;
+    let mut exclude: Vec<String> = cfg.scan.exclude.iter().chain(&args.exclude).cloned().collect();
+    exclude.push("/.hoist".into());
+    let opts = WalkOptions {
+        max_file_size: cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+        include_vendored: cfg.scan.include_vendored,
+        exclude,
+        no_ignore: false,
+        threads: 0,
+    };
+    let bar = super::scan::progress_bar(ui.interactive);
+    let report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
+    bar.finish_and_clear();
+    for (path, why) in &report.errors {
+        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
+    }
+    let mut tags = cfg.plan.tags.clone();
+    tags.extend(args.upload.tags.iter().cloned());
+    let options = PlanOptions {
+        app: args.app.clone().or_else(|| cfg.plan.app.clone()).unwrap_or_else(|| plan::default_app(root)),
+        env: args.env.clone().or_else(|| cfg.plan.env.clone()),
+        name_template: args
+            .name_template
+            .clone()
+            .or_else(|| cfg.plan.name_template.clone())
+            .unwrap_or_else(|| plan::naming::DEFAULT_TEMPLATE.into()),
+        tags,
+        kms_key_id: args.upload.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
+        salt,
+    };
+    Ok(plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan)
+}
+
+/// Shows what `--apply` would write; writes nothing.
+fn dry_run(root: &std::path::Path, plan: &Plan, args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let fp = fingerprinter(plan)?;
+    let checks = check_sites(root, plan, &fp, &crate::rewrite::journal::Journal::load(root)?);
+    let stale = print_stale(ui.err, &checks)?;
+    let state = load_state(&root.join(super::plan::DEFAULT_PLAN))?;
+    let region = resolve_region(args.aws.region.as_deref());
+    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
+    let redact = if args.show_secrets { Vec::new() } else { redaction_values(&checks) };
+    writeln!(ui.out)?;
+    print_changes(ui.out, &changes, &DiffOptions { color: ui.color, redact }, args.stat)?;
+    print_manual(ui.err, &changes.manual)?;
+    writeln!(
+        ui.err,
+        "hoist: dry run: nothing was written and nothing uploaded. Run `hoist migrate {} --apply` to upload the secrets and rewrite {} file(s).",
+        root.display(),
+        changes.files.len()
+    )?;
+    Ok(if stale > 0 { EXIT_ERROR } else { EXIT_CLEAN })
 }

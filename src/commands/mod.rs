@@ -9,6 +9,7 @@ pub mod hook;
 pub mod migrate;
 pub mod plan;
 pub mod policy;
+pub mod resolve;
 pub mod rules;
 pub mod run;
 pub mod scan;

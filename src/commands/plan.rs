@@ -158,6 +158,13 @@ fn report_plan(
             planned.lone_config
         )?;
     }
+    if planned.conflicting > 0 {
+        writeln!(
+            out,
+            "{} config value(s) left in place because a deployment file or code gives the same key another value",
+            planned.conflicting
+        )?;
+    }
     if let Some(r) = replan {
         writeln!(
             out,

@@ -1,10 +1,138 @@
-//! `hoist run`.
+//! `hoist run -- CMD…`: resolves the environment variables the plan maps to secrets (one
+//! GetSecretValue per secret, by the full ARN from the state file) and execs the command with them
+//! set, so `env`-style code runs on a laptop or in CI as it will under ECS. Values go only into the
+//! child's environment.
 
 use crate::Ui;
-use crate::cli::RunArgs;
+use crate::cli::{AwsArgs, RunArgs};
+use crate::model::{Plan, Shape, State, Strategy};
+use anyhow::Context;
+use aws_sdk_secretsmanager::Client;
+use std::collections::BTreeMap;
 
 /// Runs `hoist run`.
 pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let _ = (args, ui);
-    anyhow::bail!("`hoist run` is not built yet")
+    let root = args.repo.clone();
+    let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
+    let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = super::diff::load_state(&plan_path)?;
+    let wanted = env_mapping(&plan)?;
+    let (rt, client) = secrets_client(&args.aws)?;
+    let vars = rt.block_on(resolve_env(&client, &state, &wanted))?;
+    writeln!(ui.err, "hoist: running {} with {} variable(s) from Secrets Manager", args.command[0], vars.len())?;
+    ui.err.flush()?;
+    let mut cmd = std::process::Command::new(&args.command[0]);
+    cmd.args(&args.command[1..]).envs(vars.iter().map(|(k, v)| (k, v.expose())));
+    exec(cmd, ui)
+}
+
+#[cfg(unix)]
+fn exec(mut cmd: std::process::Command, _ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    use std::os::unix::process::CommandExt;
+    let e = cmd.exec();
+    Err(anyhow::anyhow!("cannot run {:?}: {e}", cmd.get_program()))
+}
+
+#[cfg(not(unix))]
+fn exec(mut cmd: std::process::Command, _ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    let status = cmd.status().with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+    Ok(status.code().map_or(crate::EXIT_ERROR, |c| c as u8))
+}
+
+/// Which secret and key each environment variable comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvSource {
+    /// Secret name.
+    pub secret: String,
+    /// JSON key.
+    pub key: String,
+    /// Payload shape.
+    pub shape: Shape,
+}
+
+/// Environment variable → source, for every `env` or `manual` site. Two sites giving one variable
+/// different values is an error.
+pub fn env_mapping(plan: &Plan) -> anyhow::Result<BTreeMap<String, EnvSource>> {
+    let mut out: BTreeMap<String, EnvSource> = BTreeMap::new();
+    for (secret, key, site) in plan.sites() {
+        if !matches!(site.strategy, Strategy::Env | Strategy::Manual) {
+            continue;
+        }
+        let var = crate::rewrite::env_var_for(site, &key.key);
+        let src = EnvSource { secret: secret.name.clone(), key: key.key.clone(), shape: secret.shape };
+        match out.get(&var) {
+            Some(prev) if *prev != src => anyhow::bail!(
+                "environment variable {var} is mapped to both {} / {} and {} / {} in the plan",
+                prev.secret,
+                prev.key,
+                src.secret,
+                src.key
+            ),
+            _ => {
+                out.insert(var, src);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fetches each secret once (by full ARN from the state) and picks the keys.
+pub async fn resolve_env(
+    client: &Client,
+    state: &State,
+    wanted: &BTreeMap<String, EnvSource>,
+) -> anyhow::Result<BTreeMap<String, crate::model::SecretValue>> {
+    let mut payloads: BTreeMap<&str, String> = BTreeMap::new();
+    for src in wanted.values() {
+        if payloads.contains_key(src.secret.as_str()) {
+            continue;
+        }
+        let r = state.secrets.get(&src.secret).ok_or_else(|| {
+            anyhow::anyhow!(
+                "secret {} has no ARN in {}; upload it first (`hoist apply`)",
+                src.secret,
+                super::diff::STATE_FILE
+            )
+        })?;
+        let out = client.get_secret_value().secret_id(&r.arn).send().await.map_err(|e| {
+            anyhow::anyhow!("GetSecretValue {}: {}", r.arn, aws_sdk_secretsmanager::error::DisplayErrorContext(e))
+        })?;
+        let text = out
+            .secret_string
+            .ok_or_else(|| anyhow::anyhow!("secret {} holds binary data, not a string", src.secret))?;
+        payloads.insert(&src.secret, text);
+    }
+    let mut vars = BTreeMap::new();
+    for (var, src) in wanted {
+        let text = &payloads[src.secret.as_str()];
+        let value = match src.shape {
+            Shape::Json => {
+                let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(text)
+                    .map_err(|_| anyhow::anyhow!("secret {} is not a JSON object", src.secret))?;
+                match map.get(&src.key) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => anyhow::bail!("secret {} has no key {}", src.secret, src.key),
+                }
+            }
+            _ => text.clone(),
+        };
+        vars.insert(var.clone(), crate::model::SecretValue::new(value));
+    }
+    Ok(vars)
+}
+
+/// A Secrets Manager client (the upload stage's builder: default chain, flags, retries) on a
+/// small runtime.
+pub fn secrets_client(aws: &AwsArgs) -> anyhow::Result<(tokio::runtime::Runtime, Client)> {
+    let rt =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
+    let settings = crate::upload::AwsSettings {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        ..crate::upload::AwsSettings::default()
+    };
+    let conn = rt.block_on(crate::upload::connect(&settings))?;
+    Ok((rt, conn.client))
 }

@@ -80,8 +80,13 @@ enum Class {
     Config(String),
 }
 
-fn classify(c: &Candidate) -> Option<Class> {
+fn classify(c: &Candidate, db_scopes: &HashSet<usize>) -> Option<Class> {
     let v = c.value.expose();
+    // Django's `NAME` beside `ENGINE`/`HOST` is the database name.
+    let bare_name = c.role == Role::ByName && judge::words(&c.name) == ["name"];
+    if bare_name && c.scope.is_some_and(|s| db_scopes.contains(&s)) {
+        return judge::is_config_value(v).then(|| Class::Config("dbname".into()));
+    }
     match &c.role {
         Role::Secret(k) => judge::is_literal_value(v).then(|| Class::Secret(k.clone())),
         Role::Config(k) => judge::is_config_value(v).then(|| Class::Config(k.clone())),
@@ -100,10 +105,15 @@ fn classify(c: &Candidate) -> Option<Class> {
 /// config values that belong to them. Duplicate spans are reported once (first wins).
 pub fn group(cands: Vec<Candidate>) -> Vec<Detection> {
     let mut seen = HashSet::new();
+    let db_scopes: HashSet<usize> = cands
+        .iter()
+        .filter(|c| c.role == Role::ByName && matches!(judge::config_key(&c.name), Some("engine" | "host")))
+        .filter_map(|c| c.scope)
+        .collect();
     let classified: Vec<(Candidate, Class)> = cands
         .into_iter()
         .filter(|c| seen.insert((c.span.start, c.span.end)))
-        .filter_map(|c| classify(&c).map(|k| (c, k)))
+        .filter_map(|c| classify(&c, &db_scopes).map(|k| (c, k)))
         .collect();
 
     // Labels: one per scope holding a secret, else one per name prefix, else one per secret.

@@ -3,6 +3,9 @@
 
 use crate::rules::is_placeholder;
 
+mod value;
+pub use value::{is_config_value, is_password_hash, is_secret_value, is_uuid};
+
 /// Splits an identifier in any naming style (`dbPassword`, `DB_PASSWORD`, `db-password`,
 /// `db.password`, `DbPassword`) into lowercase words.
 pub fn words(name: &str) -> Vec<String> {
@@ -43,7 +46,8 @@ const SECRET_WORDS: &[&str] = &[
     "credential",
     "credentials",
     "creds",
-    "auth",
+    "authorization",
+    "passe",
     "privatekey",
     "signingkey",
     "accesskey",
@@ -136,32 +140,83 @@ const NOT_A_VALUE: &[&str] = &[
     "store",
     "param",
     "parameter",
+    "property",
+    "prop",
+    "uuid",
+    "guid",
+    "attr",
+    "attribute",
+    "column",
+    "option",
+    "storage",
+    "method",
+    "scheme",
+    "strategy",
 ];
 
-/// True when `name` says it holds a credential.
+/// Words that may follow the credential word at the end of a name (`SECRET_KEY_BASE`,
+/// `password_prod`, `tokenValue`).
+const TRAILING: &[&str] = &[
+    "value",
+    "val",
+    "str",
+    "string",
+    "b64",
+    "base64",
+    "hex",
+    "plain",
+    "plaintext",
+    "raw",
+    "base",
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "test",
+    "live",
+    "local",
+    "default",
+    "encoded",
+    "bytes",
+];
+
+/// True when `name` says it holds a credential: the credential word ends the name (give or take a
+/// qualifier like `_prod`), so `TOKEN_COMMENT_BEGIN`, `password_last_used` or `Token.Prompt` don't.
 pub fn is_secret_name(name: &str) -> bool {
-    let w = words(name);
-    if w.is_empty() {
+    if name.contains("::") || name.contains('#') {
         return false;
     }
-    if w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
+    let mut w: Vec<String> = words(name)
+        .into_iter()
+        .map(|x| x.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
+        .filter(|x| !x.is_empty())
+        .collect();
+    if w.is_empty() || w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
         return false;
     }
-    let joined = w.concat();
-    if w.iter().any(|x| SECRET_WORDS.contains(&x.as_str())) {
-        // "pass" alone is ambiguous (bypass, passenger): require it to be a whole word.
+    while w.len() > 1 && w.last().is_some_and(|l| TRAILING.contains(&l.as_str())) {
+        w.pop();
+    }
+    let n = w.len();
+    let last = w[n - 1].as_str();
+    if SECRET_WORDS.contains(&last) {
         return true;
     }
-    if SECRET_PAIRS.iter().any(|(a, b)| w.windows(2).any(|p| p[0] == *a && p[1] == *b)) {
+    if n >= 2 && SECRET_PAIRS.iter().any(|(a, b)| w[n - 2] == *a && w[n - 1] == *b) {
         return true;
     }
-    ["password", "passwd", "apikey", "secretkey", "accesstoken", "authtoken", "privatekey", "clientsecret"]
+    ["password", "passwd", "pwd", "secret", "token", "apikey", "secretkey", "privatekey", "passphrase", "credentials"]
         .iter()
-        .any(|s| joined.contains(s))
+        .any(|s| last.ends_with(s))
 }
 
 /// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.
 pub fn config_key(name: &str) -> Option<&'static str> {
+    if name.contains("::") || name.contains('#') {
+        return None;
+    }
     let w = words(name);
     let last = w.last()?.as_str();
     Some(match last {
@@ -185,8 +240,10 @@ pub fn config_key(name: &str) -> Option<&'static str> {
 pub fn secret_key(name: &str) -> String {
     let w = words(name);
     let last = w.last().map(String::as_str).unwrap_or("");
+    let password_word = ["password", "passwd", "pwd", "passwort", "kennwort"].iter().any(|p| last.ends_with(p));
     match last {
-        "password" | "passwd" | "pwd" | "pass" | "passwort" | "kennwort" | "senha" | "contrasena" => "password".into(),
+        _ if password_word => "password".into(),
+        "pass" | "senha" | "contrasena" | "wachtwoord" | "motdepasse" | "mdp" => "password".into(),
         _ => {
             if w.is_empty() {
                 "value".into()
@@ -223,133 +280,6 @@ pub fn is_literal_value(value: &str) -> bool {
         return false;
     }
     !is_placeholder(v)
-}
-
-/// Words in a name that mark user-facing text (`password_label`, `tokenErrorMessage`): prose under
-/// such a name is a message, not a value.
-const TEXT_WORDS: &[&str] = &[
-    "label",
-    "message",
-    "msg",
-    "error",
-    "err",
-    "prompt",
-    "text",
-    "title",
-    "description",
-    "desc",
-    "help",
-    "caption",
-    "tooltip",
-    "warning",
-    "notice",
-    "hint",
-    "placeholder",
-    "question",
-    "heading",
-    "info",
-    "tip",
-    "string",
-    "str",
-];
-
-/// Words whose presence in a name makes a UUID plausible as the secret itself.
-const STRONG_WORDS: &[&str] = &["password", "passwd", "pwd", "secret", "token", "key", "apikey", "credential"];
-
-/// True when `value`, held by the credential-named `name`, is a real credential: a literal (see
-/// [`is_literal_value`]) that is not a password hash, a message, the name itself, an env-var name,
-/// a URL without credentials, a format string, or (under a weak name) a UUID.
-pub fn is_secret_value(name: &str, value: &str) -> bool {
-    if !is_literal_value(value) {
-        return false;
-    }
-    let v = value.trim();
-    let name_words = words(name);
-    if is_password_hash(v) || is_format_string(v) {
-        return false;
-    }
-    if v.chars().any(char::is_whitespace) {
-        let vw = words(v);
-        let prose = name_words.iter().any(|w| TEXT_WORDS.contains(&w.as_str()))
-            || vw.iter().any(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key" || w == "enter")
-            || v.ends_with(':')
-            || v.ends_with('?')
-            || v.ends_with('.') && vw.len() >= 3;
-        if prose {
-            return false;
-        }
-    }
-    // The value is the name (`password = "password"`, `PASSWORD: "Password"`, `token: "API_TOKEN"`),
-    // or an upper-snake env name that says credential (`DB_PASSWORD`).
-    let vw = words(v);
-    if !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw)) {
-        return false;
-    }
-    let env_name = v.len() > 3
-        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
-    if env_name && (v.contains('_') || is_secret_name(v)) {
-        return false;
-    }
-    if let Some((scheme, rest)) = v.split_once("://")
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
-        && !rest.split('/').next().unwrap_or("").contains('@')
-    {
-        return false;
-    }
-    if ["/run/secrets/", "/var/run/secrets/", "/etc/", "file:", "env:", "secret:", "ssm:", "op://"]
-        .iter()
-        .any(|p| v.starts_with(p))
-    {
-        return false;
-    }
-    if is_uuid(v) && !name_words.iter().any(|w| STRONG_WORDS.contains(&w.as_str())) {
-        return false;
-    }
-    true
-}
-
-/// True when a config value (host, port, user…) is a literal: not empty, not a template or a
-/// reference. Unlike credentials, plain words like `root` or `admin` are real config values.
-pub fn is_config_value(value: &str) -> bool {
-    let v = value.trim();
-    if v.is_empty() || v.len() > 1024 || is_format_string(v) {
-        return false;
-    }
-    let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%"].iter().any(|t| v.contains(t));
-    let env_ref = v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    !(templated || env_ref || v.starts_with('<') && v.ends_with('>') || v.chars().all(|c| c == '*' || c == 'x'))
-}
-
-/// bcrypt (`$2a$`/`$2b$`/`$2y$`), argon2, crypt(3) SHA (`$5$`, `$6$`), PBKDF2 and scrypt strings.
-pub fn is_password_hash(v: &str) -> bool {
-    let crypt = ["$2a$", "$2b$", "$2y$", "$2x$", "$5$", "$6$", "$1$", "$apr1$", "$y$", "$7$"];
-    crypt.iter().any(|p| v.starts_with(p) && v.len() >= 20)
-        || v.starts_with("$argon2")
-        || v.starts_with("pbkdf2_sha")
-        || v.starts_with("pbkdf2:")
-        || v.starts_with("scrypt:")
-        || v.starts_with("{SSHA}")
-        || v.starts_with("{SHA}")
-}
-
-/// `%s`, `%d`, `{}`, `{0}`, `{name}`, `:name` format strings.
-fn is_format_string(v: &str) -> bool {
-    if v == "%s" || v == "%d" || v == "%v" || v == "?" {
-        return true;
-    }
-    if let Some(inner) = v.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-        return inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':');
-    }
-    v.len() > 1 && v.starts_with(':') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A canonical 8-4-4-4-12 hex UUID.
-pub fn is_uuid(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('-').collect();
-    parts.len() == 5
-        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -419,30 +349,5 @@ mod tests {
         ] {
             assert!(!is_literal_value(v), "{v}");
         }
-    }
-
-    #[test]
-    fn secret_values_reject_non_values() {
-        for (n, v) in [("password", "hunter2"), ("db_pass", "correct horse battery staple"), ("api_key", "0f0e-x")] {
-            assert!(is_secret_value(n, v), "{n}={v}");
-        }
-        for (n, v) in [
-            ("password", "$2b$12$KIXQJ2dQwOQ8Hh7b8o9pUe2v1Yx8c5Qz0yK1m4nG6r9sT3uV7wXyZ"),
-            ("password", "Enter your password"),
-            ("password_error", "Wrong credentials supplied"),
-            ("passwordPrompt", "Type it now"),
-            ("password", "Password"),
-            ("token", "GITHUB_TOKEN"),
-            ("auth", "6f1c3a52-8d1e-4c2b-9a57-0e5b1f2d3c4a"),
-            ("token", "https://auth.example.com/token"),
-            ("password", "%s"),
-            ("password", "{password}"),
-            ("secret", "/run/secrets/db"),
-        ] {
-            assert!(!is_secret_value(n, v), "{n}={v}");
-        }
-        assert!(is_config_value("root"));
-        assert!(!is_config_value("${HOST}"));
-        assert!(is_uuid("6f1c3a52-8d1e-4c2b-9a57-0e5b1f2d3c4a"));
     }
 }

@@ -3,6 +3,7 @@
 //! line grammars where a provider regex can't judge. `analyze` dispatches on the file format.
 
 pub mod config;
+pub mod dsn;
 pub mod group;
 pub mod judge;
 pub mod lang;

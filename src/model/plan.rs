@@ -85,7 +85,7 @@ pub enum Strategy {
     Sdk,
     /// hoist can't rewrite it safely; the user does, with the reference given.
     Manual,
-    /// Leave it alone (the value is still uploaded if another site needs it).
+    /// Leave it alone. The site still fills its key's value; only its rewrite is skipped.
     Skip,
 }
 
@@ -126,5 +126,22 @@ impl Plan {
     /// Every site with the secret and key it feeds.
     pub fn sites(&self) -> impl Iterator<Item = (&PlannedSecret, &SecretKey, &Site)> {
         self.secrets.iter().flat_map(|s| s.keys.iter().flat_map(move |k| k.sites.iter().map(move |site| (s, k, site))))
+    }
+
+    /// The secret called `name`.
+    pub fn secret(&self, name: &str) -> Option<&PlannedSecret> {
+        self.secrets.iter().find(|s| s.name == name)
+    }
+
+    /// The secrets to upload: those with at least one site that is not `skip`.
+    pub fn active_secrets(&self) -> impl Iterator<Item = &PlannedSecret> {
+        self.secrets.iter().filter(|s| !s.is_skipped())
+    }
+}
+
+impl PlannedSecret {
+    /// True when every site is `skip`: nothing will reference the secret, so it isn't uploaded.
+    pub fn is_skipped(&self) -> bool {
+        self.keys.iter().flat_map(|k| &k.sites).all(|s| s.strategy == Strategy::Skip)
     }
 }

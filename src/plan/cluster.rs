@@ -1,12 +1,14 @@
 //! Grouping and dedupe: findings of one detector group (a credential and its config companions)
 //! form a unit; units that share a credential value (same fingerprint) merge into one cluster,
-//! which becomes one secret — unless they belong to different environments or disagree on a
-//! companion value (a `host` that differs means a different database that shares a password).
+//! which becomes one secret — unless their paths name different environments. Where merged
+//! units disagree on a companion (`.env` says `DB_HOST=localhost`, the task definition names the
+//! RDS host), the deployment file's value wins, then code's, then other config's, then `.env`'s;
+//! the others are not secrets and stay where they are.
 
 use super::naming;
 use crate::detect::judge;
 use crate::model::{Finding, Fingerprint, Kind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A finding and the JSON key it feeds.
 #[derive(Clone, Debug)]
@@ -27,11 +29,6 @@ pub(crate) struct Cluster<'a> {
 }
 
 impl<'a> Cluster<'a> {
-    /// The fingerprint a key holds in this cluster.
-    fn fingerprint_of(&self, key: &str) -> Option<&'a Fingerprint> {
-        self.members.iter().find(|m| m.key == key).map(|m| &m.f.fingerprint)
-    }
-
     /// The key a credential value is already under (credential members first).
     fn key_of_secret(&self, fp: &Fingerprint) -> Option<&str> {
         self.members
@@ -66,24 +63,30 @@ pub(crate) struct Clustering<'a> {
     pub lone_config: usize,
     /// Findings dropped because another finding covers the same bytes.
     pub duplicates: usize,
+    /// Companion values left out because a better-placed value for the same key won.
+    pub conflicting: usize,
 }
 
 /// Groups findings into clusters (see the module doc).
 pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| (&a.path, a.span.start, a.kind).cmp(&(&b.path, b.span.start, b.kind)));
-    let mut taken: Vec<(&std::path::Path, crate::model::Span)> = Vec::new();
+    // Sorted by path and start, so an overlap can only be with the furthest-reaching span so far.
+    let mut reach: Option<(&std::path::Path, usize)> = None;
     let mut duplicates = 0;
     let mut units: Vec<Vec<&Finding>> = Vec::new();
     let mut by_group: BTreeMap<&str, usize> = BTreeMap::new();
     for f in sorted {
         // A second finding over the same bytes would give one span two sites (apply can't edit
         // overlapping spans); the first (a credential before config) wins.
-        if taken.iter().any(|(p, s)| *p == f.path.as_path() && s.overlaps(&f.span)) {
-            duplicates += 1;
-            continue;
+        match reach {
+            Some((p, end)) if p == f.path.as_path() && f.span.start < end => {
+                duplicates += 1;
+                continue;
+            }
+            Some((p, end)) if p == f.path.as_path() => reach = Some((p, end.max(f.span.end))),
+            _ => reach = Some((f.path.as_path(), f.span.end)),
         }
-        taken.push((f.path.as_path(), f.span));
         match f.group.as_deref() {
             Some(g) => {
                 let i = *by_group.entry(g).or_insert_with(|| {
@@ -97,6 +100,8 @@ pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
     }
     let mut lone_config = 0;
     let mut clusters: Vec<Cluster<'_>> = Vec::new();
+    // Which clusters hold each credential value.
+    let mut holders: HashMap<&Fingerprint, Vec<usize>> = HashMap::new();
     for unit in units {
         if !unit.iter().any(|f| f.kind == Kind::Secret) {
             lone_config += unit.len();
@@ -104,31 +109,79 @@ pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
         }
         let unit = keyed(unit);
         let env = unit.iter().find_map(|m| naming::env_of_path(&crate::scan::slash_path(&m.f.path)));
-        let linked: Vec<usize> = {
-            let fps: HashSet<&Fingerprint> =
-                unit.iter().filter(|m| m.f.kind == Kind::Secret).map(|m| &m.f.fingerprint).collect();
-            (0..clusters.len())
-                .filter(|&c| {
-                    clusters[c].members.iter().any(|m| m.f.kind == Kind::Secret && fps.contains(&m.f.fingerprint))
-                })
-                .collect()
-        };
+        let linked: BTreeSet<usize> = unit
+            .iter()
+            .filter(|m| m.f.kind == Kind::Secret)
+            .filter_map(|m| holders.get(&m.f.fingerprint))
+            .flatten()
+            .copied()
+            .collect();
         let target = linked.into_iter().find_map(|c| try_join(&clusters[c], &env, &unit).map(|u| (c, u)));
-        match target {
+
+        let (c, added) = match target {
             Some((c, joined)) => {
                 if clusters[c].env.is_none() {
                     clusters[c].env = env;
                 }
+                let from = clusters[c].members.len();
                 clusters[c].members.extend(joined);
+                (c, from)
             }
-            None => clusters.push(Cluster { env, members: unit }),
+            None => {
+                clusters.push(Cluster { env, members: unit });
+                (clusters.len() - 1, 0)
+            }
+        };
+        for m in clusters[c].members[added..].iter().filter(|m| m.f.kind == Kind::Secret) {
+            let h = holders.entry(&m.f.fingerprint).or_default();
+            if !h.contains(&c) {
+                h.push(c);
+            }
         }
     }
-    Clustering { clusters, lone_config, duplicates }
+    let mut conflicting = 0;
+    for c in &mut clusters {
+        conflicting += resolve(c);
+    }
+    Clustering { clusters, lone_config, duplicates, conflicting }
 }
 
-/// The unit's members renamed to the cluster's keys for shared credentials, or `None` when it
-/// can't join: another environment, or a key that would hold two different values.
+/// Where a companion value is most likely the deployed truth: deployment files, then code, then
+/// other config, then `.env` (usually a developer's local settings), test files last.
+fn rank(f: &Finding) -> u8 {
+    if f.severity == crate::model::Severity::Low {
+        return 4;
+    }
+    match super::sites::place(f) {
+        super::sites::Place::Deploy => 0,
+        super::sites::Place::Code => 1,
+        super::sites::Place::Config => 2,
+        super::sites::Place::Dotenv => 3,
+    }
+}
+
+/// Keeps one value per key: for a key whose config members disagree, the best-ranked value
+/// wins and the others are dropped. Returns how many were dropped.
+fn resolve(c: &mut Cluster<'_>) -> usize {
+    let mut winner: HashMap<String, (u8, usize, &Fingerprint)> = HashMap::new();
+    for (i, m) in c.members.iter().enumerate() {
+        let cand = (rank(m.f), i, &m.f.fingerprint);
+        let w = winner.entry(m.key.clone()).or_insert(cand);
+        // Credentials always keep their value (they were given distinct keys on joining).
+        if m.f.kind == Kind::Secret || (cand.0, cand.1) < (w.0, w.1) {
+            *w = if m.f.kind == Kind::Secret { (0, 0, &m.f.fingerprint) } else { cand };
+        }
+    }
+    let keep: Vec<bool> = c.members.iter().map(|m| winner[&m.key].2 == &m.f.fingerprint).collect();
+    let before = c.members.len();
+    let mut it = keep.iter();
+    c.members.retain(|_| *it.next().unwrap_or(&true));
+    before - c.members.len()
+}
+
+/// The unit's members renamed to the cluster's keys for shared credentials, or `None` when the
+/// unit's path names another environment. A credential whose key holds another credential in
+/// the cluster gets `_2`, `_3`…; companion disagreements are settled later by [`resolve`].
 fn try_join<'a>(c: &Cluster<'a>, env: &Option<String>, unit: &[Member<'a>]) -> Option<Vec<Member<'a>>> {
     if let (Some(a), Some(b)) = (&c.env, env)
         && a != b
@@ -143,13 +196,22 @@ fn try_join<'a>(c: &Cluster<'a>, env: &Option<String>, unit: &[Member<'a>]) -> O
             m.key = k.to_string();
         }
     }
-    for (i, m) in out.iter().enumerate() {
-        if c.fingerprint_of(&m.key).is_some_and(|fp| fp != &m.f.fingerprint) {
-            return None;
+    for i in 0..out.len() {
+        if out[i].f.kind != Kind::Secret {
+            continue;
         }
-        if out[..i].iter().any(|o| o.key == m.key && o.f.fingerprint != m.f.fingerprint) {
-            return None;
+        let fp = out[i].f.fingerprint.clone();
+        let taken = |key: &str, earlier: &[Member<'a>]| {
+            c.members.iter().chain(earlier).any(|o| o.key == key && o.f.kind == Kind::Secret && o.f.fingerprint != fp)
+        };
+        let base = out[i].key.clone();
+        let mut key = base.clone();
+        let mut n = 2;
+        while taken(&key, &out[..i]) {
+            key = format!("{base}_{n}");
+            n += 1;
         }
+        out[i].key = key;
     }
     Some(out)
 }
@@ -222,22 +284,39 @@ mod tests {
     }
 
     #[test]
-    fn different_environments_or_conflicting_companions_stay_apart() {
+    fn environments_stay_apart_and_the_deployed_companion_wins() {
         let fs = vec![
             secret("deploy/prod/task.json", 1, "pw", Some("deploy/prod/task.json#a"), "DB_PASSWORD", None),
+            cfg("deploy/prod/task.json", 20, "rds-host", Some("deploy/prod/task.json#a"), "DB_HOST", "host"),
             secret("deploy/staging/task.json", 1, "pw", Some("deploy/staging/task.json#a"), "DB_PASSWORD", None),
             secret("a/.env", 1, "pw", Some("a/.env#db"), "DB_PASSWORD", None),
-            cfg("a/.env", 20, "host-a", Some("a/.env#db"), "DB_HOST", "host"),
-            secret("b/.env", 1, "pw", Some("b/.env#db"), "DB_PASSWORD", None),
-            cfg("b/.env", 20, "host-b", Some("b/.env#db"), "DB_HOST", "host"),
+            cfg("a/.env", 20, "localhost", Some("a/.env#db"), "DB_HOST", "host"),
         ];
+        let mut fs = fs;
+        fs[0].deploy = Some(crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: None });
+        fs[1].deploy = fs[0].deploy.clone();
         let c = cluster(&fs);
-        // Sorted by path: a/.env starts a cluster; b/.env shares the password but not the host, so
-        // it starts another; the prod task definition joins the first, staging the second.
+        // a/.env starts a cluster; the prod task definition joins it (and makes it prod); the
+        // staging one can't. The task definition's host beats the .env's.
         let shape: Vec<(usize, Option<&str>)> =
             c.clusters.iter().map(|c| (c.members.len(), c.env.as_deref())).collect();
-        assert_eq!(shape, [(3, Some("prod")), (3, Some("staging"))]);
-        assert_eq!(c.clusters[0].members[0].f.path, std::path::Path::new("a/.env"));
+        assert_eq!(shape, [(3, Some("prod")), (1, Some("staging"))]);
+        assert_eq!(c.conflicting, 1);
+        let host = c.clusters[0].members.iter().find(|m| m.key == "host").unwrap();
+        assert_eq!(host.f.path, std::path::Path::new("deploy/prod/task.json"));
+    }
+
+    #[test]
+    fn two_credentials_under_one_key_stay_two_keys() {
+        let fs = vec![
+            secret("a.py", 1, "shared", Some("a.py#x"), "API_TOKEN", Some("token")),
+            secret("a.py", 20, "pw-a", Some("a.py#x"), "PASSWORD", Some("password")),
+            secret("b.py", 1, "shared", Some("b.py#x"), "API_TOKEN", Some("token")),
+            secret("b.py", 20, "pw-b", Some("b.py#x"), "PASSWORD", Some("password")),
+        ];
+        let c = cluster(&fs);
+        assert_eq!(c.clusters.len(), 1);
+        assert_eq!(c.clusters[0].keys(), ["token", "password", "password_2"]);
     }
 
     #[test]

@@ -34,12 +34,25 @@
 //!       reason: …                 # why manual/skip, and what to write instead
 //! ```
 //!
-//! Defaults: secrets are JSON objects, also for a lone provider token (one key), so every
-//! reference has the same `ARN:key::` form. Database credentials use the rotation keys
-//! `engine, host, port, username, password, dbname` — those of them that have a site: a key with
-//! no site has no value in the tree to upload, and the plan holds no values, so `engine` appears
-//! only when the tree spells it (a DSN scheme, an `ENGINE` setting). A secret whose sites are all
-//! `skip` is not uploaded.
+//! Defaults:
+//! - Secrets are JSON objects, also for a lone provider token (one key), so every reference has
+//!   the same `ARN:key::` form. A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) standing
+//!   alone becomes a `string` secret with one key, `value`, and a `manual` site.
+//! - Names are `{app}/{env}/{group}`: group = database engine (`postgres`, `mysql`…, else
+//!   `database`), `redis`, the provider (`stripe`, `aws`), the detector's label for a credential
+//!   with companions (`smtp`), else the credential's name (`jwt-signing-key`). A name ending in
+//!   `-` + 6 characters gets that hyphen changed to `_` (`db-secret` → `db_secret`).
+//! - Database credentials use the rotation keys `engine, host, port, username, password,
+//!   dbname` — those that have a site: the plan holds no values, and a key with no site has no
+//!   value in the tree, so `engine` appears only when the tree spells it.
+//! - One value in several places is one key with several sites. Groups that share a credential
+//!   merge (unless their paths name different environments); where they disagree on a setting,
+//!   the deployment file's value wins, then code's, then config's, then `.env`'s.
+//! - Strategies: deployment `environment` entries and `.env` lines `env`; code `env` where a
+//!   deployment entry injects the key, else `sdk` (Python, JS, TS) or `manual`; settings inside a
+//!   connection string and infrastructure resource arguments `skip` (still fill their key);
+//!   test and example files `skip`.
+//! - A secret whose sites are all `skip` is not uploaded.
 
 mod cluster;
 mod io;
@@ -88,6 +101,8 @@ pub struct Planned {
     pub lone_config: usize,
     /// Findings dropped because another finding covers the same bytes.
     pub duplicates: usize,
+    /// Companion values left in place because another place gave the same key a different value.
+    pub conflicting: usize,
     /// Exact payload sizes by secret name (from the values in memory).
     pub payload_sizes: BTreeMap<String, usize>,
 }
@@ -110,11 +125,16 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
             }
         }
         keys.sort_by_key(|(k, _)| key_rank(k));
-        drafts.push((env, group, keys));
+        // A key file alone is the whole secret: a plain string, one key named `value`.
+        let key_file = keys.len() == 1 && cl.members.iter().all(|m| sites::is_key_file(&m.f.path));
+        if key_file {
+            keys[0].0 = "value".into();
+        }
+        drafts.push((env, group, keys, key_file));
     }
     let inputs: Vec<sites::SecretInput<'_>> = drafts
         .iter()
-        .map(|(env, group, keys)| sites::SecretInput {
+        .map(|(env, group, keys, _)| sites::SecretInput {
             env: env.as_deref(),
             group,
             keys: keys.iter().map(|(k, fs)| sites::KeyInput { key: k, findings: fs.clone() }).collect(),
@@ -125,7 +145,7 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
     tags.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
     let mut secrets = Vec::with_capacity(drafts.len());
     let mut sizes = Vec::with_capacity(drafts.len());
-    for ((env, group, keys), key_sites) in drafts.iter().zip(all_sites) {
+    for ((env, group, keys, key_file), key_sites) in drafts.iter().zip(all_sites) {
         let base = naming::render(&opts.name_template, &opts.app, env.as_deref(), group);
         let paths: Vec<String> = {
             let mut p: Vec<String> = Vec::new();
@@ -140,10 +160,14 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
             p
         };
         let payload: BTreeMap<&str, &str> = keys.iter().map(|(k, fs)| (k.as_str(), fs[0].value.expose())).collect();
-        sizes.push(serde_json::to_string(&payload).map(|s| s.len()).unwrap_or(0));
+        sizes.push(if *key_file {
+            keys[0].1[0].value.len()
+        } else {
+            serde_json::to_string(&payload).map(|s| s.len()).unwrap_or(0)
+        });
         secrets.push(PlannedSecret {
             name: naming::sanitise(&base),
-            shape: Shape::Json,
+            shape: if *key_file { Shape::String } else { Shape::Json },
             description: Some(description(group, &paths)),
             tags: tags.clone(),
             kms_key_id: opts.kms_key_id.clone(),
@@ -154,7 +178,7 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
                 .collect(),
         });
     }
-    let qualifiers: Vec<Vec<String>> = drafts.iter().map(|(_, group, keys)| qualifiers(group, keys)).collect();
+    let qualifiers: Vec<Vec<String>> = drafts.iter().map(|(_, group, keys, _)| qualifiers(group, keys)).collect();
     let mut plan = Plan {
         version: crate::model::plan::PLAN_VERSION,
         salt: opts.salt.clone(),
@@ -162,11 +186,17 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
         env: default_env,
         secrets,
     };
-    let groups: Vec<(Option<String>, String)> = drafts.iter().map(|(e, g, _)| (e.clone(), g.clone())).collect();
+    let groups: Vec<(Option<String>, String)> = drafts.iter().map(|(e, g, _, _)| (e.clone(), g.clone())).collect();
     unique_names(&mut plan, &opts.name_template, &groups, &qualifiers, &[]);
     let payload_sizes = plan.secrets.iter().map(|s| s.name.clone()).zip(sizes).collect();
     plan.secrets.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Planned { plan, lone_config: c.lone_config, duplicates: c.duplicates, payload_sizes })
+    Ok(Planned {
+        plan,
+        lone_config: c.lone_config,
+        duplicates: c.duplicates,
+        conflicting: c.conflicting,
+        payload_sizes,
+    })
 }
 
 /// Rotation keys first in their usual order, then the rest alphabetically.
@@ -190,7 +220,9 @@ fn qualifiers(group: &str, keys: &[(String, Vec<&Finding>)]) -> Vec<String> {
     let first = keys.iter().flat_map(|(_, fs)| fs).find(|f| f.kind == crate::model::Kind::Secret);
     if let Some(n) = first.and_then(|f| f.name.as_deref()) {
         let s = naming::slug(n);
-        if !s.is_empty() && s != group {
+        // A bare `password` says nothing the group doesn't.
+        let bare = keys.iter().any(|(k, _)| naming::slug(k) == s);
+        if !s.is_empty() && s != group && !bare {
             out.push(s);
         }
     }
@@ -218,6 +250,8 @@ pub(crate) fn unique_names(
     fixed: &[usize],
 ) {
     let mut used: std::collections::HashSet<String> = fixed.iter().map(|&i| plan.secrets[i].name.clone()).collect();
+    // Where numbering resumes for each group, so hundreds of clashes stay linear.
+    let mut next: std::collections::HashMap<(Option<String>, String), usize> = std::collections::HashMap::new();
     for i in 0..plan.secrets.len() {
         if fixed.contains(&i) {
             continue;
@@ -229,13 +263,14 @@ pub(crate) fn unique_names(
         let (env, group) = &groups[i];
         let render = |g: &str| naming::sanitise(&naming::render(template, &plan.app, env.as_deref(), g));
         let mut chosen = qualifiers[i].iter().map(|q| render(&format!("{group}-{q}"))).find(|n| !used.contains(n));
-        let mut n = 2;
+        let n = next.entry((env.clone(), group.clone())).or_insert(2);
+        let base = render(group);
         while chosen.is_none() {
-            let candidate = render(&format!("{group}-{n}"));
+            let candidate = naming::numbered(&base, *n);
             if !used.contains(&candidate) {
                 chosen = Some(candidate);
             }
-            n += 1;
+            *n += 1;
         }
         let chosen = chosen.unwrap_or(name);
         used.insert(chosen.clone());

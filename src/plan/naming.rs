@@ -138,29 +138,80 @@ pub fn engine_of_findings(members: &[&Finding]) -> Option<&'static str> {
 /// Words in a name that say "database" without naming an engine.
 const DB_WORDS: &[&str] = &["db", "database", "datasource", "databases", "sql", "rds", "aurora", "jdbc"];
 
+/// Labels that say nothing about what a group is for.
+const GENERIC_LABELS: &[&str] = &[
+    "default",
+    "config",
+    "configuration",
+    "settings",
+    "main",
+    "app",
+    "application",
+    "credentials",
+    "creds",
+    "secrets",
+    "secret",
+    "env",
+    "environment",
+    "common",
+    "base",
+    "global",
+    "local",
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "dev",
+    "development",
+    "test",
+    "values",
+    "data",
+    "spec",
+    "properties",
+];
+
+/// The detector's label of a group, reduced to its last dotted segment without a `-N`
+/// disambiguator (`docker-compose.yml#api.github` → `github`), unless it is generic.
+fn label_of(f: &Finding, keys: &[&str]) -> Option<String> {
+    let label = f.group.as_deref()?.rsplit_once('#')?.1;
+    let label = label.rsplit_once(':').map_or(label, |(_, l)| l);
+    let last = label.rsplit('.').next().unwrap_or(label);
+    let last = last.rsplit_once('-').filter(|(_, n)| n.parse::<u32>().is_ok()).map_or(last, |(l, _)| l);
+    let s = slug(last);
+    let generic = s.is_empty()
+        || GENERIC_LABELS.contains(&s.as_str())
+        || keys.iter().any(|k| slug(k) == s)
+        || s.starts_with(|c: char| c.is_ascii_digit());
+    (!generic).then_some(s)
+}
+
 /// The group part of a secret's name for a cluster of findings whose JSON keys are `keys`:
-/// the database engine (or `database`), `redis`, the provider family, else a slug of the
-/// credential's name.
+/// the database engine (or `database`), `redis`, the provider family, the detector's label for a
+/// credential with companions (`smtp`), else a slug of the credential's name.
 pub fn group_of(members: &[&Finding], keys: &[&str]) -> String {
     let has = |k: &str| keys.contains(&k);
-    let engine = engine_of_findings(members);
-    if let Some(e) = engine {
+    if let Some(e) = engine_of_findings(members) {
         return e.to_string();
     }
-    let db_companions = ["host", "port", "dbname", "username", "engine"].iter().filter(|k| has(k)).count();
+    // host/port/username also come with SMTP, LDAP, FTP…: a database needs a database word.
     let db_named = members.iter().any(|f| {
-        f.name.as_deref().is_some_and(|n| judge::words(n).iter().any(|w| DB_WORDS.contains(&w.as_str())))
-            || f.group.as_deref().is_some_and(|g| {
-                let label = g.rsplit_once('#').map(|(_, l)| l).unwrap_or(g);
-                judge::words(label).iter().any(|w| DB_WORDS.contains(&w.as_str()))
-            })
+        let label = f.group.as_deref().map(|g| g.rsplit_once('#').map_or(g, |(_, l)| l));
+        [f.name.as_deref(), label]
+            .into_iter()
+            .flatten()
+            .any(|n| judge::words(n).iter().any(|w| DB_WORDS.contains(&w.as_str())))
     });
-    if has("password") && (db_companions >= 1 || db_named) || has("dbname") {
+    if has("dbname") || has("password") && db_named {
         return "database".into();
     }
     let secrets = members.iter().filter(|f| f.kind == Kind::Secret);
     if let Some(p) = secrets.clone().find_map(|f| provider_of(&f.rule)) {
         return slug(p);
+    }
+    if keys.len() >= 2
+        && let Some(l) = members.iter().find_map(|f| label_of(f, keys))
+    {
+        return l;
     }
     let first = secrets.clone().next().copied().or(members.first().copied());
     let named = first.and_then(|f| f.name.as_deref()).map(slug).filter(|s| !s.is_empty());
@@ -225,6 +276,22 @@ pub fn sanitise(name: &str) -> String {
         out.truncate(MAX_NAME_LEN);
     }
     fix_arn_suffix(&out)
+}
+
+/// `name` with `-{n}` appended, cut before the suffix when needed so it stays ≤ 256 characters
+/// (a cut after it would make every number the same name).
+pub fn numbered(name: &str, n: usize) -> String {
+    let suffix = format!("-{n}");
+    let mut base = sanitise(name);
+    let keep = MAX_NAME_LEN - suffix.len();
+    if base.len() > keep {
+        let mut cut = keep;
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base.truncate(cut);
+    }
+    fix_arn_suffix(&format!("{base}{suffix}"))
 }
 
 /// The fixed form of a name that ends in `-` plus six characters (see [`sanitise`]).
@@ -313,6 +380,10 @@ mod tests {
         assert_eq!(sanitise("app/prod/db-secret"), "app/prod/db_secret");
         assert_eq!(sanitise("app/prod/stripe-api-key"), "app/prod/stripe-api-key");
         assert_eq!(sanitise(&"x".repeat(300)).len(), 256);
+        let long = "x".repeat(300);
+        assert_ne!(numbered(&long, 2), numbered(&long, 3));
+        assert!(numbered(&long, 12).ends_with("x-12") && numbered(&long, 12).len() == 256);
+        assert_eq!(numbered("app/db", 100000), "app/db_100000");
         assert!(has_arn_like_suffix("a-123456"));
         assert!(!has_arn_like_suffix("a-12345"));
         assert!(!has_arn_like_suffix("a-1234567"));

@@ -123,7 +123,7 @@ pub fn carry_edits(old: &Plan, new: &mut Planned) -> Replan {
         let mut name = base.clone();
         let mut n = 2;
         while taken.contains(&name) {
-            name = naming::sanitise(&format!("{base}-{n}"));
+            name = naming::numbered(&base, n);
             n += 1;
         }
         taken.insert(name.clone());

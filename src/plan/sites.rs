@@ -2,7 +2,7 @@
 //! will use and a default rewrite strategy (`env`, `sdk`, `manual` with the reason, `skip`).
 
 use super::naming;
-use crate::model::{Finding, Severity, Site, Strategy};
+use crate::model::{Finding, Kind, Severity, Site, Strategy};
 use std::collections::{HashMap, HashSet};
 
 /// One key of a secret being planned, with the findings that feed it.
@@ -25,7 +25,7 @@ pub(crate) struct SecretInput<'a> {
 
 /// What kind of place a site is, for the strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     /// An entry of a deployment file (ECS task definition, compose, Kubernetes, Terraform…).
     Deploy,
     /// A `.env` file.
@@ -36,7 +36,8 @@ enum Place {
     Config,
 }
 
-fn place(f: &Finding) -> Place {
+/// The kind of place a finding sits in.
+pub(crate) fn place(f: &Finding) -> Place {
     if f.deploy.is_some() {
         return Place::Deploy;
     }
@@ -61,7 +62,7 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
     for s in secrets {
         for k in &s.keys {
             for f in &k.findings {
-                if matches!(place(f), Place::Deploy | Place::Dotenv)
+                if (env_entry(f) || place(f) == Place::Dotenv)
                     && let Some(n) = f.name.as_deref()
                 {
                     injected.insert((s.env, n));
@@ -77,14 +78,20 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
-                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Deploy);
-                    let dotenv = k.findings.iter().any(|f| f.severity != Severity::Low && place(f) == Place::Dotenv);
+                    // Only a deployment entry that will itself inject the variable counts. `.env`
+                    // alone deploys nothing: code whose value only a `.env` holds gets env only
+                    // when it already reads that variable (same name).
+                    let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && env_entry(f) && !in_url(f));
                     k.findings
                         .iter()
                         .map(|f| {
                             let env_var = site_env_var(f, &canonical, k);
-                            let reads_env = injected.contains(&(s.env, env_var.as_str()));
-                            let (strategy, reason) = strategy(f, deployed || dotenv || reads_env, k.key, &env_var);
+                            // A same-named `.env` variable suggests the code reads the
+                            // environment, but a constant looks the same: trust it only where
+                            // the alternative would be manual (no SDK rewrite).
+                            let reads_env = !SDK_LANGS.contains(&f.format.as_str())
+                                && own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str())));
+                            let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
@@ -111,20 +118,78 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
 /// another name — the code must read what the deployment provides. Everything else uses the
 /// key's canonical name.
 fn site_env_var(f: &Finding, canonical: &str, k: &KeyInput<'_>) -> String {
-    let own = f.name.as_deref().filter(|n| naming::is_env_var(n));
+    let own = own_var(f, k.key).filter(|n| naming::is_env_var(n));
     match (place(f), own) {
-        (Place::Deploy | Place::Dotenv, Some(n)) => n.to_string(),
-        (Place::Code, Some(n)) if naming::is_upper_snake(n) => {
+        (Place::Deploy | Place::Dotenv, Some(n)) => n,
+        (Place::Code, Some(n)) if naming::is_upper_snake(&n) => {
             let other_deployed = k
                 .findings
                 .iter()
                 .filter(|o| place(o) == Place::Deploy)
-                .filter_map(|o| o.name.as_deref())
+                .filter_map(|o| own_var(o, k.key))
                 .any(|d| d != n);
-            if other_deployed { canonical.to_string() } else { n.to_string() }
+            if other_deployed { canonical.to_string() } else { n }
         }
         _ => canonical.to_string(),
     }
+}
+
+/// Last words that make a name a connection string's (`DATABASE_URL`, `mongoDsn`, `REDIS_URI`).
+const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection", "string"];
+
+/// True when a deployment-file finding is an environment entry (its name is the variable the
+/// container sees) rather than a resource argument (`password` of an `aws_db_instance`,
+/// `MasterUserPassword` of an RDS resource): variables are written `UPPER_SNAKE`, and a
+/// Terraform "container" with a dot is a resource address, not an ECS container.
+fn env_entry(f: &Finding) -> bool {
+    let Some(d) = &f.deploy else { return false };
+    let Some(n) = f.name.as_deref().filter(|n| naming::is_env_var(n)) else { return false };
+    match d.kind.as_str() {
+        "ecs-task-definition" | "docker-compose" | "kubernetes" | "dockerfile" => true,
+        "terraform" => naming::is_upper_snake(n) && !d.container.as_deref().is_some_and(|c| c.contains('.')),
+        _ => naming::is_upper_snake(n),
+    }
+}
+
+/// True when `text`'s last word says connection string.
+fn url_named(text: &str) -> bool {
+    crate::detect::judge::words(text).last().is_some_and(|w| URL_WORDS.contains(&w.as_str()))
+}
+
+/// The detector's group label (`worker/index.js#redis:redis_url` → `redis_url`).
+fn label(f: &Finding) -> Option<&str> {
+    let l = f.group.as_deref()?.rsplit_once('#')?.1;
+    Some(l.rsplit_once(':').map_or(l, |(_, l)| l))
+}
+
+/// True when the value is one part of a connection string (a DSN part, or a value named or
+/// grouped as a URL).
+fn in_url(f: &Finding) -> bool {
+    f.rule.starts_with("dsn.") || f.name.as_deref().is_some_and(url_named) || label(f).is_some_and(url_named)
+}
+
+/// The variable name a finding suggests for `key`: its own name, except for a part of a
+/// connection string, where `DATABASE_URL` + `password` gives `DATABASE_PASSWORD` (the URL's
+/// variable holds the whole string, not this part). In code a one-word name (`PASSWORD` in a
+/// settings dict) is too generic to be a variable; deployment entries and `.env` lines keep
+/// theirs, since there the name *is* the variable.
+fn own_var(f: &Finding, key: &str) -> Option<String> {
+    let name = f.name.as_deref()?;
+    if !in_url(f) {
+        let specific = crate::detect::judge::words(name).len() >= 2;
+        let is_var = match place(f) {
+            Place::Deploy => env_entry(f),
+            Place::Dotenv => true,
+            Place::Code | Place::Config => specific,
+        };
+        return is_var.then(|| name.to_string());
+    }
+    let url_name = Some(name).filter(|n| url_named(n)).or_else(|| label(f).filter(|l| url_named(l)))?;
+    let mut words = crate::detect::judge::words(url_name);
+    while words.last().is_some_and(|w| URL_WORDS.contains(&w.as_str())) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| naming::upper_snake(&format!("{}_{key}", words.join("_"))))
 }
 
 /// The default strategy for a site and, for `manual`/`skip`, why and what to do instead.
@@ -135,19 +200,37 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
             Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
         );
     }
+    // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
+    // the site still fills its key (apply reads every site), only the rewrite is skipped.
+    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f)) {
+        return (
+            Strategy::Skip,
+            Some("a setting, not a credential: left in place; its value still fills this key".into()),
+        );
+    }
     let manual = |why: &str| {
         (
             Strategy::Manual,
             Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
         )
     };
+    if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
+        let var = f.name.as_deref().unwrap_or("the variable");
+        return manual(&format!(
+            "part of the connection string in {var}, and an injected variable holds a whole value: inject the \
+             parts as separate variables and build the string in code, or store the whole string as one key"
+        ));
+    }
     match place(f) {
         Place::Deploy => {
             let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
-            let container = f.deploy.as_ref().is_some_and(|d| d.container.is_some());
             match kind {
-                "ecs-task-definition" | "docker-compose" => (Strategy::Env, None),
-                "terraform" | "cloudformation" if container => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" if env_entry(f) => (Strategy::Env, None),
+                "ecs-task-definition" | "docker-compose" => {
+                    manual("not an environment entry, and hoist rewrites only those in this file")
+                }
+                "terraform" | "cloudformation" if env_entry(f) => (Strategy::Env, None),
+                // A resource argument: a data source / dynamic reference by ARN.
                 "terraform" | "cloudformation" => (Strategy::Sdk, None),
                 "kubernetes" => manual(
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
@@ -168,10 +251,29 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     }
 }
 
+/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
+/// secret, so it becomes a plain-string secret the deployment writes back out.
+pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
+        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
+}
+
 /// Config files: `${VAR}` only where the consumer is known to expand it.
 fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
     let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let spring = file.starts_with("application") || file.starts_with("bootstrap");
+    if is_key_file(&f.path) {
+        return (
+            Strategy::Manual,
+            Some(
+                "a key file: delete it from the repository and have the deployment write it from this secret \
+                 (`aws secretsmanager get-secret-value --query SecretString --output text`)"
+                    .into(),
+            ),
+        );
+    }
     match f.format.as_str() {
         // Spring expands `${VAR}` in properties and application*.yml; npm in .npmrc.
         "properties" | "npmrc" => (Strategy::Env, None),
@@ -189,8 +291,10 @@ fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<Strin
 }
 
 /// For each key of each secret, its canonical env var name and whether it was derived (as
-/// opposed to a name already in the repository). Derived names are unique per environment:
-/// `{GROUP}_{KEY}` with the group prefix, then `_2`, `_3`… on a clash.
+/// opposed to a name already in the repository). Derived names are `{GROUP}_{KEY}`, unique per
+/// environment and top-level folder (`_2`, `_3`… on a clash): one process never sees two
+/// environments, and `api/` and `worker/` are usually separate programs that may both use
+/// `AWS_ACCESS_KEY_ID`.
 fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
     let mut out: Vec<Vec<(String, bool)>> = secrets
         .iter()
@@ -198,12 +302,12 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             s.keys.iter().map(|k| existing_name(k).map_or_else(|| (String::new(), true), |n| (n, false))).collect()
         })
         .collect();
-    // Which (secret, key) holds each name, per environment.
-    let mut owner: HashMap<(Option<&str>, String), (usize, usize)> = HashMap::new();
+    // Which (secret, key) holds each name, per environment and top-level folder.
+    let mut owner: HashMap<(Option<&str>, String, String), (usize, usize)> = HashMap::new();
     for (si, s) in secrets.iter().enumerate() {
-        for (ki, _) in s.keys.iter().enumerate() {
+        for (ki, k) in s.keys.iter().enumerate() {
             if !out[si][ki].1 {
-                owner.entry((s.env, out[si][ki].0.clone())).or_insert((si, ki));
+                owner.entry((s.env, top_dir(k), out[si][ki].0.clone())).or_insert((si, ki));
             }
         }
     }
@@ -214,42 +318,43 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             }
             let group = naming::upper_snake(s.group);
             let key = naming::upper_snake(k.key);
-            let base = if key.starts_with(&group) || group.is_empty() { key } else { format!("{group}_{key}") };
+            let base = if key.starts_with(&group) || group.is_empty() {
+                key
+            } else if group.ends_with(&key) {
+                group
+            } else {
+                format!("{group}_{key}")
+            };
             let mut name = base.clone();
             let mut n = 2;
-            while owner.get(&(s.env, name.clone())).is_some_and(|o| *o != (si, ki)) {
+            let scope = top_dir(k);
+            while owner.get(&(s.env, scope.clone(), name.clone())).is_some_and(|o| *o != (si, ki)) {
                 name = format!("{base}_{n}");
                 n += 1;
             }
-            owner.insert((s.env, name.clone()), (si, ki));
+            owner.insert((s.env, scope, name.clone()), (si, ki));
             out[si][ki].0 = name;
         }
     }
     out
 }
 
+/// The top-level folder of a key's first site (empty at the root).
+fn top_dir(k: &KeyInput<'_>) -> String {
+    let path = k.findings.first().map(|f| crate::scan::slash_path(&f.path)).unwrap_or_default();
+    path.split_once('/').map(|(top, _)| top.to_string()).unwrap_or_default()
+}
+
 /// The env var name a key already has in the repository: a deployment entry's name, a `.env`
 /// name, an `UPPER_SNAKE` name in code, else a multi-word name converted (`dbPassword` →
 /// `DB_PASSWORD`, `spring.datasource.password` → `SPRING_DATASOURCE_PASSWORD`).
 fn existing_name(k: &KeyInput<'_>) -> Option<String> {
-    let named = |p: Place| {
-        k.findings
-            .iter()
-            .filter(move |f| place(f) == p)
-            .filter_map(|f| f.name.as_deref())
-            .find(|n| naming::is_env_var(n))
-            .map(str::to_string)
+    let vars = |p: Option<Place>| {
+        k.findings.iter().filter(move |f| p.is_none_or(|p| place(f) == p)).filter_map(|f| own_var(f, k.key))
     };
-    named(Place::Deploy)
-        .or_else(|| named(Place::Dotenv))
-        .or_else(|| {
-            k.findings.iter().filter_map(|f| f.name.as_deref()).find(|n| naming::is_upper_snake(n)).map(str::to_string)
-        })
-        .or_else(|| {
-            k.findings
-                .iter()
-                .filter_map(|f| f.name.as_deref())
-                .find(|n| crate::detect::judge::words(n).len() >= 2)
-                .map(naming::upper_snake)
-        })
+    vars(Some(Place::Deploy))
+        .chain(vars(Some(Place::Dotenv)))
+        .find(|n| naming::is_env_var(n))
+        .or_else(|| vars(None).find(|n| naming::is_upper_snake(n)))
+        .or_else(|| vars(None).find(|n| crate::detect::judge::words(n).len() >= 2).map(|n| naming::upper_snake(&n)))
 }

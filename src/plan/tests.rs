@@ -185,13 +185,18 @@ fn derived_env_vars_are_unique_per_environment() {
     let fs = vec![
         secret("a/settings.py", 1, "pw-a", Some("a/settings.py#databases"), "password", Some("password")),
         cfg("a/settings.py", 20, "host-a", Some("a/settings.py#databases"), "host", "host"),
-        secret("b/settings.py", 1, "pw-b", Some("b/settings.py#databases"), "password", Some("password")),
-        cfg("b/settings.py", 20, "host-b", Some("b/settings.py#databases"), "host", "host"),
+        secret("a/replica.py", 1, "pw-b", Some("a/replica.py#databases"), "password", Some("password")),
+        cfg("a/replica.py", 20, "host-b", Some("a/replica.py#databases"), "host", "host"),
+        // Another top-level folder is another program: the plain name is free there.
+        secret("worker/db.py", 1, "pw-c", Some("worker/db.py#databases"), "password", Some("password")),
+        cfg("worker/db.py", 20, "host-c", Some("worker/db.py#databases"), "host", "host"),
     ];
     let p = build(&fs, &opts()).unwrap().plan;
     let vars: Vec<&str> =
         p.sites().filter(|(_, k, _)| k.key == "password").map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
-    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2"]);
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/database", "shop/database-a", "shop/database_worker"]);
+    assert_eq!(vars, ["DATABASE_PASSWORD", "DATABASE_PASSWORD_2", "DATABASE_PASSWORD"]);
 }
 
 #[test]
@@ -201,4 +206,220 @@ fn payload_sizes_are_exact() {
     let (name, size) = planned.payload_sizes.iter().next().unwrap();
     assert!(check_payload_size(name, *size).is_err());
     assert!(matches!(validate_shape(&planned.plan)[..], [PlanError::TooLarge { .. }]));
+}
+
+#[test]
+fn a_key_file_is_a_plain_string_secret_with_a_manual_site() {
+    let mut f = secret("certs/server.key", 0, "-----BEGIN RSA PRIVATE KEY-----x", None, "x", None);
+    f.name = None;
+    f.rule = "private-key.rsa".into();
+    let p = build(&[f], &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/private-key");
+    assert_eq!(s.shape, crate::model::Shape::String);
+    assert_eq!(s.keys[0].key, "value");
+    assert_eq!(s.keys[0].sites[0].strategy, Strategy::Manual);
+    assert!(s.keys[0].sites[0].reason.as_deref().unwrap().contains("key file"));
+}
+
+#[test]
+fn carried_names_win_and_the_default_holder_moves_aside() {
+    let fs =
+        vec![secret("a.py", 1, "tok-a", None, "API_TOKEN", None), secret("b.py", 1, "tok-b", None, "API_TOKEN", None)];
+    let first = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = first.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop/api-token", "shop/api-token-b"]);
+    // The user gives b.py's secret the name a.py's secret has by default, and skips a.py.
+    let mut edited = first.clone();
+    edited.secrets[0].name = "shop/legacy".into();
+    edited.secrets[0].keys[0].sites[0].strategy = Strategy::Skip;
+    edited.secrets[1].name = "shop/api-token".into();
+    let mut again = build(&fs, &opts()).unwrap();
+    let r = carry_edits(&edited, &mut again);
+    assert_eq!((r.kept, r.secrets_kept, r.new_sites.len(), r.vanished.len()), (2, 2, 0, 0));
+    let legacy = again.plan.secret("shop/legacy").unwrap();
+    assert!(legacy.is_skipped());
+    assert_eq!(legacy.keys[0].sites[0].path, std::path::Path::new("a.py"));
+    assert_eq!(again.plan.secret("shop/api-token").unwrap().keys[0].sites[0].path, std::path::Path::new("b.py"));
+    assert_eq!(again.plan.active_secrets().count(), 1);
+    assert_eq!(again.payload_sizes.len(), 2);
+    assert!(again.payload_sizes.contains_key("shop/legacy"));
+}
+
+#[test]
+fn connection_string_parts_get_their_own_variables() {
+    let g = Some("app/db.py#dsn");
+    let mut fs = vec![
+        secret("app/db.py", 30, "pw-dsn", g, "DATABASE_URL", Some("password")),
+        cfg("app/db.py", 40, "db.example", g, "DATABASE_URL", "host"),
+        cfg("app/db.py", 24, "app", g, "DATABASE_URL", "username"),
+        cfg("app/db.py", 14, "postgres", g, "DATABASE_URL", "engine"),
+        secret(".env", 30, "pw-dsn", Some(".env#dsn"), "DATABASE_URL", Some("password")),
+    ];
+    for f in &mut fs {
+        f.rule = format!("dsn.{}", f.key.as_deref().unwrap());
+    }
+    let p = build(&fs, &opts()).unwrap().plan;
+    let s = secret_named(&p, "shop/postgres");
+    let vars: Vec<(&str, &str, Strategy)> =
+        p.sites().map(|(_, k, t)| (k.key.as_str(), t.env_var.as_deref().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        vars,
+        [
+            // Settings inside the URL stay; only the credential is rewritten.
+            ("engine", "DATABASE_ENGINE", Strategy::Skip),
+            ("host", "DATABASE_HOST", Strategy::Skip),
+            ("username", "DATABASE_USERNAME", Strategy::Skip),
+            // The `.env` line holds the whole URL: it can't inject the password alone.
+            ("password", "DATABASE_PASSWORD", Strategy::Manual),
+            ("password", "DATABASE_PASSWORD", Strategy::Sdk),
+        ]
+    );
+    assert_eq!(s.keys.len(), 4);
+}
+
+#[test]
+fn twenty_thousand_findings_plan_quickly() {
+    // 4,000 files, each a credential with four companions; every value shared by ten files.
+    let mut fs = Vec::new();
+    for i in 0..4000 {
+        let path = format!("svc{}/conf{i}.py", i % 40);
+        let g = format!("{path}#db");
+        let v = i % 400;
+        fs.push(secret(&path, 10, &format!("pw-{v}"), Some(&g), "DB_PASSWORD", Some("password")));
+        fs.push(cfg(&path, 40, &format!("host-{v}"), Some(&g), "DB_HOST", "host"));
+        fs.push(cfg(&path, 70, "5432", Some(&g), "DB_PORT", "port"));
+        fs.push(cfg(&path, 90, &format!("user-{v}"), Some(&g), "DB_USER", "username"));
+        fs.push(cfg(&path, 120, &format!("db-{v}"), Some(&g), "DB_NAME", "dbname"));
+    }
+    let t = std::time::Instant::now();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let took = t.elapsed();
+    assert_eq!(p.secrets.len(), 400);
+    assert_eq!(p.sites().count(), 20_000);
+    assert!(validate_shape(&p).is_empty());
+    eprintln!("planned 20,000 findings in {took:?}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn one_word_names_in_code_get_derived_variables_and_url_labels_name_parts() {
+    let g = Some("app/settings.py#postgres:default");
+    let r = Some("worker/index.js#redis:redis_url");
+    let mut fs = vec![
+        secret("app/settings.py", 10, "pw-django", g, "PASSWORD", Some("password")),
+        cfg("app/settings.py", 40, "db.internal", g, "HOST", "host"),
+        secret("worker/index.js", 10, "pw-redis", r, "password", Some("password")),
+        cfg("worker/index.js", 40, "cache.internal", r, "host", "host"),
+    ];
+    fs[2].rule = "database.redis-uri".into();
+    fs[3].rule = "dsn.host".into();
+    let p = build(&fs, &opts()).unwrap().plan;
+    let vars: Vec<(&str, &str)> = p.sites().map(|(s, _, t)| (s.name.as_str(), t.env_var.as_deref().unwrap())).collect();
+    assert_eq!(
+        vars,
+        [
+            ("shop/postgres", "POSTGRES_HOST"),
+            ("shop/postgres", "POSTGRES_PASSWORD"),
+            ("shop/redis", "REDIS_HOST"),
+            ("shop/redis", "REDIS_PASSWORD"),
+        ]
+    );
+}
+
+#[test]
+fn deployment_kinds_choose_their_strategy() {
+    let cases = [
+        ("ecs-task-definition", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("docker-compose", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("terraform", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        // Resource arguments are no variables: a data source, and a derived variable name.
+        ("terraform", Some("aws_db_instance.orders"), "password", Strategy::Sdk, "PASSWORD"),
+        ("cloudformation", Some("OrdersDb"), "MasterUserPassword", Strategy::Sdk, "MASTER_USER_PASSWORD"),
+        ("cloudformation", Some("TaskDef"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("kubernetes", Some("web"), "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+        ("dockerfile", None, "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+    ];
+    for (i, (kind, container, name, want, var)) in cases.into_iter().enumerate() {
+        let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, name, None);
+        f.deploy = Some(crate::model::DeployInfo { kind: kind.into(), container: container.map(str::to_string) });
+        let p = build(&[f], &opts()).unwrap().plan;
+        let site = &p.secrets[0].keys[0].sites[0];
+        assert_eq!(site.strategy, want, "{kind} {container:?}");
+        assert_eq!(site.env_var.as_deref(), Some(var), "{kind} {container:?}");
+        assert_eq!(site.reason.is_some(), want == Strategy::Manual, "{kind}");
+    }
+}
+
+#[test]
+fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
+    // Go has no SDK rewrite, but the value's variable is defined in .env: env works.
+    let fs = vec![
+        secret(".env", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/main.go", 1, "tok-1", None, "API_TOKEN", None),
+        secret("cmd/other.go", 1, "tok-2", None, "OTHER_TOKEN", None),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let strategies: Vec<(&str, Strategy)> = p.sites().map(|(_, _, t)| (t.path.to_str().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        strategies,
+        [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Manual)]
+    );
+}
+
+#[test]
+fn very_long_names_stay_valid_and_distinct() {
+    let mut o = opts();
+    o.app = "a".repeat(300);
+    let fs: Vec<_> =
+        (0..3).map(|i| secret(&format!("f{i}.py"), 1, &format!("v-{i}"), None, "API_TOKEN", None)).collect();
+    let p = build(&fs, &o).unwrap().plan;
+    assert_eq!(p.secrets.len(), 3);
+    assert!(validate_shape(&p).is_empty(), "{:?}", validate_shape(&p));
+}
+
+#[test]
+fn smtp_credentials_are_named_by_their_label_not_database() {
+    let g = Some("config/mail.ini#smtp");
+    let fs = vec![
+        cfg("config/mail.ini", 10, "smtp.example", g, "host", "host"),
+        cfg("config/mail.ini", 30, "587", g, "port", "port"),
+        cfg("config/mail.ini", 40, "mailer", g, "username", "username"),
+        secret("config/mail.ini", 60, "mail-pw", g, "password", Some("password")),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    assert_eq!(p.secrets[0].name, "shop/smtp");
+    let vars: Vec<&str> = p.sites().map(|(_, _, t)| t.env_var.as_deref().unwrap()).collect();
+    assert_eq!(vars, ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD"]);
+}
+
+#[test]
+fn a_dotenv_value_alone_does_not_make_code_read_the_environment() {
+    // settings.py's PORT matches .env's DB_PORT, but nothing deploys DB_PORT: the code must not
+    // start reading a variable production never sets. PASSWORD is injected by the task definition.
+    let g = Some("app/settings.py#default");
+    let task = "deploy/task.json";
+    let fs = vec![
+        secret(".env", 1, "pw", Some(".env#db"), "DB_PASSWORD", Some("password")),
+        cfg(".env", 20, "5432", Some(".env#db"), "DB_PORT", "port"),
+        secret("app/settings.py", 10, "pw", g, "PASSWORD", Some("password")),
+        cfg("app/settings.py", 30, "5432", g, "PORT", "port"),
+        deployed(
+            secret(task, 10, "pw", Some("deploy/task.json#api"), "DB_PASSWORD", None),
+            "ecs-task-definition",
+            "api",
+        ),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let got: Vec<(&str, &str, Strategy)> =
+        p.sites().map(|(_, k, t)| (k.key.as_str(), t.path.to_str().unwrap(), t.strategy)).collect();
+    assert_eq!(
+        got,
+        [
+            ("port", ".env", Strategy::Env),
+            ("port", "app/settings.py", Strategy::Sdk),
+            ("password", ".env", Strategy::Env),
+            ("password", "app/settings.py", Strategy::Env),
+            ("password", "deploy/task.json", Strategy::Env),
+        ]
+    );
 }

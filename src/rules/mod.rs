@@ -8,7 +8,7 @@ pub use entropy::{is_placeholder, looks_random, shannon_entropy};
 pub use load::{BUILTIN_RULE_FILES, RuleFile};
 
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -87,39 +87,51 @@ pub enum RuleError {
     },
 }
 
-/// A rule with its regex compiled on first use (so a small hook run compiles only what it needs).
+/// A rule with its regex. User rules are compiled when loaded (loading validates them, and the
+/// validating compile is the one kept); built-in rules compile on first use, so a pre-commit run
+/// compiles only the rules whose keywords occur in the staged files.
 #[derive(Debug)]
 pub struct CompiledRule {
     /// The rule.
     pub rule: Rule,
-    regex: OnceLock<Regex>,
+    /// The regex and the index of the capture that holds the value (the `secret` group, else 1).
+    compiled: OnceLock<(Regex, usize)>,
+}
+
+fn with_value_group(regex: Regex) -> (Regex, usize) {
+    let value_group = regex.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
+    (regex, value_group)
 }
 
 impl CompiledRule {
     fn new(rule: Rule) -> Result<Self, RuleError> {
-        let re = validate_shape(&rule)?;
-        // Keep the regex compiled for validation rather than building it twice.
-        Ok(Self { rule, regex: OnceLock::from(re) })
+        let regex = validate_shape(&rule)?;
+        Ok(Self { rule, compiled: OnceLock::from(with_value_group(regex)) })
     }
 
-    /// A built-in rule: its regex compiles and passes its examples in the rule self-test, so
-    /// startup skips compiling it — a pre-commit run compiles only the rules whose keywords occur.
+    /// A built-in rule: the rule self-test proves its regex compiles, has a value capture and
+    /// passes its examples, so startup only checks the fields that cost nothing.
     fn new_builtin(rule: Rule) -> Result<Self, RuleError> {
         validate_fields(&rule)?;
-        Ok(Self { rule, regex: OnceLock::new() })
+        Ok(Self { rule, compiled: OnceLock::new() })
     }
 
-    /// The compiled regex (validated at load, so this can't fail).
+    fn compiled(&self) -> &(Regex, usize) {
+        self.compiled.get_or_init(|| {
+            with_value_group(compile(&self.rule).expect("built-in rules compile (tests/rules_selftest.rs)"))
+        })
+    }
+
+    /// The compiled regex.
     pub fn regex(&self) -> &Regex {
-        self.regex.get_or_init(|| compile(&self.rule).expect("validated at load"))
+        &self.compiled().0
     }
 
     /// Runs the rule over `text`, pushing accepted matches.
     pub fn find_into(&self, text: &[u8], out: &mut Vec<Detection>) {
-        let re = self.regex();
-        let idx = re.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
-        for caps in re.captures_iter(text) {
-            let Some(m) = caps.get(idx) else { continue };
+        let (regex, value_group) = self.compiled();
+        for caps in regex.captures_iter(text) {
+            let Some(m) = caps.get(*value_group) else { continue };
             let value = String::from_utf8_lossy(m.as_bytes());
             if !self.accepts(&value) {
                 continue;
@@ -268,9 +280,12 @@ impl RuleSet {
                 }
             }
         }
+        // A full DFA: a few hundred short keywords make a small one, and it is the fastest of the three
+        // automata (the default picks an NFA above ~100 patterns).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .map_err(|e| RuleError::Invalid { id: "<prefilter>".into(), message: e.to_string() })?;
         Ok(Self { rules: compiled, prefilter, owners })
@@ -354,6 +369,13 @@ mod tests {
             negative_examples: vec!["tok_aaaaaaaaaaaaaaa".into()],
             source: String::new(),
         }
+    }
+
+    #[test]
+    fn the_builtin_prefilter_is_a_small_dfa() {
+        let set = RuleSet::builtin().unwrap();
+        assert_eq!(set.prefilter.kind(), AhoCorasickKind::DFA);
+        assert!(set.prefilter.memory_usage() < 16 << 20, "{} bytes", set.prefilter.memory_usage());
     }
 
     #[test]

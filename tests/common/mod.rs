@@ -2,4 +2,5 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod moto;

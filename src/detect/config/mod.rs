@@ -1,12 +1,149 @@
-//! Config and deployment formats (YAML, JSON, HCL, XML, .env, properties…). Owned by the detectcfg
-//! work; this minimal entry point keeps the dispatcher building until it lands.
+//! Config and deployment files: credentials, connection strings and the config values that belong
+//! with them in YAML, JSON, HCL/Terraform, XML, `.env`, properties/INI/TOML, `.npmrc`, `.pgpass`,
+//! `.netrc`, `.git-credentials` and Dockerfiles, including ECS task definitions, CloudFormation,
+//! Kubernetes and docker-compose documents and their template variants.
+
+mod entry;
+mod hcl;
+mod json;
+mod lines;
+mod parsers;
+mod prefilter;
+mod special;
+mod tree;
+mod xml;
+mod yaml;
 
 use crate::format::FileFormat;
 use crate::model::Detection;
+use aho_corasick::AhoCorasick;
+use entry::Sink;
 use std::path::Path;
+use std::sync::LazyLock;
+use tree::{Deploy, Val};
 
-/// Detects credentials and their config companions in one config or deployment file.
+/// Words without which a config file holds nothing hoist reports.
+const PREFILTER: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "cred",
+    "://",
+    "jdbc:",
+    "server=",
+    "data source",
+    "kennwort",
+    "senha",
+    "contrase",
+    "wachtwoord",
+    "parola",
+    "mdp",
+    "mot_de",
+    "_auth",
+];
+
+static PREFILTER_AC: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(PREFILTER).expect("static patterns"));
+
+/// True when `format` is one the config detectors read.
+pub fn handles(format: FileFormat) -> bool {
+    use FileFormat::*;
+    matches!(
+        format,
+        Yaml | Json
+            | Hcl
+            | Xml
+            | Dotenv
+            | Properties
+            | Ini
+            | Toml
+            | Npmrc
+            | Pgpass
+            | Netrc
+            | GitCredentials
+            | Htpasswd
+            | Dockerfile
+            | Text
+    )
+}
+
+/// Detects credentials, connection strings and their config companions in one config or
+/// deployment file. `rel` is the path relative to the scanned root (its name tells templates and
+/// compose files apart); `text` is the whole file.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
-    let _ = (rel, format, text);
-    Vec::new()
+    let credential_file = matches!(format, FileFormat::Pgpass | FileFormat::Netrc | FileFormat::GitCredentials);
+    if !credential_file && !PREFILTER_AC.is_match(text) {
+        return Vec::new();
+    }
+    // Dockerfile's legacy `ENV NAME value` has no separator after the name; templates may put
+    // anything anywhere: both keep the plain word check.
+    let keyed = !matches!(format, FileFormat::Dockerfile | FileFormat::Text);
+    if keyed && !credential_file && !prefilter::worth_parsing(text, &PREFILTER_AC, PREFILTER) {
+        return Vec::new();
+    }
+    let template = FileFormat::is_template(rel);
+    let file_name = rel.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let mut sink = Sink::default();
+    match format {
+        FileFormat::Yaml => {
+            let (docs, err) = yaml::documents(text);
+            for doc in &docs {
+                structured(doc, &file_name, &mut sink);
+            }
+            if err && template {
+                lines::fallback(text, &mut sink);
+            }
+        }
+        FileFormat::Json => {
+            let (doc, err) = json::document(text, 0);
+            if let Some(doc) = &doc {
+                structured(doc, &file_name, &mut sink);
+            }
+            if err && template {
+                lines::fallback(text, &mut sink);
+            }
+        }
+        FileFormat::Hcl => {
+            let err = hcl::read(text, &mut sink);
+            if err && template {
+                lines::fallback(text, &mut sink);
+            }
+        }
+        FileFormat::Xml => xml::read(text, &mut sink),
+        FileFormat::Dotenv => lines::dotenv(text, &mut sink),
+        FileFormat::Properties => lines::keyvalue(text, &mut sink, true),
+        FileFormat::Npmrc => lines::keyvalue(text, &mut sink, true),
+        FileFormat::Ini => lines::keyvalue(text, &mut sink, false),
+        FileFormat::Toml => lines::toml(text, &mut sink),
+        FileFormat::Dockerfile => lines::dockerfile(text, &mut sink),
+        FileFormat::Pgpass => special::pgpass(text, &mut sink),
+        FileFormat::Netrc => special::netrc(text, &mut sink),
+        FileFormat::GitCredentials => special::git_credentials(text, &mut sink),
+        FileFormat::Text if template => lines::fallback(text, &mut sink),
+        _ => return Vec::new(),
+    }
+    entry::judge(sink)
+}
+
+/// Detects in a config document embedded in another file (a task definition written by a shell
+/// heredoc, a YAML string in code): `snippet` starts at byte `base` of the file, and the returned
+/// spans are file offsets. `rel` names the outer file; `format` is the snippet's format.
+pub fn analyze_embedded(rel: &Path, format: FileFormat, snippet: &str, base: usize) -> Vec<Detection> {
+    let mut out = analyze(rel, format, snippet);
+    for d in &mut out {
+        d.span = crate::model::Span::new(d.span.start + base, d.span.end + base);
+    }
+    out
+}
+
+/// Walks one YAML/JSON document, knowing which deployment format it is.
+fn structured(doc: &Val, file_name: &str, sink: &mut Sink) {
+    let deploy = Deploy::classify(doc, file_name);
+    tree::walk_document(doc, deploy, sink);
+    if deploy == Deploy::CloudFormation {
+        tree::mark_noecho(doc, sink);
+    }
 }

@@ -1,0 +1,427 @@
+//! The common currency of the config detectors: (name, value, span) entries in scopes, and the one
+//! judgement that turns them into secret and config detections grouped by scope and name prefix.
+
+use crate::detect::{dsn, judge};
+use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
+
+/// How the format itself classifies an entry, before the name is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Judge by the name (and the value, for connection strings).
+    Auto,
+    /// The format says it is a credential (`.pgpass` password, Kubernetes `Secret` data, NoEcho
+    /// parameter): still skipped when the value is a reference or placeholder.
+    Secret,
+    /// The format says which config key it is (`.netrc` `login` → `username`).
+    Config(&'static str),
+    /// Only a connection string in it counts (`.git-credentials` lines).
+    Dsn,
+}
+
+/// One key/value found in a file.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// The key, variable or env name.
+    pub name: String,
+    /// The decoded value.
+    pub value: String,
+    /// The value's bytes.
+    pub span: Span,
+    /// Index of its scope in [`Sink::scopes`].
+    pub scope: usize,
+    /// False for references: YAML short tags, HCL expressions, interpolated templates.
+    pub literal: bool,
+    /// The format's own classification.
+    pub role: Role,
+    /// Deployment-file context.
+    pub deploy: Option<DeployInfo>,
+    /// The enclosing key when it names a collection of credentials (`secrets:`, `passwords:`).
+    pub parent: Option<String>,
+}
+
+/// A mapping, block, section, env list or file: the values that may belong together.
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    /// A readable file-local label (`spring.datasource`, `services.db.environment`).
+    pub label: String,
+    /// A flat namespace (env list, `.env`, properties): companions must share the name prefix.
+    pub flat: bool,
+}
+
+/// Collects entries and scopes while a format is read.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    /// Entries in file order of discovery.
+    pub entries: Vec<Entry>,
+    /// Scopes by index.
+    pub scopes: Vec<Scope>,
+}
+
+impl Sink {
+    /// Opens a scope and returns its index.
+    pub fn scope(&mut self, label: impl Into<String>, flat: bool) -> usize {
+        self.scopes.push(Scope { label: label.into(), flat });
+        self.scopes.len() - 1
+    }
+
+    /// Adds an entry judged by its name.
+    pub fn add(&mut self, scope: usize, name: &str, value: String, span: Span, literal: bool) -> &mut Entry {
+        self.entries.push(Entry {
+            name: name.to_string(),
+            value,
+            span,
+            scope,
+            literal,
+            role: Role::Auto,
+            deploy: None,
+            parent: None,
+        });
+        self.entries.last_mut().expect("just pushed")
+    }
+}
+
+/// A config value waiting for a credential to belong to.
+struct Candidate {
+    scope: usize,
+    prefix: Option<String>,
+    det: Detection,
+}
+
+/// Judges the collected entries: credentials become secrets; host/port/user/database/engine/region
+/// values become config findings only when a credential in the same scope (and, in flat scopes,
+/// with the same name prefix) claims them.
+pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
+    sink.entries.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+    sink.entries.dedup_by(|b, a| a.span.overlaps(&b.span));
+    let mut out = Vec::new();
+    let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
+    let mut candidates = Vec::new();
+    let mut labels = Labels::default();
+    for e in &sink.entries {
+        if !e.literal {
+            continue;
+        }
+        let scope = &sink.scopes[e.scope];
+        let alias = well_known(&e.name);
+        let raw_prefix = match alias {
+            Some((_, p)) => Some(p.to_string()),
+            None => judge::name_prefix(&e.name),
+        };
+        let prefix = raw_prefix.as_deref().map(canonical_prefix);
+        let secret_name = match e.role {
+            Role::Secret => true,
+            Role::Config(_) | Role::Dsn => false,
+            Role::Auto => {
+                (judge::is_secret_name(&e.name) || inherits_secret(e))
+                    && !names_a_mechanism(&e.name)
+                    && !only_pass_inside(&e.name)
+                    && !names_a_field(&e.name)
+            }
+        };
+        let config_key = match (e.role, alias) {
+            (Role::Config(k), _) => Some(k),
+            (_, Some((k, _))) if k != "password" => Some(k),
+            _ => judge::config_key(&e.name),
+        };
+        if looks_like_dsn(&e.value)
+            && let Some(parsed) = dsn::parse(&e.value).filter(|_| matches!(e.role, Role::Auto | Role::Dsn))
+        {
+            // Offsets inside the value map to file bytes only when the value is written unescaped.
+            let escaped = e.span.len() != e.value.len();
+            if parsed.has_password() && !escaped {
+                let label = labels.get((e.scope, Some(e.name.clone()), true), || friendly(scope, e, Some(&e.name)));
+                if let Some(dets) = dsn::detections(&e.value, e.span.start, Some(&e.name), &label) {
+                    out.extend(dets.into_iter().map(|d| with_deploy(d, e)));
+                }
+                continue;
+            }
+            if !secret_name && !escaped && e.role == Role::Auto {
+                // A URL without a password (`spring.datasource.url`): its parts may belong to a
+                // credential beside it.
+                for p in parsed.parts.iter().filter(|p| p.key != "password") {
+                    let span = Span::new(e.span.start + p.span.start, e.span.start + p.span.end);
+                    let det = detection(Kind::Config, &format!("config.{}", p.key), span, &p.value, e, p.key);
+                    candidates.push(Candidate { scope: e.scope, prefix: prefix.clone(), det });
+                }
+                continue;
+            }
+        }
+        if secret_name
+            && config_key.is_none_or(|_| e.role == Role::Secret)
+            && judge::is_secret_value(&e.name, &e.value)
+            && !is_build_token(&e.value)
+            && !names_a_credential(&e.value)
+            && !names_something(&e.value)
+            && (e.role == Role::Secret || !looks_like_number_or_time(&e.value) || e.value.trim().len() >= 6)
+        {
+            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, raw_prefix.as_deref()));
+            let key = match (e.role, alias) {
+                (_, Some((k, _))) => k.to_string(),
+                (Role::Secret, _) if judge::secret_key(&e.name) == "value" => "password".to_string(),
+                _ => judge::secret_key(&e.name),
+            };
+            let rule = format!("generic.{}", key.replace('_', "-"));
+            let mut d = detection(Kind::Secret, &rule, e.span, &e.value, e, "");
+            d.key = Some(key);
+            d.group = Some(label.clone());
+            secrets.push((e.scope, prefix, label));
+            out.push(d);
+        } else if let Some(k) = config_key.filter(|_| is_config_value(&e.value)) {
+            let det = detection(Kind::Config, &format!("config.{k}"), e.span, &e.value, e, k);
+            candidates.push(Candidate { scope: e.scope, prefix, det });
+        }
+    }
+    for c in candidates {
+        let flat = sink.scopes[c.scope].flat;
+        let same: Vec<_> = secrets.iter().filter(|s| s.0 == c.scope).collect();
+        let pick = same
+            .iter()
+            .find(|s| s.1 == c.prefix)
+            .or_else(|| {
+                let p = c.prefix.as_deref()?;
+                same.iter().find(|s| s.1.as_deref().is_some_and(|sp| sp.starts_with(&format!("{p}_"))))
+            })
+            // In a mapping or block the container already says they belong together, unless
+            // both names carry different prefixes (`redis_host` beside `db_password`).
+            .or_else(|| same.iter().find(|s| !flat && (c.prefix.is_none() || s.1.is_none())));
+        if let Some(s) = pick {
+            let mut d = c.det;
+            d.group = Some(s.2.clone());
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|d| d.span.start);
+    out
+}
+
+/// Environment names with a meaning fixed by a client library, as (key, prefix): libpq's `PGHOST`
+/// family, Laravel's `DB_CONNECTION`.
+fn well_known(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "PGHOST" | "PGHOSTADDR" => ("host", "pg"),
+        "PGPORT" => ("port", "pg"),
+        "PGUSER" => ("username", "pg"),
+        "PGDATABASE" => ("dbname", "pg"),
+        "PGPASSWORD" => ("password", "pg"),
+        "DB_CONNECTION" => ("engine", "db"),
+        _ => return None,
+    })
+}
+
+/// Prefixes that name the same thing (`POSTGRES_PASSWORD` beside `PGHOST`).
+fn canonical_prefix(p: &str) -> String {
+    match p {
+        "postgres" | "postgresql" => "pg".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Short, file-unique group labels: one per (scope, name prefix) or per connection string.
+#[derive(Default)]
+struct Labels {
+    by_key: std::collections::HashMap<(usize, Option<String>, bool), String>,
+    used: std::collections::HashSet<String>,
+}
+
+impl Labels {
+    fn get(&mut self, key: (usize, Option<String>, bool), base: impl FnOnce() -> String) -> String {
+        if let Some(l) = self.by_key.get(&key) {
+            return l.clone();
+        }
+        let base = base();
+        let mut label = base.clone();
+        let mut n = 2;
+        while !self.used.insert(label.clone()) {
+            label = format!("{base}-{n}");
+            n += 1;
+        }
+        self.by_key.insert(key, label.clone());
+        label
+    }
+}
+
+/// A readable label: the container (ECS container, compose service, k8s object, resource) or the
+/// scope's last named segment, then the name prefix (`api.db`, `datasource`, `smtp`).
+fn friendly(scope: &Scope, e: &Entry, prefix: Option<&str>) -> String {
+    let base = e
+        .deploy
+        .as_ref()
+        .and_then(|d| d.container.clone())
+        .or_else(|| scope.label.rsplit('.').find(|s| !s.starts_with('[') && !s.is_empty()).map(str::to_string))
+        .unwrap_or_default();
+    let parts: Vec<&str> = [base.as_str(), prefix.unwrap_or("")].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { judge::secret_key(&e.name) } else { parts.join(".") }
+}
+
+fn detection(kind: Kind, rule: &str, span: Span, value: &str, e: &Entry, key: &str) -> Detection {
+    Detection {
+        rule: rule.to_string(),
+        kind,
+        span,
+        value: SecretValue::new(value),
+        name: Some(e.name.clone()),
+        group: None,
+        key: (!key.is_empty()).then(|| key.to_string()),
+        deploy: e.deploy.clone(),
+        severity: Severity::Medium,
+    }
+}
+
+fn with_deploy(mut d: Detection, e: &Entry) -> Detection {
+    d.deploy = e.deploy.clone();
+    d
+}
+
+/// `secrets: {stripe: "sk_…"}`: a literal under a key that names a collection of credentials,
+/// unless its own name says it's something else (`type`, `name`, `region`…).
+fn inherits_secret(e: &Entry) -> bool {
+    let Some(parent) = &e.parent else { return false };
+    // Only a key that is nothing but the collection word: `ListAccessTokens` or `MaxTokens` name
+    // API operations and limits, not a store of tokens.
+    let pw = judge::words(parent);
+    let collection = ["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    let is_collection = match pw.as_slice() {
+        [one] => collection.contains(&one.as_str()),
+        [a, b] => a == "api" && b == "keys",
+        _ => false,
+    };
+    // Appending `password` keeps a name a credential name unless one of its words says it is
+    // something else (`provider`, `type`, `name`…), which the shared judgement knows.
+    is_collection
+        && judge::config_key(&e.name).is_none()
+        && judge::is_secret_name(&format!("{} password", e.name))
+        && !looks_like_number_or_time(&e.value)
+}
+
+/// `12`, `3600`, `2016-09-08T21:47:36Z`: counts, limits and timestamps.
+fn looks_like_number_or_time(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty()
+        && v.chars().all(|c| c.is_ascii_digit() || ".:-TZ+ ".contains(c))
+        && v.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Names whose last word says they configure how credentials are handled, not hold one
+/// (`password.encoder`, `token_generator`).
+fn names_a_mechanism(name: &str) -> bool {
+    let last = judge::words(name).pop().unwrap_or_default();
+    [
+        "encoder",
+        "encoding",
+        "hasher",
+        "generator",
+        "validator",
+        "strategy",
+        "handler",
+        "scheme",
+        "source",
+        "audience",
+        "issuer",
+        "scope",
+        "scopes",
+        "lifetime",
+        "duration",
+        "interval",
+        "method",
+        "methods",
+    ]
+    .contains(&last.as_str())
+}
+
+/// `needless_pass_by_value`, `pass_through`: the ambiguous word `pass` is a credential word only
+/// at the end of a name (`DB_PASS`), when no other word makes it one.
+fn only_pass_inside(name: &str) -> bool {
+    let w = judge::words(name);
+    let Some(pos) = w.iter().position(|x| x == "pass") else { return false };
+    let rest: Vec<&str> = w.iter().filter(|x| *x != "pass").map(String::as_str).collect();
+    pos + 1 != w.len() && !judge::is_secret_name(&rest.join("_"))
+}
+
+/// A path or reference that names where a credential lives (`/run/secrets/db_password`,
+/// `team/home#assets/deploy-credentials`) rather than being one.
+fn names_a_credential(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    !l.contains(char::is_whitespace)
+        && l.contains('/')
+        && ["password", "passwd", "secret", "credential", "token"].iter().any(|w| l.contains(w))
+}
+
+/// Words that make a credential-sounding name a protocol or API detail: pagination cursors
+/// (`input_token`, `next_token`), request/response field names.
+fn names_a_field(name: &str) -> bool {
+    judge::words(name).iter().any(|w| {
+        [
+            "input",
+            "output",
+            "next",
+            "prev",
+            "previous",
+            "page",
+            "pagination",
+            "cursor",
+            "marker",
+            "request",
+            "response",
+            "limit",
+            "expiration",
+            "expiry",
+            "created",
+            "updated",
+            "timestamp",
+            "date",
+            "time",
+            "result",
+            "results",
+            "status",
+            "state",
+            "last",
+            "used",
+            "reuse",
+            "prevention",
+            "age",
+        ]
+        .contains(&w.as_str())
+    })
+}
+
+/// Values that name something rather than being a secret: ARNs and identifiers.
+fn names_something(v: &str) -> bool {
+    let v = v.trim();
+    if v.starts_with("arn:") {
+        return true;
+    }
+    // `maxResults`, `NextToken`, `SecretKeyRef`: letters only, in a naming style with two or more
+    // words. (A password made of two plain words is as guessable as a placeholder.)
+    let ident = v.len() > 3
+        && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().any(|c| c.is_ascii_lowercase());
+    ident && judge::words(v).len() >= 2
+}
+
+/// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.
+fn is_build_token(v: &str) -> bool {
+    let v = v.trim();
+    let inner = |s: &str, c: char| {
+        s.len() > 2
+            && s.starts_with(c)
+            && s.ends_with(c)
+            && s[1..s.len() - 1].chars().all(|x| x.is_alphanumeric() || "._-".contains(x))
+    };
+    inner(v, '@') || inner(v, '%')
+}
+
+fn looks_like_dsn(v: &str) -> bool {
+    v.contains("://")
+        || v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:"))
+        || (v.contains(';') && v.contains('='))
+}
+
+/// A config value worth grouping: present and not a template or reference (unlike secrets,
+/// `root` or `admin` are real user names).
+fn is_config_value(v: &str) -> bool {
+    judge::is_config_value(v) && !matches!(v.trim(), "null" | "~" | "none" | "None")
+}
+
+#[cfg(test)]
+#[path = "entry_tests.rs"]
+mod tests;

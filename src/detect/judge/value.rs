@@ -1,0 +1,209 @@
+//! Value judgement: is a literal under a credential name a real credential (not a hash, a message,
+//! a key path, a format string, a regex, a colour or a stand-in), and is a config literal a value.
+
+use super::{SECRET_PAIRS, SECRET_WORDS, is_literal_value, is_secret_name, words};
+
+/// Words in a name that mark user-facing text (`password_label`, `tokenErrorMessage`): prose under
+/// such a name is a message, not a value.
+const TEXT_WORDS: &[&str] = &[
+    "label",
+    "message",
+    "msg",
+    "error",
+    "err",
+    "prompt",
+    "text",
+    "title",
+    "description",
+    "desc",
+    "help",
+    "caption",
+    "tooltip",
+    "warning",
+    "notice",
+    "hint",
+    "placeholder",
+    "question",
+    "heading",
+    "info",
+    "tip",
+    "string",
+    "str",
+];
+
+/// Words whose presence in a name makes a UUID plausible as the secret itself.
+const STRONG_WORDS: &[&str] = &["password", "passwd", "pwd", "secret", "token", "key", "apikey", "credential"];
+
+/// True when `value`, held by the credential-named `name`, is a real credential: a literal (see
+/// [`is_literal_value`]) that is not a password hash, a message, the name itself, an env-var name,
+/// a URL without credentials, a format string, or (under a weak name) a UUID.
+pub fn is_secret_value(name: &str, value: &str) -> bool {
+    if !is_literal_value(value) {
+        return false;
+    }
+    let v = value.trim();
+    let name_words = words(name);
+    // Padding and a trailing colon mark a prompt or a label (`'  Again:  '`), not a credential.
+    if v.len() != value.len() || v.ends_with(':') {
+        return false;
+    }
+    if is_password_hash(v) || is_format_string(v) {
+        return false;
+    }
+    let says_secret = |ws: &[String]| {
+        ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) || SECRET_WORDS.contains(&ws.concat().as_str())
+    };
+    if v.chars().any(char::is_whitespace) {
+        let vw = words(v);
+        let prose = name_words.iter().any(|w| TEXT_WORDS.contains(&w.as_str()))
+            || says_secret(&vw)
+            || vw.iter().any(|w| w == "key" || w == "enter")
+            || v.ends_with(':')
+            || v.ends_with('?')
+            || v.ends_with('.') && vw.len() >= 3;
+        if prose {
+            return false;
+        }
+    }
+    // The value is the name (`password = "password"`, `PASSWORD: "Password"`, `token: "API_TOKEN"`),
+    // or an upper-snake env name that says credential (`DB_PASSWORD`).
+    let vw = words(v);
+    if !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw)) {
+        return false;
+    }
+    // A single credential word (`Passwort`), or an identifier-like value that names one
+    // (`spring.datasource.password`, `Access-Control-Allow-Credentials`, `next_token`,
+    // `AWSSecretKey`): a label or a reference, not a value.
+    // Digits mark a made-up value (`legacySecret-6Lm`), not a name.
+    let ident_like = v.bytes().all(|b| b.is_ascii_alphabetic() || b"._:-".contains(&b));
+    let naming = ["password", "passwd", "secret", "token", "credential", "credentials", "apikey", "passphrase"];
+    let names_one = vw.iter().any(|w| naming.contains(&w.as_str()))
+        || SECRET_PAIRS.iter().any(|(a, b)| vw.windows(2).any(|p| p[0] == *a && p[1] == *b));
+    // An all-letter dotted value is a key path or a host name (`spec.preferredAuthentication`,
+    // `sqladmin.googleapis.com`).
+    let dotted = ident_like && v.contains('.') && !v.starts_with('.') && !v.ends_with('.');
+    if vw.len() == 1 && says_secret(&vw) || ident_like && vw.len() >= 2 && names_one || dotted {
+        return false;
+    }
+    let env_name = v.len() > 3
+        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+    if env_name && (v.contains('_') || is_secret_name(v)) {
+        return false;
+    }
+    if v.chars().count() < 4 || is_mock(v) || is_regex(v) || is_color(v) {
+        return false;
+    }
+    if let Some((scheme, rest)) = v.split_once("://")
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+        && !rest.split('/').next().unwrap_or("").contains('@')
+    {
+        return false;
+    }
+    if ["/run/secrets/", "/var/run/secrets/", "/etc/", "file:", "env:", "secret:", "ssm:", "op://"]
+        .iter()
+        .any(|p| v.starts_with(p))
+    {
+        return false;
+    }
+    if is_uuid(v) && !name_words.iter().any(|w| STRONG_WORDS.contains(&w.as_str())) {
+        return false;
+    }
+    true
+}
+
+/// True when a config value (host, port, user…) is a literal: not empty, not a template or a
+/// reference. Unlike credentials, plain words like `root` or `admin` are real config values.
+pub fn is_config_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 1024 || is_format_string(v) {
+        return false;
+    }
+    let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%"].iter().any(|t| v.contains(t));
+    let env_ref = v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    !(templated || env_ref || v.starts_with('<') && v.ends_with('>') || v.chars().all(|c| c == '*' || c == 'x'))
+}
+
+/// Stand-in values people write in docs, tests and stubs.
+fn is_mock(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    ["foo", "bar", "baz", "qux", "quux", "foobar", "n/a", "na", "unknown", "unset", "tbd", "notset", "not_set"]
+        .contains(&l.as_str())
+        || ["not_supported", "no_information", "disabled", "empty", "hidden", "missing"].contains(&l.as_str())
+        || l.starts_with("asdf")
+}
+
+/// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.
+fn is_regex(v: &str) -> bool {
+    ["\\w", "\\d", "\\s", "\\b", "(?=", "(?:", "(?!", "[^", "[a-z", "[A-Z", "[0-9"].iter().any(|p| v.contains(p))
+        || v.starts_with('^') && v.ends_with('$')
+}
+
+/// `#fff`, `#ddd0c0`, `#ansired`: colours in style tables keyed by `Token`.
+fn is_color(v: &str) -> bool {
+    v.strip_prefix('#').is_some_and(|h| {
+        h.starts_with("ansi") || (3..=8).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// bcrypt (`$2a$`/`$2b$`/`$2y$`), argon2, crypt(3) SHA (`$5$`, `$6$`), PBKDF2 and scrypt strings.
+pub fn is_password_hash(v: &str) -> bool {
+    let crypt = ["$2a$", "$2b$", "$2y$", "$2x$", "$5$", "$6$", "$1$", "$apr1$", "$y$", "$7$"];
+    crypt.iter().any(|p| v.starts_with(p) && v.len() >= 20)
+        || v.starts_with("$argon2")
+        || v.starts_with("pbkdf2_sha")
+        || v.starts_with("pbkdf2:")
+        || v.starts_with("scrypt:")
+        || v.starts_with("{SSHA}")
+        || v.starts_with("{SHA}")
+}
+
+/// `%s`, `%d`, `{}`, `{0}`, `{name}`, `:name` format strings.
+fn is_format_string(v: &str) -> bool {
+    if v == "%s" || v == "%d" || v == "%v" || v == "?" {
+        return true;
+    }
+    if let Some(inner) = v.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        return inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':');
+    }
+    v.len() > 1 && v.starts_with(':') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A canonical 8-4-4-4-12 hex UUID.
+pub fn is_uuid(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_reject_non_values() {
+        for (n, v) in [("password", "hunter2"), ("db_pass", "correct horse battery staple"), ("api_key", "0f0e-x")] {
+            assert!(is_secret_value(n, v), "{n}={v}");
+        }
+        for (n, v) in [
+            ("password", "$2b$12$KIXQJ2dQwOQ8Hh7b8o9pUe2v1Yx8c5Qz0yK1m4nG6r9sT3uV7wXyZ"),
+            ("password", "Enter your password"),
+            ("password_error", "Wrong credentials supplied"),
+            ("passwordPrompt", "Type it now"),
+            ("password", "Password"),
+            ("token", "GITHUB_TOKEN"),
+            ("api_key", "S3_UPLOAD_KEY_2"),
+            ("auth", "6f1c3a52-8d1e-4c2b-9a57-0e5b1f2d3c4a"),
+            ("token", "https://auth.example.com/token"),
+            ("password", "%s"),
+            ("password", "{password}"),
+            ("secret", "/run/secrets/db"),
+        ] {
+            assert!(!is_secret_value(n, v), "{n}={v}");
+        }
+        assert!(is_config_value("root"));
+        assert!(!is_config_value("${HOST}"));
+        assert!(is_uuid("6f1c3a52-8d1e-4c2b-9a57-0e5b1f2d3c4a"));
+    }
+}

@@ -1,0 +1,190 @@
+//! Literals passed to calls: env defaults and key/value setters (`os.getenv("X", "…")`,
+//! `props.put("password", "…")`, `define('DB_PASSWORD', '…')`), setters and builders
+//! (`cfg.setPassword("…")`), and positional arguments of well-known sinks
+//! (`DriverManager.getConnection(url, user, pass)`, `new PDO($dsn, $user, $pass)`).
+
+use super::context::{Ctx, last_segment, named};
+use super::literal::{self, Literal};
+use crate::detect::group::{Candidate, Role};
+use crate::detect::judge;
+use tree_sitter::Node;
+
+/// Methods whose first argument names the value in the second.
+const KEY_VALUE: &[&str] = &[
+    "getenv",
+    "get",
+    "setdefault",
+    "put",
+    "set",
+    "setproperty",
+    "getproperty",
+    "getordefault",
+    "fetch",
+    "define",
+    "setenv",
+    "env",
+    "putifabsent",
+    "withenv",
+    "add",
+    "store",
+];
+
+/// Builder methods that take the value directly (`.password("…")`).
+const BUILDERS: &[&str] =
+    &["password", "username", "user", "host", "port", "database", "apikey", "token", "secret", "accesskey"];
+
+/// Positional sinks: method (lowercase) → minimum argument count and the key of each position.
+const SINKS: &[(&str, usize, &[&str])] = &[
+    ("getconnection", 3, &["", "username", "password"]),
+    ("pdo", 3, &["", "username", "password"]),
+    ("mysqli", 3, &["host", "username", "password", "dbname", "port"]),
+    ("mysqli_connect", 3, &["host", "username", "password", "dbname", "port"]),
+    ("real_connect", 3, &["host", "username", "password", "dbname", "port"]),
+    ("connect", 3, &["host", "username", "password", "dbname"]),
+    ("sequelize", 3, &["dbname", "username", "password"]),
+    ("httpbasicauth", 2, &["username", "password"]),
+    ("httpdigestauth", 2, &["username", "password"]),
+    ("basicauth", 2, &["username", "password"]),
+    ("setbasicauth", 2, &["username", "password"]),
+    ("basic_auth", 2, &["username", "password"]),
+    ("auth", 2, &["username", "password"]),
+    ("usernamepasswordcredentials", 2, &["username", "password"]),
+    ("usernamepasswordauthenticationtoken", 2, &["username", "password"]),
+    ("passwordauthentication", 2, &["username", "password"]),
+];
+
+/// The callee of a call node as dotted text (`psycopg2.connect`, `DriverManager.getConnection`,
+/// `PDO`).
+pub fn callee(ctx: &Ctx, call: Node) -> Option<String> {
+    let f = |name: &str| call.child_by_field_name(name).map(|n| ctx.text(n));
+    let text = match (f("function"), f("constructor"), f("method"), f("name"), f("type")) {
+        (Some(t), ..) | (None, Some(t), ..) => t.to_string(),
+        (None, None, Some(m), ..) => join(f("receiver"), m),
+        (None, None, None, Some(n), _) => join(f("object").or(f("scope")), n),
+        (None, None, None, None, Some(t)) => t.to_string(),
+        _ => {
+            // PHP `new PDO(...)`: the class name is an unnamed-field child.
+            let kids = named(call);
+            let k = kids.iter().find(|k| matches!(k.kind(), "name" | "qualified_name"))?;
+            ctx.text(*k).to_string()
+        }
+    };
+    Some(text.replace("->", ".").replace("::", ".").replace("?.", "."))
+}
+
+fn join(recv: Option<&str>, m: &str) -> String {
+    match recv {
+        Some(r) => format!("{r}.{m}"),
+        None => m.to_string(),
+    }
+}
+
+/// Candidates for a literal that is argument `cur` of the call owning `args`.
+pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Candidate>) {
+    let Some(call) = args.parent() else { return };
+    let Some(callee) = callee(ctx, call) else { return };
+    let method = last_segment(&callee).trim_start_matches('$');
+    let lower = method.to_ascii_lowercase();
+    let all = named(args);
+    let Some(i) = all.iter().position(|a| a.id() == cur.id()) else { return };
+    let scope_name = || ctx.container_name(args);
+    let number = literal::is_number_kind(unwrap_arg(cur).kind());
+
+    // Key/value: the first argument is the name.
+    if i == 1
+        && KEY_VALUE.contains(&lower.as_str())
+        && let Some(key) = literal::read(ctx.format, unwrap_arg(all[0]), ctx.src)
+    {
+        let c = Candidate::new(key.value, lit.value, lit.span);
+        if number {
+            // A number is a port or similar config value, never a credential.
+            if let Some(k) = judge::config_key(&c.name) {
+                out.push(c.with_role(Role::Config(k.into())));
+            }
+        } else {
+            out.push(c);
+        }
+        return;
+    }
+
+    // Setters and builders: `cfg.setPassword("…")`, `.withUsername("…")`, `.password("…")`.
+    let receiver = callee.strip_suffix(method).unwrap_or("").trim_end_matches('.');
+    if all.len() == 1 && !receiver.is_empty() && !number {
+        let field = ["set_", "set", "with_", "with"]
+            .iter()
+            .find_map(|p| {
+                method.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_uppercase() || p.ends_with('_')))
+            })
+            .or_else(|| BUILDERS.contains(&lower.as_str()).then_some(method));
+        if let Some(field) = field
+            && (judge::is_secret_name(field) || judge::config_key(field).is_some())
+        {
+            let simple = receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            let name = if simple { format!("{}.{field}", last_segment(receiver)) } else { field.to_string() };
+            let c = Candidate::new(name, lit.value, lit.span);
+            out.push(match chain_root(call) {
+                Some(root) => c.in_scope(root.id(), ctx.container_name(root)),
+                None => c,
+            });
+            return;
+        }
+    }
+
+    // Positional sinks.
+    if let Some((_, min, keys)) = SINKS.iter().find(|(m, ..)| *m == lower)
+        && all.len() >= *min
+        && let Some(key) = keys.get(i).filter(|k| !k.is_empty())
+    {
+        let role = if *key == "password" { Role::Secret("password".into()) } else { Role::Config(key.to_string()) };
+        let mut c = Candidate::new(*key, lit.value, lit.span).with_role(role).in_scope(args.id(), scope_name());
+        c.engine = engine_of(&callee, all.first().and_then(|a| literal::read(ctx.format, unwrap_arg(*a), ctx.src)));
+        out.push(c);
+    }
+}
+
+/// PHP wraps each argument in an `argument` node.
+fn unwrap_arg(n: Node) -> Node {
+    if n.kind() == "argument" { named(n).last().copied().unwrap_or(n) } else { n }
+}
+
+/// The outermost call of a builder chain (`Builder.create().username(…).password(…)`), so all its
+/// links share a scope; `None` for a call on a plain receiver.
+fn chain_root(call: Node) -> Option<Node> {
+    let mut cur = call;
+    let mut chained = false;
+    while let Some(p) = cur.parent() {
+        let k = p.kind();
+        let link = k.contains("call")
+            || k.contains("member")
+            || k == "method_invocation"
+            || k == "selector_expression"
+            || k == "attribute"
+            || k == "field_access";
+        if !link {
+            break;
+        }
+        chained = true;
+        cur = p;
+    }
+    chained.then_some(cur)
+}
+
+/// A database engine hint from a callee or a PDO-style DSN argument.
+fn engine_of(callee: &str, first: Option<Literal>) -> Option<String> {
+    let c = callee.to_ascii_lowercase();
+    let dsn = first.map(|l| l.value.to_ascii_lowercase()).unwrap_or_default();
+    let hint = |s: &str| {
+        if s.contains("postgres") || s.contains("psycopg") || s.starts_with("pgsql") || s.contains(":postgresql") {
+            Some("postgres")
+        } else if s.contains("mysql") || s.contains("mariadb") {
+            Some("mysql")
+        } else if s.contains("sqlserver") || s.contains("mssql") {
+            Some("sqlserver")
+        } else if s.contains("oracle") {
+            Some("oracle")
+        } else {
+            None
+        }
+    };
+    hint(&dsn).or_else(|| hint(&c)).map(str::to_string)
+}

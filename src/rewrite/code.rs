@@ -1,0 +1,549 @@
+//! Rewrites literals in source code: tree-sitter finds the whole literal around each site (quotes
+//! included), the literal becomes an environment lookup or a Secrets Manager call (split into a
+//! concatenation when the value is only part of it, as in a DSN), and imports or helpers are added
+//! once where the language needs them.
+
+use super::expr::{concat_op, env_lookup, manual_reference, quote_for, sdk_lookup};
+use super::lang::Lang;
+use super::{FileRewrite, HelperNeed, RewriteError, SiteRewrite};
+use crate::model::{Edit, Span, Strategy};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tree_sitter::Node;
+
+/// What rewriting one source file produced: the edits, the manual sites, the helpers it imports.
+#[derive(Debug, Default)]
+pub struct CodeRewrite {
+    /// Edits and manual sites.
+    pub file: FileRewrite,
+    /// Generated helper modules the rewritten file imports.
+    pub helpers: Vec<HelperNeed>,
+}
+
+#[derive(Default)]
+struct Needs {
+    python_os: bool,
+    python_sdk: bool,
+    js_env: bool,
+    js_sdk: bool,
+    go_os: bool,
+    go_strconv: bool,
+}
+
+/// Rewrites the `env`/`sdk` sites of one source file. Sites with other strategies are ignored.
+/// `python_package`: the file's directory has an `__init__.py` (the sdk helper is imported
+/// relatively there).
+pub fn rewrite_code(
+    lang: Lang,
+    path: &Path,
+    text: &str,
+    sites: &[SiteRewrite<'_>],
+    python_package: bool,
+) -> Result<CodeRewrite, RewriteError> {
+    let tree = lang.parse(text).ok_or_else(|| RewriteError::Parse {
+        path: path.display().to_string(),
+        format: format!("{lang:?}"),
+        message: "grammar unavailable".into(),
+    })?;
+    let root = tree.root_node();
+    let esm = lang.is_js() && is_esm(path, root);
+    let mut out = CodeRewrite::default();
+    let mut needs = Needs::default();
+    // Group sites by the literal node holding them, so a DSN with user and password is one edit.
+    let mut groups: BTreeMap<(usize, usize), (Node<'_>, Vec<usize>)> = BTreeMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        if !matches!(s.strategy(), Strategy::Env | Strategy::Sdk) {
+            continue;
+        }
+        let span = s.site.span;
+        if span.end > text.len() || !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+            return Err(RewriteError::Stale {
+                path: path.display().to_string(),
+                line: s.site.line,
+                message: "the span is outside the file".into(),
+            });
+        }
+        if lang == Lang::Shell {
+            match shell_replacement(root, text, span, &s.env_var, s.strategy()) {
+                Ok(edit) => out.file.edits.push(Edit { path: path.into(), span: edit.0, replacement: edit.1 }),
+                Err(reason) => out.file.manual.push((i, with_reference(reason, lang, s))),
+            }
+            continue;
+        }
+        match literal_around(lang, root, span) {
+            Some(node) => groups.entry((node.start_byte(), node.end_byte())).or_insert((node, Vec::new())).1.push(i),
+            None => out
+                .file
+                .manual
+                .push((i, with_reference("the value is not a plain string or number literal".into(), lang, s))),
+        }
+    }
+    for (node, members) in groups.into_values() {
+        match replace_literal(lang, text, node, sites, &members, esm, &mut needs) {
+            Ok(replacement) => out.file.edits.push(Edit {
+                path: path.into(),
+                span: Span::new(node.start_byte(), node.end_byte()),
+                replacement,
+            }),
+            Err(reason) => {
+                for &i in &members {
+                    out.file.manual.push((i, with_reference(reason.clone(), lang, &sites[i])));
+                }
+            }
+        }
+    }
+    add_imports(lang, path, text, root, &needs, esm, python_package, &mut out);
+    out.file.edits.sort_by_key(|e| (e.span.start, e.span.end));
+    Ok(out)
+}
+
+fn with_reference(reason: String, lang: Lang, s: &SiteRewrite<'_>) -> String {
+    format!("{reason}; {}", manual_reference(Some(lang), &s.env_var, s.secret_name, s.key, s.shape))
+}
+
+/// The smallest string or integer literal node that contains `span`.
+fn literal_around<'t>(lang: Lang, root: Node<'t>, span: Span) -> Option<Node<'t>> {
+    let mut node = root.descendant_for_byte_range(span.start, span.end)?;
+    loop {
+        if lang.is_string(node.kind()) || lang.is_integer(node.kind()) {
+            return Some(node);
+        }
+        node = node.parent()?;
+    }
+}
+
+/// The text that replaces the whole literal `node`, or why it can't be rewritten.
+fn replace_literal(
+    lang: Lang,
+    text: &str,
+    node: Node<'_>,
+    sites: &[SiteRewrite<'_>],
+    members: &[usize],
+    esm: bool,
+    needs: &mut Needs,
+) -> Result<String, String> {
+    if let Some(reason) = lang.call_forbidden(node) {
+        return Err(reason.into());
+    }
+    let lit = &text[node.start_byte()..node.end_byte()];
+    let q = quote_for(lang, lit);
+    let indent = line_indent(text, node.start_byte());
+    let mut members = members.to_vec();
+    members.sort_by_key(|&i| sites[i].site.span.start);
+    if members.windows(2).any(|w| sites[w[0]].site.span.overlaps(&sites[w[1]].site.span)) {
+        return Err("two planned values overlap in one literal".into());
+    }
+    let int = lang.is_integer(node.kind());
+    if int && (members.len() != 1 || sites[members[0]].site.span != Span::new(node.start_byte(), node.end_byte())) {
+        return Err("only part of a number literal is planned".into());
+    }
+    let mut lookups = Vec::new();
+    for &i in &members {
+        let s = &sites[i];
+        let expr = match s.strategy() {
+            Strategy::Sdk => {
+                // TypeScript may compile to CommonJS, where top-level await is an error.
+                if lang.is_js() && !in_async_context(node, esm && lang == Lang::JavaScript) {
+                    return Err("sdk reads are async in JavaScript and this literal is not inside an async function or ES module top level".into());
+                }
+                let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int)
+                    .ok_or_else(|| format!("hoist has no sdk rewrite for {lang:?}; use the env strategy"))?;
+                if lang == Lang::Python {
+                    needs.python_sdk = true;
+                } else {
+                    needs.js_sdk = true;
+                }
+                e
+            }
+            _ => {
+                match lang {
+                    Lang::Python => needs.python_os = true,
+                    Lang::JavaScript | Lang::TypeScript | Lang::Tsx => needs.js_env = true,
+                    Lang::Go => {
+                        needs.go_os = true;
+                        needs.go_strconv |= int;
+                    }
+                    _ => {}
+                }
+                env_lookup(lang, q, &s.env_var, int, &indent)
+            }
+        };
+        lookups.push(expr);
+    }
+    let parent_kind = node.parent().map(|p| p.kind()).unwrap_or("");
+    if lang == Lang::Python && parent_kind == "concatenated_string" {
+        return Err("the literal is part of an implicit string concatenation".into());
+    }
+    let expr = if int {
+        lookups.remove(0)
+    } else {
+        let (open, close) = delimiters(lang, lit).ok_or("hoist can't split this kind of string literal")?;
+        let content = Span::new(node.start_byte() + open.len(), node.end_byte() - close.len());
+        let mut cursor = node.walk();
+        let interpolations: Vec<Span> = node
+            .named_children(&mut cursor)
+            .filter(|c| lang.is_interpolation(c.kind()))
+            .map(|c| Span::new(c.start_byte(), c.end_byte()))
+            .collect();
+        let mut parts = Vec::new();
+        let mut pos = content.start;
+        for (k, &i) in members.iter().enumerate() {
+            let span = sites[i].site.span;
+            if !content.contains(&span) || interpolations.iter().any(|x| x.overlaps(&span)) {
+                return Err("the value is not plain text inside the literal".into());
+            }
+            push_piece(&mut parts, &text[pos..span.start], open, close)?;
+            parts.push(lookups[k].clone());
+            pos = span.end;
+        }
+        push_piece(&mut parts, &text[pos..content.end], open, close)?;
+        let whole = parts.len() == 1;
+        let joined = parts.join(concat_op(lang));
+        if whole || safe_parent(parent_kind) { joined } else { format!("({joined})") }
+    };
+    Ok(if lang.is_js() && parent_kind == "jsx_attribute" { format!("{{{expr}}}") } else { expr })
+}
+
+/// A literal piece of a split string, rebuilt with the original's prefix and quotes.
+fn push_piece(parts: &mut Vec<String>, piece: &str, open: &str, close: &str) -> Result<(), String> {
+    if piece.is_empty() {
+        return Ok(());
+    }
+    let trailing = piece.bytes().rev().take_while(|&b| b == b'\\').count();
+    if trailing % 2 == 1 {
+        return Err("splitting the literal would cut an escape sequence".into());
+    }
+    parts.push(format!("{open}{piece}{close}"));
+    Ok(())
+}
+
+/// The opening (prefix and quotes) and closing quotes of a string literal, when hoist can rebuild
+/// pieces of it: `r"`, `'`, `"""`, `` ` ``. Byte strings, heredocs and `%q()` are refused.
+fn delimiters(lang: Lang, lit: &str) -> Option<(&str, &str)> {
+    let prefix_len = lit.len() - lit.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let prefix = &lit[..prefix_len];
+    if lang == Lang::Python && prefix.to_ascii_lowercase().contains('b') {
+        return None;
+    }
+    if lang != Lang::Python && !prefix.is_empty() {
+        return None;
+    }
+    let rest = &lit[prefix_len..];
+    let q = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let triple: String = std::iter::repeat_n(q, 3).collect();
+    let qlen = if lang == Lang::Python && rest.starts_with(&triple) && rest.len() >= 6 {
+        3
+    } else if lang == Lang::Java && rest.starts_with(&triple) {
+        return None; // text blocks need a newline after the opening quotes
+    } else {
+        1
+    };
+    let close = &lit[lit.len() - qlen..];
+    if !close.chars().all(|c| c == q) || lit.len() < prefix_len + 2 * qlen {
+        return None;
+    }
+    Some((&lit[..prefix_len + qlen], close))
+}
+
+/// Parents under which a concatenation needs no parentheses.
+fn safe_parent(kind: &str) -> bool {
+    matches!(
+        kind,
+        "assignment"
+            | "argument_list"
+            | "arguments"
+            | "argument"
+            | "pair"
+            | "keyword_argument"
+            | "variable_declarator"
+            | "expression_list"
+            | "return_statement"
+            | "assignment_expression"
+            | "literal_element"
+            | "array_element_initializer"
+            | "default_parameter"
+    )
+}
+
+fn line_indent(text: &str, offset: usize) -> String {
+    let start = text[..offset].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    text[start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+}
+
+/// True for an ES module: `.mjs`/`.mts`, or top-level `import`/`export` statements.
+fn is_esm(path: &Path, root: Node<'_>) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if matches!(ext, "mjs" | "mts") {
+        return true;
+    }
+    if matches!(ext, "cjs" | "cts") {
+        return false;
+    }
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor).any(|c| matches!(c.kind(), "import_statement" | "export_statement"))
+}
+
+/// True when an `await` is allowed at `node`: inside an async function, or at an ES module's top
+/// level (not inside a class field or a plain function).
+fn in_async_context(node: Node<'_>, esm: bool) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        match n.kind() {
+            "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "function"
+            | "generator_function"
+            | "generator_function_declaration" => {
+                let mut c = n.walk();
+                return n.children(&mut c).any(|k| k.kind() == "async");
+            }
+            "field_definition" | "public_field_definition" | "class_static_block" => return false,
+            _ => {}
+        }
+        cur = n.parent();
+    }
+    esm
+}
+
+/// Shell: the span is replaced in place with an expansion that fits where it sits (bare word,
+/// double-quoted string, single-quoted string), so no splitting is needed.
+fn shell_replacement(
+    root: Node<'_>,
+    text: &str,
+    span: Span,
+    var: &str,
+    strategy: Strategy,
+) -> Result<(Span, String), String> {
+    if strategy == Strategy::Sdk {
+        return Err("hoist has no sdk rewrite for shell; use the env strategy".into());
+    }
+    let expansion = format!("${{{var}:?missing environment variable {var}}}");
+    let mut node = root.descendant_for_byte_range(span.start, span.end).ok_or("no syntax node at the value")?;
+    loop {
+        match node.kind() {
+            "string" => {
+                let whole = Span::new(node.start_byte(), node.end_byte());
+                return Ok(if whole == Span::new(span.start - 1, span.end + 1) {
+                    (whole, format!("\"{expansion}\""))
+                } else {
+                    (span, expansion)
+                });
+            }
+            "raw_string" => {
+                let whole = Span::new(node.start_byte(), node.end_byte());
+                return Ok(if whole == Span::new(span.start - 1, span.end + 1) {
+                    (whole, format!("\"{expansion}\""))
+                } else {
+                    (span, format!("'\"{expansion}\"'"))
+                });
+            }
+            "word" | "number" | "concatenation" => return Ok((span, format!("\"{expansion}\""))),
+            "heredoc_body" | "heredoc_content" => return Ok((span, expansion)),
+            "program" => break,
+            _ => {}
+        }
+        node = node.parent().ok_or("no enclosing word")?;
+    }
+    let _ = text;
+    Err("the value is not in a shell word or string".into())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_imports(
+    lang: Lang,
+    path: &Path,
+    text: &str,
+    root: Node<'_>,
+    needs: &Needs,
+    esm: bool,
+    package: bool,
+    out: &mut CodeRewrite,
+) {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut insert = |offset: usize, s: String| {
+        out.file.edits.push(Edit { path: path.into(), span: Span::new(offset, offset), replacement: s })
+    };
+    match lang {
+        Lang::Python => {
+            let at = python_import_offset(text, root);
+            if needs.python_os && !python_imports(text, root, "os") {
+                insert(at.0, format!("{}import os\n", at.1));
+            }
+            if needs.python_sdk {
+                if !text.contains("import hoist_secrets") {
+                    let line = if package { "from . import hoist_secrets" } else { "import hoist_secrets" };
+                    insert(at.0, format!("{}{line}\n", at.1));
+                }
+                out.helpers.push(HelperNeed::PythonSdk { dir });
+            }
+        }
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            if needs.js_sdk {
+                let ts = lang != Lang::JavaScript;
+                let file = if ts {
+                    "hoist-secrets"
+                } else if esm {
+                    "hoist-secrets.mjs"
+                } else {
+                    "hoist-secrets.cjs"
+                };
+                if !text.contains(&format!("./{file}\"")) {
+                    let line = if esm || ts {
+                        format!("import * as hoistSecrets from \"./{file}\";\n")
+                    } else {
+                        format!("const hoistSecrets = require(\"./{file}\");\n")
+                    };
+                    insert(js_import_offset(text, root), line);
+                }
+                out.helpers.push(if ts { HelperNeed::TsSdk { dir } } else { HelperNeed::JsSdk { dir, esm } });
+            }
+            if needs.js_env && !text.contains("function hoistEnv(") {
+                let typed = lang != Lang::JavaScript;
+                let sep = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+                insert(text.len(), format!("{sep}\n{}", js_env_helper(typed)));
+            }
+        }
+        Lang::Go => {
+            let mut wanted = Vec::new();
+            if needs.go_os {
+                wanted.push("os");
+            }
+            if needs.go_strconv {
+                wanted.push("strconv");
+            }
+            for (offset, line) in go_imports(text, root, &wanted) {
+                insert(offset, line);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The helper every rewritten JavaScript/TypeScript file gets once: a lookup that throws with the
+/// variable's name instead of yielding `undefined`.
+pub fn js_env_helper(typed: bool) -> String {
+    let sig = if typed { "function hoistEnv(name: string): string {" } else { "function hoistEnv(name) {" };
+    format!(
+        "// Added by hoist: read a required environment variable, failing loudly when it is missing.\n{sig}\n  const value = process.env[name];\n  if (value === undefined) {{\n    throw new Error(`missing environment variable ${{name}}`);\n  }}\n  return value;\n}}\n"
+    )
+}
+
+/// Where new Python imports go: after the module docstring and `from __future__` imports, and
+/// the prefix to put before the line (a newline when appending after the last statement).
+fn python_import_offset(text: &str, root: Node<'_>) -> (usize, String) {
+    let mut cursor = root.walk();
+    let mut after = 0;
+    let mut first = true;
+    for c in root.named_children(&mut cursor) {
+        if c.kind() == "comment" {
+            continue;
+        }
+        let docstring =
+            first && c.kind() == "expression_statement" && c.named_child(0).is_some_and(|s| s.kind() == "string");
+        let future = c.kind() == "future_import_statement"
+            || (c.kind() == "import_from_statement" && text[c.start_byte()..c.end_byte()].contains("__future__"));
+        first = false;
+        if docstring || future {
+            after = c.end_byte();
+            continue;
+        }
+        return (line_start(text, c.start_byte()), String::new());
+    }
+    if after == 0 {
+        return (0, String::new());
+    }
+    match text[after..].find('\n') {
+        Some(p) => (after + p + 1, String::new()),
+        None => (text.len(), "\n".into()),
+    }
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map(|p| p + 1).unwrap_or(0)
+}
+
+fn python_imports(text: &str, root: Node<'_>, module: &str) -> bool {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor).any(|c| {
+        c.kind() == "import_statement" && {
+            let mut cc = c.walk();
+            c.named_children(&mut cc)
+                .any(|n| n.kind() == "dotted_name" && &text[n.start_byte()..n.end_byte()] == module)
+        }
+    })
+}
+
+/// Top of a JavaScript file, after a hashbang and directives (`"use strict"`).
+fn js_import_offset(text: &str, root: Node<'_>) -> usize {
+    let floor = if text.starts_with("#!") { text.find('\n').map(|p| p + 1).unwrap_or(text.len()) } else { 0 };
+    js_first_statement(root).max(floor)
+}
+
+fn js_first_statement(root: Node<'_>) -> usize {
+    let mut cursor = root.walk();
+    for c in root.named_children(&mut cursor) {
+        let directive = c.kind() == "expression_statement" && c.named_child(0).is_some_and(|s| s.kind() == "string");
+        if matches!(c.kind(), "hashbang_line" | "comment") || directive {
+            continue;
+        }
+        return c.start_byte();
+    }
+    root.end_byte()
+}
+
+/// Insertions that add the `wanted` packages to a Go file's imports.
+fn go_imports(text: &str, root: Node<'_>, wanted: &[&str]) -> Vec<(usize, String)> {
+    let mut have = Vec::new();
+    let mut list_start = None;
+    let mut last_decl_end = None;
+    let mut package_end = 0;
+    let mut cursor = root.walk();
+    for c in root.named_children(&mut cursor) {
+        match c.kind() {
+            "package_clause" => package_end = c.end_byte(),
+            "import_declaration" => {
+                last_decl_end = Some(c.end_byte());
+                collect_go_specs(text, c, &mut have, &mut list_start);
+            }
+            _ => {}
+        }
+    }
+    let missing: Vec<&&str> = wanted.iter().filter(|w| !have.iter().any(|h| h == *w)).collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    if let Some(first_spec) = list_start {
+        let at = line_start(text, first_spec);
+        return vec![(at, missing.iter().map(|m| format!("\t\"{m}\"\n")).collect())];
+    }
+    let lines: String = missing.iter().map(|m| format!("\nimport \"{m}\"")).collect();
+    match last_decl_end {
+        Some(end) => vec![(end, lines)],
+        None => vec![(package_end, format!("\n{lines}"))],
+    }
+}
+
+fn collect_go_specs(text: &str, node: Node<'_>, have: &mut Vec<String>, list_start: &mut Option<usize>) {
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        match c.kind() {
+            "import_spec" => {
+                if c.child_by_field_name("name").is_none()
+                    && let Some(p) = c.child_by_field_name("path")
+                {
+                    have.push(text[p.start_byte()..p.end_byte()].trim_matches('"').to_string());
+                }
+            }
+            "import_spec_list" => {
+                let mut cc = c.walk();
+                if list_start.is_none() {
+                    *list_start = c.named_children(&mut cc).find(|s| s.kind() == "import_spec").map(|s| s.start_byte());
+                }
+                collect_go_specs(text, c, have, list_start);
+            }
+            _ => {}
+        }
+    }
+}

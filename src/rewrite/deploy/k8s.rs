@@ -1,0 +1,132 @@
+//! Kubernetes: a `Secret` manifest with hardcoded `data`/`stringData` becomes an External Secrets
+//! Operator `ExternalSecret` that recreates the same Secret (name, namespace, type, keys) from
+//! Secrets Manager by full ARN. Other documents of a multi-document file stay byte-identical.
+
+use super::Rewritten;
+use super::tree::{Node, from_yaml, parse};
+use crate::model::{Shape, Span};
+use crate::rewrite::{RewriteError, SiteRewrite};
+use std::path::Path;
+
+/// The ClusterSecretStore the generated ExternalSecrets point at.
+pub const STORE: &str = "aws-secrets-manager";
+
+/// Rewrites one manifest file.
+pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Result<Rewritten, RewriteError> {
+    let tree = parse(text, tree_sitter_yaml::LANGUAGE.into())
+        .ok_or_else(|| super::parse_error(path, "yaml", "parser failed"))?;
+    if tree.root_node().has_error() {
+        return Err(super::parse_error(path, "yaml", "the manifest doesn't parse"));
+    }
+    let mut out = Rewritten::default();
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let mut claimed: Vec<usize> = Vec::new();
+    for doc in root.named_children(&mut c).filter(|d| d.kind() == "document") {
+        let mut c2 = doc.walk();
+        let Some(body) = doc.named_children(&mut c2).find(|n| n.kind() == "block_node") else { continue };
+        let span = Span::new(body.start_byte(), body.end_byte());
+        let inside: Vec<(usize, &SiteRewrite)> =
+            sites.iter().filter(|(_, s)| span.contains(&s.site.span)).map(|(i, s)| (*i, *s)).collect();
+        if inside.is_empty() {
+            continue;
+        }
+        claimed.extend(inside.iter().map(|(i, _)| *i));
+        let node = from_yaml(body, text);
+        match external_secret(&node, &inside) {
+            Ok(yaml) => {
+                let nl = if text[span.start..span.end].ends_with('\n') { "\n" } else { "" };
+                out.edits.push((span, format!("{}{nl}", yaml.trim_end_matches('\n'))));
+            }
+            Err(why) => {
+                out.manual.extend(inside.iter().map(|(i, s)| (*i, format!("{why}; the secret is {}", s.value_from()))))
+            }
+        }
+    }
+    for (i, s) in sites {
+        if !claimed.contains(i) {
+            out.manual
+                .push((*i, format!("not inside a YAML document hoist can read; reference {} by hand", s.value_from())));
+        }
+    }
+    Ok(out)
+}
+
+/// The ExternalSecret replacing one Secret document.
+fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String, String> {
+    let kind = doc.get("kind").and_then(Node::str).unwrap_or("");
+    if kind != "Secret" {
+        return Err(format!(
+            "in a Kubernetes {kind}, not a Secret; move the value to a Secret (or ExternalSecret) and reference it with secretKeyRef"
+        ));
+    }
+    let meta = doc.get("metadata");
+    let name = meta.and_then(|m| m.get("name")).and_then(Node::str).ok_or("the Secret has no literal metadata.name")?;
+    let namespace = meta.and_then(|m| m.get("namespace")).and_then(Node::str);
+    let ty = doc.get("type").and_then(Node::str).filter(|t| *t != "Opaque");
+    let mut data: Vec<(String, &SiteRewrite)> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for section in ["data", "stringData"] {
+        let Some(map) = doc.get(section) else { continue };
+        for e in map.entries() {
+            let hit = sites.iter().find(|(_, s)| e.value.span.contains(&s.site.span));
+            match hit {
+                Some((_, s)) if e.value.inner() == Some(s.site.span) => data.push((e.key.clone(), *s)),
+                Some(_) => return Err(format!("{section}.{} holds more than the secret", e.key)),
+                None => missing.push(e.key.clone()),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "the Secret also holds key(s) {} that aren't in the plan; add them to the plan so the ExternalSecret can produce every key",
+            missing.join(", ")
+        ));
+    }
+    if data.is_empty() {
+        return Err("the Secret has no literal data or stringData entries".into());
+    }
+    data.sort_by_key(|(_, s)| s.site.span.start);
+    let mut y = String::new();
+    y.push_str(&format!(
+        "# Moved to AWS Secrets Manager by hoist: the External Secrets Operator recreates Secret {name}\n"
+    ));
+    y.push_str(&format!(
+        "# from it. Needs a ClusterSecretStore named {STORE} (provider aws, service SecretsManager)\n"
+    ));
+    y.push_str("# whose credentials may call secretsmanager:GetSecretValue on the ARNs below.\n");
+    y.push_str("apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n");
+    y.push_str(&format!("  name: {}\n", q(name)));
+    if let Some(ns) = namespace {
+        y.push_str(&format!("  namespace: {}\n", q(ns)));
+    }
+    y.push_str("spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: ClusterSecretStore\n");
+    y.push_str(&format!("    name: {STORE}\n  target:\n    name: {}\n    creationPolicy: Owner\n", q(name)));
+    if let Some(t) = ty {
+        y.push_str(&format!("    template:\n      type: {}\n", q(t)));
+    }
+    y.push_str("  data:\n");
+    for (k, s) in &data {
+        y.push_str(&format!(
+            "    - secretKey: {}\n      remoteRef:\n        key: {}\n",
+            q(k),
+            serde_json::to_string(&s.arn).expect("strings serialize")
+        ));
+        if s.shape == Shape::Json {
+            y.push_str(&format!("        property: {}\n", q(s.key)));
+        }
+    }
+    Ok(y)
+}
+
+/// A YAML scalar: plain when that can't be misread (names, keys), double-quoted otherwise.
+fn q(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain { s.to_string() } else { serde_json::to_string(s).expect("strings serialize") }
+}

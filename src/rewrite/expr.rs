@@ -1,0 +1,128 @@
+//! The expressions a literal becomes, per language: an environment lookup that fails loudly with
+//! the variable's name when it is missing, or a Secrets Manager call by full ARN.
+
+use super::lang::Lang;
+use crate::model::Shape;
+
+/// The quote character to write new string literals with (the replaced literal's, where allowed).
+pub fn quote_for(lang: Lang, original: &str) -> char {
+    match lang {
+        Lang::Go | Lang::Java | Lang::Shell => '"',
+        Lang::Php => '\'',
+        _ => {
+            let q = original.trim_start_matches(|c: char| c.is_ascii_alphabetic()).chars().next();
+            if q == Some('\'') { '\'' } else { '"' }
+        }
+    }
+}
+
+/// The environment lookup for `var`; `int` keeps an integer literal an integer. `indent` is the
+/// leading whitespace of the literal's line (Go's lookup spans lines).
+pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> String {
+    match lang {
+        Lang::Python => wrap_int(int, "int(", format!("os.environ[{q}{var}{q}]"), ")"),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            wrap_int(int, "Number(", format!("hoistEnv({q}{var}{q})"), ")")
+        }
+        Lang::Java => wrap_int(
+            int,
+            "Integer.parseInt(",
+            format!(
+                "java.util.Objects.requireNonNull(System.getenv(\"{var}\"), \"missing environment variable {var}\")"
+            ),
+            ")",
+        ),
+        Lang::Ruby => wrap_int(int, "Integer(", format!("ENV.fetch({q}{var}{q})"), ")"),
+        Lang::Php => format!(
+            "{}(getenv('{var}') ?: throw new \\RuntimeException('missing environment variable {var}'))",
+            if int { "(int) " } else { "" }
+        ),
+        Lang::Shell => format!("\"${{{var}:?missing environment variable {var}}}\""),
+        Lang::Go if int => [
+            "func() int {".to_string(),
+            format!("{indent}\tv, err := strconv.Atoi(os.Getenv(\"{var}\"))"),
+            format!("{indent}\tif err != nil {{"),
+            format!("{indent}\t\tpanic(\"environment variable {var}: \" + err.Error())"),
+            format!("{indent}\t}}"),
+            format!("{indent}\treturn v"),
+            format!("{indent}}}()"),
+        ]
+        .join("\n"),
+        Lang::Go => [
+            "func() string {".to_string(),
+            format!("{indent}\tv, ok := os.LookupEnv(\"{var}\")"),
+            format!("{indent}\tif !ok {{"),
+            format!("{indent}\t\tpanic(\"missing environment variable {var}\")"),
+            format!("{indent}\t}}"),
+            format!("{indent}\treturn v"),
+            format!("{indent}}}()"),
+        ]
+        .join("\n"),
+    }
+}
+
+/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper.
+/// `None` for languages without an sdk rewrite.
+pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool) -> Option<String> {
+    let args = match shape {
+        Shape::Json => format!("{q}{arn}{q}, {q}{key}{q}"),
+        _ => format!("{q}{arn}{q}"),
+    };
+    match lang {
+        Lang::Python => Some(wrap_int(int, "int(", format!("hoist_secrets.get({args})"), ")")),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(if int {
+            format!("Number(await hoistSecrets.get({args}))")
+        } else {
+            format!("(await hoistSecrets.get({args}))")
+        }),
+        _ => None,
+    }
+}
+
+/// The reference a person writes by hand for a `manual` site.
+pub fn manual_reference(lang: Option<Lang>, var: &str, secret: &str, key: &str, shape: Shape) -> String {
+    let what = match shape {
+        Shape::Json => format!("secret {secret}, key {key}"),
+        _ => format!("secret {secret}"),
+    };
+    match lang {
+        Some(l) => format!("read environment variable {var} ({what}), e.g. {}", env_lookup(l, '"', var, false, "")),
+        None => format!("read environment variable {var} ({what})"),
+    }
+}
+
+fn wrap_int(int: bool, open: &str, inner: String, close: &str) -> String {
+    if int { format!("{open}{inner}{close}") } else { inner }
+}
+
+/// The string-concatenation operator (shell concatenates by juxtaposition).
+pub fn concat_op(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Php => " . ",
+        Lang::Shell => "",
+        _ => " + ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_name_the_variable_and_keep_ints() {
+        assert_eq!(env_lookup(Lang::Python, '\'', "DB_PORT", true, ""), "int(os.environ['DB_PORT'])");
+        assert_eq!(env_lookup(Lang::Ruby, '"', "X", false, ""), "ENV.fetch(\"X\")");
+        assert!(env_lookup(Lang::Php, '"', "X", false, "").contains("missing environment variable X"));
+        assert!(env_lookup(Lang::Go, '"', "X", false, "\t").contains("\t\tpanic(\"missing environment variable X\")"));
+        assert_eq!(quote_for(Lang::Python, "r'abc'"), '\'');
+        assert_eq!(
+            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false).unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"password\")"
+        );
+        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false).is_none());
+        assert_eq!(
+            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true).unwrap(),
+            "Number(await hoistSecrets.get(\"arn:x\", \"k\"))"
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! The Secrets Manager client, configured the way AWS users expect: aws-config's default chain
+//! (profiles, `AWS_PROFILE`, `AWS_REGION`, SSO, credential_process, instance roles), explicit
+//! overrides, `AWS_ENDPOINT_URL(_SECRETS_MANAGER)` for emulators, and standard retries with backoff.
+//! Credentials and region are resolved once up front, so a missing one is a clear error before
+//! anything else happens.
+
+use aws_config::BehaviorVersion;
+use aws_sdk_secretsmanager::Client;
+use aws_sdk_secretsmanager::config::retry::RetryConfig;
+use aws_sdk_secretsmanager::config::{ProvideCredentials, Region};
+use aws_sdk_secretsmanager::error::DisplayErrorContext;
+use aws_smithy_http_client::tls;
+use std::time::Duration;
+
+/// How to reach Secrets Manager (the stage's view of `--profile`, `--region`, `--endpoint-url`).
+#[derive(Clone, Debug)]
+pub struct AwsSettings {
+    /// Named profile; the chain's default (`AWS_PROFILE`, `default`) when `None`.
+    pub profile: Option<String>,
+    /// Region; the chain's default (`AWS_REGION`, the profile's region) when `None`.
+    pub region: Option<String>,
+    /// Endpoint override; the SDK also reads `AWS_ENDPOINT_URL(_SECRETS_MANAGER)` itself.
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, first one included (standard retry mode: throttling, 5xx, network).
+    pub max_attempts: u32,
+    /// First retry delay; grows exponentially with jitter.
+    pub initial_backoff: Duration,
+}
+
+impl Default for AwsSettings {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            max_attempts: 5,
+            initial_backoff: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A ready client and the region it talks to.
+#[derive(Clone, Debug)]
+pub struct Connected {
+    /// The Secrets Manager client.
+    pub client: Client,
+    /// The resolved region (recorded in the state).
+    pub region: String,
+}
+
+/// Why hoist can't talk to AWS.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// No region from flags, environment or profile.
+    #[error(
+        "no AWS region configured: pass --region, set AWS_REGION, or set `region` in your AWS profile \
+         (~/.aws/config)"
+    )]
+    NoRegion,
+    /// The credential chain found nothing, or failed.
+    #[error(
+        "no AWS credentials: {0}. Configure credentials the usual way (AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY, `aws configure`, `aws sso login` with AWS_PROFILE or --profile, or an \
+         instance/task role)"
+    )]
+    NoCredentials(String),
+}
+
+/// Resolves configuration and credentials and builds a client.
+pub async fn connect(settings: &AwsSettings) -> Result<Connected, ConnectError> {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https();
+    let retry = RetryConfig::standard()
+        .with_max_attempts(settings.max_attempts.max(1))
+        .with_initial_backoff(settings.initial_backoff);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http).retry_config(retry);
+    if let Some(p) = &settings.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &settings.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(u) = &settings.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let config = loader.load().await;
+    let region = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()).ok_or(ConnectError::NoRegion)?;
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| ConnectError::NoCredentials("no credential provider is configured".into()))?;
+    // Resolve once now: the SDK would otherwise fail every call separately, after files were read.
+    match tokio::time::timeout(Duration::from_secs(60), provider.provide_credentials()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(ConnectError::NoCredentials(DisplayErrorContext(&e).to_string())),
+        Err(_) => return Err(ConnectError::NoCredentials("resolving credentials timed out after 60 s".into())),
+    }
+    Ok(Connected { client: Client::new(&config), region })
+}

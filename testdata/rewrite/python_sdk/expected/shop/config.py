@@ -1,0 +1,11 @@
+from . import hoist_secrets
+import logging
+
+log = logging.getLogger(__name__)
+
+DB_PASSWORD = hoist_secrets.get("arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/prod/db-AbCdEf", "password")
+DB_PORT = int(hoist_secrets.get("arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/prod/db-AbCdEf", "port"))
+
+
+def connect(driver):
+    return driver.connect(host="db.internal", port=DB_PORT, password=hoist_secrets.get("arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/prod/db-AbCdEf", "password"))

@@ -1,0 +1,340 @@
+//! End to end against a real Secrets Manager emulator (moto): the apps in `testdata/apps/` print a
+//! digest of their credentials; after hoist moves the credentials and rewrites the code, the apps
+//! print the same digest (env style through `hoist run`, sdk style directly with boto3), a re-scan
+//! finds no migrated value, a second run changes nothing, and no hoist output shows a value.
+//! Also: dirty-tree and stale-plan refusals, and an apply killed mid-write.
+
+mod common;
+
+use common::moto::Moto;
+use hoist::model::{Plan, Strategy};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn planted() -> Vec<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/apps/PLANTED.txt");
+    std::fs::read_to_string(p).unwrap().lines().filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+/// A git repository holding a copy of `testdata/apps/<name>`, everything committed.
+fn repo(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/apps").join(name), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "app"]);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs hoist in `dir`; asserts no planted value appears in its stdout or stderr.
+fn hoist(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
+    let out = moto.hoist().current_dir(dir).args(args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    for v in planted() {
+        assert!(!text.contains(&v), "hoist {args:?} printed a secret value:\n{text}");
+    }
+    out
+}
+
+fn ok(out: Output, what: &str) -> String {
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{what} failed ({:?}):\n{text}", out.status.code());
+    text
+}
+
+/// Runs an app and returns the digest it prints.
+fn digest(mut cmd: Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run ({e}); scripts/test installs the toolchains"));
+    let text = ok(out, what);
+    text.lines()
+        .find(|l| l.len() == 64 && l.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("{what}: no digest in {text}"))
+        .to_string()
+}
+
+fn python(dir: &Path) -> Command {
+    let mut c = Command::new("python3");
+    c.current_dir(dir).arg("app.py");
+    c
+}
+
+fn node(dir: &Path) -> Command {
+    let mut c = Command::new("node");
+    c.current_dir(dir).arg("app.js");
+    c
+}
+
+fn plan_of(dir: &Path) -> Plan {
+    serde_yaml::from_str(&std::fs::read_to_string(dir.join(".hoist/plan.yaml")).unwrap()).unwrap()
+}
+
+/// Sets the strategy of every site in `file` (a plan edit, as a user would make).
+fn set_strategy(dir: &Path, file: &str, strategy: Strategy) {
+    let mut plan = plan_of(dir);
+    let mut n = 0;
+    for s in &mut plan.secrets {
+        for k in &mut s.keys {
+            for site in &mut k.sites {
+                if site.path == Path::new(file) {
+                    site.strategy = strategy;
+                    site.reason = None;
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n > 0, "no site in {file}: {plan:?}");
+    std::fs::write(dir.join(".hoist/plan.yaml"), serde_yaml::to_string(&plan).unwrap()).unwrap();
+}
+
+/// No planted value in any file of the tree (outside .git).
+fn assert_values_gone(dir: &Path) {
+    for f in files(dir) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for v in planted() {
+            assert!(!text.contains(&v), "{} still holds a planted value", f.display());
+        }
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if p.is_dir() { out.extend(files(&p)) } else { out.push(p) }
+    }
+    out.sort();
+    out
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files(dir).into_iter().map(|f| (f.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&f).unwrap())).collect()
+}
+
+#[test]
+fn python_env_migrate_then_hoist_run_prints_the_same_digest() {
+    let moto = Moto::start();
+    let app = repo("pyapp");
+    let dir = app.path();
+    let before = digest(python(dir), "python3 app.py (before)");
+
+    let dry = ok(hoist(&moto, dir, &["migrate", ".", "--app", "pyapp"]), "hoist migrate (dry)");
+    assert!(dry.contains("<redacted>") && dry.contains("os.environ[\"AWS_SECRET_ACCESS_KEY\"]"), "{dry}");
+    assert!(!dir.join(".hoist").exists(), "a dry run wrote .hoist/");
+    assert!(moto.secret_names().is_empty(), "a dry run uploaded");
+
+    ok(hoist(&moto, dir, &["migrate", ".", "--app", "pyapp", "--apply", "--yes"]), "hoist migrate --apply");
+    assert_eq!(moto.secret_names(), vec!["pyapp/aws".to_string()]);
+    assert_values_gone(dir);
+    let settings = std::fs::read_to_string(dir.join("settings.py")).unwrap();
+    assert!(settings.contains("AWS_ACCESS_KEY_ID = os.environ[\"AWS_ACCESS_KEY_ID\"]"), "{settings}");
+
+    let mut run = moto.hoist();
+    run.current_dir(dir).args(["run", "--", "python3", "app.py"]);
+    assert_eq!(digest(run, "hoist run -- python3 app.py"), before);
+
+    // A re-scan finds nothing; a second run changes nothing.
+    let scan = hoist(&moto, dir, &["scan", "."]);
+    assert_eq!(scan.status.code(), Some(0), "re-scan found something:\n{}", String::from_utf8_lossy(&scan.stdout));
+    let snap = snapshot(dir);
+    let again = ok(hoist(&moto, dir, &["migrate", ".", "--apply", "--yes"]), "second migrate --apply");
+    assert!(again.contains("nothing to do"), "{again}");
+    assert_eq!(snapshot(dir), snap, "the second run changed files");
+    let diff = hoist(&moto, dir, &["diff", "."]);
+    assert!(diff.status.success() && diff.stdout.is_empty(), "{}", String::from_utf8_lossy(&diff.stderr));
+}
+
+#[test]
+fn python_sdk_rewrite_runs_directly_against_secrets_manager() {
+    let probe = Command::new("python3").args(["-c", "import boto3"]).output().expect("python3 is required");
+    assert!(
+        probe.status.success(),
+        "boto3 is required for the sdk-style test: run scripts/test (it installs boto3 in the venv)"
+    );
+    let moto = Moto::start();
+    let app = repo("pyapp");
+    let dir = app.path();
+    let before = digest(python(dir), "python3 app.py (before)");
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "pyapp"]), "hoist plan");
+    set_strategy(dir, "settings.py", Strategy::Sdk);
+
+    let diff = ok(hoist(&moto, dir, &["diff", "."]), "hoist diff");
+    assert!(diff.contains(":secret:pyapp/aws-??????\", \"aws_access_key_id\")"), "{diff}");
+    assert!(diff.contains("--- /dev/null\n+++ b/hoist_secrets.py"), "{diff}");
+    let shown = ok(hoist_unchecked(&moto, dir, &["diff", ".", "--show-secrets"]), "hoist diff --show-secrets");
+    assert!(planted().iter().any(|v| shown.contains(v)), "--show-secrets hid the values");
+    let stat = ok(hoist(&moto, dir, &["diff", ".", "--stat"]), "hoist diff --stat");
+    assert!(stat.contains(" settings.py ") && stat.contains("3 files changed"), "{stat}");
+
+    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    assert_values_gone(dir);
+    let state = std::fs::read_to_string(dir.join(".hoist/state.yaml")).unwrap();
+    let arn = state.lines().find_map(|l| l.trim().strip_prefix("arn: ")).unwrap().to_string();
+    let settings = std::fs::read_to_string(dir.join("settings.py")).unwrap();
+    assert!(settings.contains(&format!("hoist_secrets.get(\"{arn}\", \"aws_secret_access_key\")")), "{settings}");
+
+    let mut app_cmd = python(dir);
+    Moto::dummy_env(&mut app_cmd);
+    app_cmd.env("AWS_ENDPOINT_URL", &moto.endpoint);
+    assert_eq!(digest(app_cmd, "python3 app.py (sdk)"), before);
+}
+
+/// Like [`hoist`] but without the value check (for `--show-secrets`).
+fn hoist_unchecked(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
+    moto.hoist().current_dir(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn node_env_rewrite_fails_loudly_alone_and_works_under_hoist_run() {
+    let moto = Moto::start();
+    let app = repo("nodeapp");
+    let dir = app.path();
+    let before = digest(node(dir), "node app.js (before)");
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "nodeapp"]), "hoist plan");
+    set_strategy(dir, "config.js", Strategy::Env);
+    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    assert_values_gone(dir);
+    let check = Command::new("node").arg("--check").arg(dir.join("config.js")).output().expect("node is required");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+
+    let mut alone = node(dir);
+    alone.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+    let out = alone.output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing environment variable AWS_"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut run = moto.hoist();
+    run.current_dir(dir).args(["run", "--", "node", "app.js"]);
+    assert_eq!(digest(run, "hoist run -- node app.js"), before);
+}
+
+#[test]
+fn apply_refuses_uncommitted_changes_stale_plans_and_missing_confirmation() {
+    let moto = Moto::start();
+    let app = repo("pyapp");
+    let dir = app.path();
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "pyapp"]), "hoist plan");
+    let settings = dir.join("settings.py");
+    let original = std::fs::read_to_string(&settings).unwrap();
+
+    // Dirty: an uncommitted edit to a file apply would rewrite.
+    std::fs::write(&settings, format!("{original}# local tweak\n")).unwrap();
+    let out = hoist(&moto, dir, &["apply", ".", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("uncommitted changes in files hoist would rewrite: settings.py")
+    );
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), format!("{original}# local tweak\n"));
+    assert!(moto.secret_names().is_empty(), "refused apply uploaded anyway");
+    std::fs::write(&settings, &original).unwrap();
+
+    // Not a terminal and no --yes.
+    let out = hoist(&moto, dir, &["apply", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --yes"));
+    assert!(moto.secret_names().is_empty());
+
+    // Stale: the value changed after planning (committed, so the tree is clean).
+    let changed = original.replace("AKIAUJZDEGXDNCF32EPF", "AKIAUJZDEGXDNCF32EPQ");
+    std::fs::write(&settings, changed).unwrap();
+    git(dir, &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "rotate"]);
+    let out = hoist(&moto, dir, &["apply", ".", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("stale: settings.py:") && err.contains("re-run `hoist plan`"), "{err}");
+    assert!(moto.secret_names().is_empty());
+}
+
+#[test]
+fn an_apply_killed_between_files_leaves_whole_files_and_a_rerun_finishes_it() {
+    let moto = Moto::start();
+    let clean = repo("pyapp");
+    let crashed = repo("pyapp");
+    ok(hoist(&moto, clean.path(), &["plan", ".", "--app", "pyapp"]), "hoist plan");
+    set_strategy(clean.path(), "settings.py", Strategy::Sdk);
+    std::fs::create_dir_all(crashed.path().join(".hoist")).unwrap();
+    std::fs::copy(clean.path().join(".hoist/plan.yaml"), crashed.path().join(".hoist/plan.yaml")).unwrap();
+    let original = snapshot(crashed.path());
+
+    ok(hoist(&moto, clean.path(), &["apply", ".", "--yes"]), "clean apply");
+    let done = snapshot(clean.path());
+
+    // Files are written helper first, then by path: abort after two of the three.
+    let mut cmd = moto.hoist();
+    cmd.current_dir(crashed.path()).args(["apply", ".", "--yes"]).env("HOIST_TEST_ABORT_AFTER_WRITES", "2");
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success(), "the abort hook did not fire");
+    let mid = snapshot(crashed.path());
+    let mut old_files = 0;
+    let mut new_files = 0;
+    for (path, bytes) in &mid {
+        let was = original.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+        let will = done.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+        if was == Some(bytes) {
+            old_files += 1;
+        } else if will == Some(bytes) {
+            new_files += 1;
+        } else {
+            panic!("{} is neither the old nor the new file after the crash", path.display());
+        }
+    }
+    assert!(old_files >= 1 && new_files >= 2, "old {old_files}, new {new_files}");
+    let leftovers: Vec<_> = mid.iter().filter(|(p, _)| p.to_string_lossy().contains(".hoist-")).collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+
+    ok(hoist(&moto, crashed.path(), &["apply", ".", "--yes"]), "re-run after the crash");
+    assert_eq!(snapshot(crashed.path()), done, "crash + re-run differs from one clean run");
+}
+
+#[test]
+fn sites_left_in_a_rewritten_file_are_tracked_so_a_rerun_is_a_no_op() {
+    let moto = Moto::start();
+    let app = repo("nodeapp");
+    let dir = app.path();
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "nodeapp"]), "hoist plan");
+    set_strategy(dir, "config.js", Strategy::Env);
+    // The user keeps the secret key for later: a manual site after an edited line moves.
+    let mut plan = plan_of(dir);
+    let key = plan.secrets[0].keys.iter_mut().find(|k| k.key == "aws_secret_access_key").expect("secret key planned");
+    key.sites[0].strategy = Strategy::Manual;
+    std::fs::write(dir.join(".hoist/plan.yaml"), serde_yaml::to_string(&plan).unwrap()).unwrap();
+
+    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    let config = std::fs::read_to_string(dir.join("config.js")).unwrap();
+    assert!(
+        config.contains("hoistEnv(\"AWS_ACCESS_KEY_ID\")")
+            && config.contains("I8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtD"),
+        "{config}"
+    );
+    let snap = snapshot(dir);
+    let again = ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "second apply");
+    assert!(again.contains("nothing to do") && again.contains("config.js:5"), "{again}");
+    assert_eq!(snapshot(dir), snap);
+    let diff = hoist(&moto, dir, &["diff", "."]);
+    assert!(diff.status.success() && diff.stdout.is_empty(), "{}", String::from_utf8_lossy(&diff.stderr));
+}
