@@ -8,6 +8,7 @@ pub mod config;
 pub mod deploy;
 pub mod expr;
 pub mod helpers;
+mod imports;
 pub mod journal;
 pub mod lang;
 pub mod verify;
