@@ -31,8 +31,8 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
 
 # The large repository: the first $FILES regular files under $SRC (sorted, so runs compare).
-(cd "$SRC" && find . -type f -size -256k -not -path '*/.git/*' | LC_ALL=C sort | head -n "$FILES" |
-  tr '\n' '\0' | xargs -0 cp --parents -t "$REPO")
+(cd "$SRC" && find . -type f -size -256k -not -path '*/.git/*' | LC_ALL=C sort > "$WORK/all")
+(cd "$SRC" && sed -n "1,${FILES}p" "$WORK/all" | tr '\n' '\0' | xargs -0 cp --parents -t "$REPO")
 git -C "$REPO" init -q -b main
 git -C "$REPO" add -A
 git -C "$REPO" commit -q -m "large tree"
@@ -64,7 +64,7 @@ measure() { # name command...
   local name=$1; shift
   if command -v hyperfine > /dev/null; then
     hyperfine --style basic --warmup 3 --runs "$RUNS" -i -N --command-name "$name" "$*" 2>&1 |
-      grep -E "Time|Range|$name" | sed 's/^/  /'
+      grep -E "Benchmark|Time|Range" | sed 's/^/  /'
   else
     local times=() t0 t1
     for _ in $(seq 1 "$RUNS"); do

@@ -24,20 +24,22 @@ use std::path::{Path, PathBuf};
 
 /// The built-in rules plus the repo config's and any extra rule files, minus disabled ones.
 pub fn load_rules(cfg: &RepoConfig, extra_files: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut rules: Vec<Rule> = crate::rules::BUILTIN_RULE_FILES
+    let mut builtin: Vec<Rule> = crate::rules::BUILTIN_RULE_FILES
         .iter()
         .map(|(name, text)| RuleFile::parse(&format!("patterns/{name}"), text))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
         .collect();
-    rules.extend(cfg.rules.iter().cloned());
+    let mut rules: Vec<Rule> = cfg.rules.to_vec();
     for f in extra_files {
         let text = std::fs::read_to_string(f).with_context(|| format!("cannot read rule file {}", f.display()))?;
         rules.extend(RuleFile::parse(&f.display().to_string(), &text)?);
     }
+    builtin.retain(|r| !cfg.rule_disabled(&r.id));
     rules.retain(|r| !cfg.rule_disabled(&r.id));
-    Ok(RuleSet::new(rules)?)
+    // Built-in regexes compile on first use (a small commit needs few); user rules are checked now.
+    Ok(RuleSet::with_builtin(builtin, rules)?)
 }
 
 /// The repository root for a path argument: the path itself, or a file's folder.

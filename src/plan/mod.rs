@@ -49,7 +49,8 @@
 //!   merge (unless their paths name different environments); where they disagree on a setting,
 //!   the deployment file's value wins, then code's, then config's, then `.env`'s.
 //! - Strategies: deployment `environment` entries and `.env` lines `env`; code `env` where a
-//!   deployment entry injects the key, else `sdk` (Python, JS, TS) or `manual`; settings inside a
+//!   deployment entry injects the key or the code's own name is a variable a `.env` or
+//!   deployment entry defines, else `sdk` (Python, JS, TS) or `manual`; settings inside a
 //!   connection string and infrastructure resource arguments `skip` (still fill their key);
 //!   test and example files `skip`.
 //! - A secret whose sites are all `skip` is not uploaded.
@@ -219,8 +220,10 @@ fn qualifiers(group: &str, keys: &[(String, Vec<&Finding>)]) -> Vec<String> {
     let mut out = Vec::new();
     let first = keys.iter().flat_map(|(_, fs)| fs).find(|f| f.kind == crate::model::Kind::Secret);
     if let Some(n) = first.and_then(|f| f.name.as_deref()) {
-        let s = naming::slug(n);
-        // A bare `password` says nothing the group doesn't.
+        let full = naming::slug(n);
+        // `POSTGRES_PASSWORD` in group `postgres` qualifies as `password`, and a bare key name
+        // says nothing the group doesn't.
+        let s = full.strip_prefix(&format!("{group}-")).unwrap_or(&full).to_string();
         let bare = keys.iter().any(|(k, _)| naming::slug(k) == s);
         if !s.is_empty() && s != group && !bare {
             out.push(s);

@@ -82,15 +82,23 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                     // alone deploys nothing: code whose value only a `.env` holds gets env only
                     // when it already reads that variable (same name).
                     let deployed = k.findings.iter().any(|f| f.severity != Severity::Low && env_entry(f) && !in_url(f));
+                    let dotenv = k
+                        .findings
+                        .iter()
+                        .any(|f| f.severity != Severity::Low && place(f) == Place::Dotenv && !in_url(f));
                     k.findings
                         .iter()
                         .map(|f| {
                             let env_var = site_env_var(f, &canonical, k);
-                            // A same-named `.env` variable suggests the code reads the
-                            // environment, but a constant looks the same: trust it only where
-                            // the alternative would be manual (no SDK rewrite).
-                            let reads_env = !SDK_LANGS.contains(&f.format.as_str())
-                                && own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str())));
+                            // Code whose own name is a variable a `.env` or deployment entry
+                            // defines already lives by that variable (`hoist run` provides it
+                            // where no deployment does). A one-word name never matches.
+                            // A site with no name at all (a provider rule without context)
+                            // follows the `.env` that defines its key.
+                            let reads_env = match f.name {
+                                Some(_) => own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str()))),
+                                None => dotenv,
+                            };
                             let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
                             Site {
                                 path: f.path.clone(),

@@ -423,3 +423,14 @@ fn a_dotenv_value_alone_does_not_make_code_read_the_environment() {
         ]
     );
 }
+
+#[test]
+fn a_nameless_code_site_follows_the_dotenv_that_defines_its_key() {
+    let mut code = secret("settings.py", 10, "AKIA-ish", Some("settings.py#aws"), "x", Some("aws_access_key_id"));
+    code.name = None;
+    let fs =
+        vec![secret(".env", 1, "AKIA-ish", Some(".env#aws"), "AWS_ACCESS_KEY_ID", Some("aws_access_key_id")), code];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let got: Vec<(Strategy, &str)> = p.sites().map(|(_, _, t)| (t.strategy, t.env_var.as_deref().unwrap())).collect();
+    assert_eq!(got, [(Strategy::Env, "AWS_ACCESS_KEY_ID"), (Strategy::Env, "AWS_ACCESS_KEY_ID")]);
+}

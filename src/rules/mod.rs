@@ -11,6 +11,7 @@ use crate::model::{Detection, Kind, SecretValue, Severity, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// One rule as written in a `patterns/*.yaml` file or a user's config.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -86,33 +87,51 @@ pub enum RuleError {
     },
 }
 
-/// A rule with its regex, compiled once when the rule is loaded (loading validates it, and the
-/// validating compile is the one kept).
+/// A rule with its regex. User rules are compiled when loaded (loading validates them, and the
+/// validating compile is the one kept); built-in rules compile on first use, so a pre-commit run
+/// compiles only the rules whose keywords occur in the staged files.
 #[derive(Debug)]
 pub struct CompiledRule {
     /// The rule.
     pub rule: Rule,
-    regex: Regex,
-    /// Index of the capture that holds the value: the `secret` group, else group 1.
-    value_group: usize,
+    /// The regex and the index of the capture that holds the value (the `secret` group, else 1).
+    compiled: OnceLock<(Regex, usize)>,
+}
+
+fn with_value_group(regex: Regex) -> (Regex, usize) {
+    let value_group = regex.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
+    (regex, value_group)
 }
 
 impl CompiledRule {
     fn new(rule: Rule) -> Result<Self, RuleError> {
         let regex = validate_shape(&rule)?;
-        let value_group = regex.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
-        Ok(Self { rule, regex, value_group })
+        Ok(Self { rule, compiled: OnceLock::from(with_value_group(regex)) })
+    }
+
+    /// A built-in rule: the rule self-test proves its regex compiles, has a value capture and
+    /// passes its examples, so startup only checks the fields that cost nothing.
+    fn new_builtin(rule: Rule) -> Result<Self, RuleError> {
+        validate_fields(&rule)?;
+        Ok(Self { rule, compiled: OnceLock::new() })
+    }
+
+    fn compiled(&self) -> &(Regex, usize) {
+        self.compiled.get_or_init(|| {
+            with_value_group(compile(&self.rule).expect("built-in rules compile (tests/rules_selftest.rs)"))
+        })
     }
 
     /// The compiled regex.
     pub fn regex(&self) -> &Regex {
-        &self.regex
+        &self.compiled().0
     }
 
     /// Runs the rule over `text`, pushing accepted matches.
     pub fn find_into(&self, text: &[u8], out: &mut Vec<Detection>) {
-        for caps in self.regex.captures_iter(text) {
-            let Some(m) = caps.get(self.value_group) else { continue };
+        let (regex, value_group) = self.compiled();
+        for caps in regex.captures_iter(text) {
+            let Some(m) = caps.get(*value_group) else { continue };
             let value = String::from_utf8_lossy(m.as_bytes());
             if !self.accepts(&value) {
                 continue;
@@ -197,13 +216,23 @@ fn validate_shape(rule: &Rule) -> Result<Regex, RuleError> {
     if re.captures_len() < 2 {
         return Err(invalid("pattern needs a capture group (named `secret`, or group 1) for the value"));
     }
+    validate_fields(rule)?;
+    Ok(re)
+}
+
+/// The checks that need no regex compilation.
+fn validate_fields(rule: &Rule) -> Result<(), RuleError> {
+    let invalid = |message: &str| RuleError::Invalid { id: rule.id.clone(), message: message.into() };
+    if rule.id.trim().is_empty() {
+        return Err(invalid("empty id"));
+    }
     if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.len() < 2) {
         return Err(invalid("needs at least one keyword of two or more characters for the prefilter"));
     }
     if rule.examples.is_empty() || rule.negative_examples.is_empty() {
         return Err(invalid("needs at least one example and one negative example"));
     }
-    Ok(re)
+    Ok(())
 }
 
 /// A set of rules behind one keyword prefilter.
@@ -218,13 +247,24 @@ pub struct RuleSet {
 impl RuleSet {
     /// Builds a set, rejecting duplicate ids and malformed rules.
     pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
+        Self::build(Vec::new(), rules)
+    }
+
+    /// Builds a set from built-in rules (regexes compiled on first use; the rule self-test proves
+    /// them) and other rules (compiled and checked now, so a bad user rule fails at load).
+    pub fn with_builtin(builtin: Vec<Rule>, others: Vec<Rule>) -> Result<Self, RuleError> {
+        Self::build(builtin, others)
+    }
+
+    fn build(builtin: Vec<Rule>, others: Vec<Rule>) -> Result<Self, RuleError> {
         let mut seen = std::collections::HashSet::new();
-        let mut compiled = Vec::with_capacity(rules.len());
-        for r in rules {
+        let mut compiled = Vec::with_capacity(builtin.len() + others.len());
+        let n_builtin = builtin.len();
+        for (i, r) in builtin.into_iter().chain(others).enumerate() {
             if !seen.insert(r.id.clone()) {
                 return Err(RuleError::Invalid { id: r.id, message: "duplicate rule id".into() });
             }
-            compiled.push(CompiledRule::new(r)?);
+            compiled.push(if i < n_builtin { CompiledRule::new_builtin(r)? } else { CompiledRule::new(r)? });
         }
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
