@@ -95,6 +95,7 @@ const GENERIC_FAMILIES: &[&str] = &[
     "ecs",
     "compose",
     "kubernetes",
+    "kubernetes-secret",
     "k8s",
     "terraform",
     "cloudformation",

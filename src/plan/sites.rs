@@ -153,7 +153,7 @@ fn env_entry(f: &Finding) -> bool {
     let Some(d) = &f.deploy else { return false };
     let Some(n) = f.name.as_deref().filter(|n| naming::is_env_var(n)) else { return false };
     match d.kind.as_str() {
-        "ecs-task-definition" | "docker-compose" | "kubernetes" | "dockerfile" => true,
+        "ecs-task-definition" | "docker-compose" | "kubernetes" | "kubernetes-secret" | "dockerfile" => true,
         "terraform" => naming::is_upper_snake(n) && !d.container.as_deref().is_some_and(|c| c.contains('.')),
         _ => naming::is_upper_snake(n),
     }
@@ -210,7 +210,10 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     }
     // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
     // the site still fills its key (apply reads every site), only the rewrite is skipped.
-    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f)) {
+    // A Kubernetes Secret moves whole (every key of the ExternalSecret comes from Secrets Manager),
+    // so its settings migrate with its credentials.
+    let k8s_secret = f.deploy.as_ref().is_some_and(|d| d.kind == "kubernetes-secret");
+    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f) && !k8s_secret) {
         return (
             Strategy::Skip,
             Some("a setting, not a credential: left in place; its value still fills this key".into()),
@@ -240,6 +243,8 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
                 "terraform" | "cloudformation" if env_entry(f) => (Strategy::Env, None),
                 // A resource argument: a data source / dynamic reference by ARN.
                 "terraform" | "cloudformation" => (Strategy::Sdk, None),
+                // The rewriter turns the Secret into an ExternalSecret reading this key.
+                "kubernetes-secret" => (Strategy::Env, None),
                 "kubernetes" => manual(
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
                      CSI driver and use a secretKeyRef",

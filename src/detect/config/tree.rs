@@ -101,7 +101,10 @@ impl Deploy {
             Deploy::None => return None,
             Deploy::Ecs => "ecs-task-definition",
             Deploy::CloudFormation => "cloudformation",
-            Deploy::Kubernetes { .. } => "kubernetes",
+            // A Secret's data is what hoist converts (to an ExternalSecret); other objects only
+            // reference values, so the planner must tell them apart.
+            Deploy::Kubernetes { secret: true } => "kubernetes-secret",
+            Deploy::Kubernetes { secret: false } => "kubernetes",
             Deploy::Compose => "docker-compose",
             Deploy::Terraform => "terraform",
         })

@@ -36,7 +36,7 @@ impl DeployKind {
             "ecs-task-definition" => Some(Self::EcsTaskDefinition),
             "terraform" => Some(Self::Terraform),
             "cloudformation" => Some(Self::CloudFormation),
-            "kubernetes" => Some(Self::Kubernetes),
+            "kubernetes" | "kubernetes-secret" => Some(Self::Kubernetes),
             _ => None,
         }
     }
