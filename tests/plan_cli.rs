@@ -252,3 +252,37 @@ fn golden_plans_for_spring_node_compose_and_cloudformation() {
         insta::assert_snapshot!(format!("plan_{name}"), yaml);
     }
 }
+
+#[test]
+fn a_kubernetes_secret_is_planned_env_and_diffs_to_an_external_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("orders");
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/detect/config/yaml/k8s-secret.yaml");
+    std::fs::copy(&manifest, root.join("deploy/secret.yaml")).unwrap();
+    hoist().arg("plan").arg(&root).assert().success();
+    let plan = load_plan(&root.join(".hoist/plan.yaml")).unwrap();
+    let sites: Vec<_> = plan.sites().filter(|(_, _, s)| s.path == Path::new("deploy/secret.yaml")).collect();
+    // username, password, host (data, base64) and api-token (stringData); tls.crt is public.
+    assert_eq!(sites.len(), 4, "{plan:#?}");
+    for (secret, key, site) in &sites {
+        assert_eq!(site.strategy, Strategy::Env, "{} / {}: {:?}", secret.name, key.key, site.reason);
+        assert_eq!(site.deploy.as_ref().map(|d| d.kind.as_str()), Some("kubernetes-secret"));
+    }
+
+    let out = hoist().arg("diff").arg(&root).args(["--region", "us-east-1"]).assert().success().get_output().clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("+kind: ExternalSecret"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("-kind: Secret"), "{stdout}");
+    for key in ["username", "password", "host", "api-token"] {
+        assert!(stdout.contains(&format!("+    - secretKey: {key}\n")), "{key} missing:\n{stdout}");
+    }
+    assert!(!stderr.contains("by hand") && !stderr.contains("stale"), "{stderr}");
+    // Neither the base64 spelling nor the decoded value is printed.
+    for v in ["UXc4I3BMMm1SdDl6", "Qw8#pL2mRt9z", "tok-7Hq2Lm9Zx4Vb", "b3JkZXJzX2FwcA==", "orders_app"] {
+        assert!(!stdout.contains(v) && !stderr.contains(v), "value printed");
+    }
+    // The dry diff changed nothing.
+    assert_eq!(std::fs::read(root.join("deploy/secret.yaml")).unwrap(), std::fs::read(&manifest).unwrap());
+}

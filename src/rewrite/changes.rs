@@ -72,7 +72,10 @@ fn site_state(
     places.extend(journal.moved_to(site));
     for (span, line) in places {
         if let Some(raw) = text.get(span.start..span.end) {
-            for candidate in [raw.to_string(), unescape(raw)] {
+            // A Kubernetes Secret's `data:` spells the value in base64 (the detector decodes it);
+            // only the fingerprint match decides, so trying the decoding can't misread a value.
+            let b64 = base64_text(raw);
+            for candidate in [raw.to_string(), unescape(raw)].into_iter().chain(b64) {
                 if fp.fingerprint(&candidate) == site.fingerprint {
                     let current = Site { span, line, ..site.clone() };
                     return (SiteState::Pending, Some((SecretValue::new(candidate), SecretValue::new(raw))), current);
@@ -88,6 +91,14 @@ fn site_state(
         None => "the planned value is no longer in the file; re-run `hoist plan`".into(),
     };
     (SiteState::Stale(why), None, site.clone())
+}
+
+/// `raw` read as (possibly wrapped) standard base64 of UTF-8 text.
+fn base64_text(raw: &str) -> Option<String> {
+    use base64::Engine;
+    let compact: String = raw.split_whitespace().collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Undoes the common string escapes, for values the detector decoded (`\"`, `\'`, `\\`).
