@@ -1,6 +1,7 @@
 //! End to end against a real Secrets Manager emulator (moto): the apps in `testdata/apps/` print a
 //! digest of their credentials; after hoist moves the credentials and rewrites the code, the apps
-//! print the same digest (env style through `hoist run`, sdk style directly with boto3), a re-scan
+//! print the same digest (env style through `hoist run`, sdk style directly with boto3 and the AWS SDK
+//! for JavaScript), a re-scan
 //! finds no migrated value, a second run changes nothing, and no hoist output shows a value.
 //! Also: dirty-tree and stale-plan refusals, and an apply killed mid-write.
 
@@ -202,6 +203,39 @@ fn python_sdk_rewrite_runs_directly_against_secrets_manager() {
     Moto::dummy_env(&mut app_cmd);
     app_cmd.env("AWS_ENDPOINT_URL", &moto.endpoint);
     assert_eq!(digest(app_cmd, "python3 app.py (sdk)"), before);
+}
+
+#[test]
+fn node_sdk_rewrite_runs_directly_against_secrets_manager() {
+    let modules = std::env::var("HOIST_NODE_MODULES").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/hoist/node/node_modules")
+    });
+    assert!(
+        modules.join("@aws-sdk/client-secrets-manager").is_dir(),
+        "@aws-sdk/client-secrets-manager is required for the sdk-style Node test: run scripts/test (it installs it \
+         with npm into ~/.cache/hoist/node)"
+    );
+    let moto = Moto::start();
+    let app = repo("nodesdk");
+    let dir = app.path();
+    let before = digest(node(dir), "node app.js (before)");
+    ok(hoist(&moto, dir, &["plan", ".", "--app", "nodesdk"]), "hoist plan");
+    assert!(
+        plan_of(dir).sites().all(|(_, _, s)| s.strategy == Strategy::Sdk),
+        "JS in an async function defaults to sdk"
+    );
+
+    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    assert_values_gone(dir);
+    let app_js = std::fs::read_to_string(dir.join("app.js")).unwrap();
+    assert!(app_js.contains("await hoistSecrets.get(\"arn:aws:secretsmanager:"), "{app_js}");
+    let check = Command::new("node").arg("--check").arg(dir.join("app.js")).output().expect("node is required");
+    assert!(check.status.success(), "rewritten app.js parses");
+
+    let mut app_cmd = node(dir);
+    Moto::dummy_env(&mut app_cmd);
+    app_cmd.env("AWS_ENDPOINT_URL", &moto.endpoint).env("NODE_PATH", &modules);
+    assert_eq!(digest(app_cmd, "node app.js (sdk)"), before);
 }
 
 /// Like [`hoist`] but without the value check (for `--show-secrets`).
