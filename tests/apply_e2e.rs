@@ -1,8 +1,8 @@
 //! End to end against a real Secrets Manager emulator (moto): the apps in `testdata/apps/` print a
 //! digest of their credentials; after hoist moves the credentials and rewrites the code, the apps
 //! print the same digest (env style through `hoist run`, sdk style directly with boto3 and the AWS SDK
-//! for JavaScript), a re-scan
-//! finds no migrated value, a second run changes nothing, and no hoist output shows a value.
+//! for JavaScript), a re-scan finds no migrated value, a second run changes nothing, and no hoist
+//! output shows a value.
 //! Also: dirty-tree and stale-plan refusals, and an apply killed mid-write.
 
 mod common;
