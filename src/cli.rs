@@ -442,6 +442,16 @@ pub enum SeverityArg {
     High,
 }
 
+impl From<SeverityArg> for crate::model::Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Low => Self::Low,
+            SeverityArg::Medium => Self::Medium,
+            SeverityArg::High => Self::High,
+        }
+    }
+}
+
 /// `hoist rules …`.
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {

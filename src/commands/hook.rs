@@ -2,7 +2,7 @@
 //! for the staged changes (one diff, one `cat-file --batch`; no tree walk), scans each staged file's
 //! index content, and reports only secrets on the lines the commit adds.
 
-use crate::cli::{FormatArg, HookCommand, ScanArgs, SeverityArg};
+use crate::cli::{FormatArg, HookCommand, ScanArgs};
 use crate::config::RepoConfig;
 use crate::hook::diff::{MODE_GITLINK, MODE_SYMLINK};
 use crate::hook::git::is_within;
@@ -95,12 +95,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
     }
     report.findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    if let Some(min) = args.min_severity {
-        let min = match min {
-            SeverityArg::Low => Severity::Low,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::High => Severity::High,
-        };
+    if let Some(min) = args.min_severity.map(Severity::from) {
         report.findings.retain(|f| f.severity >= min);
     }
     let human = args.format == FormatArg::Human;

@@ -13,7 +13,6 @@ use crate::diff::DiffOptions;
 use crate::model::{Fingerprinter, Plan};
 use crate::plan::{self, PlanOptions};
 use crate::rewrite::changes::{check_sites, compute_changes};
-use crate::scan::WalkOptions;
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 
 /// Runs `hoist migrate`.
@@ -73,21 +72,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
     let salt = Fingerprinter::random_salt();
     let fp = Fingerprinter::from_hex(&salt)?;
     let (scanner, cfg) = super::scanner_for(root, &args.rule_files, Some(fp))?;
-    let mut exclude: Vec<String> = cfg.scan.exclude.iter().chain(&args.exclude).cloned().collect();
-    exclude.push("/.hoist".into());
-    let opts = WalkOptions {
-        max_file_size: cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
-        include_vendored: cfg.scan.include_vendored,
-        exclude,
-        no_ignore: false,
-        threads: 0,
-    };
-    let bar = super::scan::progress_bar(ui.interactive);
-    let report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
-    bar.finish_and_clear();
-    for (path, why) in &report.errors {
-        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
-    }
+    let report = super::plan::scan_for_plan(root, &scanner, &cfg, args.exclude.clone(), ui)?;
     let mut tags = cfg.plan.tags.clone();
     tags.extend(args.upload.tags.iter().cloned());
     let options = PlanOptions {

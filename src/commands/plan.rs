@@ -6,7 +6,7 @@ use crate::cli::PlanArgs;
 use crate::config::RepoConfig;
 use crate::model::{Fingerprinter, Plan};
 use crate::plan::{self, PlanError, PlanOptions, Replan};
-use crate::scan::WalkOptions;
+use crate::scan::{ScanReport, Scanner, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 use anyhow::Context;
 use std::io::Write;
@@ -33,25 +33,12 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let fingerprinter =
         Fingerprinter::from_hex(&salt).map_err(|e| anyhow::anyhow!("{}", PlanError::Salt(format!("not hex ({e})"))))?;
     let (scanner, cfg) = super::scanner_for(&root, &args.rule_files, Some(fingerprinter))?;
-    // hoist's own files hold fingerprints, not credentials; the plan being written isn't input.
-    let mut exclude: Vec<String> = cfg.scan.exclude.iter().chain(&args.exclude).cloned().collect();
-    exclude.push("/.hoist".into());
+    let mut exclude = args.exclude.clone();
+    // The plan being written isn't input.
     if let Some(rel) = args.out.as_ref().and_then(|o| relative_to(o, &root)) {
         exclude.push(format!("/{rel}"));
     }
-    let opts = WalkOptions {
-        max_file_size: cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
-        include_vendored: cfg.scan.include_vendored,
-        exclude,
-        no_ignore: false,
-        threads: 0,
-    };
-    let bar = super::scan::progress_bar(ui.interactive);
-    let report = scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")));
-    bar.finish_and_clear();
-    for (path, why) in &report.errors {
-        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
-    }
+    let report = scan_for_plan(&root, &scanner, &cfg, exclude, ui)?;
     let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
     let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
     let replan = old.as_ref().map(|o| plan::carry_edits(o, &mut planned));
@@ -83,6 +70,34 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
 /// The previous plan at the output path (the source of the salt and of edits), unless `--fresh`
 /// or `--stdout`. A previous plan that can't be read stops the run: overwriting it would lose
 /// the user's edits.
+/// Scans `root` for planning (shared by `plan` and `migrate`): the config's and `extra_exclude`
+/// globs plus hoist's own `.hoist/` (fingerprints, not credentials), with a progress bar; unreadable
+/// files are warned about and don't stop the plan.
+pub fn scan_for_plan(
+    root: &Path,
+    scanner: &Scanner,
+    cfg: &RepoConfig,
+    extra_exclude: Vec<String>,
+    ui: &mut Ui<'_>,
+) -> anyhow::Result<ScanReport> {
+    let mut exclude: Vec<String> = cfg.scan.exclude.iter().cloned().chain(extra_exclude).collect();
+    exclude.push("/.hoist".into());
+    let opts = WalkOptions {
+        max_file_size: cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+        include_vendored: cfg.scan.include_vendored,
+        exclude,
+        no_ignore: false,
+        threads: 0,
+    };
+    let bar = super::scan::progress_bar(ui.interactive);
+    let report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
+    bar.finish_and_clear();
+    for (path, why) in &report.errors {
+        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
+    }
+    Ok(report)
+}
+
 fn previous_plan(args: &PlanArgs, out_path: &Path) -> anyhow::Result<Option<Plan>> {
     if args.fresh || !out_path.exists() {
         return Ok(None);

@@ -1,6 +1,6 @@
 //! `hoist scan`: walk, detect, print; exit 1 when anything is found.
 
-use crate::cli::{FormatArg, ScanArgs, SeverityArg};
+use crate::cli::{FormatArg, ScanArgs};
 use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
@@ -29,12 +29,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")))
     };
     bar.finish_and_clear();
-    if let Some(min) = args.min_severity {
-        let min = match min {
-            SeverityArg::Low => Severity::Low,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::High => Severity::High,
-        };
+    if let Some(min) = args.min_severity.map(Severity::from) {
         report.findings.retain(|f| f.severity >= min);
     }
     super::baseline::filter(&root, args, scanner.fingerprinter(), &mut report.findings, ui.err)?;
