@@ -105,6 +105,10 @@ pub fn check_file(
             }
         }
     }
+    // A new line that repeats a line the rewrite kept (a trailing comment a rewriter carried to
+    // both halves of a split list) adds no new text: it is "elsewhere", not a value left behind.
+    let kept_lines: std::collections::HashSet<&str> = same_lines.iter().map(|(_, l)| l.trim()).collect();
+    let copies = |l: &str| kept_lines.contains(l.trim());
     let mut values_left = Vec::new();
     let mut elsewhere = Vec::new();
     let mut seen: Vec<&[Fingerprint]> = Vec::new();
@@ -116,11 +120,13 @@ pub fn check_file(
         let targets: Vec<&Fingerprint> = m.fingerprints.iter().collect();
         let rewritten = migrated.iter().filter(|o| o.fingerprints == m.fingerprints).count();
         let before = value_count(&removed_lines, fp, &targets);
-        let after: usize = added_lines.iter().map(|(_, l)| line_hits(l, fp, &targets)).sum();
+        let after: usize =
+            added_lines.iter().filter(|(_, l)| !copies(l)).map(|(_, l)| line_hits(l, fp, &targets)).sum();
         if after > before.saturating_sub(rewritten) {
             values_left.push(m.line);
         }
-        elsewhere.extend(same_lines.iter().filter(|(_, l)| line_hits(l, fp, &targets) > 0).map(|(n, _)| *n));
+        let unchanged = same_lines.iter().chain(added_lines.iter().filter(|(_, l)| copies(l)));
+        elsewhere.extend(unchanged.filter(|(_, l)| line_hits(l, fp, &targets) > 0).map(|(n, _)| *n));
     }
     elsewhere.sort_unstable();
     elsewhere.dedup();
@@ -170,6 +176,19 @@ mod tests {
         let c = check_file(Path::new("main.tf"), Some(old), new, &fp, &[m(&fp, 2, "postgres")], (&[], &[]));
         assert!(c.ok(), "{c:?}");
         assert_eq!(c.elsewhere, vec![1, 3]);
+    }
+
+    #[test]
+    fn a_copy_of_a_kept_line_is_a_note() {
+        let fp = Fingerprinter::new(b"k".to_vec());
+        let old = "env = [\n  { v = \"pgpass\" },\n  # url = \"pg://u:pgpass@h\"\n]\n";
+        let new = "env = [\n  # url = \"pg://u:pgpass@h\"\n]\nsecrets = [\n  { v = ARN },\n  # url = \"pg://u:pgpass@h\"\n]\n";
+        let c = check_file(Path::new("a.tf"), Some(old), new, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]));
+        assert!(c.ok(), "{c:?}");
+        assert!(!c.elsewhere.is_empty());
+        let moved = "env = [\n  # url = \"pg://u:pgpass@h\"\n]\n  { v = \"pgpass\" },\n";
+        let c = check_file(Path::new("a.tf"), Some(old), moved, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]));
+        assert!(!c.ok(), "a value moved to a new line is left behind: {c:?}");
     }
 
     #[test]
