@@ -100,11 +100,14 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                                 None => dotenv,
                             };
                             let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
+                            let (strategy, reason) = crate::site::readable(f.encoding, strategy, reason);
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
                                 span: f.span,
                                 fingerprint: f.fingerprint.clone(),
+                                encoding: f.encoding,
+                                raw_fingerprint: f.raw_fingerprint.clone(),
                                 rule: f.rule.clone(),
                                 format: f.format.clone(),
                                 strategy,
