@@ -41,10 +41,13 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let report = scan_for_plan(&root, &scanner, &cfg, exclude, ui)?;
     let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
     let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let replan = old.as_ref().map(|o| plan::carry_edits(o, &mut planned));
-    // An applied tree no longer holds the applied values: keep their secrets from the old plan.
+    // On an applied tree, match against the previous plan as the journal says the tree stands, and
+    // keep the secrets whose values an apply moved out (the scan can't see them any more).
+    let journal = crate::rewrite::journal::Journal::load(&root)?;
+    let seen = old.as_ref().map(|o| crate::rewrite::journal::current_view(o, &journal));
+    let replan = seen.as_ref().map(|o| plan::carry_edits(o, &mut planned));
     if let Some(o) = old.as_ref() {
-        crate::rewrite::journal::keep_applied(o, &mut planned.plan, &crate::rewrite::journal::Journal::load(&root)?);
+        crate::rewrite::journal::keep_applied(o, &mut planned.plan, &journal);
     }
     let mut errors = plan::validate(&planned.plan, &root).err().unwrap_or_default();
     errors.retain(|e| !matches!(e, PlanError::TooLarge { .. }));

@@ -100,6 +100,27 @@ impl Journal {
     }
 }
 
+/// The previous plan as the tree now stands, for matching a new scan against it: sites an earlier
+/// apply moved out are dropped (a new finding with the same value elsewhere in the file is not
+/// them; [`keep_applied`] puts them back), and sites it left in place sit at their new spans.
+pub fn current_view(plan: &crate::model::Plan, journal: &Journal) -> crate::model::Plan {
+    let mut view = plan.clone();
+    for s in &mut view.secrets {
+        for k in &mut s.keys {
+            k.sites.retain(|t| !journal.contains(t));
+            for t in &mut k.sites {
+                if let Some((span, line)) = journal.moved_to(t) {
+                    t.span = span;
+                    t.line = line;
+                }
+            }
+        }
+        s.keys.retain(|k| !k.sites.is_empty());
+    }
+    view.secrets.retain(|s| !s.keys.is_empty());
+    view
+}
+
 /// Re-planning an applied tree: the sites an earlier apply rewrote no longer hold their values, so
 /// a new scan can't find them; this puts each one the journal records back into `new` (under its
 /// secret and key, created from `old` when the new plan lacks them), so the plan keeps every
