@@ -1,10 +1,12 @@
-//! `hoist apply`: refuses on a dirty tree or a stale plan, uploads the secrets, shows the exact
-//! diff and asks (unless `--yes`), writes every file atomically, then verifies: each migrated value
-//! is gone and every rewritten file still parses. Re-running after success changes nothing.
+//! `hoist apply`: refuses on a dirty tree or a stale plan; shows the plan summary and the exact
+//! redacted diff and asks (unless `--yes`); only then uploads the secrets, writes every file
+//! atomically with the real ARNs, verifies (each migrated value is gone, every rewritten file still
+//! parses), writes the IAM policies and lists what is left to do. Re-running after success changes
+//! nothing.
 
-use super::diff::{arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values};
+use super::diff::{Redaction, arn_for, fingerprinter, load_state, print_manual, print_stale, resolve_region};
+use super::review;
 use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
-use crate::diff::DiffOptions;
 use crate::model::{Plan, SecretValue, Span, State, Strategy};
 use crate::rewrite::changes::{Change, ManualSite, SiteCheck, SiteState, check_sites, compute_changes};
 use crate::rewrite::journal::{AppliedSite, Journal, MovedSite};
@@ -14,7 +16,6 @@ use crate::site::locate;
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// What `apply` may do without asking.
@@ -72,7 +73,8 @@ pub fn apply_plan(
         uploads.retain(|(name, _)| !state.secrets.contains_key(name));
     }
     // The files that will be written don't depend on the ARNs: decide on dirtiness before any upload.
-    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
+    let region = resolve_region(opts.aws.region.as_deref());
+    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
     if preview.files.is_empty() && uploads.is_empty() {
         let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
         writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
@@ -93,9 +95,28 @@ pub fn apply_plan(
         )?;
         return Ok(EXIT_ERROR);
     }
-    if !uploads.is_empty() {
-        let names: BTreeSet<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
-        let sub = pending_subplan(plan, &checks, &names);
+    // Summary, the whole diff, the answer — all before anything is uploaded.
+    let redaction = Redaction::of(&checks);
+    let names: Vec<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
+    review::write_summary(ui.out, &names, &preview)?;
+    let selected = match review::confirm(&preview, uploads.len(), opts.yes, opts.interactive, &redaction, ui)? {
+        review::Answer::Accept(files) => files,
+        review::Answer::Decline => {
+            writeln!(ui.err, "hoist: declined: nothing uploaded, no file written")?;
+            return Ok(EXIT_CLEAN);
+        }
+    };
+    let needed: BTreeSet<&str> = review::needed_uploads(&uploads, &checks, &preview, &selected).into_iter().collect();
+    if needed.len() < uploads.len() {
+        writeln!(
+            ui.err,
+            "hoist: uploading {} of {} secret(s): the others are only referenced by files you declined",
+            needed.len(),
+            uploads.len()
+        )?;
+    }
+    if !needed.is_empty() {
+        let sub = pending_subplan(plan, &checks, &needed);
         let session = super::upload::Session::connect(&opts.aws)?;
         let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
         if !summary.failed.is_empty() {
@@ -104,9 +125,14 @@ pub fn apply_plan(
         }
         state = load_state(plan_path)?;
     }
-    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
-    let redact = redaction_values(&checks);
-    let selected = confirm(&changes.files, opts, &redact, ui)?;
+    // The files as shown, now with the real ARNs from the state.
+    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
+    let shown: Vec<&Path> = preview.files.iter().map(|c| c.path.as_path()).collect();
+    let now: Vec<&Path> = changes.files.iter().map(|c| c.path.as_path()).collect();
+    anyhow::ensure!(
+        shown == now,
+        "the files to write changed after the upload; nothing written, run `hoist apply` again"
+    );
     // Record every site's fate before writing: a crash after a file's rename must not make its
     // sites look stale, and a re-run must find each site done or where it now sits.
     let (done, moved) = site_fates(&changes.files, &selected, &checks);
@@ -120,8 +146,8 @@ pub fn apply_plan(
         maybe_abort(written.len());
     }
     let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
-    print_manual(ui.err, &changes.manual)?;
-    next_steps(ui, plan, &state, &written)?;
+    let policies = super::finish::write_policies(root, plan, &state, &written, ui)?;
+    super::finish::next_steps(ui, plan, &state, &checks, &changes.manual, &policies, !written.is_empty())?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }
 
@@ -254,45 +280,6 @@ fn check_clean(root: &Path, paths: &[PathBuf]) -> Result<(), String> {
     ))
 }
 
-/// Shows the diff and returns the files the user accepted.
-fn confirm(
-    files: &[Change],
-    opts: &ApplyOptions,
-    redact: &[String],
-    ui: &mut Ui<'_>,
-) -> anyhow::Result<BTreeSet<PathBuf>> {
-    let diff_opts = DiffOptions { color: ui.color, redact: redact.to_vec() };
-    let all: BTreeSet<PathBuf> = files.iter().map(|c| c.path.clone()).collect();
-    let changes = crate::rewrite::changes::Changes { files: files.to_vec(), ..Default::default() };
-    if opts.yes {
-        print_changes(ui.out, &changes, &diff_opts, true)?;
-        return Ok(all);
-    }
-    let stdin = std::io::stdin();
-    let ask = |ui: &mut Ui<'_>, q: &str| -> anyhow::Result<bool> {
-        write!(ui.err, "{q} [y/N] ")?;
-        ui.err.flush()?;
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        Ok(matches!(line.trim(), "y" | "Y" | "yes"))
-    };
-    if opts.interactive {
-        let mut keep = BTreeSet::new();
-        for c in files {
-            let one = crate::rewrite::changes::Changes { files: vec![c.clone()], ..Default::default() };
-            print_changes(ui.out, &one, &diff_opts, false)?;
-            ui.out.flush()?;
-            if ask(ui, &format!("write {}?", c.path.display()))? {
-                keep.insert(c.path.clone());
-            }
-        }
-        return Ok(keep);
-    }
-    print_changes(ui.out, &changes, &diff_opts, false)?;
-    ui.out.flush()?;
-    Ok(if ask(ui, &format!("write these {} file(s)?", files.len()))? { all } else { BTreeSet::new() })
-}
-
 /// Re-reads the written files: each rewritten site no longer holds its value (read the one way,
 /// [`crate::site::locate`]), no changed line holds a migrated value, no new syntax errors. The
 /// value's word on lines the rewrite didn't touch is a note. Reports each problem.
@@ -373,38 +360,4 @@ fn verify(
         if ok { "; every rewritten file parses" } else { "; PROBLEMS above" }
     )?;
     Ok(ok)
-}
-
-fn next_steps(ui: &mut Ui<'_>, plan: &Plan, state: &State, written: &[&Change]) -> anyhow::Result<()> {
-    if written.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> =
-        plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();
-    writeln!(ui.out, "\nStill to do:")?;
-    let orphans: Vec<&str> = plan
-        .secrets
-        .iter()
-        .filter(|s| !s.is_skipped() && !s.is_referenced() && !state.secrets.contains_key(&s.name))
-        .map(|s| s.name.as_str())
-        .collect();
-    if !orphans.is_empty() {
-        writeln!(
-            ui.out,
-            "  - Not created, as only manual sites would use them (`--include-manual` creates them): {}.",
-            orphans.join(", ")
-        )?;
-    }
-    writeln!(ui.out, "  1. Rotate the old values: they stay in git history ({}).", names.join(", "))?;
-    writeln!(ui.out, "  2. Give the task execution role GetSecretValue on these ARNs: `hoist policy`.")?;
-    writeln!(
-        ui.out,
-        "  3. Redeploy running services (`aws ecs update-service --force-new-deployment`); locally use `hoist run -- CMD`."
-    )?;
-    writeln!(
-        ui.out,
-        "  4. Review and commit: `git diff`, then commit the rewritten files and {}.",
-        super::diff::STATE_FILE
-    )?;
-    Ok(())
 }

@@ -75,17 +75,18 @@ impl Pty {
         String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
     }
 
-    /// Waits until `needle` appears after what earlier `expect`s consumed; panics with the
-    /// transcript when it doesn't within [`STEP`].
-    pub fn expect(&mut self, needle: &str) {
+    /// Waits until `needle` appears after what earlier `expect`s consumed and returns the text up
+    /// to and including it; panics with the transcript when it doesn't within [`STEP`].
+    pub fn expect(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + STEP;
         loop {
             {
                 let seen = self.seen.lock().unwrap();
                 let rest = String::from_utf8_lossy(&seen[self.cursor.min(seen.len())..]).into_owned();
                 if let Some(at) = rest.find(needle) {
-                    self.cursor += rest[..at + needle.len()].len();
-                    return;
+                    let upto = &rest[..at + needle.len()];
+                    self.cursor += upto.len();
+                    return upto.to_string();
                 }
             }
             if Instant::now() > deadline {
