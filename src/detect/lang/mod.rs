@@ -101,6 +101,10 @@ fn walk(ctx: &Ctx, root: Node, out: &mut Vec<Candidate>) {
             literal_candidates(ctx, node, out);
         } else if ctx.format == FileFormat::Shell && kind == "command" {
             shell::command(ctx, node, out);
+        } else if matches!(kind, "comment" | "line_comment" | "block_comment") {
+            // Commented-out config (`// "password": "…"`, `# DB_PASS=…`) is still a leaked value.
+            let span = crate::model::Span::new(node.start_byte(), node.end_byte());
+            nested_assignments(node, &literal::Literal { value: String::new(), span }, ctx.src, out);
         }
         // Inside a parse error the grammar may read a docstring or a template as code.
         if !literal::is_string_kind(ctx.format, kind) && !node.is_error() && cursor.goto_first_child() {
@@ -129,6 +133,7 @@ fn literal_candidates(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
     let Some(lit) = literal::read(ctx.format, node, ctx.src) else { return };
     let maybe_dsn = lit.value.contains("://") || lit.value.to_ascii_lowercase().contains("password=");
     if !maybe_dsn || lit.span.len() != lit.value.len() {
+        nested_assignments(node, &lit, ctx.src, out);
         return;
     }
     let held_by = out.get(before).map(|c| c.name.clone()).or_else(|| node.parent().and_then(|p| ctx.container_name(p)));
@@ -138,9 +143,29 @@ fn literal_candidates(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
             p.engine = Some(engine.clone());
         }
     }
-    if !parts.is_empty() {
+    if parts.is_empty() {
+        nested_assignments(node, &lit, ctx.src, out);
+    } else {
         out.truncate(before);
         out.extend(parts);
+    }
+}
+
+/// Config or JSON written inside a string (`"{\"pass\":\"…\"}"`, a Go raw string holding a
+/// server config, `"password=… host=…"`): the tolerant tokenizer over the literal's source text,
+/// one scope per literal.
+fn nested_assignments(node: Node, lit: &literal::Literal, src: &str, out: &mut Vec<Candidate>) {
+    let raw = &src[lit.span.start..lit.span.end];
+    if raw.len() < 6
+        || !raw.contains([':', '='])
+        || !raw.bytes().any(|b| b.is_ascii_whitespace() || b == b'{' || b == b',')
+    {
+        return;
+    }
+    for p in crate::detect::config::pairs(raw, lit.span.start, crate::detect::config::Values::Any) {
+        out.push(
+            Candidate::new(p.name, p.value, p.span).in_scope(node.id().wrapping_mul(4096).wrapping_add(p.block), None),
+        );
     }
 }
 
