@@ -37,6 +37,20 @@ pub fn safe_join(root: &Path, rel: &Path) -> Result<PathBuf, PathError> {
     Ok(joined)
 }
 
+/// The repository-relative path `rel` really names, when it differs from `rel` as written: a
+/// leading `./`, or a symlink inside the repository (`link/settings.py` for `app/settings.py`).
+/// Two spellings of one file would let a plan edit it twice, each time from the old text.
+pub fn alias_of(root: &Path, rel: &Path) -> Option<String> {
+    let lexical: PathBuf = rel.components().filter(|c| !matches!(c, Component::CurDir)).collect();
+    let real = match (root.canonicalize(), root.join(rel).canonicalize()) {
+        (Ok(real_root), Ok(real)) => real.strip_prefix(&real_root).map(Path::to_path_buf).unwrap_or(lexical.clone()),
+        _ => lexical.clone(),
+    };
+    let written: Vec<Component<'_>> = rel.components().collect();
+    let canonical: Vec<Component<'_>> = real.components().collect();
+    (written != canonical).then(|| real.display().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +68,23 @@ mod tests {
         {
             std::os::unix::fs::symlink("/etc", root.join("link")).unwrap();
             assert!(matches!(safe_join(root, Path::new("link/passwd")), Err(PathError::Escapes(_))));
+        }
+    }
+
+    #[test]
+    fn aliases_are_named_by_their_real_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app")).unwrap();
+        std::fs::write(root.join("app/settings.py"), "x").unwrap();
+        assert_eq!(alias_of(root, Path::new("app/settings.py")), None);
+        assert_eq!(alias_of(root, Path::new("app/new.py")), None);
+        assert_eq!(alias_of(root, Path::new("./app/settings.py")).as_deref(), Some("app/settings.py"));
+        assert_eq!(alias_of(root, Path::new("./app/new.py")).as_deref(), Some("app/new.py"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("app", root.join("link")).unwrap();
+            assert_eq!(alias_of(root, Path::new("link/settings.py")).as_deref(), Some("app/settings.py"));
         }
     }
 }
