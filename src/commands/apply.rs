@@ -58,6 +58,7 @@ pub fn apply_plan(
     opts: &ApplyOptions,
     ui: &mut Ui<'_>,
 ) -> anyhow::Result<u8> {
+    let _lock = crate::lock::RepoLock::acquire(root)?;
     let fp = fingerprinter(plan)?;
     let mut journal = Journal::load(root)?;
     let checks = check_sites(root, plan, &fp, &journal);
