@@ -98,6 +98,11 @@ pub struct PlanArgs {
     /// Extra rule file(s) to load (same format as patterns/*.yaml).
     #[arg(long = "rules")]
     pub rule_files: Vec<PathBuf>,
+    // --- history (issue #15) ---
+    /// Also scan git history: list values found only there as "rotate, can't migrate" and planned
+    /// values that history holds as "rotate after migrating". Off by default: it reads every commit.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// Parses `KEY=VALUE`.
@@ -276,6 +281,12 @@ pub struct MigrateArgs {
     /// Extra rule file(s).
     #[arg(long = "rules")]
     pub rule_files: Vec<PathBuf>,
+    // --- history (issue #15) ---
+    /// Also scan git history: values found only there are listed as "rotate, can't migrate"
+    /// (nothing is uploaded for them), planned ones history also holds as "rotate after migrating".
+    /// Off by default: it reads every commit.
+    #[arg(long)]
+    pub history: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,

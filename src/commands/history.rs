@@ -254,7 +254,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
     let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
     scanner.context = !args.rules_only;
-    let selector = Selector::new(&cfg, args)?;
+    let selector = Selector::new(&cfg, args.include_vendored, &args.exclude)?;
     let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
     let baseline = super::baseline::for_scan(&top, args)?;
     if let Some((path, b)) = &baseline {

@@ -129,7 +129,7 @@ fn select<'a>(
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) -> anyhow::Result<Vec<&'a StagedFile>> {
-    let selector = Selector::new(cfg, args)?;
+    let selector = Selector::new(cfg, args.include_vendored, &args.exclude)?;
     Ok(files.iter().filter(|f| selector.keep(f, report, counts)).collect())
 }
 
@@ -141,10 +141,10 @@ pub(super) struct Selector {
 }
 
 impl Selector {
-    /// From the repository config and the scan's flags.
-    pub(super) fn new(cfg: &RepoConfig, args: &ScanArgs) -> anyhow::Result<Self> {
-        let include_vendored = args.include_vendored || cfg.scan.include_vendored;
-        let globs: Vec<&String> = cfg.scan.exclude.iter().chain(&args.exclude).collect();
+    /// From the repository config and the scan's `--include-vendored` and `--exclude` flags.
+    pub(super) fn new(cfg: &RepoConfig, include_vendored: bool, exclude: &[String]) -> anyhow::Result<Self> {
+        let include_vendored = include_vendored || cfg.scan.include_vendored;
+        let globs: Vec<&String> = cfg.scan.exclude.iter().chain(exclude).collect();
         let excludes = if globs.is_empty() {
             None
         } else {

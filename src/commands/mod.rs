@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod plan;
 pub mod policy;
 pub mod resolve;
+pub mod rotate;
 pub mod rules;
 pub mod run;
 pub mod scan;
