@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod baseline;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod history;
 pub mod hook;
