@@ -283,7 +283,10 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human_history(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json_history(ui.out, &report.findings)?,
-        FormatArg::Sarif => report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules())?,
+        FormatArg::Sarif => {
+            let opts = super::sarif::options_for(&top, args, "history");
+            report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules(), &opts)?
+        }
     }
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
     write_history_summary(note, &report, &counts, &range)?;
@@ -304,7 +307,9 @@ fn write_empty(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<()> {
     match args.format {
         FormatArg::Human => {}
         FormatArg::Json => report::write_json_history(ui.out, &[])?,
-        FormatArg::Sarif => report::write_sarif_history(ui.out, &[], std::iter::empty())?,
+        FormatArg::Sarif => {
+            report::write_sarif_history(ui.out, &[], std::iter::empty(), &report::SarifOptions::default())?
+        }
     }
     Ok(())
 }

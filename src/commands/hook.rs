@@ -108,7 +108,8 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         FormatArg::Json => report::write_json(ui.out, &report.findings)?,
         FormatArg::Sarif => {
             let rules = super::load_rules(&cfg, &args.rule_files)?;
-            report::write_sarif(ui.out, &report.findings, rules.rules())?
+            let opts = super::sarif::options_for(&top, args, "staged");
+            report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };

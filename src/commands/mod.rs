@@ -15,6 +15,7 @@ pub mod resolve;
 pub mod rotate;
 pub mod rules;
 pub mod run;
+pub mod sarif;
 pub mod scan;
 pub mod upload;
 

@@ -46,7 +46,8 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_summary(ui.err, &report)?;
         }
         FormatArg::Sarif => {
-            report::write_sarif(ui.out, &report.findings, scanner.rules().rules())?;
+            let opts = super::sarif::options_for(&root, args, "scan");
+            report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?;
             report::write_summary(ui.err, &report)?;
         }
     }
