@@ -487,6 +487,10 @@ pub struct ScanArgs {
     /// Exit with this code when secrets are found (default 1; 0 reports without failing).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub exit_code: u8,
+    /// More files or directories to scan besides PATH (what the pre-commit framework passes);
+    /// paths are reported relative to the repository root (or the current directory outside git).
+    #[arg(value_name = "PATHS", conflicts_with_all = ["staged", "history", "all", "since"])]
+    pub more: Vec<PathBuf>,
     /// SARIF: also report `config` findings (hosts, ports, user names beside a credential), which
     /// are left out by default because they are not alerts.
     #[arg(long)]

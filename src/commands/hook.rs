@@ -169,22 +169,27 @@ impl Selector {
             counts.symlinks += 1;
             return false;
         }
+        self.keep_path(&f.path, report, counts)
+    }
+
+    /// True when the file at `path` (relative to the repository root) should be read: not
+    /// excluded, not vendored, not a lockfile or minified by name; otherwise counts why not.
+    pub(super) fn keep_path(&self, path: &Path, report: &mut ScanReport, counts: &mut StagedCounts) -> bool {
         if let Some(ex) = &self.excludes
-            && ex.matched(Path::new("/").join(&f.path), false).is_ignore()
+            && ex.matched(Path::new("/").join(path), false).is_ignore()
         {
             counts.excluded += 1;
             return false;
         }
         if !self.include_vendored {
-            let vendored = f
-                .path
+            let vendored = path
                 .parent()
                 .is_some_and(|p| p.components().any(|c| skip::is_vendored_dir(&c.as_os_str().to_string_lossy())));
             if vendored {
                 *report.skipped.entry(SkipReason::Vendored).or_default() += 1;
                 return false;
             }
-            if let Some(reason) = skip::by_name(&f.path) {
+            if let Some(reason) = skip::by_name(path) {
                 *report.skipped.entry(reason).or_default() += 1;
                 return false;
             }

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod files;
 pub mod history;
 pub mod hook;
 pub mod migrate;
