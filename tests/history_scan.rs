@@ -198,3 +198,35 @@ fn an_unborn_branch_has_no_history() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("no commits yet"));
 }
+
+#[test]
+fn migrate_and_plan_list_history_only_values_as_rotate() {
+    let p = Planted::new();
+    let (repo, added) = repo_with_deleted_secrets(&p);
+    // One secret still in the tree, committed (so also in history), and one only in the work tree.
+    let live = format!("ghp_{}", random(ALNUM, 36));
+    repo.write("app/github.py", &format!("GITHUB_TOKEN = \"{live}\"\n"));
+    repo.commit_all("github client");
+    let o = repo.hoist(&["migrate", "--history"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let only = out.split("only in git history").nth(1).unwrap_or_else(|| panic!("no history-only list:\n{out}"));
+    let only = only.split("rotate after migrating").next().unwrap();
+    assert_eq!(only.matches("\n  rotate  ").count(), 4, "{out}");
+    assert!(only.contains(&format!("first committed in {}", &added[..12])), "{out}");
+    assert!(only.contains("provider: aws") && only.contains("provider: github"), "{out}");
+    assert!(only.contains("app/settings.py:3"), "{out}");
+    assert!(out.contains("1 planned value(s) are also in git history — rotate after migrating"), "{out}");
+    assert!(out.contains("app/github.py:1"), "{out}");
+    assert_no_leak(&out, &[p.all(), vec![live.as_str()]].concat());
+    // Dry run: nothing written. The plan holds only the tree's value, so only it can be uploaded.
+    assert!(!repo.path().join(".hoist/plan.yaml").exists());
+    let o = repo.hoist(&["plan", "--history", "--stdout"]);
+    let yaml = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(yaml.matches("fingerprint:").count(), 2, "one key, one site:\n{yaml}");
+    assert!(!yaml.contains("settings.py") && !yaml.contains(".env") && !yaml.contains("db.py"), "{yaml}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("rotate, can't migrate"), "{err}");
+    assert_no_leak(&text(&o), &[p.all(), vec![live.as_str()]].concat());
+}

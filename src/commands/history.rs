@@ -254,7 +254,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
     let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
     scanner.context = !args.rules_only;
-    let selector = Selector::new(&cfg, args)?;
+    let selector = Selector::new(&cfg, args.include_vendored, &args.exclude)?;
     let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
     let baseline = super::baseline::for_scan(&top, args)?;
     if let Some((path, b)) = &baseline {
@@ -283,7 +283,10 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human_history(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json_history(ui.out, &report.findings)?,
-        FormatArg::Sarif => report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules())?,
+        FormatArg::Sarif => {
+            let opts = super::sarif::options_for(&top, args, "history");
+            report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules(), &opts)?
+        }
     }
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
     write_history_summary(note, &report, &counts, &range)?;
@@ -304,7 +307,9 @@ fn write_empty(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<()> {
     match args.format {
         FormatArg::Human => {}
         FormatArg::Json => report::write_json_history(ui.out, &[])?,
-        FormatArg::Sarif => report::write_sarif_history(ui.out, &[], std::iter::empty())?,
+        FormatArg::Sarif => {
+            report::write_sarif_history(ui.out, &[], std::iter::empty(), &report::SarifOptions::default())?
+        }
     }
     Ok(())
 }

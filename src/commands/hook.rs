@@ -108,7 +108,8 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         FormatArg::Json => report::write_json(ui.out, &report.findings)?,
         FormatArg::Sarif => {
             let rules = super::load_rules(&cfg, &args.rule_files)?;
-            report::write_sarif(ui.out, &report.findings, rules.rules())?
+            let opts = super::sarif::options_for(&top, args, "staged");
+            report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
@@ -129,7 +130,7 @@ fn select<'a>(
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) -> anyhow::Result<Vec<&'a StagedFile>> {
-    let selector = Selector::new(cfg, args)?;
+    let selector = Selector::new(cfg, args.include_vendored, &args.exclude)?;
     Ok(files.iter().filter(|f| selector.keep(f, report, counts)).collect())
 }
 
@@ -141,10 +142,10 @@ pub(super) struct Selector {
 }
 
 impl Selector {
-    /// From the repository config and the scan's flags.
-    pub(super) fn new(cfg: &RepoConfig, args: &ScanArgs) -> anyhow::Result<Self> {
-        let include_vendored = args.include_vendored || cfg.scan.include_vendored;
-        let globs: Vec<&String> = cfg.scan.exclude.iter().chain(&args.exclude).collect();
+    /// From the repository config and the scan's `--include-vendored` and `--exclude` flags.
+    pub(super) fn new(cfg: &RepoConfig, include_vendored: bool, exclude: &[String]) -> anyhow::Result<Self> {
+        let include_vendored = include_vendored || cfg.scan.include_vendored;
+        let globs: Vec<&String> = cfg.scan.exclude.iter().chain(exclude).collect();
         let excludes = if globs.is_empty() {
             None
         } else {
@@ -168,22 +169,27 @@ impl Selector {
             counts.symlinks += 1;
             return false;
         }
+        self.keep_path(&f.path, report, counts)
+    }
+
+    /// True when the file at `path` (relative to the repository root) should be read: not
+    /// excluded, not vendored, not a lockfile or minified by name; otherwise counts why not.
+    pub(super) fn keep_path(&self, path: &Path, report: &mut ScanReport, counts: &mut StagedCounts) -> bool {
         if let Some(ex) = &self.excludes
-            && ex.matched(Path::new("/").join(&f.path), false).is_ignore()
+            && ex.matched(Path::new("/").join(path), false).is_ignore()
         {
             counts.excluded += 1;
             return false;
         }
         if !self.include_vendored {
-            let vendored = f
-                .path
+            let vendored = path
                 .parent()
                 .is_some_and(|p| p.components().any(|c| skip::is_vendored_dir(&c.as_os_str().to_string_lossy())));
             if vendored {
                 *report.skipped.entry(SkipReason::Vendored).or_default() += 1;
                 return false;
             }
-            if let Some(reason) = skip::by_name(&f.path) {
+            if let Some(reason) = skip::by_name(path) {
                 *report.skipped.entry(reason).or_default() += 1;
                 return false;
             }

@@ -35,6 +35,10 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         None => scan_and_plan(&root, args, ui)?,
     };
     plan::write_summary(ui.out, &plan)?;
+    if args.history {
+        let rotation = super::rotate::rotation_for_plan(&root, &fingerprinter(&plan)?, &plan, &args.rule_files)?;
+        super::rotate::write_rotation(ui.out, &rotation)?;
+    }
     if let Err(errors) = plan::validate(&plan, &root) {
         let errors: Vec<_> = errors.into_iter().filter(|e| !matches!(e, plan::PlanError::TooLarge { .. })).collect();
         if !errors.is_empty() {

@@ -64,6 +64,12 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         plan::write_plan(&out_path, &planned.plan).map_err(|e| anyhow::anyhow!("{e}"))?;
         report_plan(ui.out, &planned, replan.as_ref(), Some(&out_path))?;
     }
+    if args.history {
+        let rotation =
+            super::rotate::rotation_for_plan(&root, scanner.fingerprinter(), &planned.plan, &args.rule_files)?;
+        let out: &mut dyn Write = if args.stdout { &mut *ui.err } else { &mut *ui.out };
+        super::rotate::write_rotation(out, &rotation)?;
+    }
     if errors.is_empty() {
         return Ok(EXIT_CLEAN);
     }

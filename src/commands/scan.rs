@@ -15,6 +15,9 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.history || args.all || args.since.is_some() {
         return super::history::run(args, ui);
     }
+    if !args.more.is_empty() {
+        return super::files::run(args, ui);
+    }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;
@@ -46,7 +49,8 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_summary(ui.err, &report)?;
         }
         FormatArg::Sarif => {
-            report::write_sarif(ui.out, &report.findings, scanner.rules().rules())?;
+            let opts = super::sarif::options_for(&root, args, "scan");
+            report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?;
             report::write_summary(ui.err, &report)?;
         }
     }

@@ -6,7 +6,7 @@ mod human;
 mod sarif;
 
 pub use human::{write_human, write_human_history, write_summary};
-pub use sarif::{write_sarif, write_sarif_history};
+pub use sarif::{SarifOptions, security_severity, write_sarif, write_sarif_history, write_sarif_with};
 
 use crate::model::{CommitInfo, DeployInfo, Finding, HistoryFinding, Kind, Severity};
 use serde::Serialize;
