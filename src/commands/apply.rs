@@ -65,7 +65,7 @@ pub fn apply_plan(
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(plan_path)?;
-    let mut uploads = secrets_to_upload(plan, &checks, &state)?;
+    let mut uploads = secrets_to_upload(plan, &checks, &state, opts.upload.include_manual)?;
     // A secret the state already records was uploaded with these values (their fingerprints
     // still match the plan); only `--update` sends it again.
     if !opts.upload.update {
@@ -125,17 +125,19 @@ pub fn apply_plan(
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }
 
-/// Secrets to upload, with their payload: every secret with a site to act on whose every key
-/// still has its value in the tree. A secret whose values are gone must already be uploaded.
+/// Secrets to upload, with their payload: every secret a rewritten site will reference (or, with
+/// `include_manual`, any with a site that isn't `skip`) whose every key still has its value in the
+/// tree. A secret whose values are gone must already be uploaded.
 fn secrets_to_upload(
     plan: &Plan,
     checks: &[SiteCheck<'_>],
     state: &State,
+    include_manual: bool,
 ) -> anyhow::Result<Vec<(String, BTreeMap<String, SecretValue>)>> {
     let mut out = Vec::new();
     for secret in &plan.secrets {
         let mine: Vec<&SiteCheck<'_>> = checks.iter().filter(|c| c.secret.name == secret.name).collect();
-        if mine.iter().all(|c| c.site.strategy == Strategy::Skip) {
+        if secret.is_skipped() || !(include_manual || secret.is_referenced()) {
             continue;
         }
         let mut payload = BTreeMap::new();
@@ -380,6 +382,19 @@ fn next_steps(ui: &mut Ui<'_>, plan: &Plan, state: &State, written: &[&Change]) 
     let names: Vec<&str> =
         plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();
     writeln!(ui.out, "\nStill to do:")?;
+    let orphans: Vec<&str> = plan
+        .secrets
+        .iter()
+        .filter(|s| !s.is_skipped() && !s.is_referenced() && !state.secrets.contains_key(&s.name))
+        .map(|s| s.name.as_str())
+        .collect();
+    if !orphans.is_empty() {
+        writeln!(
+            ui.out,
+            "  - Not created, as only manual sites would use them (`--include-manual` creates them): {}.",
+            orphans.join(", ")
+        )?;
+    }
     writeln!(ui.out, "  1. Rotate the old values: they stay in git history ({}).", names.join(", "))?;
     writeln!(ui.out, "  2. Give the task execution role GetSecretValue on these ARNs: `hoist policy`.")?;
     writeln!(

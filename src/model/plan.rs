@@ -153,4 +153,10 @@ impl PlannedSecret {
     pub fn is_skipped(&self) -> bool {
         self.keys.iter().flat_map(|k| &k.sites).all(|s| s.strategy == Strategy::Skip)
     }
+
+    /// True when a site hoist rewrites (`env` or `sdk`) will reference the secret. `apply` creates
+    /// only these (unless `--include-manual`): a secret nothing references would be an orphan.
+    pub fn is_referenced(&self) -> bool {
+        self.keys.iter().flat_map(|k| &k.sites).any(|s| matches!(s.strategy, Strategy::Env | Strategy::Sdk))
+    }
 }
