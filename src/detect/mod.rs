@@ -29,3 +29,9 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         _ => config::analyze(rel, format, text),
     }
 }
+
+/// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
+/// language-aware detectors pass over (over the work budget, generated, minified).
+pub fn lines_only(text: &str) -> Vec<Detection> {
+    config::lines_only(text)
+}
