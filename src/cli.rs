@@ -445,6 +445,10 @@ pub struct ScanArgs {
     /// Also scan vendored directories, lockfiles and minified files.
     #[arg(long)]
     pub include_vendored: bool,
+    /// Run the language-aware detectors on generated files too (`DO NOT EDIT`, `@generated`,
+    /// `_pb2.py`, ANTLR…); by default they get provider rules and line detectors only.
+    #[arg(long)]
+    pub include_generated: bool,
     /// Don't respect .gitignore / .ignore files.
     #[arg(long)]
     pub no_ignore: bool,

@@ -212,7 +212,7 @@ fn flush(
         .par_iter()
         .map(|(i, bytes)| {
             let (_, path, users) = &distinct[*i];
-            let FileOutcome { findings, skipped, non_utf8, allowed } = scanner.scan_bytes(path, bytes);
+            let FileOutcome { findings, skipped, non_utf8, allowed, .. } = scanner.scan_bytes(path, bytes);
             let mut kept = Vec::new();
             if skipped.is_none() && !findings.is_empty() {
                 for &u in users {

@@ -91,6 +91,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if !selected.is_empty() {
         let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
         scanner.context = !args.rules_only;
+        scanner.include_generated = args.include_generated;
         let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
         scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
     }
@@ -115,6 +116,14 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
     write_staged_summary(note, &report, &counts)?;
     if report.findings.is_empty() {
+        if report.incomplete() {
+            // A clean exit must mean every staged file was read by every detector it needs.
+            writeln!(
+                note,
+                "hoist: some staged files could not be scanned in full (see above): not vouching for this commit"
+            )?;
+            return Ok(crate::EXIT_ERROR);
+        }
         return Ok(EXIT_CLEAN);
     }
     write_block_advice(note, report.findings.len())?;
@@ -256,6 +265,7 @@ fn flush(
             *report.skipped.entry(reason).or_default() += 1;
             continue;
         }
+        report.note_limits(&file.path, &outcome.limits);
         if file.git_binary {
             counts.whole_files += 1;
         }

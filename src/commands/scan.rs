@@ -21,6 +21,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;
+    scanner.include_generated = args.include_generated;
     let opts = WalkOptions {
         max_file_size: args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
         include_vendored: args.include_vendored || cfg.scan.include_vendored,
@@ -79,6 +80,7 @@ fn scan_one_file(scanner: &crate::scan::Scanner, path: &std::path::Path) -> anyh
         report.skipped.insert(r, 1);
     }
     report.non_utf8 = outcome.non_utf8 as usize;
+    report.note_limits(&rel, &outcome.limits);
     report.allowed = outcome.allowed;
     report.findings = outcome.findings;
     Ok(report)

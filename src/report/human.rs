@@ -87,6 +87,11 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     if report.non_utf8 > 0 {
         writeln!(out, "{} file(s) not valid UTF-8: scanned with provider rules only", report.non_utf8)?;
     }
+    for (limit, paths) in &report.limited {
+        let shown: Vec<String> = paths.iter().take(5).map(|p| p.display().to_string()).collect();
+        let more = if paths.len() > 5 { format!(", and {} more", paths.len() - 5) } else { String::new() };
+        writeln!(out, "{}: {} file(s): {}{more}", limit.describe(), paths.len(), shown.join(", "))?;
+    }
     if report.allowed > 0 {
         writeln!(out, "{} finding(s) allowed by inline markers", report.allowed)?;
     }

@@ -121,10 +121,9 @@ pub(super) fn scan_tree(
                     }
                     let mut r = report.lock().unwrap();
                     match outcome.skipped {
-                        Some(reason) if !(include_vendored && reason == SkipReason::Minified) => {
-                            *r.skipped.entry(reason).or_default() += 1;
-                        }
-                        _ => {
+                        Some(reason) => *r.skipped.entry(reason).or_default() += 1,
+                        None => {
+                            r.note_limits(&rel, &outcome.limits);
                             r.files_scanned += 1;
                             r.bytes_scanned += bytes.len() as u64;
                             r.non_utf8 += outcome.non_utf8 as usize;
@@ -148,6 +147,7 @@ pub(super) fn scan_tree(
     }
     report.findings.sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
     report.errors.sort();
+    report.limited.values_mut().for_each(|v| v.sort());
     report
 }
 
