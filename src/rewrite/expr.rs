@@ -61,20 +61,24 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
     }
 }
 
-/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper.
+/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper,
+/// which returns environment variable `env` instead when it is set (a deployment injected it).
 /// `None` for languages without an sdk rewrite.
-pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool) -> Option<String> {
-    let args = match shape {
-        Shape::Json => format!("{q}{arn}{q}, {q}{key}{q}"),
-        _ => format!("{q}{arn}{q}"),
+pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool, env: &str) -> Option<String> {
+    let key = match shape {
+        Shape::Json => format!("{q}{key}{q}"),
+        _ => String::new(),
     };
     match lang {
-        Lang::Python => Some(wrap_int(int, "int(", format!("hoist_secrets.get({args})"), ")")),
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(if int {
-            format!("Number(await hoistSecrets.get({args}))")
-        } else {
-            format!("(await hoistSecrets.get({args}))")
-        }),
+        Lang::Python => {
+            let key = if key.is_empty() { "None".into() } else { key };
+            Some(wrap_int(int, "int(", format!("hoist_secrets.get({q}{arn}{q}, {key}, env={q}{env}{q})"), ")"))
+        }
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            let key = if key.is_empty() { "undefined".into() } else { key };
+            let call = format!("hoistSecrets.get({q}{arn}{q}, {key}, {q}{env}{q})");
+            Some(if int { format!("Number(await {call})") } else { format!("(await {call})") })
+        }
         _ => None,
     }
 }
@@ -116,13 +120,13 @@ mod tests {
         assert!(env_lookup(Lang::Go, '"', "X", false, "\t").contains("\t\tpanic(\"missing environment variable X\")"));
         assert_eq!(quote_for(Lang::Python, "r'abc'"), '\'');
         assert_eq!(
-            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false).unwrap(),
-            "hoist_secrets.get(\"arn:x\", \"password\")"
+            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false, "PW").unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"password\", env=\"PW\")"
         );
-        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false).is_none());
+        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false, "K").is_none());
         assert_eq!(
-            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true).unwrap(),
-            "Number(await hoistSecrets.get(\"arn:x\", \"k\"))"
+            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true, "K").unwrap(),
+            "Number(await hoistSecrets.get(\"arn:x\", \"k\", \"K\"))"
         );
     }
 }
