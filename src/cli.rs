@@ -434,6 +434,18 @@ pub struct ScanArgs {
     /// Report baselined findings too.
     #[arg(long)]
     pub no_baseline: bool,
+    // --- history scan (issue #15) ---
+    /// Scan git history instead of the tree: every commit reachable from HEAD, only the lines each
+    /// commit adds; each secret once, with the commit that first added it.
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+    /// With --history: every ref (branches, tags, remotes, stash), not just HEAD. Implies --history.
+    #[arg(long, conflicts_with = "staged")]
+    pub all: bool,
+    /// Only the commits after REV (`REV..HEAD`), or a range such as `origin/main..HEAD` (what a pull
+    /// request adds). Implies --history.
+    #[arg(long, value_name = "REV|RANGE", conflicts_with_all = ["staged", "all"])]
+    pub since: Option<String>,
 }
 
 /// Severity filter.

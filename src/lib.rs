@@ -16,6 +16,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod site;
 pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
@@ -51,7 +52,10 @@ pub fn run_main(cli: cli::Cli) -> u8 {
     };
     let interactive = stderr.is_terminal();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Never hold the stderr lock for the run: indicatif's ticker thread draws progress bars on
+    // stderr and would block on it forever while the main thread waits for the bar (a hang on
+    // every terminal). `Stderr` itself locks per write, which is what the ticker needs.
+    let mut err = stderr;
     let mut ui = Ui { out: &mut out, err: &mut err, color, interactive };
     let code = match run(cli.command, &mut ui) {
         Ok(code) => code,

@@ -91,6 +91,8 @@ fn run_case(dir: &Path) -> (String, String, Vec<usize>, Case) {
                 line: text[..span.start].matches('\n').count() + 1,
                 span,
                 fingerprint: Fingerprint("0".repeat(32)),
+                encoding: None,
+                raw_fingerprint: None,
                 rule: "test".into(),
                 format: "test".into(),
                 strategy: Strategy::Env,

@@ -5,11 +5,12 @@
 use super::diff::{arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values};
 use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
 use crate::diff::DiffOptions;
-use crate::model::{Fingerprint, Plan, SecretValue, State, Strategy};
+use crate::model::{Plan, SecretValue, Span, State, Strategy};
 use crate::rewrite::changes::{Change, ManualSite, SiteCheck, SiteState, check_sites, compute_changes};
 use crate::rewrite::journal::{AppliedSite, Journal, MovedSite};
-use crate::rewrite::verify::check_file;
+use crate::rewrite::verify::{Migrated, check_file};
 use crate::rewrite::write::{maybe_abort, write_atomic};
+use crate::site::locate;
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,15 +107,9 @@ pub fn apply_plan(
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
     let redact = redaction_values(&checks);
     let selected = confirm(&changes.files, opts, &redact, ui)?;
-    // Record before writing: a crash after a file's rename must not make its sites look stale.
-    let done: Vec<AppliedSite> = checks
-        .iter()
-        .filter(|c| c.state == SiteState::Pending && matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
-        .filter(|c| selected.contains(&c.site.path))
-        .filter(|c| !is_manual(&changes.manual, c))
-        .map(|c| AppliedSite::of(c.site))
-        .collect();
-    let moved = moved_sites(&changes.files, &selected, &checks);
+    // Record every site's fate before writing: a crash after a file's rename must not make its
+    // sites look stale, and a re-run must find each site done or where it now sits.
+    let (done, moved) = site_fates(&changes.files, &selected, &checks);
     journal.record(root, done, moved).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
@@ -124,7 +119,7 @@ pub fn apply_plan(
         written.push(change);
         maybe_abort(written.len());
     }
-    let ok = verify(root, &written, &checks, &changes.manual, &fp, ui)?;
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
     print_manual(ui.err, &changes.manual)?;
     next_steps(ui, plan, &state, &written)?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
@@ -191,18 +186,27 @@ fn pending_subplan(plan: &Plan, checks: &[SiteCheck<'_>], names: &BTreeSet<&str>
     sub
 }
 
-/// Sites left in place in the files about to be written, with their spans in the new text.
-fn moved_sites(files: &[Change], selected: &BTreeSet<PathBuf>, checks: &[SiteCheck<'_>]) -> Vec<MovedSite> {
-    let mut out = Vec::new();
-    for change in files.iter().filter(|c| selected.contains(&c.path)) {
-        for (old, new) in &change.moved {
-            for c in checks.iter().filter(|c| c.site.path == change.path && c.current.span == *old) {
-                let line = change.new[..new.start].matches('\n').count() + 1;
-                out.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+/// The fate of every pending site in the files about to be written: a site whose bytes an edit
+/// replaced is done (rewritten, or replaced with a rewritten neighbour: the other parts of a DSN,
+/// a Terraform variable default), any other is left in place and recorded where it moves to.
+fn site_fates(
+    files: &[Change],
+    selected: &BTreeSet<PathBuf>,
+    checks: &[SiteCheck<'_>],
+) -> (Vec<AppliedSite>, Vec<MovedSite>) {
+    let (mut done, mut moved) = (Vec::new(), Vec::new());
+    for change in files.iter().filter(|c| selected.contains(&c.path) && c.old.is_some()) {
+        for c in checks.iter().filter(|c| c.site.path == change.path && c.state == SiteState::Pending) {
+            match change.moved.iter().find(|(old, _)| *old == c.current.span) {
+                Some((_, new)) => {
+                    let line = change.new[..new.start].matches('\n').count() + 1;
+                    moved.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+                }
+                None => done.push(AppliedSite::of(c.site)),
             }
         }
     }
-    out
+    (done, moved)
 }
 
 /// True when the rewriter left this site to the user.
@@ -289,35 +293,66 @@ fn confirm(
     Ok(if ask(ui, &format!("write these {} file(s)?", files.len()))? { all } else { BTreeSet::new() })
 }
 
-/// Re-reads the written files: migrated values gone, no new syntax errors. Reports each problem.
+/// Re-reads the written files: each rewritten site no longer holds its value (read the one way,
+/// [`crate::site::locate`]), no changed line holds a migrated value, no new syntax errors. The
+/// value's word on lines the rewrite didn't touch is a note. Reports each problem.
 fn verify(
     root: &Path,
     written: &[&Change],
     checks: &[SiteCheck<'_>],
     manual: &[ManualSite],
     fp: &crate::model::Fingerprinter,
+    journal: &Journal,
     ui: &mut Ui<'_>,
 ) -> anyhow::Result<bool> {
     let mut ok = true;
     let mut values = 0;
     for change in written {
-        let migrated: Vec<(usize, Fingerprint)> = checks
+        let mine: Vec<&SiteCheck<'_>> = checks
             .iter()
             .filter(|c| c.site.path == change.path && c.state == SiteState::Pending)
             .filter(|c| matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
             .filter(|c| !is_manual(manual, c))
-            .map(|c| (c.current.line, c.site.fingerprint.clone()))
+            .collect();
+        let migrated: Vec<Migrated> = mine
+            .iter()
+            .map(|c| Migrated {
+                line: c.current.line,
+                fingerprints: [Some(c.site.fingerprint.clone()), c.site.raw_fingerprint.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            })
             .collect();
         let text = std::fs::read_to_string(root.join(&change.path))
             .with_context(|| format!("cannot re-read {}", change.path.display()))?;
-        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated);
-        values += migrated.len() - check.values_left.len();
-        for line in &check.values_left {
+        let mut still: Vec<usize> = mine
+            .iter()
+            .filter(|c| locate(&text, c.site, fp, journal).state == SiteState::Pending)
+            .map(|c| c.current.line)
+            .collect();
+        let (kept_old, kept_new): (Vec<Span>, Vec<Span>) = change.moved.iter().copied().unzip();
+        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated, (&kept_old, &kept_new));
+        still.extend(&check.values_left);
+        still.sort_unstable();
+        still.dedup();
+        values += migrated.len().saturating_sub(still.len());
+        for line in &still {
             ok = false;
             writeln!(
                 ui.err,
                 "hoist: verify: {}: the value planned at line {line} is still in the file",
                 change.path.display()
+            )?;
+        }
+        if !check.elsewhere.is_empty() {
+            let lines: Vec<String> = check.elsewhere.iter().map(usize::to_string).collect();
+            writeln!(
+                ui.err,
+                "hoist: note: {}: the same text as a migrated value is also on line(s) {} that hoist didn't plan \
+                 (a common word such as a user or database name?); check they aren't the secret",
+                change.path.display(),
+                lines.join(", ")
             )?;
         }
         if let Some((before, after)) = check.errors

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod baseline;
 pub mod check;
 pub mod diff;
+pub mod history;
 pub mod hook;
 pub mod migrate;
 pub mod plan;

@@ -5,12 +5,15 @@ use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.staged {
         return super::hook::scan_staged(args, ui);
+    }
+    if args.history || args.all || args.since.is_some() {
+        return super::history::run(args, ui);
     }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
@@ -83,6 +86,8 @@ pub fn progress_bar(interactive: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // A spinner and a count: the total is unknown while walking, so a bar would read `0/0`.
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar.set_message("scanning");
     bar

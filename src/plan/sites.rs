@@ -125,7 +125,8 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
                                 Via::Runner | Via::Deployed => true,
                                 Via::Nothing => false,
                             };
-                            let (strategy, mut reason) = strategy(f, env_ok, k.key, &env_var);
+                            let (strategy, reason) = strategy(f, env_ok, k.key, &env_var);
+                            let (strategy, mut reason) = crate::site::readable(f.encoding, strategy, reason);
                             if code && strategy == Strategy::Sdk && via == Via::Nothing {
                                 reason = Some(format!(
                                     "no deployment file in the repository runs this file, so it reads Secrets Manager \
@@ -154,6 +155,8 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
                                 line: f.line,
                                 span: f.span,
                                 fingerprint: f.fingerprint.clone(),
+                                encoding: f.encoding,
+                                raw_fingerprint: f.raw_fingerprint.clone(),
                                 rule: f.rule.clone(),
                                 format: f.format.clone(),
                                 strategy,
