@@ -55,6 +55,7 @@ fn secret(name: &str, shape: Shape, kms: Option<&str>, keys: Vec<(&str, Vec<Site
             .into_iter()
             .map(|(k, sites)| SecretKey { key: k.into(), fingerprint: Fingerprint("0".repeat(32)), sites })
             .collect(),
+        inject: Vec::new(),
     }
 }
 

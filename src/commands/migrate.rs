@@ -89,6 +89,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
         tags,
         kms_key_id: args.upload.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
         salt,
+        runners: plan::runners::discover(root),
     };
     Ok(plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan)
 }

@@ -144,6 +144,7 @@ fn plan_options(args: &PlanArgs, cfg: &RepoConfig, old: Option<&Plan>, root: &Pa
         tags,
         kms_key_id: args.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
         salt,
+        runners: plan::runners::discover(root),
     }
 }
 

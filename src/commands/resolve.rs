@@ -299,6 +299,7 @@ mod tests {
                 tags: BTreeMap::new(),
                 kms_key_id: None,
                 keys,
+                inject: Vec::new(),
             });
         }
 

@@ -61,6 +61,27 @@ pub struct PlannedSecret {
     pub kms_key_id: Option<String>,
     /// The keys of the JSON payload (one key named `value` for a plain-string secret).
     pub keys: Vec<SecretKey>,
+    /// Deployments that must receive a key as a variable because code they run reads it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inject: Vec<Injection>,
+}
+
+/// One variable hoist adds to a deployment's environment: the code `for` was rewritten to read
+/// `env_var`, and `container` in `path` runs that code but doesn't receive the variable yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Injection {
+    /// The deployment file (compose file, ECS task definition).
+    pub path: PathBuf,
+    /// The compose service / ECS container.
+    pub container: String,
+    /// The variable.
+    pub env_var: String,
+    /// The secret's key it holds.
+    pub key: String,
+    /// The code file that reads it (informational).
+    #[serde(rename = "for")]
+    pub for_path: PathBuf,
 }
 
 /// One key of a secret's payload and the places its value comes from.

@@ -12,6 +12,7 @@ fn opts() -> PlanOptions {
         tags: BTreeMap::new(),
         kms_key_id: None,
         salt: TEST_SALT.into(),
+        runners: Vec::new(),
     }
 }
 

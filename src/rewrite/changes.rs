@@ -183,6 +183,7 @@ pub fn compute_changes(
             moved,
         });
     }
+    super::inject::add_injections(root, checks, arn_of, &mut changes.files);
     helpers.sort();
     helpers.dedup();
     let mut created = Vec::new();

@@ -71,21 +71,25 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
     }
 }
 
-/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper.
+/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper,
+/// which returns environment variable `env` instead when it is set (a deployment injected it).
 /// `None` for languages without an sdk rewrite.
-pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool) -> Option<String> {
-    let (arn, key) = (escape(lang, q, arn), escape(lang, q, key));
-    let args = match shape {
-        Shape::Json => format!("{q}{arn}{q}, {q}{key}{q}"),
-        _ => format!("{q}{arn}{q}"),
+pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool, env: &str) -> Option<String> {
+    let (arn, env) = (escape(lang, q, arn), escape(lang, q, env));
+    let key = match shape {
+        Shape::Json => format!("{q}{}{q}", escape(lang, q, key)),
+        _ => String::new(),
     };
     match lang {
-        Lang::Python => Some(wrap_int(int, "int(", format!("hoist_secrets.get({args})"), ")")),
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(if int {
-            format!("Number(await hoistSecrets.get({args}))")
-        } else {
-            format!("(await hoistSecrets.get({args}))")
-        }),
+        Lang::Python => {
+            let key = if key.is_empty() { "None".into() } else { key };
+            Some(wrap_int(int, "int(", format!("hoist_secrets.get({q}{arn}{q}, {key}, env={q}{env}{q})"), ")"))
+        }
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            let key = if key.is_empty() { "undefined".into() } else { key };
+            let call = format!("hoistSecrets.get({q}{arn}{q}, {key}, {q}{env}{q})");
+            Some(if int { format!("Number(await {call})") } else { format!("(await {call})") })
+        }
         _ => None,
     }
 }
@@ -163,19 +167,19 @@ mod tests {
         assert!(env_lookup(Lang::Go, '"', "X", false, "\t").contains("\t\tpanic(\"missing environment variable X\")"));
         assert_eq!(quote_for(Lang::Python, "r'abc'"), '\'');
         assert_eq!(
-            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false).unwrap(),
-            "hoist_secrets.get(\"arn:x\", \"password\")"
+            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false, "PW").unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"password\", env=\"PW\")"
         );
-        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false).is_none());
+        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false, "K").is_none());
     }
 
     #[test]
     fn injected_keys_and_names_stay_inside_their_string() {
         let evil = "pw\") + __import__(\"os\").system(\"id\") + (\"";
-        let py = sdk_lookup(Lang::Python, '"', "arn:x", evil, Shape::Json, false).unwrap();
-        assert_eq!(py, "hoist_secrets.get(\"arn:x\", \"pw\\\") + __import__(\\\"os\\\").system(\\\"id\\\") + (\\\"\")");
-        let js = sdk_lookup(Lang::JavaScript, '\'', "arn:x", "a'b\\", Shape::Json, false).unwrap();
-        assert_eq!(js, "(await hoistSecrets.get('arn:x', 'a\\'b\\\\'))");
+        let py = sdk_lookup(Lang::Python, '"', "arn:x", evil, Shape::Json, false, "PW").unwrap();
+        assert_eq!(py, "hoist_secrets.get(\"arn:x\", \"pw\\\") + __import__(\\\"os\\\").system(\\\"id\\\") + (\\\"\", env=\"PW\")");
+        let js = sdk_lookup(Lang::JavaScript, '\'', "arn:x", "a'b\\", Shape::Json, false, "K").unwrap();
+        assert_eq!(js, "(await hoistSecrets.get('arn:x', 'a\\'b\\\\', 'K'))");
         assert_eq!(env_lookup(Lang::Ruby, '"', "A#{x}", false, ""), "ENV.fetch(\"A\\#{x}\")");
         assert_eq!(
             env_lookup(Lang::Shell, '"', "A;rm -rf $HOME", false, ""),
@@ -187,8 +191,8 @@ mod tests {
         assert!(env_lookup(Lang::Java, '"', "A\"+x+\"", false, "").contains("System.getenv(\"A\\\"+x+\\\"\")"));
         assert_eq!(escape(Lang::Python, '"', "a\nb"), "a\\nb");
         assert_eq!(
-            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true).unwrap(),
-            "Number(await hoistSecrets.get(\"arn:x\", \"k\"))"
+            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true, "K").unwrap(),
+            "Number(await hoistSecrets.get(\"arn:x\", \"k\", \"K\"))"
         );
     }
 }

@@ -89,6 +89,7 @@ impl Fixture {
             tags: [("managed-by".to_string(), "hoist".to_string())].into(),
             kms_key_id: None,
             keys: out,
+            inject: Vec::new(),
         });
     }
 

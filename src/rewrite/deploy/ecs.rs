@@ -396,3 +396,63 @@ fn reindent(block: &str, from: usize, to: usize) -> String {
         })
         .collect()
 }
+
+/// Edits adding `(name, valueFrom)` entries to a container's `secrets` (created after
+/// `environment` when absent), rendered like the container's existing entries. `None` when the
+/// container has no literal list to copy the layout from or `secrets` isn't a literal list.
+pub fn add_secrets(text: &str, c: &Node, keys: &Keys, items: &[(String, String)]) -> Option<Vec<(Span, String)>> {
+    let env_entry = c.entry(keys.env)?;
+    let env = &env_entry.value;
+    let secrets_entry = c.entry(keys.secrets);
+    let template = secrets_entry.and_then(|e| e.value.items().first()).or_else(|| env.items().first());
+    let rendered: Vec<String> = items
+        .iter()
+        .map(|(name, value_from)| match template {
+            Some(t) => render_from(text, t, keys, name, value_from),
+            None => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    match secrets_entry {
+        Some(se) if matches!(se.value.kind, NodeKind::Seq { .. }) && !se.value.items().is_empty() => {
+            Some(append_items(text, &se.value, env, rendered))
+        }
+        Some(_) => None,
+        None if env.items().is_empty() => None,
+        None => Some(vec![new_entry(text, c, env_entry, keys, env, rendered)]),
+    }
+}
+
+/// A new `secrets` item written like `template` (an `environment` or `secrets` item): its name and
+/// value replaced, `value` renamed `valueFrom`.
+fn render_from(text: &str, template: &Node, keys: &Keys, name: &str, value_from: &str) -> Option<String> {
+    let n = template.entry(keys.name)?;
+    let v = template.entry(keys.value).or_else(|| template.entry(keys.value_from))?;
+    n.value.inner()?;
+    v.value.inner()?;
+    let region = if template.style == Style::YamlBlock && is_block_item(text, template) {
+        Span::new(line_start(text, template.span.start), line_end(text, template.span.end.saturating_sub(1)))
+    } else {
+        template.span
+    };
+    let mut reps: Vec<(Span, String)> =
+        vec![(n.value.span, render_str(n.value.style, name)), (v.value.span, render_str(v.value.style, value_from))];
+    if v.key == keys.value
+        && let Some(i) = text[v.key_span.start..v.key_span.end].find(keys.value)
+    {
+        let at = v.key_span.start + i + keys.value.len();
+        reps.push((Span::new(at, at), keys.value_from[keys.value.len()..].to_string()));
+    }
+    reps.sort_by_key(|(s, _)| s.start);
+    let mut s = String::new();
+    let mut pos = region.start;
+    for (sp, r) in reps {
+        s.push_str(&text[pos..sp.start]);
+        s.push_str(&r);
+        pos = sp.end;
+    }
+    s.push_str(&text[pos..region.end]);
+    if region != template.span && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    Some(s)
+}
