@@ -191,6 +191,10 @@ pub struct UploadOpts {
     /// Secrets uploaded at once (1–16; writes are also paced under the account's quota).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub concurrency: u16,
+    /// `apply`/`migrate`: also create secrets whose every site is `manual` (by default a secret is
+    /// created only when a rewritten file will reference it, so nothing is left orphaned).
+    #[arg(long)]
+    pub include_manual: bool,
 }
 
 impl Default for UploadOpts {
@@ -205,6 +209,7 @@ impl Default for UploadOpts {
             rotation_lambda_arn: None,
             rotate_after_days: None,
             concurrency: 4,
+            include_manual: false,
         }
     }
 }

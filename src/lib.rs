@@ -8,6 +8,7 @@ pub mod detect;
 pub mod diff;
 pub mod format;
 pub mod hook;
+pub mod lock;
 pub mod model;
 pub mod paths;
 pub mod plan;
@@ -16,6 +17,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod site;
 pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
@@ -51,7 +53,10 @@ pub fn run_main(cli: cli::Cli) -> u8 {
     };
     let interactive = stderr.is_terminal();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Never hold the stderr lock for the run: indicatif's ticker thread draws progress bars on
+    // stderr and would block on it forever while the main thread waits for the bar (a hang on
+    // every terminal). `Stderr` itself locks per write, which is what the ticker needs.
+    let mut err = stderr;
     // --- conventions (issue #15): -o/--output, -q/--quiet, -v/--verbose, --exit-code ---
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     let findings_code = cli.command.findings_exit_code();

@@ -5,7 +5,7 @@ use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
@@ -94,6 +94,8 @@ pub fn progress_bar(interactive: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // A spinner and a count: the total is unknown while walking, so a bar would read `0/0`.
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar.set_message("scanning");
     bar

@@ -103,6 +103,7 @@ pub fn load_plan(path: &Path, root: &Path) -> anyhow::Result<Plan> {
 pub fn run(args: &UploadArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = super::root_of(&args.path)?;
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(DEFAULT_PLAN));
+    let _lock = crate::lock::RepoLock::acquire(&root)?;
     let session = Session::connect(&args.aws)?;
     let plan = load_plan(&plan_path, &root)?;
     let summary = upload_plan(&session, &root, &plan_path, &plan, &args.upload, ui)?;
