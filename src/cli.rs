@@ -123,6 +123,19 @@ pub struct PlanArgs {
     /// values that history holds as "rotate after migrating". Off by default: it reads every commit.
     #[arg(long)]
     pub history: bool,
+    /// `human` (the review table) or `markdown` (a table per secret, for a pull request or an issue;
+    /// the table then goes to stderr).
+    #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Human, conflicts_with = "stdout")]
+    pub format: PlanFormat,
+}
+
+/// Output format of `hoist plan`'s report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// The review table.
+    Human,
+    /// Markdown.
+    Markdown,
 }
 
 /// Parses `KEY=VALUE`.
@@ -428,6 +441,8 @@ pub enum FormatArg {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// A Markdown summary for a pull-request comment or an issue (counts, a table per secret; no values).
+    Markdown,
 }
 
 /// `hoist scan`.
@@ -602,7 +617,8 @@ pub mod examples {
   hoist scan --staged                         what the next commit adds (the pre-commit hook)
   hoist scan --history                        every commit reachable from HEAD, only added lines
   hoist scan --since origin/main -f sarif -o hoist.sarif   a pull request's commits, for code scanning
-  hoist scan --all --min-severity high        every branch and tag, high severity only";
+  hoist scan --all --min-severity high        every branch and tag, high severity only
+  hoist scan -f markdown -o report.md         a summary to paste into an issue";
     /// `hoist rules`.
     pub const RULES_EXAMPLES: &str = "Examples:
   hoist rules list
@@ -623,7 +639,8 @@ pub mod examples {
   hoist plan --stdout                         print the plan instead of writing it
   hoist plan --history                        also list what git history holds that must be rotated
   hoist plan --check .hoist/plan.yaml         validate an edited plan
-  hoist plan -o plans/api.yaml";
+  hoist plan -o plans/api.yaml
+  hoist plan --history -f markdown > plan.md   a table per secret for a pull request";
     /// `hoist upload`.
     pub const UPLOAD_EXAMPLES: &str = "Examples:
   hoist upload

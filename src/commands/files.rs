@@ -86,6 +86,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json(ui.out, &report.findings)?,
+        FormatArg::Markdown => report::write_markdown(ui.out, &report)?,
         FormatArg::Sarif => {
             let opts = super::sarif::options_for(&root, args, "files");
             report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?

@@ -283,6 +283,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human_history(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json_history(ui.out, &report.findings)?,
+        FormatArg::Markdown => report::write_markdown_history(ui.out, &report.findings, report.commits)?,
         FormatArg::Sarif => {
             let opts = super::sarif::options_for(&top, args, "history");
             report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules(), &opts)?
@@ -307,6 +308,7 @@ fn write_empty(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<()> {
     match args.format {
         FormatArg::Human => {}
         FormatArg::Json => report::write_json_history(ui.out, &[])?,
+        FormatArg::Markdown => report::write_markdown_history(ui.out, &[], 0)?,
         FormatArg::Sarif => {
             report::write_sarif_history(ui.out, &[], std::iter::empty(), &report::SarifOptions::default())?
         }

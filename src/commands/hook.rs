@@ -107,6 +107,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json(ui.out, &report.findings)?,
+        FormatArg::Markdown => report::write_markdown(ui.out, &report)?,
         FormatArg::Sarif => {
             let rules = super::load_rules(&cfg, &args.rule_files)?;
             let opts = super::sarif::options_for(&top, args, "staged");

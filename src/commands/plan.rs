@@ -62,13 +62,30 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         report_plan(ui.err, &planned, replan.as_ref(), None)?;
     } else {
         plan::write_plan(&out_path, &planned.plan).map_err(|e| anyhow::anyhow!("{e}"))?;
-        report_plan(ui.out, &planned, replan.as_ref(), Some(&out_path))?;
+        let markdown = args.format == crate::cli::PlanFormat::Markdown;
+        let table: &mut dyn Write = if markdown { &mut *ui.err } else { &mut *ui.out };
+        report_plan(table, &planned, replan.as_ref(), Some(&out_path))?;
     }
-    if args.history {
-        let rotation =
-            super::rotate::rotation_for_plan(&root, scanner.fingerprinter(), &planned.plan, &args.rule_files)?;
+    let rotation = match args.history {
+        true => {
+            Some(super::rotate::rotation_for_plan(&root, scanner.fingerprinter(), &planned.plan, &args.rule_files)?)
+        }
+        false => None,
+    };
+    if args.format == crate::cli::PlanFormat::Markdown {
+        let history =
+            rotation.as_ref().map_or_else(crate::report::PlanHistory::default, |r| crate::report::PlanHistory {
+                history_only: &r.history_only,
+                after_migrating: &r.after_migrating,
+                scanned: true,
+            });
+        crate::report::write_plan_markdown(ui.out, &planned.plan, &history)?;
+        if let Some(r) = &rotation {
+            super::rotate::write_rotation(ui.err, r)?;
+        }
+    } else if let Some(r) = &rotation {
         let out: &mut dyn Write = if args.stdout { &mut *ui.err } else { &mut *ui.out };
-        super::rotate::write_rotation(out, &rotation)?;
+        super::rotate::write_rotation(out, r)?;
     }
     if errors.is_empty() {
         return Ok(EXIT_CLEAN);

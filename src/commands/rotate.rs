@@ -68,15 +68,7 @@ pub fn rotation_for_plan(
     Ok(rotation)
 }
 
-/// The provider that issued a credential, for "where to revoke it": the rule id's family
-/// (`aws.access-key-id` → `aws`), or none for the generic detectors.
-pub fn provider(rule: &str) -> Option<&str> {
-    let family = rule.split('.').next().unwrap_or(rule);
-    match family {
-        "generic" | "dsn" | "config" | "entropy" | "code" | "" => None,
-        f => Some(f),
-    }
-}
+pub use crate::model::history::provider_of as provider;
 
 /// Prints both lists (nothing when history holds nothing of interest).
 pub fn write_rotation(out: &mut dyn Write, r: &Rotation) -> std::io::Result<()> {

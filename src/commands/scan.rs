@@ -49,6 +49,10 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_json(ui.out, &report.findings)?;
             report::write_summary(ui.err, &report)?;
         }
+        FormatArg::Markdown => {
+            report::write_markdown(ui.out, &report)?;
+            report::write_summary(ui.err, &report)?;
+        }
         FormatArg::Sarif => {
             let opts = super::sarif::options_for(&root, args, "scan");
             report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?;

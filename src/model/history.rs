@@ -35,3 +35,13 @@ pub struct HistoryFinding {
     /// Commits that added this value (1 when it was added once).
     pub commits: usize,
 }
+
+/// The provider that issued a credential, for "where to revoke it": the rule id's family
+/// (`aws.access-key-id` → `aws`), or none for the generic detectors.
+pub fn provider_of(rule: &str) -> Option<&str> {
+    let family = rule.split('.').next().unwrap_or(rule);
+    match family {
+        "generic" | "dsn" | "config" | "entropy" | "code" | "" => None,
+        f => Some(f),
+    }
+}

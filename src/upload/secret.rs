@@ -129,11 +129,9 @@ fn api<E>(name: &str, op: &'static str, e: &SdkError<E>) -> UploadError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let message = match (e.code(), e.message()) {
-        (Some(c), Some(m)) => format!("{c}: {m}"),
-        (Some(c), None) => c.to_string(),
-        _ => DisplayErrorContext(e).to_string(),
-    };
+    // Worded in client.rs (access denied names the action and resource; no Debug dumps without -v).
+    let message =
+        super::client::describe_api_error(op, name, e.code(), e.message(), &|| DisplayErrorContext(e).to_string());
     UploadError::Api { name: name.to_string(), op, message }
 }
 
