@@ -153,6 +153,10 @@ pub struct UploadOpts {
     /// Secrets uploaded at once (1–16; writes are also paced under the account's quota).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub concurrency: u16,
+    /// `apply`/`migrate`: also create secrets whose every site is `manual` (by default a secret is
+    /// created only when a rewritten file will reference it, so nothing is left orphaned).
+    #[arg(long)]
+    pub include_manual: bool,
 }
 
 impl Default for UploadOpts {
@@ -167,6 +171,7 @@ impl Default for UploadOpts {
             rotation_lambda_arn: None,
             rotate_after_days: None,
             concurrency: 4,
+            include_manual: false,
         }
     }
 }
@@ -429,6 +434,18 @@ pub struct ScanArgs {
     /// Report baselined findings too.
     #[arg(long)]
     pub no_baseline: bool,
+    // --- history scan (issue #15) ---
+    /// Scan git history instead of the tree: every commit reachable from HEAD, only the lines each
+    /// commit adds; each secret once, with the commit that first added it.
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+    /// With --history: every ref (branches, tags, remotes, stash), not just HEAD. Implies --history.
+    #[arg(long, conflicts_with = "staged")]
+    pub all: bool,
+    /// Only the commits after REV (`REV..HEAD`), or a range such as `origin/main..HEAD` (what a pull
+    /// request adds). Implies --history.
+    #[arg(long, value_name = "REV|RANGE", conflicts_with_all = ["staged", "all"])]
+    pub since: Option<String>,
 }
 
 /// Severity filter.

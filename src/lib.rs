@@ -16,6 +16,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod site;
 pub mod upload;
 
 use std::io::{self, IsTerminal, Write};

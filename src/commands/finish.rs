@@ -99,6 +99,19 @@ pub fn next_steps(
         n += 1;
         writeln!(ui.out, "  {n}. {text}")
     };
+    let orphans: Vec<&str> = plan
+        .secrets
+        .iter()
+        .filter(|s| !s.is_skipped() && !s.is_referenced() && !state.secrets.contains_key(&s.name))
+        .map(|s| s.name.as_str())
+        .collect();
+    if wrote && !orphans.is_empty() {
+        writeln!(
+            ui.out,
+            "  - Not created, as only manual sites would use them (`--include-manual` creates them): {}.",
+            orphans.join(", ")
+        )?;
+    }
     if wrote {
         let names: Vec<&str> =
             plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod check;
 pub mod diff;
 pub mod finish;
+pub mod history;
 pub mod hook;
 pub mod migrate;
 pub mod plan;

@@ -42,6 +42,10 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
     let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
     let replan = old.as_ref().map(|o| plan::carry_edits(o, &mut planned));
+    // An applied tree no longer holds the applied values: keep their secrets from the old plan.
+    if let Some(o) = old.as_ref() {
+        crate::rewrite::journal::keep_applied(o, &mut planned.plan, &crate::rewrite::journal::Journal::load(&root)?);
+    }
     let mut errors = plan::validate(&planned.plan, &root).err().unwrap_or_default();
     errors.retain(|e| !matches!(e, PlanError::TooLarge { .. }));
     for (name, size) in &planned.payload_sizes {
@@ -144,6 +148,8 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         }
     };
     match plan::validate(&plan, root) {
+        // Valid means apply can use it: every site read the one way apply reads it.
+        Ok(()) if stale_sites(&plan, root, ui)? > 0 => Ok(EXIT_ERROR),
         Ok(()) => {
             let sites = plan.sites().count();
             writeln!(ui.out, "{}: valid ({} secrets, {sites} sites)", path.display(), plan.secrets.len())?;
@@ -157,6 +163,14 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Ok(EXIT_ERROR)
         }
     }
+}
+
+/// Prints the sites that no longer hold their planned values (as `apply` would refuse them).
+fn stale_sites(plan: &Plan, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<usize> {
+    let fp = super::diff::fingerprinter(plan)?;
+    let journal = crate::rewrite::journal::Journal::load(root)?;
+    let checks = crate::rewrite::changes::check_sites(root, plan, &fp, &journal);
+    super::diff::print_stale(ui.err, &checks)
 }
 
 fn report_plan(

@@ -12,6 +12,9 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.staged {
         return super::hook::scan_staged(args, ui);
     }
+    if args.history || args.all || args.since.is_some() {
+        return super::history::run(args, ui);
+    }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;

@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 output, in the shape GitHub code scanning accepts.
 
-use crate::model::{Finding, Kind, Severity};
+use crate::model::{CommitInfo, Finding, HistoryFinding, Kind, Severity};
 use crate::rules::Rule;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -13,6 +13,27 @@ pub fn write_sarif<'a>(
     findings: &[Finding],
     rules: impl Iterator<Item = &'a Rule>,
 ) -> io::Result<()> {
+    let items: Vec<(&Finding, Option<&CommitInfo>)> = findings.iter().map(|f| (f, None)).collect();
+    write_log(out, &items, rules)
+}
+
+/// Writes a history scan's findings as SARIF: each result names the commit that first added the
+/// value (`properties.commit`, author and date) besides its path and line as of that commit.
+pub fn write_sarif_history<'a>(
+    out: &mut dyn Write,
+    findings: &[HistoryFinding],
+    rules: impl Iterator<Item = &'a Rule>,
+) -> io::Result<()> {
+    let items: Vec<(&Finding, Option<&CommitInfo>)> = findings.iter().map(|h| (&h.finding, Some(&*h.commit))).collect();
+    write_log(out, &items, rules)
+}
+
+fn write_log<'a>(
+    out: &mut dyn Write,
+    items: &[(&Finding, Option<&CommitInfo>)],
+    rules: impl Iterator<Item = &'a Rule>,
+) -> io::Result<()> {
+    let findings: Vec<&Finding> = items.iter().map(|(f, _)| *f).collect();
     let known: BTreeMap<&str, &Rule> = rules.map(|r| (r.id.as_str(), r)).collect();
     let mut used: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     used.sort();
@@ -32,9 +53,9 @@ pub fn write_sarif<'a>(
             })
         })
         .collect();
-    let results: Vec<Value> = findings
+    let results: Vec<Value> = items
         .iter()
-        .map(|f| {
+        .map(|&(f, commit)| {
             let level = match (f.kind, f.severity) {
                 (Kind::Config, _) => "note",
                 (_, Severity::Low) => "warning",
@@ -44,7 +65,7 @@ pub fn write_sarif<'a>(
                 Some(n) => format!("{} in `{n}` ({})", f.rule, f.preview),
                 None => format!("{} ({})", f.rule, f.preview),
             };
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": used.iter().position(|u| *u == f.rule).unwrap_or(0),
                 "level": level,
@@ -56,7 +77,11 @@ pub fn write_sarif<'a>(
                     }
                 }],
                 "partialFingerprints": { "hoist/v1": f.fingerprint.0 }
-            })
+            });
+            if let Some(c) = commit {
+                result["properties"] = json!({ "commit": c.id, "author": c.author, "email": c.email, "date": c.date });
+            }
+            result
         })
         .collect();
     let log = json!({
