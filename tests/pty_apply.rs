@@ -81,7 +81,7 @@ fn declining_at_the_prompt_uploads_nothing_and_writes_nothing() {
     let summary = before.find("hoist apply will:").expect("the plan summary comes first");
     let diff = before.find("+++ b/app/settings.py").expect("the whole diff is shown before the question");
     assert!(summary < diff, "{before}");
-    assert!(before.contains("upload 9 secret(s)"), "{before}");
+    assert!(before.contains("secret(s) to Secrets Manager: demo/aws, "), "{before}");
     assert!(before.contains("NAME-??????"), "the note about ARN patterns: {before}");
     assert!(before.contains("demo/postgres") && !before.contains("demo/<redacted>"), "{before}");
     term.send_line("n");

@@ -105,7 +105,7 @@ pub fn next_steps(
         .filter(|s| !s.is_skipped() && !s.is_referenced() && !state.secrets.contains_key(&s.name))
         .map(|s| s.name.as_str())
         .collect();
-    if !orphans.is_empty() {
+    if wrote && !orphans.is_empty() {
         writeln!(
             ui.out,
             "  - Not created, as only manual sites would use them (`--include-manual` creates them): {}.",
