@@ -16,7 +16,12 @@ pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = super::diff::load_state(&plan_path)?;
-    let wanted = env_mapping(&plan)?;
+    let mut wanted = env_mapping(&plan)?;
+    // A secret only manual sites use is created only on request (`--include-manual`): without it
+    // there is nothing to fetch, and the command runs without those variables.
+    wanted.retain(|_, src| {
+        state.secrets.contains_key(&src.secret) || plan.secret(&src.secret).is_some_and(|s| s.is_referenced())
+    });
     let (rt, client) = secrets_client(&args.aws)?;
     let vars = rt.block_on(resolve_env(&client, &state, &wanted))?;
     writeln!(ui.err, "hoist: running {} with {} variable(s) from Secrets Manager", args.command[0], vars.len())?;

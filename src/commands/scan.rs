@@ -5,12 +5,18 @@ use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.staged {
         return super::hook::scan_staged(args, ui);
+    }
+    if args.history || args.all || args.since.is_some() {
+        return super::history::run(args, ui);
+    }
+    if !args.more.is_empty() {
+        return super::files::run(args, ui);
     }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
@@ -43,7 +49,8 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_summary(ui.err, &report)?;
         }
         FormatArg::Sarif => {
-            report::write_sarif(ui.out, &report.findings, scanner.rules().rules())?;
+            let opts = super::sarif::options_for(&root, args, "scan");
+            report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?;
             report::write_summary(ui.err, &report)?;
         }
     }
@@ -83,6 +90,8 @@ pub fn progress_bar(interactive: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // A spinner and a count: the total is unknown while walking, so a bar would read `0/0`.
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar.set_message("scanning");
     bar

@@ -1,9 +1,9 @@
 //! The judgement shared by every detector: does a name say credential, is a literal a real value
 //! (not a reference, template or placeholder), and which config key a name stands for.
 
-use crate::rules::is_placeholder;
-
+mod placeholder;
 mod value;
+pub use placeholder::{is_placeholder, is_stand_in};
 pub use value::{is_config_value, is_password_hash, is_secret_value, is_uuid};
 
 /// Splits an identifier in any naming style (`dbPassword`, `DB_PASSWORD`, `db-password`,
@@ -193,7 +193,13 @@ pub fn is_secret_name(name: &str) -> bool {
         .map(|x| x.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
         .filter(|x| !x.is_empty())
         .collect();
-    if w.is_empty() || w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) {
+    // `EnvPassword`, `var_token`, `test_secret`: a qualifier before the credential word names
+    // which credential, it doesn't make the value something else.
+    let cred_at = w.iter().rposition(|x| SECRET_WORDS.contains(&x.as_str()) || x == "key");
+    let disqualifies = |(i, x): (usize, &String)| {
+        NOT_A_VALUE.contains(&x.as_str()) && !(matches!(x.as_str(), "env" | "var") && cred_at.is_some_and(|c| i < c))
+    };
+    if w.is_empty() || w.iter().enumerate().any(disqualifies) {
         return false;
     }
     while w.len() > 1 && w.last().is_some_and(|l| TRAILING.contains(&l.as_str())) {
@@ -210,6 +216,60 @@ pub fn is_secret_name(name: &str) -> bool {
     ["password", "passwd", "pwd", "secret", "token", "apikey", "secretkey", "privatekey", "passphrase", "credentials"]
         .iter()
         .any(|s| last.ends_with(s))
+}
+
+/// Words that, as the whole of a key, describe a connection or a resource rather than hold a
+/// credential (`type`, `provider`, `scheme`), beside [`NOT_A_VALUE`] words.
+const DESCRIPTIVE: &[&str] = &[
+    "kind",
+    "provider",
+    "protocol",
+    "sslmode",
+    "ssl",
+    "tls",
+    "namespace",
+    "bucket",
+    "url",
+    "uri",
+    "endpoint",
+    "scheme",
+    "driver",
+    "engine",
+    "region",
+    "cluster",
+    "service",
+    "label",
+    "app",
+    "env",
+    "environment",
+    "tier",
+    "version",
+];
+
+/// True when a name's words say it is not a credential (`type`, `provider`, `password_file`,
+/// `token_url`), the check Kubernetes `Secret` keys get before being taken as credentials.
+pub fn names_non_credential(name: &str) -> bool {
+    if is_secret_name(name) {
+        return false;
+    }
+    let w = words(name);
+    w.iter().any(|x| NOT_A_VALUE.contains(&x.as_str())) || w.len() == 1 && DESCRIPTIVE.contains(&w[0].as_str())
+}
+
+/// `${NAME:default}` (Spring), `${NAME:-default}` / `${NAME-default}` (shell, compose): the byte
+/// offset and text of the literal default, when the whole value is one such reference with a
+/// non-empty default free of further templating.
+pub fn env_default(value: &str) -> Option<(usize, &str)> {
+    let inner = value.strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))?;
+    if name_end == 0 {
+        return None;
+    }
+    let rest = &inner[name_end..];
+    let sep = [":-", ":=", ":", "-", "="].iter().find(|s| rest.starts_with(**s))?;
+    let default = &rest[sep.len()..];
+    let clean = !default.is_empty() && !["${", "}", "{", "$("].iter().any(|t| default.contains(t));
+    clean.then_some((2 + name_end + sep.len(), default))
 }
 
 /// The JSON key a config name stands for (`DB_HOST` → `host`), when it is one hoist groups.

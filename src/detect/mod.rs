@@ -3,10 +3,12 @@
 //! line grammars where a provider regex can't judge. `analyze` dispatches on the file format.
 
 pub mod config;
+pub mod docs;
 pub mod dsn;
 pub mod group;
 pub mod judge;
 pub mod lang;
+pub mod sniff;
 
 use crate::format::FileFormat;
 use crate::model::Detection;
@@ -15,6 +17,25 @@ use std::path::Path;
 /// Detects credentials and their config companions in one UTF-8 file.
 /// `rel` is the path relative to the scanned root.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
+    let mut out = analyze_format(rel, format, text);
+    // In tests, fixtures and docs a stand-in (`foo`, `password: "password"`, `secret1`) is a fake;
+    // elsewhere it is a weak value the program really runs with.
+    if crate::scan::is_test_path(rel) || docs::is_doc(rel) {
+        let fake: std::collections::HashSet<String> = out
+            .iter()
+            .filter(|d| d.kind == crate::model::Kind::Secret && judge::is_stand_in(d.value.expose()))
+            .filter_map(|d| d.group.clone())
+            .collect();
+        out.retain(|d| {
+            let fake_secret = d.kind == crate::model::Kind::Secret && judge::is_stand_in(d.value.expose());
+            let orphan = d.kind == crate::model::Kind::Config && d.group.as_ref().is_some_and(|g| fake.contains(g));
+            !(fake_secret || orphan)
+        });
+    }
+    out
+}
+
+fn analyze_format(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     match format {
         FileFormat::Python
         | FileFormat::JavaScript
@@ -25,7 +46,26 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         | FileFormat::Ruby
         | FileFormat::Php
         | FileFormat::Shell => lang::analyze(format, text),
-        FileFormat::Kotlin | FileFormat::CSharp | FileFormat::Text => Vec::new(),
+        // No grammar for these: credential-named string literals by the tolerant tokenizer.
+        FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
+        FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
+        FileFormat::Text if !FileFormat::is_template(rel) => unknown(rel, text),
         _ => config::analyze(rel, format, text),
     }
+}
+
+/// A file whose name says nothing: the sniffed format's detector, and the tolerant tokenizer for
+/// what no grammar reads (its findings only where the first found nothing).
+fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
+    let mut out = match sniff::sniff(text) {
+        Some(f) => analyze(rel, f, text),
+        None => Vec::new(),
+    };
+    for d in config::generic_text(text, config::Values::Any) {
+        if !out.iter().any(|o| o.span.overlaps(&d.span)) {
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|d| d.span.start);
+    out
 }

@@ -3,6 +3,7 @@
 
 use super::finding::{DeployInfo, Span};
 use super::secret::Fingerprint;
+use crate::site::Encoding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -101,6 +102,14 @@ pub struct Site {
     pub span: Span,
     /// Fingerprint of the value at that span when planned.
     pub fingerprint: Fingerprint,
+    /// How the file spells the value at the span (`raw`, `c-escape`, `yaml-single`,
+    /// `raw+engine`…), read back by [`crate::site::read`]; absent in plans written before it was
+    /// recorded, which are read in every known spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+    /// Fingerprint of the span's text as written, when it differs from the value's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_fingerprint: Option<Fingerprint>,
     /// Rule that found it.
     pub rule: String,
     /// File format / language.
@@ -143,5 +152,11 @@ impl PlannedSecret {
     /// True when every site is `skip`: nothing will reference the secret, so it isn't uploaded.
     pub fn is_skipped(&self) -> bool {
         self.keys.iter().flat_map(|k| &k.sites).all(|s| s.strategy == Strategy::Skip)
+    }
+
+    /// True when a site hoist rewrites (`env` or `sdk`) will reference the secret. `apply` creates
+    /// only these (unless `--include-manual`): a secret nothing references would be an orphan.
+    pub fn is_referenced(&self) -> bool {
+        self.keys.iter().flat_map(|k| &k.sites).any(|s| matches!(s.strategy, Strategy::Env | Strategy::Sdk))
     }
 }

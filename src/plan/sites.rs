@@ -100,11 +100,14 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                                 None => dotenv,
                             };
                             let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
+                            let (strategy, reason) = crate::site::readable(f.encoding, strategy, reason);
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
                                 span: f.span,
                                 fingerprint: f.fingerprint.clone(),
+                                encoding: f.encoding,
+                                raw_fingerprint: f.raw_fingerprint.clone(),
                                 rule: f.rule.clone(),
                                 format: f.format.clone(),
                                 strategy,
@@ -225,6 +228,17 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
             Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
         )
     };
+    // Formats that interpolate keep the connection string and move only the credential: compose
+    // expands `${DB_PASSWORD:?…}` inside the value, Terraform `${jsondecode(data…)["password"]}`
+    // (an interpolated host keeps its template).
+    let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
+    if in_url(f) && place(f) == Place::Deploy && f.kind == Kind::Secret {
+        match kind {
+            "docker-compose" => return (Strategy::Env, None),
+            "terraform" => return (Strategy::Sdk, None),
+            _ => {}
+        }
+    }
     if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
         let var = f.name.as_deref().unwrap_or("the variable");
         return manual(&format!(

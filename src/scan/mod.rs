@@ -106,12 +106,18 @@ impl Scanner {
             let (line, column) = lines.locate(bytes, d.span.start);
             let path = rel.to_path_buf();
             let group = d.group.as_ref().map(|g| format!("{}#{g}", slash_path(rel)));
+            // How the span spells the value, so every later reader reads it back the same way.
+            let raw = std::str::from_utf8(bytes.get(d.span.start..d.span.end).unwrap_or_default()).ok();
+            let encoding = raw.and_then(|r| crate::site::encoding_of(r, d.value.expose()));
+            let raw_fingerprint = raw.filter(|r| *r != d.value.expose()).map(|r| self.fingerprinter.fingerprint(r));
             outcome.findings.push(Finding {
                 path,
                 line,
                 column,
                 span: d.span,
                 fingerprint: self.fingerprinter.fingerprint(d.value.expose()),
+                encoding,
+                raw_fingerprint,
                 preview: d.value.preview(),
                 severity: if low { Severity::Low } else { d.severity },
                 rule: d.rule,

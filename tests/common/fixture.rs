@@ -49,6 +49,8 @@ impl Fixture {
             line: text[..start].matches('\n').count() + 1,
             span: Span::new(start, start + value.len()),
             fingerprint: self.fp.fingerprint(value),
+            encoding: None,
+            raw_fingerprint: None,
             rule: "test.planted".into(),
             format: "text".into(),
             strategy: Strategy::Env,

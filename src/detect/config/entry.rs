@@ -97,8 +97,26 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
     let mut candidates = Vec::new();
     let mut labels = Labels::default();
+    for e in &mut sink.entries {
+        // `${DB_PASS:s3cret}` (Spring), `${DB_PASS:-s3cret}` (shell, compose): the default is
+        // the hardcoded value the program runs with.
+        if e.span.len() == e.value.len()
+            && let Some((off, default)) = judge::env_default(&e.value)
+        {
+            let default = default.to_string();
+            e.span = Span::new(e.span.start + off, e.span.start + off + default.len());
+            e.value = default;
+            e.literal = true;
+        }
+    }
     for e in &sink.entries {
         if !e.literal {
+            // `postgres://app:literal@${db_host}/x`: the userinfo is literal even if the host isn't.
+            if let Some(dets) = templated_url(e) {
+                let scope = &sink.scopes[e.scope];
+                let label = labels.get((e.scope, Some(e.name.clone()), true), || friendly(scope, e, Some(&e.name)));
+                out.extend(dets(&label).into_iter().map(|d| with_deploy(d, e)));
+            }
             continue;
         }
         let scope = &sink.scopes[e.scope];
@@ -293,6 +311,34 @@ fn inherits_secret(e: &Entry) -> bool {
         && !looks_like_number_or_time(&e.value)
 }
 
+/// A URL value with interpolations whose `user:password@` part is literal: the password and user
+/// as detections, labelled by the closure's argument.
+fn templated_url(e: &Entry) -> Option<impl FnOnce(&str) -> Vec<Detection> + '_> {
+    if e.span.len() != e.value.len() || !e.value.contains("://") {
+        return None;
+    }
+    let parsed = dsn::parse(&e.value)?;
+    let pw = parsed.get("password")?;
+    let templated = |v: &str| ["${", "{{", "}}", "%{", "$("].iter().any(|t| v.contains(t));
+    let user_ok = parsed.get("username").is_none_or(|u| !templated(&u.value));
+    if templated(&pw.value) || !user_ok || !judge::is_literal_value(&pw.value) {
+        return None;
+    }
+    let keep: Vec<dsn::Part> =
+        parsed.parts.iter().filter(|p| matches!(p.key, "password" | "username" | "engine")).cloned().collect();
+    Some(move |label: &str| {
+        keep.iter()
+            .map(|p| {
+                let span = Span::new(e.span.start + p.span.start, e.span.start + p.span.end);
+                let kind = if p.key == "password" { Kind::Secret } else { Kind::Config };
+                let mut d = detection(kind, &format!("dsn.{}", p.key), span, &p.value, e, p.key);
+                d.group = Some(label.to_string());
+                d
+            })
+            .collect()
+    })
+}
+
 /// `12`, `3600`, `2016-09-08T21:47:36Z`: counts, limits and timestamps.
 fn looks_like_number_or_time(v: &str) -> bool {
     let v = v.trim();
@@ -392,9 +438,11 @@ fn names_something(v: &str) -> bool {
     }
     // `maxResults`, `NextToken`, `SecretKeyRef`: letters only, in a naming style with two or more
     // words. (A password made of two plain words is as guessable as a placeholder.)
+    // Lower-case snake phrases (`top_secret`) are weak values, not identifiers.
     let ident = v.len() > 3
         && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
-        && v.chars().any(|c| c.is_ascii_lowercase());
+        && v.chars().any(|c| c.is_ascii_lowercase())
+        && v.chars().any(|c| c.is_ascii_uppercase());
     ident && judge::words(v).len() >= 2
 }
 

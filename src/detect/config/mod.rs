@@ -4,6 +4,7 @@
 //! Kubernetes and docker-compose documents and their template variants.
 
 mod entry;
+mod generic;
 mod hcl;
 mod json;
 mod lines;
@@ -18,6 +19,7 @@ use crate::format::FileFormat;
 use crate::model::Detection;
 use aho_corasick::AhoCorasick;
 use entry::Sink;
+pub(crate) use generic::{Values, pairs};
 use std::path::Path;
 use std::sync::LazyLock;
 use tree::{Deploy, Val};
@@ -116,7 +118,11 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         FileFormat::Dotenv => lines::dotenv(text, &mut sink),
         FileFormat::Properties => lines::keyvalue(text, &mut sink, true),
         FileFormat::Npmrc => lines::keyvalue(text, &mut sink, true),
-        FileFormat::Ini => lines::keyvalue(text, &mut sink, false),
+        FileFormat::Ini => {
+            // `.conf`/`.cfg` are often brace configs (nginx, NATS, HOCON) the INI reader misses.
+            lines::keyvalue(text, &mut sink, false);
+            generic::into_sink(text, 0, Values::Any, &mut sink);
+        }
         FileFormat::Toml => lines::toml(text, &mut sink),
         FileFormat::Dockerfile => lines::dockerfile(text, &mut sink),
         FileFormat::Pgpass => special::pgpass(text, &mut sink),
@@ -125,6 +131,21 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         FileFormat::Text if template => lines::fallback(text, &mut sink),
         _ => return Vec::new(),
     }
+    // What the grammar doesn't see: comments (`# password: x`), shell lines in CI steps
+    // (`-e MYSQL_PASSWORD=x`), `K=V` lists inside one value. Same-span entries of the grammar win.
+    if matches!(format, FileFormat::Yaml | FileFormat::Dotenv | FileFormat::Properties | FileFormat::Toml) {
+        generic::into_sink(text, 0, Values::Any, &mut sink);
+    }
+    entry::judge(sink)
+}
+
+/// The tolerant assignment tokenizer over any text (see [`generic`]), judged like config entries.
+pub(crate) fn generic_text(text: &str, values: Values) -> Vec<Detection> {
+    if !PREFILTER_AC.is_match(text) {
+        return Vec::new();
+    }
+    let mut sink = Sink::default();
+    generic::into_sink(text, 0, values, &mut sink);
     entry::judge(sink)
 }
 

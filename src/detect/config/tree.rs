@@ -308,8 +308,11 @@ fn add_k8s_secret(sink: &mut Sink, scope: usize, key: &str, s: &Scalar, b64: boo
     if public {
         return;
     }
+    // `type: postgresql`, `provider: bitnami` (service-binding Secrets): descriptive keys are
+    // judged by their name like anywhere else.
     let role = match crate::detect::judge::config_key(key) {
         Some(k) => Role::Config(k),
+        None if crate::detect::judge::names_non_credential(key) => Role::Auto,
         None => Role::Secret,
     };
     let e = sink.add(scope, key, value, s.span, s.literal);

@@ -67,8 +67,12 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     }
     // The value is the name (`password = "password"`, `PASSWORD: "Password"`, `token: "API_TOKEN"`),
     // or an upper-snake env name that says credential (`DB_PASSWORD`).
+    // A capitalised or upper-case echo of the name is a label (`PASSWORD: "Password"`); the
+    // lower-case word itself is a weak real value (`password: "password"` in a test fixture).
     let vw = words(v);
-    if !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw)) {
+    let echo = !vw.is_empty() && (vw == name_words || name_words.ends_with(&vw));
+    let lower_word = v.bytes().all(|b| b.is_ascii_lowercase());
+    if echo && !lower_word {
         return false;
     }
     // A single credential word (`Passwort`), or an identifier-like value that names one
@@ -82,7 +86,12 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     // An all-letter dotted value is a key path or a host name (`spec.preferredAuthentication`,
     // `sqladmin.googleapis.com`).
     let dotted = ident_like && v.contains('.') && !v.starts_with('.') && !v.ends_with('.');
-    if vw.len() == 1 && says_secret(&vw) || ident_like && vw.len() >= 2 && names_one || dotted {
+    // Lower-case phrases joined by hyphens (`my-db-pass`, `test-secret`) are weak values, not names.
+    let name_style = v.contains(['.', '_', ':']) || v.bytes().any(|b| b.is_ascii_uppercase());
+    if vw.len() == 1 && says_secret(&vw) && !(echo && lower_word)
+        || ident_like && vw.len() >= 2 && names_one && name_style
+        || dotted
+    {
         return false;
     }
     let env_name = v.len() > 3
@@ -91,7 +100,7 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if env_name && (v.contains('_') || is_secret_name(v)) {
         return false;
     }
-    if v.chars().count() < 4 || is_mock(v) || is_regex(v) || is_color(v) {
+    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) {
         return false;
     }
     if let Some((scheme, rest)) = v.split_once("://")
@@ -124,13 +133,10 @@ pub fn is_config_value(value: &str) -> bool {
     !(templated || env_ref || v.starts_with('<') && v.ends_with('>') || v.chars().all(|c| c == '*' || c == 'x'))
 }
 
-/// Stand-in values people write in docs, tests and stubs.
-fn is_mock(v: &str) -> bool {
+/// Sentinel values a program stores where a credential would go (`disabled`, `missing`).
+fn is_sentinel(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    ["foo", "bar", "baz", "qux", "quux", "foobar", "n/a", "na", "unknown", "unset", "tbd", "notset", "not_set"]
-        .contains(&l.as_str())
-        || ["not_supported", "no_information", "disabled", "empty", "hidden", "missing"].contains(&l.as_str())
-        || l.starts_with("asdf")
+    ["unknown", "disabled", "empty", "hidden", "missing", "not_supported", "no_information"].contains(&l.as_str())
 }
 
 /// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.

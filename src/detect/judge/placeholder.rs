@@ -1,0 +1,178 @@
+//! The one placeholder vocabulary every detector and format applies: values that stand for a
+//! credential rather than being one. It is deliberately narrow — a weak real password (`admin`,
+//! `password`, `example`, `qwerty123`) is still a hardcoded secret; the credential name decides.
+
+/// Whole values (ASCII case-insensitive) that are placeholders.
+const WHOLE: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "change_this",
+    "change-this",
+    "replaceme",
+    "replace_me",
+    "replace-me",
+    "todo",
+    "tbd",
+    "fixme",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "false",
+    "true",
+    "n/a",
+    "na",
+    "unset",
+    "notset",
+    "not_set",
+    "redacted",
+    "[redacted]",
+    "placeholder",
+    "secret_here",
+    "your_secret_here",
+    "your_password_here",
+    "your_token_here",
+    "your_api_key_here",
+];
+
+/// Stand-ins people write in tests, fixtures and docs: metasyntactic words and the credential word
+/// itself. In a deployed config they are weak real values (`default = "foobar"` is what the task
+/// gets); under a test or docs path they are fakes, see [`is_stand_in`].
+const STAND_INS: &[&str] = &[
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "quux",
+    "foobar",
+    "foobaz",
+    "foo-bar",
+    "foo_bar",
+    "bazbat",
+    "asdf",
+    "asdfgh",
+    "dummy",
+    "fake",
+    "test",
+    "testing",
+    "sample",
+    "abc",
+    "abc123",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "key",
+    "apikey",
+    "api_key",
+    "credential",
+    "credentials",
+    "passphrase",
+    "mytoken",
+    "mysecret",
+    "my_secret",
+    "mypassword",
+    "my_password",
+    "hello",
+    "world",
+    "hunter2",
+];
+
+/// True for a stand-in value (see [`STAND_INS`]), including `secret1`/`token2` numbered variants.
+pub fn is_stand_in(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    STAND_INS.contains(&lower.as_str()) || !base.is_empty() && base.len() < lower.len() && STAND_INS.contains(&base)
+}
+
+/// True for a placeholder: empty, a word of the vocabulary above, `<…>`, a `${…}`/`{{…}}`/`%(…)s`
+/// template, runs of `x`/`*`/`.`/`-` (`xxxx-xxxx`, `***`), `your_…`/`your-…`/`<your…` prompts,
+/// AWS-style `…EXAMPLE` documentation keys, `…_here` fill-ins and `REPLACE_WITH_…`.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if WHOLE.contains(&lower.as_str()) {
+        return true;
+    }
+    if v.starts_with('<') && v.ends_with('>') || lower.starts_with("<your") {
+        return true;
+    }
+    if ["${", "{{", "%(", "$("].iter().any(|t| v.contains(t)) {
+        return true;
+    }
+    // `xxxx`, `XXXX-XXXX`, `****`, `....`, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    let filler = |c: char| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_' | '#');
+    if v.chars().all(filler) && v.chars().filter(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#')).count() >= 3 {
+        return true;
+    }
+    // One character repeated (`yyyy`, `---`, `0000`) or a run of x's inside (`akab-xxxxxxxx`).
+    let first = v.chars().next().unwrap_or(' ');
+    if v.chars().count() >= 3 && v.chars().all(|c| c == first) || lower.contains("xxxx") {
+        return true;
+    }
+    let starts_your = ["your_", "your-", "your.", "yourpassword", "yoursecret", "yourtoken", "yourapikey"];
+    if starts_your.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    if lower.ends_with("_here") || lower.ends_with("-here") || lower.ends_with("goeshere") {
+        return true;
+    }
+    if lower.starts_with("replace_with") || lower.starts_with("replace-with") || lower.starts_with("insert_") {
+        return true;
+    }
+    // AWS documentation keys: `AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`.
+    v.contains("EXAMPLE") && v.len() >= 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_vocabulary() {
+        for p in [
+            "",
+            "changeme",
+            "<password>",
+            "${DB_PASS}",
+            "{{ pw }}",
+            "xxxx",
+            "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "***",
+            "your_api_key_here",
+            "YOUR-TOKEN",
+            "AKIAIOSFODNN7EXAMPLE",
+            "TODO",
+            "null",
+            "false",
+            "YOURSECRETKEYGOESHERE",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for real in [
+            "admin",
+            "root",
+            "password",
+            "example",
+            "qwerty123",
+            "topsecret",
+            "my-db-pass",
+            "let me in",
+            "foobar",
+            "test",
+        ] {
+            assert!(!is_placeholder(real), "{real}");
+        }
+    }
+}
