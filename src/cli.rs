@@ -158,6 +158,12 @@ pub struct AwsArgs {
     /// Endpoint URL (emulators; also `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`).
     #[arg(long)]
     pub endpoint_url: Option<String>,
+    /// Longest one AWS call may take, retries included, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS", env = "HOIST_AWS_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Attempts per AWS call, the first included (default 5; throttling, 5xx and network errors are retried).
+    #[arg(long, value_name = "N", env = "HOIST_AWS_MAX_ATTEMPTS", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
 }
 
 /// Upload options shared by `upload`, `apply` and `migrate` (owned by the upload stage).

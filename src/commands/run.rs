@@ -99,9 +99,12 @@ pub async fn resolve_env(
                 super::diff::STATE_FILE
             )
         })?;
-        let out = client.get_secret_value().secret_id(&r.arn).send().await.map_err(|e| {
-            anyhow::anyhow!("GetSecretValue {}: {}", r.arn, aws_sdk_secretsmanager::error::DisplayErrorContext(e))
-        })?;
+        let out = client
+            .get_secret_value()
+            .secret_id(&r.arn)
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("GetSecretValue {}: {}", r.arn, crate::upload::fault::describe(&e).1))?;
         let text = out
             .secret_string
             .ok_or_else(|| anyhow::anyhow!("secret {} holds binary data, not a string", src.secret))?;
@@ -132,12 +135,7 @@ pub async fn resolve_env(
 pub fn secrets_client(aws: &AwsArgs) -> anyhow::Result<(tokio::runtime::Runtime, Client)> {
     let rt =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
-    let settings = crate::upload::AwsSettings {
-        profile: aws.profile.clone(),
-        region: aws.region.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        ..crate::upload::AwsSettings::default()
-    };
+    let settings = crate::upload::AwsSettings::from_args(aws);
     let conn = rt.block_on(crate::upload::connect(&settings))?;
     Ok((rt, conn.client))
 }

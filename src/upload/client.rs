@@ -7,6 +7,7 @@
 use aws_config::BehaviorVersion;
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::config::retry::RetryConfig;
+use aws_sdk_secretsmanager::config::timeout::TimeoutConfig;
 use aws_sdk_secretsmanager::config::{ProvideCredentials, Region};
 use aws_sdk_secretsmanager::error::DisplayErrorContext;
 use aws_smithy_http_client::tls;
@@ -25,6 +26,33 @@ pub struct AwsSettings {
     pub max_attempts: u32,
     /// First retry delay; grows exponentially with jitter.
     pub initial_backoff: Duration,
+    /// Bound on one call, retries included (and on each attempt): an endpoint that accepts and
+    /// never answers fails the call after this long instead of hanging the command.
+    pub timeout: Duration,
+    /// Bound on opening a connection.
+    pub connect_timeout: Duration,
+}
+
+/// Default for [`AwsSettings::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl AwsSettings {
+    /// The settings of the command-line options (`--profile`, `--region`, `--endpoint-url`,
+    /// `--timeout`, `--max-attempts`), defaults for the rest. Every command that calls AWS builds
+    /// its client from this, so retries and timeouts are the same everywhere.
+    pub fn from_args(aws: &crate::cli::AwsArgs) -> Self {
+        let d = Self::default();
+        let timeout = aws.timeout.map(Duration::from_secs).unwrap_or(d.timeout);
+        Self {
+            profile: aws.profile.clone(),
+            region: aws.region.clone(),
+            endpoint_url: aws.endpoint_url.clone(),
+            max_attempts: aws.max_attempts.unwrap_or(d.max_attempts),
+            connect_timeout: d.connect_timeout.min(timeout),
+            timeout,
+            ..d
+        }
+    }
 }
 
 impl Default for AwsSettings {
@@ -35,6 +63,8 @@ impl Default for AwsSettings {
             endpoint_url: None,
             max_attempts: 5,
             initial_backoff: Duration::from_secs(1),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -200,7 +230,14 @@ pub async fn connect(settings: &AwsSettings) -> Result<Connected, ConnectError> 
     let retry = RetryConfig::standard()
         .with_max_attempts(settings.max_attempts.max(1))
         .with_initial_backoff(settings.initial_backoff);
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http).retry_config(retry);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.timeout)
+        .operation_attempt_timeout(settings.timeout)
+        .operation_timeout(settings.timeout)
+        .build();
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).http_client(http).retry_config(retry).timeout_config(timeouts);
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }
