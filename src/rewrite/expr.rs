@@ -80,14 +80,25 @@ pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: 
         Shape::Json => format!("{q}{}{q}", escape(lang, q, key)),
         _ => String::new(),
     };
+    // `AWS_*` variables are the SDK's own configuration (the caller's credentials): reading the
+    // secret from one of them would return the process's credentials, not the secret.
+    let env = Some(env).filter(|e| !e.starts_with("AWS_"));
     match lang {
         Lang::Python => {
-            let key = if key.is_empty() { "None".into() } else { key };
-            Some(wrap_int(int, "int(", format!("hoist_secrets.get({q}{arn}{q}, {key}, env={q}{env}{q})"), ")"))
+            let args = match (key.is_empty(), env) {
+                (_, Some(e)) => format!(", {}, env={q}{e}{q}", if key.is_empty() { "None" } else { &key }),
+                (false, None) => format!(", {key}"),
+                (true, None) => String::new(),
+            };
+            Some(wrap_int(int, "int(", format!("hoist_secrets.get({q}{arn}{q}{args})"), ")"))
         }
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
-            let key = if key.is_empty() { "undefined".into() } else { key };
-            let call = format!("hoistSecrets.get({q}{arn}{q}, {key}, {q}{env}{q})");
+            let args = match (key.is_empty(), env) {
+                (_, Some(e)) => format!(", {}, {q}{e}{q}", if key.is_empty() { "undefined" } else { &key }),
+                (false, None) => format!(", {key}"),
+                (true, None) => String::new(),
+            };
+            let call = format!("hoistSecrets.get({q}{arn}{q}{args})");
             Some(if int { format!("Number(await {call})") } else { format!("(await {call})") })
         }
         _ => None,
@@ -190,6 +201,12 @@ mod tests {
         );
         assert!(env_lookup(Lang::Java, '"', "A\"+x+\"", false, "").contains("System.getenv(\"A\\\"+x+\\\"\")"));
         assert_eq!(escape(Lang::Python, '"', "a\nb"), "a\\nb");
+        assert_eq!(
+            sdk_lookup(Lang::Python, '"', "arn:x", "aws_access_key_id", Shape::Json, false, "AWS_ACCESS_KEY_ID")
+                .unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"aws_access_key_id\")",
+            "the SDK's own variables are never read as the secret"
+        );
         assert_eq!(
             sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true, "K").unwrap(),
             "Number(await hoistSecrets.get(\"arn:x\", \"k\", \"K\"))"
