@@ -12,6 +12,9 @@ pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// The config file to use instead of `.hoist.toml` at the repository root.
+    #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
