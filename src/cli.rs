@@ -19,6 +19,9 @@ pub struct Cli {
     /// Print more: the AWS SDK's full error details.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+    /// The config file to use instead of `.hoist.toml` at the repository root.
+    #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -52,6 +52,9 @@ pub fn run_main(cli: cli::Cli) -> u8 {
         cli::ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let interactive = stderr.is_terminal();
+    if let Some(file) = &cli.config {
+        config::set_explicit(file.clone());
+    }
     let mut out = stdout.lock();
     // Never hold the stderr lock for the run: indicatif's ticker thread draws progress bars on
     // stderr and would block on it forever while the main thread waits for the bar (a hang on

@@ -25,7 +25,7 @@ pub fn run(args: &BaselineArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let had_salt = root.join(crate::salt::SALT_FILE).exists();
+    let had_salt = crate::salt::salt_path(root).exists();
     let fp = crate::salt::ensure_repo_salt(root)?;
     if let Some(b) = &existing {
         b.check_key(&fp, &out)?;

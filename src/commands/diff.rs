@@ -181,6 +181,8 @@ pub fn is_companion(key: &SecretKey) -> bool {
             .sites
             .iter()
             .all(|s| s.rule.starts_with("config.") || (s.rule.starts_with("dsn.") && s.rule != "dsn.password"))
+        // Everything in a Kubernetes Secret is secret by declaration.
+        && !key.sites.iter().any(|s| s.deploy.as_ref().is_some_and(|d| d.kind == "kubernetes-secret"))
 }
 
 /// Prints stale sites; returns how many.
