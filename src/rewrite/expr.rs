@@ -188,7 +188,10 @@ mod tests {
     fn injected_keys_and_names_stay_inside_their_string() {
         let evil = "pw\") + __import__(\"os\").system(\"id\") + (\"";
         let py = sdk_lookup(Lang::Python, '"', "arn:x", evil, Shape::Json, false, "PW").unwrap();
-        assert_eq!(py, "hoist_secrets.get(\"arn:x\", \"pw\\\") + __import__(\\\"os\\\").system(\\\"id\\\") + (\\\"\", env=\"PW\")");
+        assert_eq!(
+            py,
+            "hoist_secrets.get(\"arn:x\", \"pw\\\") + __import__(\\\"os\\\").system(\\\"id\\\") + (\\\"\", env=\"PW\")"
+        );
         let js = sdk_lookup(Lang::JavaScript, '\'', "arn:x", "a'b\\", Shape::Json, false, "K").unwrap();
         assert_eq!(js, "(await hoistSecrets.get('arn:x', 'a\\'b\\\\', 'K'))");
         assert_eq!(env_lookup(Lang::Ruby, '"', "A#{x}", false, ""), "ENV.fetch(\"A\\#{x}\")");
