@@ -7,11 +7,18 @@ use std::path::PathBuf;
 /// hoist: move hardcoded secrets into AWS Secrets Manager and patch code and deployment files to
 /// reference them.
 #[derive(Debug, Parser)]
-#[command(name = "hoist", version, about, long_about = None)]
+#[command(name = "hoist", version, about, long_about = None, after_help = examples::TOP_EXAMPLES)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    // --- conventions (issue #15) ---
+    /// Quiet: nothing on standard error but errors (no notes, warnings, summaries or progress there).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: the AWS SDK's full error details.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -32,31 +39,44 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find hardcoded credentials and the config values that belong with them.
+    #[command(after_help = examples::SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// List the built-in rules, or check a rule file of your own.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::RULES_EXAMPLES)]
     Rules(RulesCommand),
     /// Propose a migration plan (YAML, no secret values) from the findings.
+    #[command(after_help = examples::PLAN_EXAMPLES)]
     Plan(PlanArgs),
     /// Create the plan's secrets in AWS Secrets Manager (no file changes).
+    #[command(after_help = examples::UPLOAD_EXAMPLES)]
     Upload(UploadArgs),
     /// Show the exact diff `apply` would write.
+    #[command(after_help = examples::DIFF_EXAMPLES)]
     Diff(DiffArgs),
     /// Upload the secrets, then rewrite code and deployment files to reference them.
+    #[command(after_help = examples::APPLY_EXAMPLES)]
     Apply(ApplyArgs),
     /// One shot: scan, plan, diff — and with --apply, upload and rewrite.
+    #[command(after_help = examples::MIGRATE_EXAMPLES)]
     Migrate(MigrateArgs),
     /// Run a command with the plan's secrets resolved into its environment.
+    #[command(after_help = examples::RUN_EXAMPLES)]
     Run(RunArgs),
     /// Print the least-privilege IAM policy for the task execution roles.
+    #[command(after_help = examples::POLICY_EXAMPLES)]
     Policy(PolicyArgs),
     /// Validate every `valueFrom` and `resolve:secretsmanager` reference in the repository.
+    #[command(after_help = examples::CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Install or remove the git pre-commit hook.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::HOOK_EXAMPLES)]
     Hook(HookCommand),
     /// Write or update the baseline of accepted findings.
+    #[command(after_help = examples::BASELINE_EXAMPLES)]
     Baseline(BaselineArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    #[command(after_help = examples::COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
 }
 
 /// `hoist plan` (owned by the plan stage).
@@ -66,7 +86,7 @@ pub struct PlanArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Where to write the plan (default `.hoist/plan.yaml` in the repository).
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print the plan YAML on stdout instead of writing it (the summary goes to stderr).
     #[arg(long, conflicts_with = "out")]
@@ -98,6 +118,24 @@ pub struct PlanArgs {
     /// Extra rule file(s) to load (same format as patterns/*.yaml).
     #[arg(long = "rules")]
     pub rule_files: Vec<PathBuf>,
+    // --- history (issue #15) ---
+    /// Also scan git history: list values found only there as "rotate, can't migrate" and planned
+    /// values that history holds as "rotate after migrating". Off by default: it reads every commit.
+    #[arg(long)]
+    pub history: bool,
+    /// `human` (the review table) or `markdown` (a table per secret, for a pull request or an issue;
+    /// the table then goes to stderr).
+    #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Human, conflicts_with = "stdout")]
+    pub format: PlanFormat,
+}
+
+/// Output format of `hoist plan`'s report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// The review table.
+    Human,
+    /// Markdown.
+    Markdown,
 }
 
 /// Parses `KEY=VALUE`.
@@ -120,6 +158,12 @@ pub struct AwsArgs {
     /// Endpoint URL (emulators; also `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`).
     #[arg(long)]
     pub endpoint_url: Option<String>,
+    /// Longest one AWS call may take, retries included, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS", env = "HOIST_AWS_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Attempts per AWS call, the first included (default 5; throttling, 5xx and network errors are retried).
+    #[arg(long, value_name = "N", env = "HOIST_AWS_MAX_ATTEMPTS", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
 }
 
 /// Upload options shared by `upload`, `apply` and `migrate` (owned by the upload stage).
@@ -153,6 +197,10 @@ pub struct UploadOpts {
     /// Secrets uploaded at once (1–16; writes are also paced under the account's quota).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub concurrency: u16,
+    /// `apply`/`migrate`: also create secrets whose every site is `manual` (by default a secret is
+    /// created only when a rewritten file will reference it, so nothing is left orphaned).
+    #[arg(long)]
+    pub include_manual: bool,
 }
 
 impl Default for UploadOpts {
@@ -167,6 +215,7 @@ impl Default for UploadOpts {
             rotation_lambda_arn: None,
             rotate_after_days: None,
             concurrency: 4,
+            include_manual: false,
         }
     }
 }
@@ -206,6 +255,9 @@ pub struct DiffArgs {
     /// Region for ARNs not uploaded yet (default: AWS_REGION / the AWS config).
     #[arg(long)]
     pub region: Option<String>,
+    /// Write the diff to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `hoist apply` (owned by the rewrite stage).
@@ -276,6 +328,12 @@ pub struct MigrateArgs {
     /// Extra rule file(s).
     #[arg(long = "rules")]
     pub rule_files: Vec<PathBuf>,
+    // --- history (issue #15) ---
+    /// Also scan git history: values found only there are listed as "rotate, can't migrate"
+    /// (nothing is uploaded for them), planned ones history also holds as "rotate after migrating".
+    /// Off by default: it reads every commit.
+    #[arg(long)]
+    pub history: bool,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -288,7 +346,7 @@ pub struct MigrateArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Repository root (where `.hoist/plan.yaml` and `.hoist/state.yaml` live).
-    #[arg(long, default_value = ".", value_name = "DIR")]
+    #[arg(default_value = ".", value_name = "PATH")]
     pub repo: PathBuf,
     /// Plan file (default `.hoist/plan.yaml` in the repository).
     #[arg(long, value_name = "FILE")]
@@ -311,6 +369,9 @@ pub struct PolicyArgs {
     /// or `json` (an array of {role, task_definitions, policy}).
     #[arg(long, short = 'f', value_enum, default_value_t = PolicyFormat::Human)]
     pub format: PolicyFormat,
+    /// Write the policies to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Output format of `hoist policy`.
@@ -341,6 +402,7 @@ pub struct CheckArgs {
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
     /// Install the git pre-commit hook (an existing hook is kept and runs first).
+    #[command(after_help = examples::HOOK_INSTALL_EXAMPLES)]
     Install {
         /// A directory inside the repository.
         #[arg(default_value = ".")]
@@ -351,6 +413,7 @@ pub enum HookCommand {
         force: bool,
     },
     /// Remove hoist's pre-commit hook and put back the one it chained.
+    #[command(after_help = examples::HOOK_UNINSTALL_EXAMPLES)]
     Uninstall {
         /// A directory inside the repository.
         #[arg(default_value = ".")]
@@ -368,7 +431,7 @@ pub struct BaselineArgs {
     #[arg(long)]
     pub update: bool,
     /// Where to write (default `.hoist/baseline.json` under the repository root).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Extra rule file(s) to load, as for `hoist scan --rules`.
     #[arg(long = "rules")]
@@ -384,6 +447,8 @@ pub enum FormatArg {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// A Markdown summary for a pull-request comment or an issue (counts, a table per secret; no values).
+    Markdown,
 }
 
 /// `hoist scan`.
@@ -401,6 +466,10 @@ pub struct ScanArgs {
     /// Also scan vendored directories, lockfiles and minified files.
     #[arg(long)]
     pub include_vendored: bool,
+    /// Run the language-aware detectors on generated files too (`DO NOT EDIT`, `@generated`,
+    /// `_pb2.py`, ANTLR…); by default they get provider rules and line detectors only.
+    #[arg(long)]
+    pub include_generated: bool,
     /// Don't respect .gitignore / .ignore files.
     #[arg(long)]
     pub no_ignore: bool,
@@ -429,6 +498,33 @@ pub struct ScanArgs {
     /// Report baselined findings too.
     #[arg(long)]
     pub no_baseline: bool,
+    // --- history scan (issue #15) ---
+    /// Scan git history instead of the tree: every commit reachable from HEAD, only the lines each
+    /// commit adds; each secret once, with the commit that first added it.
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+    /// With --history: every ref (branches, tags, remotes, stash), not just HEAD. Implies --history.
+    #[arg(long, conflicts_with = "staged")]
+    pub all: bool,
+    /// Only the commits after REV (`REV..HEAD`), or a range such as `origin/main..HEAD` (what a pull
+    /// request adds). Implies --history.
+    #[arg(long, value_name = "REV|RANGE", conflicts_with_all = ["staged", "all"])]
+    pub since: Option<String>,
+    // --- conventions and code scanning (issue #15) ---
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with this code when secrets are found (default 1; 0 reports without failing).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// More files or directories to scan besides PATH (what the pre-commit framework passes);
+    /// paths are reported relative to the repository root (or the current directory outside git).
+    #[arg(value_name = "PATHS", conflicts_with_all = ["staged", "history", "all", "since"])]
+    pub more: Vec<PathBuf>,
+    /// SARIF: also report `config` findings (hosts, ports, user names beside a credential), which
+    /// are left out by default because they are not alerts.
+    #[arg(long)]
+    pub include_config: bool,
 }
 
 /// Severity filter.
@@ -456,15 +552,157 @@ impl From<SeverityArg> for crate::model::Severity {
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// List the rules in use (built-in plus `.hoist.toml`).
+    #[command(after_help = examples::RULES_LIST_EXAMPLES)]
     List {
         /// `human` or `json`.
-        #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Human)]
-        format: FormatArg,
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
     },
     /// Validate rule files and run their examples and negative examples.
+    #[command(after_help = examples::RULES_CHECK_EXAMPLES)]
     Check {
         /// Rule files (YAML, `rules:` list).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+// --- conventions (issue #15): rules list formats, completions, output files, examples ---
+
+/// Output formats of `hoist rules list` (SARIF and markdown describe findings, not rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table for people.
+    Human,
+    /// A JSON array.
+    Json,
+}
+
+/// `hoist completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+impl Command {
+    /// The file `-o/--output` sends the printed report to, for the commands whose report is their
+    /// standard output (`plan` and `baseline` write their own files there instead).
+    pub fn output_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Command::Scan(a) => a.output.as_deref(),
+            Command::Diff(a) => a.output.as_deref(),
+            Command::Policy(a) => a.output.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The exit code `--exit-code` asks for when findings are reported.
+    pub fn findings_exit_code(&self) -> u8 {
+        match self {
+            Command::Scan(a) => a.exit_code,
+            _ => crate::EXIT_FINDINGS,
+        }
+    }
+}
+
+/// The `Examples:` section of each command's `--help` (a test parses every line as a command).
+pub mod examples {
+    /// `hoist` itself.
+    pub const TOP_EXAMPLES: &str = "Examples:
+  hoist scan                                  what is hardcoded here?
+  hoist migrate                               the plan and the exact diff, nothing written
+  hoist migrate --apply                       upload to Secrets Manager and rewrite the files
+  hoist scan --history                        what git history still holds
+  hoist completions bash > ~/.local/share/bash-completion/completions/hoist";
+    /// `hoist scan`.
+    pub const SCAN_EXAMPLES: &str = "Examples:
+  hoist scan                                  scan the current directory
+  hoist scan ~/src/api -f json -o findings.json
+  hoist scan --staged                         what the next commit adds (the pre-commit hook)
+  hoist scan --history                        every commit reachable from HEAD, only added lines
+  hoist scan --since origin/main -f sarif -o hoist.sarif   a pull request's commits, for code scanning
+  hoist scan --all --min-severity high        every branch and tag, high severity only
+  hoist scan -f markdown -o report.md         a summary to paste into an issue";
+    /// `hoist rules`.
+    pub const RULES_EXAMPLES: &str = "Examples:
+  hoist rules list
+  hoist rules list -f json
+  hoist rules check my-rules.yaml";
+    /// `hoist rules list`.
+    pub const RULES_LIST_EXAMPLES: &str = "Examples:
+  hoist rules list
+  hoist rules list -f json";
+    /// `hoist rules check`.
+    pub const RULES_CHECK_EXAMPLES: &str = "Examples:
+  hoist rules check my-rules.yaml
+  hoist rules check rules/a.yaml rules/b.yaml";
+    /// `hoist plan`.
+    pub const PLAN_EXAMPLES: &str = "Examples:
+  hoist plan                                  write .hoist/plan.yaml for the current directory
+  hoist plan ~/src/api --env prod --app api
+  hoist plan --stdout                         print the plan instead of writing it
+  hoist plan --history                        also list what git history holds that must be rotated
+  hoist plan --check .hoist/plan.yaml         validate an edited plan
+  hoist plan -o plans/api.yaml
+  hoist plan --history -f markdown > plan.md   a table per secret for a pull request";
+    /// `hoist upload`.
+    pub const UPLOAD_EXAMPLES: &str = "Examples:
+  hoist upload
+  hoist upload ~/src/api --profile prod --region eu-west-1
+  hoist upload --endpoint-url http://127.0.0.1:5000   against a local emulator";
+    /// `hoist diff`.
+    pub const DIFF_EXAMPLES: &str = "Examples:
+  hoist diff
+  hoist diff --stat
+  hoist diff ~/src/api -o migration.diff";
+    /// `hoist apply`.
+    pub const APPLY_EXAMPLES: &str = "Examples:
+  hoist apply                                 upload, confirm, rewrite
+  hoist apply -i                              ask file by file
+  hoist apply --yes --profile prod            no prompt (CI)";
+    /// `hoist migrate`.
+    pub const MIGRATE_EXAMPLES: &str = "Examples:
+  hoist migrate                               dry run: the plan and the exact diff, nothing written
+  hoist migrate --history                     also list what git history holds that must be rotated
+  hoist migrate --apply                       upload and rewrite, after confirmation
+  hoist migrate ~/src/api --apply --yes --env prod";
+    /// `hoist run`.
+    pub const RUN_EXAMPLES: &str = "Examples:
+  hoist run -- python app.py                  run with the plan's secrets in the environment
+  hoist run ~/src/api -- npm start
+  hoist run --profile dev -- env";
+    /// `hoist policy`.
+    pub const POLICY_EXAMPLES: &str = "Examples:
+  hoist policy
+  hoist policy -f json -o policy.json";
+    /// `hoist check`.
+    pub const CHECK_EXAMPLES: &str = "Examples:
+  hoist check                                 every reference in the tree is well-formed
+  hoist check --aws --profile prod            and each secret exists with its key";
+    /// `hoist hook`.
+    pub const HOOK_EXAMPLES: &str = "Examples:
+  hoist hook install
+  hoist hook install ~/src/api --force
+  hoist hook uninstall";
+    /// `hoist hook install`.
+    pub const HOOK_INSTALL_EXAMPLES: &str = "Examples:
+  hoist hook install
+  hoist hook install ~/src/api --force        even when core.hooksPath is shared";
+    /// `hoist hook uninstall`.
+    pub const HOOK_UNINSTALL_EXAMPLES: &str = "Examples:
+  hoist hook uninstall
+  hoist hook uninstall ~/src/api";
+    /// `hoist baseline`.
+    pub const BASELINE_EXAMPLES: &str = "Examples:
+  hoist baseline                              accept today's findings (commit .hoist/baseline.json and .hoist/salt)
+  hoist baseline --update                     drop entries whose finding is gone
+  hoist baseline -o accepted.json";
+    /// `hoist completions`.
+    pub const COMPLETIONS_EXAMPLES: &str = "Examples:
+  hoist completions bash > ~/.local/share/bash-completion/completions/hoist
+  hoist completions zsh > ~/.zfunc/_hoist
+  hoist completions fish > ~/.config/fish/completions/hoist.fish
+  hoist completions powershell >> $PROFILE";
 }

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod diff;
 pub mod format;
 pub mod hook;
+pub mod lock;
 pub mod model;
 pub mod paths;
 pub mod plan;
@@ -16,6 +17,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod salt;
 pub mod scan;
+pub mod site;
 pub mod upload;
 
 use std::io::{self, IsTerminal, Write};
@@ -51,18 +53,52 @@ pub fn run_main(cli: cli::Cli) -> u8 {
     };
     let interactive = stderr.is_terminal();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
-    let mut ui = Ui { out: &mut out, err: &mut err, color, interactive };
-    let code = match run(cli.command, &mut ui) {
+    // Never hold the stderr lock for the run: indicatif's ticker thread draws progress bars on
+    // stderr and would block on it forever while the main thread waits for the bar (a hang on
+    // every terminal). `Stderr` itself locks per write, which is what the ticker needs.
+    let mut err = stderr;
+    // --- conventions (issue #15): -o/--output, -q/--quiet, -v/--verbose, --exit-code ---
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    let findings_code = cli.command.findings_exit_code();
+    let mut file = match cli.command.output_file().map(std::fs::File::create).transpose() {
+        Ok(f) => f.map(io::BufWriter::new),
+        Err(e) => {
+            let path = cli.command.output_file().map(|p| p.display().to_string()).unwrap_or_default();
+            let _ = writeln!(err, "hoist: error: cannot write {path}: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut quiet_sink = io::sink();
+    let color = color && file.is_none();
+    let result = {
+        let out: &mut dyn Write = match file.as_mut() {
+            Some(f) => f,
+            None => &mut out,
+        };
+        let note: &mut dyn Write = if cli.quiet { &mut quiet_sink } else { &mut err };
+        let mut ui = Ui { out, err: note, color, interactive: interactive && !cli.quiet };
+        let r = run(cli.command, &mut ui);
+        r.and_then(|code| ui.out.flush().map(|()| code).map_err(anyhow::Error::from))
+    };
+    let code = match result {
+        Ok(EXIT_FINDINGS) => findings_code,
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => EXIT_CLEAN,
         Err(e) => {
-            let _ = writeln!(ui.err, "hoist: error: {e:#}");
+            let _ = writeln!(err, "hoist: error: {e:#}");
             EXIT_ERROR
         }
     };
-    let _ = ui.out.flush();
+    let _ = out.flush();
     code
+}
+
+/// `-v/--verbose` was given: error messages may carry the AWS SDK's full details.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when `-v/--verbose` was given.
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Runs one command against the given writers; returns the exit code for success paths.
@@ -81,6 +117,7 @@ pub fn run(command: cli::Command, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         Command::Check(args) => commands::check::run(&args, ui),
         Command::Hook(cmd) => commands::hook::run(&cmd, ui),
         Command::Baseline(args) => commands::baseline::run(&args, ui),
+        Command::Completions(args) => commands::completions::run(&args, ui),
     }
 }
 

@@ -23,6 +23,7 @@ pub fn repo_fingerprinter(root: &Path) -> anyhow::Result<(Fingerprinter, bool)> 
 /// Loads the repository salt, creating it (for commands that write: baseline, plan, apply).
 pub fn ensure_repo_salt(root: &Path) -> anyhow::Result<Fingerprinter> {
     let path = salt_path(root);
+    crate::paths::check_hoist_file(&path)?;
     if !path.exists() {
         std::fs::create_dir_all(path.parent().unwrap())?;
         std::fs::write(&path, Fingerprinter::random_salt() + "\n")?;

@@ -327,26 +327,58 @@ fn an_apply_killed_between_files_leaves_whole_files_and_a_rerun_finishes_it() {
     cmd.current_dir(crashed.path()).args(["apply", ".", "--yes"]).env("HOIST_TEST_ABORT_AFTER_WRITES", "2");
     let out = cmd.output().unwrap();
     assert!(!out.status.success(), "the abort hook did not fire");
-    let mid = snapshot(crashed.path());
-    let mut old_files = 0;
+    // Judge the project files only: `.hoist/` bookkeeping (plan, state, journal, lock) changes in
+    // any run, so counting it would let a crash after the first write pass for one after two.
+    let mid = project_snapshot(crashed.path());
+    let (original, done_project) = (project(&original), project(&done));
+    let changing: Vec<&PathBuf> = done_project
+        .iter()
+        .filter(|(p, b)| original.iter().find(|(q, _)| q == p).map(|(_, o)| o) != Some(b))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(changing.len() >= 3, "the clean run should change 3+ project files: {changing:?}");
     let mut new_files = 0;
     for (path, bytes) in &mid {
         let was = original.iter().find(|(p, _)| p == path).map(|(_, b)| b);
-        let will = done.iter().find(|(p, _)| p == path).map(|(_, b)| b);
-        if was == Some(bytes) {
-            old_files += 1;
-        } else if will == Some(bytes) {
+        let will = done_project.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+        if was != Some(bytes) && will == Some(bytes) {
             new_files += 1;
-        } else {
+        } else if was != Some(bytes) {
             panic!("{} is neither the old nor the new file after the crash", path.display());
         }
+        if path.extension().is_some_and(|e| e == "py") {
+            let out = Command::new("python3")
+                .env("PYTHONPYCACHEPREFIX", crashed.path().join(".git/pycache"))
+                .args(["-m", "py_compile"])
+                .arg(crashed.path().join(path))
+                .output()
+                .expect("python3 is required");
+            assert!(out.status.success(), "{} does not compile after the crash", path.display());
+        }
     }
-    assert!(old_files >= 1 && new_files >= 2, "old {old_files}, new {new_files}");
-    let leftovers: Vec<_> = mid.iter().filter(|(p, _)| p.to_string_lossy().contains(".hoist-")).collect();
+    assert_eq!(new_files, 2, "the abort hook fired after 2 writes, but {new_files} project file(s) are new");
+    assert_eq!(mid.len(), done_project.len(), "files appeared or vanished: {mid:?}");
+    let leftovers: Vec<_> =
+        snapshot(crashed.path()).into_iter().filter(|(p, _)| p.to_string_lossy().contains(".hoist-")).collect();
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
 
     ok(hoist(&moto, crashed.path(), &["apply", ".", "--yes"]), "re-run after the crash");
-    assert_eq!(snapshot(crashed.path()), done, "crash + re-run differs from one clean run");
+    assert_eq!(project_snapshot(crashed.path()), done_project, "crash + re-run differs from one clean run");
+    assert_eq!(
+        std::fs::read(crashed.path().join(".hoist/applied.yaml")).unwrap(),
+        std::fs::read(clean.path().join(".hoist/applied.yaml")).unwrap(),
+        "the journals differ"
+    );
+    assert!(!crashed.path().join(".hoist/lock").exists(), "the re-run left the repository locked");
+}
+
+/// The project's own files (not `.hoist/`, not `.git/`).
+fn project(snap: &[(PathBuf, Vec<u8>)]) -> Vec<(PathBuf, Vec<u8>)> {
+    snap.iter().filter(|(p, _)| !p.starts_with(".hoist")).cloned().collect()
+}
+
+fn project_snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    project(&snapshot(dir))
 }
 
 #[test]

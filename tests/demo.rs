@@ -67,6 +67,8 @@ fn demo_groups_database_config_with_its_password() {
 fn no_output_format_carries_a_planted_value() {
     for format in ["human", "json", "sarif"] {
         let out = hoist().args(["scan", "testdata/demo", "--format", format]).output().unwrap();
+        // Exit 1: findings. A crash or an error (2, a signal) prints nothing and would pass the grep.
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         let all = [out.stdout, out.stderr].concat();
         let text = String::from_utf8_lossy(&all);
         for v in planted() {

@@ -32,6 +32,8 @@ fn site(path: &str, text: &str, value: &str) -> Site {
         line: 1,
         span: Span::new(start, start + value.len()),
         fingerprint: Fingerprinter::from_hex(SALT).unwrap().fingerprint(value),
+        encoding: None,
+        raw_fingerprint: None,
         rule: "test".into(),
         format: "json".into(),
         strategy: Strategy::Env,
@@ -53,6 +55,7 @@ fn secret(name: &str, shape: Shape, kms: Option<&str>, keys: Vec<(&str, Vec<Site
             .into_iter()
             .map(|(k, sites)| SecretKey { key: k.into(), fingerprint: Fingerprint("0".repeat(32)), sites })
             .collect(),
+        inject: Vec::new(),
     }
 }
 

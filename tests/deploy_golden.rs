@@ -91,6 +91,8 @@ fn run_case(dir: &Path) -> (String, String, Vec<usize>, Case) {
                 line: text[..span.start].matches('\n').count() + 1,
                 span,
                 fingerprint: Fingerprint("0".repeat(32)),
+                encoding: None,
+                raw_fingerprint: None,
                 rule: "test".into(),
                 format: "test".into(),
                 strategy: Strategy::Env,
@@ -187,10 +189,35 @@ fn parses(ext: &str, out: &str, dir: &Path) {
             p.set_language(&tree_sitter_hcl::LANGUAGE.into()).unwrap();
             let t = p.parse(out, None).unwrap();
             assert!(!t.root_node().has_error(), "{}: output has HCL ERROR/MISSING nodes", dir.display());
+            terraform_fmt(out, dir);
         }
         "yaml" => yaml_loads(out, dir),
         other => panic!("no parser check for .{other}"),
     }
+}
+
+/// `terraform fmt -` accepts the output (it parses it with Terraform's own HCL parser), when
+/// terraform is installed; the tree-sitter check above runs everywhere.
+fn terraform_fmt(out: &str, dir: &Path) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("terraform")
+        .args(["fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        return;
+    };
+    child.stdin.take().unwrap().write_all(out.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "{}: terraform fmt rejects the output: {}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 const PY_YAML: &str = r#"

@@ -25,6 +25,8 @@ fn site(text: &str, value: &str, nth: usize) -> Site {
         line: text[..start].matches('\n').count() + 1,
         span: Span::new(start, start + value.len()),
         fingerprint: Fingerprint("0".repeat(32)),
+        encoding: None,
+        raw_fingerprint: None,
         rule: "test".into(),
         format: "json".into(),
         strategy: Strategy::Env,

@@ -76,6 +76,8 @@ fn run_case(dir: &Path) -> (Case, Vec<(PathBuf, String)>) {
                 line: text[..start].matches('\n').count() + 1,
                 span: Span::new(start, start + c.value.len()),
                 fingerprint: Fingerprint("f".into()),
+                encoding: None,
+                raw_fingerprint: None,
                 rule: "test".into(),
                 format: "test".into(),
                 strategy: c.strategy,

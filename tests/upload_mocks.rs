@@ -1,5 +1,7 @@
 //! What moto can't fake, with aws-smithy-mocks: throttling and 5xx retried with backoff, access
-//! denied not retried, and one secret's failure not stopping the others.
+//! denied not retried, and one secret's failure not stopping the others. These build their own
+//! fast retry policy to test the batch logic; hoist's real client configuration (attempts, backoff,
+//! timeouts) is driven against a local fault endpoint in `tests/hostile.rs`.
 
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::config::retry::RetryConfig;

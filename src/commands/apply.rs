@@ -1,19 +1,21 @@
-//! `hoist apply`: refuses on a dirty tree or a stale plan, uploads the secrets, shows the exact
-//! diff and asks (unless `--yes`), writes every file atomically, then verifies: each migrated value
-//! is gone and every rewritten file still parses. Re-running after success changes nothing.
+//! `hoist apply`: refuses on a dirty tree or a stale plan; shows the plan summary and the exact
+//! redacted diff and asks (unless `--yes`); only then uploads the secrets, writes every file
+//! atomically with the real ARNs, verifies (each migrated value is gone, every rewritten file still
+//! parses), writes the IAM policies and lists what is left to do. Re-running after success changes
+//! nothing.
 
-use super::diff::{arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values};
+use super::diff::{Redaction, arn_for, fingerprinter, load_state, print_manual, print_stale, resolve_region};
+use super::review;
 use crate::cli::{ApplyArgs, AwsArgs, UploadOpts};
-use crate::diff::DiffOptions;
-use crate::model::{Fingerprint, Plan, SecretValue, State, Strategy};
+use crate::model::{Plan, SecretValue, Span, State, Strategy};
 use crate::rewrite::changes::{Change, ManualSite, SiteCheck, SiteState, check_sites, compute_changes};
 use crate::rewrite::journal::{AppliedSite, Journal, MovedSite};
-use crate::rewrite::verify::check_file;
+use crate::rewrite::verify::{Migrated, check_file};
 use crate::rewrite::write::{maybe_abort, write_atomic};
+use crate::site::locate;
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// What `apply` may do without asking.
@@ -56,6 +58,7 @@ pub fn apply_plan(
     opts: &ApplyOptions,
     ui: &mut Ui<'_>,
 ) -> anyhow::Result<u8> {
+    let _lock = crate::lock::RepoLock::acquire(root)?;
     let fp = fingerprinter(plan)?;
     let mut journal = Journal::load(root)?;
     let checks = check_sites(root, plan, &fp, &journal);
@@ -64,14 +67,15 @@ pub fn apply_plan(
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(plan_path)?;
-    let mut uploads = secrets_to_upload(plan, &checks, &state)?;
+    let mut uploads = secrets_to_upload(plan, &checks, &state, opts.upload.include_manual)?;
     // A secret the state already records was uploaded with these values (their fingerprints
     // still match the plan); only `--update` sends it again.
     if !opts.upload.update {
         uploads.retain(|(name, _)| !state.secrets.contains_key(name));
     }
     // The files that will be written don't depend on the ARNs: decide on dirtiness before any upload.
-    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
+    let region = resolve_region(opts.aws.region.as_deref());
+    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
     if preview.files.is_empty() && uploads.is_empty() {
         let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
         writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
@@ -92,9 +96,28 @@ pub fn apply_plan(
         )?;
         return Ok(EXIT_ERROR);
     }
-    if !uploads.is_empty() {
-        let names: BTreeSet<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
-        let sub = pending_subplan(plan, &checks, &names);
+    // Summary, the whole diff, the answer — all before anything is uploaded.
+    let redaction = Redaction::of(&checks);
+    let names: Vec<&str> = uploads.iter().map(|(n, _)| n.as_str()).collect();
+    review::write_summary(ui.out, &names, &preview)?;
+    let selected = match review::confirm(&preview, uploads.len(), opts.yes, opts.interactive, &redaction, ui)? {
+        review::Answer::Accept(files) => files,
+        review::Answer::Decline => {
+            writeln!(ui.err, "hoist: declined: nothing uploaded, no file written")?;
+            return Ok(EXIT_CLEAN);
+        }
+    };
+    let needed: BTreeSet<&str> = review::needed_uploads(&uploads, &checks, &preview, &selected).into_iter().collect();
+    if needed.len() < uploads.len() {
+        writeln!(
+            ui.err,
+            "hoist: uploading {} of {} secret(s): the others are only referenced by files you declined",
+            needed.len(),
+            uploads.len()
+        )?;
+    }
+    if !needed.is_empty() {
+        let sub = pending_subplan(plan, &checks, &needed);
         let session = super::upload::Session::connect(&opts.aws)?;
         let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
         if !summary.failed.is_empty() {
@@ -103,18 +126,17 @@ pub fn apply_plan(
         }
         state = load_state(plan_path)?;
     }
-    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, "REGION"))?;
-    let redact = redaction_values(&checks);
-    let selected = confirm(&changes.files, opts, &redact, ui)?;
-    // Record before writing: a crash after a file's rename must not make its sites look stale.
-    let done: Vec<AppliedSite> = checks
-        .iter()
-        .filter(|c| c.state == SiteState::Pending && matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
-        .filter(|c| selected.contains(&c.site.path))
-        .filter(|c| !is_manual(&changes.manual, c))
-        .map(|c| AppliedSite::of(c.site))
-        .collect();
-    let moved = moved_sites(&changes.files, &selected, &checks);
+    // The files as shown, now with the real ARNs from the state.
+    let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
+    let shown: Vec<&Path> = preview.files.iter().map(|c| c.path.as_path()).collect();
+    let now: Vec<&Path> = changes.files.iter().map(|c| c.path.as_path()).collect();
+    anyhow::ensure!(
+        shown == now,
+        "the files to write changed after the upload; nothing written, run `hoist apply` again"
+    );
+    // Record every site's fate before writing: a crash after a file's rename must not make its
+    // sites look stale, and a re-run must find each site done or where it now sits.
+    let (done, moved) = site_fates(&changes.files, &selected, &checks);
     journal.record(root, done, moved).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
@@ -124,23 +146,25 @@ pub fn apply_plan(
         written.push(change);
         maybe_abort(written.len());
     }
-    let ok = verify(root, &written, &checks, &changes.manual, &fp, ui)?;
-    print_manual(ui.err, &changes.manual)?;
-    next_steps(ui, plan, &state, &written)?;
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
+    let policies = super::finish::write_policies(root, plan, &state, &written, ui)?;
+    super::finish::next_steps(ui, plan, &state, &checks, &changes.manual, &policies, !written.is_empty())?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }
 
-/// Secrets to upload, with their payload: every secret with a site to act on whose every key
-/// still has its value in the tree. A secret whose values are gone must already be uploaded.
+/// Secrets to upload, with their payload: every secret a rewritten site will reference (or, with
+/// `include_manual`, any with a site that isn't `skip`) whose every key still has its value in the
+/// tree. A secret whose values are gone must already be uploaded.
 fn secrets_to_upload(
     plan: &Plan,
     checks: &[SiteCheck<'_>],
     state: &State,
+    include_manual: bool,
 ) -> anyhow::Result<Vec<(String, BTreeMap<String, SecretValue>)>> {
     let mut out = Vec::new();
     for secret in &plan.secrets {
         let mine: Vec<&SiteCheck<'_>> = checks.iter().filter(|c| c.secret.name == secret.name).collect();
-        if mine.iter().all(|c| c.site.strategy == Strategy::Skip) {
+        if secret.is_skipped() || !(include_manual || secret.is_referenced()) {
             continue;
         }
         let mut payload = BTreeMap::new();
@@ -189,18 +213,27 @@ fn pending_subplan(plan: &Plan, checks: &[SiteCheck<'_>], names: &BTreeSet<&str>
     sub
 }
 
-/// Sites left in place in the files about to be written, with their spans in the new text.
-fn moved_sites(files: &[Change], selected: &BTreeSet<PathBuf>, checks: &[SiteCheck<'_>]) -> Vec<MovedSite> {
-    let mut out = Vec::new();
-    for change in files.iter().filter(|c| selected.contains(&c.path)) {
-        for (old, new) in &change.moved {
-            for c in checks.iter().filter(|c| c.site.path == change.path && c.current.span == *old) {
-                let line = change.new[..new.start].matches('\n').count() + 1;
-                out.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+/// The fate of every pending site in the files about to be written: a site whose bytes an edit
+/// replaced is done (rewritten, or replaced with a rewritten neighbour: the other parts of a DSN,
+/// a Terraform variable default), any other is left in place and recorded where it moves to.
+fn site_fates(
+    files: &[Change],
+    selected: &BTreeSet<PathBuf>,
+    checks: &[SiteCheck<'_>],
+) -> (Vec<AppliedSite>, Vec<MovedSite>) {
+    let (mut done, mut moved) = (Vec::new(), Vec::new());
+    for change in files.iter().filter(|c| selected.contains(&c.path) && c.old.is_some()) {
+        for c in checks.iter().filter(|c| c.site.path == change.path && c.state == SiteState::Pending) {
+            match change.moved.iter().find(|(old, _)| *old == c.current.span) {
+                Some((_, new)) => {
+                    let line = change.new[..new.start].matches('\n').count() + 1;
+                    moved.push(MovedSite { site: AppliedSite::of(c.site), span: *new, line });
+                }
+                None => done.push(AppliedSite::of(c.site)),
             }
         }
     }
-    out
+    (done, moved)
 }
 
 /// True when the rewriter left this site to the user.
@@ -248,74 +281,66 @@ fn check_clean(root: &Path, paths: &[PathBuf]) -> Result<(), String> {
     ))
 }
 
-/// Shows the diff and returns the files the user accepted.
-fn confirm(
-    files: &[Change],
-    opts: &ApplyOptions,
-    redact: &[String],
-    ui: &mut Ui<'_>,
-) -> anyhow::Result<BTreeSet<PathBuf>> {
-    let diff_opts = DiffOptions { color: ui.color, redact: redact.to_vec() };
-    let all: BTreeSet<PathBuf> = files.iter().map(|c| c.path.clone()).collect();
-    let changes = crate::rewrite::changes::Changes { files: files.to_vec(), ..Default::default() };
-    if opts.yes {
-        print_changes(ui.out, &changes, &diff_opts, true)?;
-        return Ok(all);
-    }
-    let stdin = std::io::stdin();
-    let ask = |ui: &mut Ui<'_>, q: &str| -> anyhow::Result<bool> {
-        write!(ui.err, "{q} [y/N] ")?;
-        ui.err.flush()?;
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        Ok(matches!(line.trim(), "y" | "Y" | "yes"))
-    };
-    if opts.interactive {
-        let mut keep = BTreeSet::new();
-        for c in files {
-            let one = crate::rewrite::changes::Changes { files: vec![c.clone()], ..Default::default() };
-            print_changes(ui.out, &one, &diff_opts, false)?;
-            ui.out.flush()?;
-            if ask(ui, &format!("write {}?", c.path.display()))? {
-                keep.insert(c.path.clone());
-            }
-        }
-        return Ok(keep);
-    }
-    print_changes(ui.out, &changes, &diff_opts, false)?;
-    ui.out.flush()?;
-    Ok(if ask(ui, &format!("write these {} file(s)?", files.len()))? { all } else { BTreeSet::new() })
-}
-
-/// Re-reads the written files: migrated values gone, no new syntax errors. Reports each problem.
+/// Re-reads the written files: each rewritten site no longer holds its value (read the one way,
+/// [`crate::site::locate`]), no changed line holds a migrated value, no new syntax errors. The
+/// value's word on lines the rewrite didn't touch is a note. Reports each problem.
 fn verify(
     root: &Path,
     written: &[&Change],
     checks: &[SiteCheck<'_>],
     manual: &[ManualSite],
     fp: &crate::model::Fingerprinter,
+    journal: &Journal,
     ui: &mut Ui<'_>,
 ) -> anyhow::Result<bool> {
     let mut ok = true;
     let mut values = 0;
     for change in written {
-        let migrated: Vec<(usize, Fingerprint)> = checks
+        let mine: Vec<&SiteCheck<'_>> = checks
             .iter()
             .filter(|c| c.site.path == change.path && c.state == SiteState::Pending)
             .filter(|c| matches!(c.site.strategy, Strategy::Env | Strategy::Sdk))
             .filter(|c| !is_manual(manual, c))
-            .map(|c| (c.current.line, c.site.fingerprint.clone()))
+            .collect();
+        let migrated: Vec<Migrated> = mine
+            .iter()
+            .map(|c| Migrated {
+                line: c.current.line,
+                fingerprints: [Some(c.site.fingerprint.clone()), c.site.raw_fingerprint.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            })
             .collect();
         let text = std::fs::read_to_string(root.join(&change.path))
             .with_context(|| format!("cannot re-read {}", change.path.display()))?;
-        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated);
-        values += migrated.len() - check.values_left.len();
-        for line in &check.values_left {
+        let mut still: Vec<usize> = mine
+            .iter()
+            .filter(|c| locate(&text, c.site, fp, journal).state == SiteState::Pending)
+            .map(|c| c.current.line)
+            .collect();
+        let (kept_old, kept_new): (Vec<Span>, Vec<Span>) = change.moved.iter().copied().unzip();
+        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated, (&kept_old, &kept_new));
+        still.extend(&check.values_left);
+        still.sort_unstable();
+        still.dedup();
+        values += migrated.len().saturating_sub(still.len());
+        for line in &still {
             ok = false;
             writeln!(
                 ui.err,
                 "hoist: verify: {}: the value planned at line {line} is still in the file",
                 change.path.display()
+            )?;
+        }
+        if !check.elsewhere.is_empty() {
+            let lines: Vec<String> = check.elsewhere.iter().map(usize::to_string).collect();
+            writeln!(
+                ui.err,
+                "hoist: note: {}: the same text as a migrated value is also on line(s) {} that hoist didn't plan \
+                 (a common word such as a user or database name?); check they aren't the secret",
+                change.path.display(),
+                lines.join(", ")
             )?;
         }
         if let Some((before, after)) = check.errors
@@ -336,25 +361,4 @@ fn verify(
         if ok { "; every rewritten file parses" } else { "; PROBLEMS above" }
     )?;
     Ok(ok)
-}
-
-fn next_steps(ui: &mut Ui<'_>, plan: &Plan, state: &State, written: &[&Change]) -> anyhow::Result<()> {
-    if written.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> =
-        plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();
-    writeln!(ui.out, "\nStill to do:")?;
-    writeln!(ui.out, "  1. Rotate the old values: they stay in git history ({}).", names.join(", "))?;
-    writeln!(ui.out, "  2. Give the task execution role GetSecretValue on these ARNs: `hoist policy`.")?;
-    writeln!(
-        ui.out,
-        "  3. Redeploy running services (`aws ecs update-service --force-new-deployment`); locally use `hoist run -- CMD`."
-    )?;
-    writeln!(
-        ui.out,
-        "  4. Review and commit: `git diff`, then commit the rewritten files and {}.",
-        super::diff::STATE_FILE
-    )?;
-    Ok(())
 }

@@ -50,6 +50,7 @@ pub fn run(args: &BaselineArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         }
         None => (Baseline::from_findings(&report.findings, &fp), 0),
     };
+    crate::paths::check_hoist_file(&out)?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

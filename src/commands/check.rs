@@ -74,29 +74,11 @@ pub fn run(args: &CheckArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     Ok(if problems.is_empty() { crate::EXIT_CLEAN } else { crate::EXIT_FINDINGS })
 }
 
-/// A Secrets Manager client from the SDK's normal chain plus the command's options.
-pub async fn secrets_client(aws: &AwsArgs) -> aws_sdk_secretsmanager::Client {
-    use aws_smithy_http_client::tls;
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
-    if let Some(p) = &aws.profile {
-        loader = loader.profile_name(p);
-    }
-    if let Some(r) = &aws.region {
-        loader = loader.region(aws_config::Region::new(r.clone()));
-    }
-    if let Some(e) = &aws.endpoint_url {
-        loader = loader.endpoint_url(e);
-    }
-    aws_sdk_secretsmanager::Client::new(&loader.load().await)
-}
-
 /// Asks Secrets Manager about each reference; returns the ones with a problem and what it is.
 /// Values are read only to look for the JSON key, held as [`SecretValue`], and never printed.
 async fn check_remote(aws: &AwsArgs, refs: Vec<SecretRefParts>) -> anyhow::Result<Vec<(SecretRefParts, String)>> {
-    let client = secrets_client(aws).await;
+    // The upload stage's client: same credentials check, retries and timeouts as every command.
+    let client = crate::upload::connect(&crate::upload::AwsSettings::from_args(aws)).await?.client;
     let mut out = Vec::new();
     for r in refs {
         let resp = client
@@ -120,10 +102,8 @@ async fn check_remote(aws: &AwsArgs, refs: Vec<SecretRefParts>) -> anyhow::Resul
                         s.meta().code().unwrap_or("error")
                     ),
                     None => {
-                        return Err(anyhow::anyhow!(
-                            "cannot reach Secrets Manager: {}",
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-                        ));
+                        let (_, why) = crate::upload::fault::describe(&e);
+                        return Err(anyhow::anyhow!("cannot reach Secrets Manager: {why}"));
                     }
                 };
                 out.push((r, msg));

@@ -3,9 +3,10 @@
 
 use crate::cli::DiffArgs;
 use crate::diff::{DiffOptions, line_counts, mask, write_file_diff, write_stat};
-use crate::model::{Fingerprinter, Plan, State};
-use crate::rewrite::changes::{Changes, ManualSite, SiteCheck, SiteState};
+use crate::model::{Fingerprinter, Plan, SecretKey, Span, State};
+use crate::rewrite::changes::{Change, Changes, ManualSite, SiteCheck, SiteState};
 use crate::{EXIT_CLEAN, EXIT_ERROR, Ui};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,8 @@ pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let region = resolve_region(args.region.as_deref());
     let arn_of = |name: &str| arn_for(&state, name, &region);
     let changes = crate::rewrite::changes::compute_changes(&root, &checks, &arn_of)?;
-    let redact = if args.show_secrets { Vec::new() } else { redaction_values(&checks) };
-    print_changes(ui.out, &changes, &DiffOptions { color: ui.color, redact }, args.stat)?;
+    let redaction = if args.show_secrets { Redaction::none() } else { Redaction::of(&checks) };
+    print_changes(ui.out, &changes, ui.color, &redaction, args.stat)?;
     print_manual(ui.err, &changes.manual)?;
     let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
     if changes.files.is_empty() && stale == 0 {
@@ -125,16 +126,61 @@ pub fn resolve_region(flag: Option<&str>) -> String {
     "REGION".into()
 }
 
-/// Every value the diff must not show: each pending site's value, decoded and as written.
-pub fn redaction_values(checks: &[SiteCheck<'_>]) -> Vec<String> {
-    let mut out: Vec<String> = checks
-        .iter()
-        .filter_map(|c| c.value.as_ref())
-        .flat_map(|(decoded, raw)| [decoded.expose().to_string(), raw.expose().to_string()])
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+/// What a diff hides: the values of secret keys — by their exact spans in the file, and as a safety
+/// net by their text (at least [`crate::diff::MIN_SUBSTRING_REDACT`] bytes, as a whole word) on any
+/// line. A secret's config companions (host, port, user, database, engine: keys found only as
+/// `config.*` or DSN parts other than the password) are not secret and print as they are, so the
+/// secret name `demo/postgres`, `image: postgres:16` and a URL's scheme and port stay readable.
+#[derive(Clone, Debug, Default)]
+pub struct Redaction {
+    /// Secret values, decoded and as spelled.
+    values: Vec<String>,
+    /// Exact spans of secret values in the current files.
+    spans: BTreeSet<(PathBuf, Span)>,
+}
+
+impl Redaction {
+    /// The redaction for these checked sites.
+    pub fn of(checks: &[SiteCheck<'_>]) -> Self {
+        let mut r = Redaction::default();
+        for c in checks.iter().filter(|c| !is_companion(c.key)) {
+            if let Some((decoded, raw)) = &c.value {
+                r.values.extend([decoded.expose().to_string(), raw.expose().to_string()]);
+                r.spans.insert((c.site.path.clone(), c.current.span));
+            }
+        }
+        r.values.retain(|v| !v.is_empty());
+        r.values.sort();
+        r.values.dedup();
+        r
+    }
+
+    /// `--show-secrets`: hide nothing.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The diff options for these values.
+    pub fn options(&self, color: bool) -> DiffOptions {
+        DiffOptions { color, redact: self.values.clone() }
+    }
+
+    /// Spans of `c.old` and of `c.new` to mask.
+    fn spans_of(&self, c: &Change) -> (Vec<Span>, Vec<Span>) {
+        let secret = |s: &Span| self.spans.contains(&(c.path.clone(), *s));
+        let old = c.values_old.iter().filter(|s| secret(s)).copied().collect();
+        let new = c.moved.iter().filter(|(o, _)| secret(o)).map(|(_, n)| *n).collect();
+        (old, new)
+    }
+}
+
+/// A key that only config companions fill (see [`Redaction`]).
+pub fn is_companion(key: &SecretKey) -> bool {
+    !key.sites.is_empty()
+        && key
+            .sites
+            .iter()
+            .all(|s| s.rule.starts_with("config.") || (s.rule.starts_with("dsn.") && s.rule != "dsn.password"))
 }
 
 /// Prints stale sites; returns how many.
@@ -157,7 +203,14 @@ pub fn print_stale(err: &mut dyn Write, checks: &[SiteCheck<'_>]) -> anyhow::Res
 }
 
 /// Prints the diff of every change (or the `--stat` summary).
-pub fn print_changes(out: &mut dyn Write, changes: &Changes, opts: &DiffOptions, stat: bool) -> anyhow::Result<()> {
+pub fn print_changes(
+    out: &mut dyn Write,
+    changes: &Changes,
+    color: bool,
+    redaction: &Redaction,
+    stat: bool,
+) -> anyhow::Result<()> {
+    let opts = &redaction.options(color);
     if stat {
         let rows: Vec<(String, usize, usize)> = changes
             .files
@@ -172,13 +225,9 @@ pub fn print_changes(out: &mut dyn Write, changes: &Changes, opts: &DiffOptions,
         }
         return Ok(());
     }
-    let masking = !opts.redact.is_empty();
     for c in &changes.files {
-        let (old, new) = if masking {
-            (c.old.as_deref().map(|o| mask(o, &c.values_old)), mask(&c.new, &c.values_new))
-        } else {
-            (c.old.clone(), c.new.clone())
-        };
+        let (old_spans, new_spans) = redaction.spans_of(c);
+        let (old, new) = (c.old.as_deref().map(|o| mask(o, &old_spans)), mask(&c.new, &new_spans));
         write_file_diff(out, &crate::scan::slash_path(&c.path), old.as_deref(), &new, opts)?;
     }
     Ok(())

@@ -65,15 +65,15 @@ fn uninstall_hook(path: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-/// Counts that only the staged scan has.
+/// Counts that only the staged (and history) scan has.
 #[derive(Default)]
-struct StagedCounts {
-    staged: usize,
-    submodules: usize,
-    symlinks: usize,
-    excluded: usize,
-    old_lines: usize,
-    whole_files: usize,
+pub(super) struct StagedCounts {
+    pub(super) staged: usize,
+    pub(super) submodules: usize,
+    pub(super) symlinks: usize,
+    pub(super) excluded: usize,
+    pub(super) old_lines: usize,
+    pub(super) whole_files: usize,
 }
 
 /// Runs `hoist scan --staged`.
@@ -91,6 +91,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if !selected.is_empty() {
         let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
         scanner.context = !args.rules_only;
+        scanner.include_generated = args.include_generated;
         let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
         scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
     }
@@ -106,14 +107,24 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => report::write_human(ui.out, &report.findings, ui.color)?,
         FormatArg::Json => report::write_json(ui.out, &report.findings)?,
+        FormatArg::Markdown => report::write_markdown(ui.out, &report)?,
         FormatArg::Sarif => {
             let rules = super::load_rules(&cfg, &args.rule_files)?;
-            report::write_sarif(ui.out, &report.findings, rules.rules())?
+            let opts = super::sarif::options_for(&top, args, "staged");
+            report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
     let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
     write_staged_summary(note, &report, &counts)?;
     if report.findings.is_empty() {
+        if report.incomplete() {
+            // A clean exit must mean every staged file was read by every detector it needs.
+            writeln!(
+                note,
+                "hoist: some staged files could not be scanned in full (see above): not vouching for this commit"
+            )?;
+            return Ok(crate::EXIT_ERROR);
+        }
         return Ok(EXIT_CLEAN);
     }
     write_block_advice(note, report.findings.len())?;
@@ -129,51 +140,72 @@ fn select<'a>(
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) -> anyhow::Result<Vec<&'a StagedFile>> {
-    let include_vendored = args.include_vendored || cfg.scan.include_vendored;
-    let globs: Vec<&String> = cfg.scan.exclude.iter().chain(&args.exclude).collect();
-    let excludes = if globs.is_empty() {
-        None
-    } else {
-        // The same gitignore-style semantics the tree walk gives `--exclude`.
-        let mut b = ignore::overrides::OverrideBuilder::new("/");
-        for g in globs {
-            b.add(&format!("!{g}")).with_context(|| format!("bad exclude glob {g:?}"))?;
-        }
-        Some(b.build()?)
-    };
-    let mut out = Vec::new();
-    for f in files {
+    let selector = Selector::new(cfg, args.include_vendored, &args.exclude)?;
+    Ok(files.iter().filter(|f| selector.keep(f, report, counts)).collect())
+}
+
+/// Decides which changed files are worth reading (built once, asked per file: the history scan
+/// asks it for every file of every commit).
+pub(super) struct Selector {
+    include_vendored: bool,
+    excludes: Option<ignore::overrides::Override>,
+}
+
+impl Selector {
+    /// From the repository config and the scan's `--include-vendored` and `--exclude` flags.
+    pub(super) fn new(cfg: &RepoConfig, include_vendored: bool, exclude: &[String]) -> anyhow::Result<Self> {
+        let include_vendored = include_vendored || cfg.scan.include_vendored;
+        let globs: Vec<&String> = cfg.scan.exclude.iter().chain(exclude).collect();
+        let excludes = if globs.is_empty() {
+            None
+        } else {
+            // The same gitignore-style semantics the tree walk gives `--exclude`.
+            let mut b = ignore::overrides::OverrideBuilder::new("/");
+            for g in globs {
+                b.add(&format!("!{g}")).with_context(|| format!("bad exclude glob {g:?}"))?;
+            }
+            Some(b.build()?)
+        };
+        Ok(Self { include_vendored, excludes })
+    }
+
+    /// True when `f` should be read; otherwise counts why not.
+    pub(super) fn keep(&self, f: &StagedFile, report: &mut ScanReport, counts: &mut StagedCounts) -> bool {
         if f.mode == MODE_GITLINK {
             counts.submodules += 1;
-            continue;
+            return false;
         }
         if f.mode == MODE_SYMLINK {
             counts.symlinks += 1;
-            continue;
+            return false;
         }
-        if let Some(ex) = &excludes
-            && ex.matched(Path::new("/").join(&f.path), false).is_ignore()
+        self.keep_path(&f.path, report, counts)
+    }
+
+    /// True when the file at `path` (relative to the repository root) should be read: not
+    /// excluded, not vendored, not a lockfile or minified by name; otherwise counts why not.
+    pub(super) fn keep_path(&self, path: &Path, report: &mut ScanReport, counts: &mut StagedCounts) -> bool {
+        if let Some(ex) = &self.excludes
+            && ex.matched(Path::new("/").join(path), false).is_ignore()
         {
             counts.excluded += 1;
-            continue;
+            return false;
         }
-        if !include_vendored {
-            let vendored = f
-                .path
+        if !self.include_vendored {
+            let vendored = path
                 .parent()
                 .is_some_and(|p| p.components().any(|c| skip::is_vendored_dir(&c.as_os_str().to_string_lossy())));
             if vendored {
                 *report.skipped.entry(SkipReason::Vendored).or_default() += 1;
-                continue;
+                return false;
             }
-            if let Some(reason) = skip::by_name(&f.path) {
+            if let Some(reason) = skip::by_name(path) {
                 *report.skipped.entry(reason).or_default() += 1;
-                continue;
+                return false;
             }
         }
-        out.push(f);
+        true
     }
-    Ok(out)
 }
 
 /// Files read but not yet scanned, scanned together (in parallel) once they add up.
@@ -234,6 +266,7 @@ fn flush(
             *report.skipped.entry(reason).or_default() += 1;
             continue;
         }
+        report.note_limits(&file.path, &outcome.limits);
         if file.git_binary {
             counts.whole_files += 1;
         }
@@ -250,7 +283,7 @@ fn flush(
 
 /// Keeps the secrets that touch a new line; returns the outcome and how many findings sat on
 /// lines the commit doesn't change. Config values (hosts, ports) never block a commit.
-fn keep_new(mut outcome: FileOutcome, bytes: &[u8], lines: &NewLines) -> (FileOutcome, usize) {
+pub(super) fn keep_new(mut outcome: FileOutcome, bytes: &[u8], lines: &NewLines) -> (FileOutcome, usize) {
     outcome.findings.retain(|f| f.kind == Kind::Secret);
     let before = outcome.findings.len();
     outcome.findings.retain(|f| {

@@ -6,10 +6,9 @@
 
 use super::apply::{ApplyOptions, apply_plan};
 use super::diff::{
-    arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, redaction_values, resolve_region,
+    Redaction, arn_for, fingerprinter, load_state, print_changes, print_manual, print_stale, resolve_region,
 };
 use crate::cli::MigrateArgs;
-use crate::diff::DiffOptions;
 use crate::model::{Fingerprinter, Plan};
 use crate::plan::{self, PlanOptions};
 use crate::rewrite::changes::{check_sites, compute_changes};
@@ -36,6 +35,10 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         None => scan_and_plan(&root, args, ui)?,
     };
     plan::write_summary(ui.out, &plan)?;
+    if args.history {
+        let rotation = super::rotate::rotation_for_plan(&root, &fingerprinter(&plan)?, &plan, &args.rule_files)?;
+        super::rotate::write_rotation(ui.out, &rotation)?;
+    }
     if let Err(errors) = plan::validate(&plan, &root) {
         let errors: Vec<_> = errors.into_iter().filter(|e| !matches!(e, plan::PlanError::TooLarge { .. })).collect();
         if !errors.is_empty() {
@@ -86,6 +89,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
         tags,
         kms_key_id: args.upload.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
         salt,
+        runners: plan::runners::discover(root),
     };
     Ok(plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan)
 }
@@ -98,9 +102,9 @@ fn dry_run(root: &std::path::Path, plan: &Plan, args: &MigrateArgs, ui: &mut Ui<
     let state = load_state(&root.join(super::plan::DEFAULT_PLAN))?;
     let region = resolve_region(args.aws.region.as_deref());
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
-    let redact = if args.show_secrets { Vec::new() } else { redaction_values(&checks) };
+    let redaction = if args.show_secrets { Redaction::none() } else { Redaction::of(&checks) };
     writeln!(ui.out)?;
-    print_changes(ui.out, &changes, &DiffOptions { color: ui.color, redact }, args.stat)?;
+    print_changes(ui.out, &changes, ui.color, &redaction, args.stat)?;
     print_manual(ui.err, &changes.manual)?;
     writeln!(
         ui.err,

@@ -4,14 +4,21 @@
 pub mod apply;
 pub mod baseline;
 pub mod check;
+pub mod completions;
 pub mod diff;
+pub mod files;
+pub mod finish;
+pub mod history;
 pub mod hook;
 pub mod migrate;
 pub mod plan;
 pub mod policy;
 pub mod resolve;
+pub mod review;
+pub mod rotate;
 pub mod rules;
 pub mod run;
+pub mod sarif;
 pub mod scan;
 pub mod upload;
 

@@ -41,7 +41,14 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let report = scan_for_plan(&root, &scanner, &cfg, exclude, ui)?;
     let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
     let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let replan = old.as_ref().map(|o| plan::carry_edits(o, &mut planned));
+    // On an applied tree, match against the previous plan as the journal says the tree stands, and
+    // keep the secrets whose values an apply moved out (the scan can't see them any more).
+    let journal = crate::rewrite::journal::Journal::load(&root)?;
+    let seen = old.as_ref().map(|o| crate::rewrite::journal::current_view(o, &journal));
+    let replan = seen.as_ref().map(|o| plan::carry_edits(o, &mut planned));
+    if let Some(o) = old.as_ref() {
+        crate::rewrite::journal::keep_applied(o, &mut planned.plan, &journal);
+    }
     let mut errors = plan::validate(&planned.plan, &root).err().unwrap_or_default();
     errors.retain(|e| !matches!(e, PlanError::TooLarge { .. }));
     for (name, size) in &planned.payload_sizes {
@@ -55,7 +62,30 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         report_plan(ui.err, &planned, replan.as_ref(), None)?;
     } else {
         plan::write_plan(&out_path, &planned.plan).map_err(|e| anyhow::anyhow!("{e}"))?;
-        report_plan(ui.out, &planned, replan.as_ref(), Some(&out_path))?;
+        let markdown = args.format == crate::cli::PlanFormat::Markdown;
+        let table: &mut dyn Write = if markdown { &mut *ui.err } else { &mut *ui.out };
+        report_plan(table, &planned, replan.as_ref(), Some(&out_path))?;
+    }
+    let rotation = match args.history {
+        true => {
+            Some(super::rotate::rotation_for_plan(&root, scanner.fingerprinter(), &planned.plan, &args.rule_files)?)
+        }
+        false => None,
+    };
+    if args.format == crate::cli::PlanFormat::Markdown {
+        let history =
+            rotation.as_ref().map_or_else(crate::report::PlanHistory::default, |r| crate::report::PlanHistory {
+                history_only: &r.history_only,
+                after_migrating: &r.after_migrating,
+                scanned: true,
+            });
+        crate::report::write_plan_markdown(ui.out, &planned.plan, &history)?;
+        if let Some(r) = &rotation {
+            super::rotate::write_rotation(ui.err, r)?;
+        }
+    } else if let Some(r) = &rotation {
+        let out: &mut dyn Write = if args.stdout { &mut *ui.err } else { &mut *ui.out };
+        super::rotate::write_rotation(out, r)?;
     }
     if errors.is_empty() {
         return Ok(EXIT_CLEAN);
@@ -131,6 +161,7 @@ fn plan_options(args: &PlanArgs, cfg: &RepoConfig, old: Option<&Plan>, root: &Pa
         tags,
         kms_key_id: args.kms_key_id.clone().or_else(|| cfg.plan.kms_key_id.clone()),
         salt,
+        runners: plan::runners::discover(root),
     }
 }
 
@@ -144,6 +175,8 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         }
     };
     match plan::validate(&plan, root) {
+        // Valid means apply can use it: every site read the one way apply reads it.
+        Ok(()) if stale_sites(&plan, root, ui)? > 0 => Ok(EXIT_ERROR),
         Ok(()) => {
             let sites = plan.sites().count();
             writeln!(ui.out, "{}: valid ({} secrets, {sites} sites)", path.display(), plan.secrets.len())?;
@@ -157,6 +190,14 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Ok(EXIT_ERROR)
         }
     }
+}
+
+/// Prints the sites that no longer hold their planned values (as `apply` would refuse them).
+fn stale_sites(plan: &Plan, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<usize> {
+    let fp = super::diff::fingerprinter(plan)?;
+    let journal = crate::rewrite::journal::Journal::load(root)?;
+    let checks = crate::rewrite::changes::check_sites(root, plan, &fp, &journal);
+    super::diff::print_stale(ui.err, &checks)
 }
 
 fn report_plan(

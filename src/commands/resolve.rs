@@ -1,10 +1,13 @@
-//! Resolving a plan into payloads: re-read every site, re-scan it with the plan's salt, and check
-//! the value there is still the one planned. Shared by `upload`, `apply` and `run`. A stale plan is
-//! refused with the file and line; no message ever holds a value.
+//! Resolving a plan into payloads: read every site the one way hoist reads sites
+//! ([`crate::site::locate`]: the recorded spelling, the keyed fingerprint, the apply journal) and
+//! check the value there is still the one planned. Shared by `upload` and `apply`. A stale plan is
+//! refused with the file and line; no message ever holds a value. A secret whose sites an earlier
+//! apply already rewrote is left out (its value lives in Secrets Manager now).
 
-use crate::model::{Fingerprint, Fingerprinter, Plan, SecretValue, Shape, Site};
+use crate::model::{Fingerprinter, Plan, SecretValue, Shape};
 use crate::paths::safe_join;
-use crate::scan::Scanner;
+use crate::rewrite::journal::Journal;
+use crate::site::{SiteState, locate};
 use crate::upload::Body;
 use crate::upload::validate::MAX_SECRET_BYTES;
 use std::collections::{BTreeMap, HashMap};
@@ -73,10 +76,7 @@ pub enum ResolveError {
         message: String,
     },
     /// The value at the site is not the one planned.
-    #[error(
-        "{path}:{line}: the value for {secret} ({key}) is no longer what the plan recorded (the file changed \
-         since planning); re-run `hoist plan`"
-    )]
+    #[error("{path}:{line}: the value for {secret} ({key}) is no longer what the plan recorded: {why}")]
     Stale {
         /// The file.
         path: String,
@@ -86,6 +86,8 @@ pub enum ResolveError {
         secret: String,
         /// The key.
         key: String,
+        /// How the file changed, and the fix.
+        why: String,
     },
     /// A site's fingerprint differs from its key's.
     #[error("{path}:{line}: site fingerprint differs from key {key} of {secret} in the plan; re-run `hoist plan`")]
@@ -123,12 +125,12 @@ pub enum ResolveError {
 pub struct ResolveErrors(pub Vec<ResolveError>);
 
 /// Reads every site of `plan` under `root` and builds the payload of each secret to upload
-/// ([`Plan::active_secrets`]).
+/// ([`Plan::active_secrets`]) whose values are still in the tree.
 pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
     let fp = Fingerprinter::from_hex(&plan.salt).map_err(|e| anyhow::anyhow!("the plan's salt is not hex: {e}"))?;
-    let (scanner, _) = super::scanner_for(root, &[], Some(fp))?;
+    let journal = Journal::load(root)?;
     // A file that can't be read is reported once, not once per site.
-    let mut files: HashMap<PathBuf, Option<ReadFile>> = HashMap::new();
+    let mut files: HashMap<PathBuf, Result<String, Option<ResolveError>>> = HashMap::new();
     let mut errors = Vec::new();
     let mut resolved = Resolved::new();
     // Secrets whose every site is `skip` are not uploaded, so their sites aren't read either.
@@ -154,23 +156,35 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
                     });
                     continue;
                 }
-                let file = files
-                    .entry(site.path.clone())
-                    .or_insert_with(|| read_site_file(&scanner, root, &site.path).map_err(|e| errors.push(e)).ok());
-                let Some(file) = file else { continue };
-                let stale = || ResolveError::Stale {
+                let text =
+                    files.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path).map_err(Some));
+                let stale = |why: String| ResolveError::Stale {
                     path: shown(),
                     line: site.line,
                     secret: secret.name.clone(),
                     key: key.key.clone(),
+                    why,
                 };
-                match value_at(&scanner, site, file) {
-                    Some((v, f)) if f == site.fingerprint => match &value {
-                        Some(prev) if prev != &v => errors.push(stale()),
+                let text = match text {
+                    Ok(text) => text,
+                    // A file an earlier apply removed is done; any other is reported once.
+                    Err(_) if journal.contains(site) => continue,
+                    Err(e) => {
+                        errors.extend(e.take());
+                        continue;
+                    }
+                };
+                let at = locate(text, site, &fp, &journal);
+                match (at.state, at.reading) {
+                    (SiteState::Pending, Some(r)) => match &value {
+                        Some(prev) if prev != &r.value => {
+                            errors.push(stale("two sites of the key hold different values".into()))
+                        }
                         Some(_) => {}
-                        None => value = Some(v),
+                        None => value = Some(r.value),
                     },
-                    _ => errors.push(stale()),
+                    (SiteState::Stale(why), _) => errors.push(stale(why)),
+                    _ => {} // applied: the value lives in Secrets Manager now
                 }
             }
             if let Some(v) = value
@@ -183,7 +197,8 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
             }
         }
         if values.len() != secret.keys.len() {
-            continue; // errors already recorded
+            // Errors already recorded, or an earlier apply moved the values to Secrets Manager.
+            continue;
         }
         let payload = match secret.shape {
             Shape::Json => Payload::Json(values),
@@ -215,37 +230,18 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
     if errors.is_empty() { Ok(resolved) } else { Err(ResolveErrors(errors).into()) }
 }
 
-/// One file as read and scanned once, however many sites it holds.
-struct ReadFile {
-    bytes: Vec<u8>,
-    findings: Vec<crate::model::Finding>,
-}
-
-fn read_site_file(scanner: &Scanner, root: &Path, rel: &Path) -> Result<ReadFile, ResolveError> {
+fn read_site_file(root: &Path, rel: &Path) -> Result<String, ResolveError> {
     let full = safe_join(root, rel)?;
     let bytes = std::fs::read(&full)
         .map_err(|e| ResolveError::Read { path: rel.display().to_string(), message: e.to_string() })?;
-    let findings = scanner.scan_bytes(rel, &bytes).findings;
-    Ok(ReadFile { bytes, findings })
-}
-
-/// The value at the site's exact span: the scanner's (decoded) value when a finding sits there,
-/// else the raw bytes of the span; with its fingerprint under the plan's salt.
-fn value_at(scanner: &Scanner, site: &Site, file: &ReadFile) -> Option<(SecretValue, Fingerprint)> {
-    if let Some(f) = file.findings.iter().find(|f| f.span == site.span) {
-        return Some((f.value.clone(), f.fingerprint.clone()));
-    }
-    let raw = file.bytes.get(site.span.start..site.span.end)?;
-    let text = std::str::from_utf8(raw).ok()?;
-    let v = SecretValue::new(text);
-    let f = scanner.fingerprinter().fingerprint(v.expose());
-    Some((v, f))
+    String::from_utf8(bytes)
+        .map_err(|_| ResolveError::Read { path: rel.display().to_string(), message: "not UTF-8 text".into() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PlannedSecret, SecretKey, Span, Strategy};
+    use crate::model::{PlannedSecret, SecretKey, Site, Span, Strategy};
 
     struct Repo {
         dir: tempfile::TempDir,
@@ -275,6 +271,8 @@ mod tests {
                 line: text[..start].matches('\n').count() + 1,
                 span: Span::new(start, start + value.len()),
                 fingerprint: self.fp.fingerprint(value),
+                encoding: None,
+                raw_fingerprint: None,
                 rule: "t".into(),
                 format: "text".into(),
                 strategy: Strategy::Env,
@@ -301,6 +299,7 @@ mod tests {
                 tags: BTreeMap::new(),
                 kms_key_id: None,
                 keys,
+                inject: Vec::new(),
             });
         }
 

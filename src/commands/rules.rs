@@ -1,7 +1,7 @@
 //! `hoist rules list|check`: show the rules in use; validate a user's rule file with the same
 //! checks the built-in rules pass.
 
-use crate::cli::{FormatArg, RulesCommand};
+use crate::cli::{RulesCommand, RulesFormat};
 use crate::config::RepoConfig;
 use crate::rules::{RuleFile, RuleSet};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
@@ -14,7 +14,7 @@ pub fn run(cmd: &RulesCommand, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         RulesCommand::List { format } => {
             let cfg = RepoConfig::load(std::path::Path::new("."))?;
             let set = super::load_rules(&cfg, &[])?;
-            if *format == FormatArg::Json {
+            if *format == RulesFormat::Json {
                 let list: Vec<_> = set
                     .rules()
                     .map(|r| json!({"id": r.id, "name": r.name, "kind": r.kind, "keywords": r.keywords, "source": r.source}))

@@ -16,7 +16,12 @@ pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = super::diff::load_state(&plan_path)?;
-    let wanted = env_mapping(&plan)?;
+    let mut wanted = env_mapping(&plan)?;
+    // A secret only manual sites use is created only on request (`--include-manual`): without it
+    // there is nothing to fetch, and the command runs without those variables.
+    wanted.retain(|_, src| {
+        state.secrets.contains_key(&src.secret) || plan.secret(&src.secret).is_some_and(|s| s.is_referenced())
+    });
     let (rt, client) = secrets_client(&args.aws)?;
     let vars = rt.block_on(resolve_env(&client, &state, &wanted))?;
     writeln!(ui.err, "hoist: running {} with {} variable(s) from Secrets Manager", args.command[0], vars.len())?;
@@ -94,9 +99,12 @@ pub async fn resolve_env(
                 super::diff::STATE_FILE
             )
         })?;
-        let out = client.get_secret_value().secret_id(&r.arn).send().await.map_err(|e| {
-            anyhow::anyhow!("GetSecretValue {}: {}", r.arn, aws_sdk_secretsmanager::error::DisplayErrorContext(e))
-        })?;
+        let out = client
+            .get_secret_value()
+            .secret_id(&r.arn)
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("GetSecretValue {}: {}", r.arn, crate::upload::fault::describe(&e).1))?;
         let text = out
             .secret_string
             .ok_or_else(|| anyhow::anyhow!("secret {} holds binary data, not a string", src.secret))?;
@@ -127,12 +135,7 @@ pub async fn resolve_env(
 pub fn secrets_client(aws: &AwsArgs) -> anyhow::Result<(tokio::runtime::Runtime, Client)> {
     let rt =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
-    let settings = crate::upload::AwsSettings {
-        profile: aws.profile.clone(),
-        region: aws.region.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        ..crate::upload::AwsSettings::default()
-    };
+    let settings = crate::upload::AwsSettings::from_args(aws);
     let conn = rt.block_on(crate::upload::connect(&settings))?;
     Ok((rt, conn.client))
 }

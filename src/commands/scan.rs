@@ -5,16 +5,23 @@ use crate::model::Severity;
 use crate::report;
 use crate::scan::{ScanReport, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `hoist scan`.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.staged {
         return super::hook::scan_staged(args, ui);
     }
+    if args.history || args.all || args.since.is_some() {
+        return super::history::run(args, ui);
+    }
+    if !args.more.is_empty() {
+        return super::files::run(args, ui);
+    }
     let root = super::root_of(&args.path)?;
     let (mut scanner, cfg) = super::scanner_for(&root, &args.rule_files, None)?;
     scanner.context = !args.rules_only;
+    scanner.include_generated = args.include_generated;
     let opts = WalkOptions {
         max_file_size: args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
         include_vendored: args.include_vendored || cfg.scan.include_vendored,
@@ -42,8 +49,13 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_json(ui.out, &report.findings)?;
             report::write_summary(ui.err, &report)?;
         }
+        FormatArg::Markdown => {
+            report::write_markdown(ui.out, &report)?;
+            report::write_summary(ui.err, &report)?;
+        }
         FormatArg::Sarif => {
-            report::write_sarif(ui.out, &report.findings, scanner.rules().rules())?;
+            let opts = super::sarif::options_for(&root, args, "scan");
+            report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?;
             report::write_summary(ui.err, &report)?;
         }
     }
@@ -72,6 +84,7 @@ fn scan_one_file(scanner: &crate::scan::Scanner, path: &std::path::Path) -> anyh
         report.skipped.insert(r, 1);
     }
     report.non_utf8 = outcome.non_utf8 as usize;
+    report.note_limits(&rel, &outcome.limits);
     report.allowed = outcome.allowed;
     report.findings = outcome.findings;
     Ok(report)
@@ -83,6 +96,8 @@ pub fn progress_bar(interactive: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // A spinner and a count: the total is unknown while walking, so a bar would read `0/0`.
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar.set_message("scanning");
     bar

@@ -42,12 +42,7 @@ impl Session {
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        let settings = AwsSettings {
-            profile: aws.profile.clone(),
-            region: aws.region.clone(),
-            endpoint_url: aws.endpoint_url.clone(),
-            ..AwsSettings::default()
-        };
+        let settings = AwsSettings::from_args(aws);
         let conn = rt.block_on(crate::upload::connect(&settings))?;
         Ok(Session { rt, conn })
     }
@@ -103,6 +98,7 @@ pub fn load_plan(path: &Path, root: &Path) -> anyhow::Result<Plan> {
 pub fn run(args: &UploadArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let root = super::root_of(&args.path)?;
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(DEFAULT_PLAN));
+    let _lock = crate::lock::RepoLock::acquire(&root)?;
     let session = Session::connect(&args.aws)?;
     let plan = load_plan(&plan_path, &root)?;
     let summary = upload_plan(&session, &root, &plan_path, &plan, &args.upload, ui)?;
@@ -164,8 +160,21 @@ pub fn upload_plan(
     for d in &report.done {
         print_done(ui.out, d)?;
     }
-    for (_, message) in &summary.failed {
-        writeln!(ui.err, "hoist: upload failed: {message}")?;
+    match &report.unreachable {
+        // One line, not one per secret: every other call would fail the same way.
+        Some(first) => writeln!(
+            ui.err,
+            "hoist: upload stopped: Secrets Manager is unreachable: {first}; {} secret(s) not attempted, {} done \
+             and kept in {}",
+            report.not_tried,
+            report.done.len(),
+            state_path.display()
+        )?,
+        None => {
+            for (_, message) in &summary.failed {
+                writeln!(ui.err, "hoist: upload failed: {message}")?;
+            }
+        }
     }
     writeln!(
         ui.out,

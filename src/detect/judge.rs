@@ -326,7 +326,8 @@ pub fn name_prefix(name: &str) -> Option<String> {
 /// placeholders (`changeme`, `<password>`, `***`, `xxx`) and empty strings.
 pub fn is_literal_value(value: &str) -> bool {
     let v = value.trim();
-    if v.is_empty() || v.len() > 4096 {
+    // Up to Secrets Manager's own limit for a secret value (65,536 bytes).
+    if v.is_empty() || v.len() > 65_536 {
         return false;
     }
     let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%", "(("].iter().any(|t| v.contains(t));

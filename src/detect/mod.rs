@@ -82,3 +82,9 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
     out.sort_by_key(|d| d.span.start);
     out
 }
+
+/// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
+/// language-aware detectors pass over (over the work budget, generated, minified).
+pub fn lines_only(text: &str) -> Vec<Detection> {
+    config::lines_only(text)
+}

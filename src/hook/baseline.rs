@@ -187,6 +187,8 @@ mod tests {
             format: "text".into(),
             deploy: None,
             fingerprint: fp.fingerprint(value),
+            encoding: Some(crate::site::Encoding::RAW),
+            raw_fingerprint: None,
             preview: String::new(),
             value: SecretValue::new(value),
         }

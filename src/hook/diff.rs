@@ -121,31 +121,20 @@ pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
             break;
         }
         consumed += meta.len() + 1;
-        let meta = std::str::from_utf8(meta).map_err(|_| "raw record is not UTF-8".to_string())?;
-        let parts: Vec<&str> = meta[1..].split(' ').collect();
-        let [_old_mode, new_mode, _old_id, new_id, status] = parts[..] else {
-            return Err(format!("bad raw record {meta:?}"));
-        };
-        let letter = status.chars().next().ok_or("empty status")?;
+        let mut file = raw_record(meta)?;
         let mut path = || {
             fields.next().map(|p| {
                 consumed += p.len() + 1;
                 path_from_bytes(p)
             })
         };
-        let (from, path) = match letter {
-            'R' | 'C' => (Some(path().ok_or("rename without source")?), path().ok_or("rename without target")?),
-            _ => (None, path().ok_or("record without path")?),
-        };
-        files.push(StagedFile {
-            path,
-            from,
-            status: letter,
-            mode: u32::from_str_radix(new_mode, 8).map_err(|_| format!("bad mode {new_mode:?}"))?,
-            blob: new_id.to_string(),
-            lines: NewLines::Some(LineSet::default()),
-            git_binary: false,
-        });
+        if file.has_source() {
+            file.from = Some(path().ok_or("rename without source")?);
+            file.path = path().ok_or("rename without target")?;
+        } else {
+            file.path = path().ok_or("record without path")?;
+        }
+        files.push(file);
     }
     let patch = out.get(consumed..).unwrap_or_default();
     let patch = patch.strip_prefix(b"\0").unwrap_or(patch);
@@ -166,24 +155,26 @@ pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
 }
 
 #[cfg(unix)]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub fn path_from_bytes(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
 #[cfg(not(unix))]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub fn path_from_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
+
+/// The line that starts each file's section of a patch.
+pub const SECTION_HEADER: &[u8] = b"diff --git ";
 
 /// Splits patch text at each `diff --git ` header (which never starts a hunk line: those begin
 /// with `+`, `-`, ` ` or `\`).
 fn split_sections(patch: &[u8]) -> Vec<&[u8]> {
-    const HEADER: &[u8] = b"diff --git ";
     let mut starts = Vec::new();
     let mut pos = 0;
     while pos < patch.len() {
-        if patch[pos..].starts_with(HEADER) {
+        if patch[pos..].starts_with(SECTION_HEADER) {
             starts.push(pos);
         }
         pos = match memchr::memchr(b'\n', &patch[pos..]) {
@@ -194,33 +185,84 @@ fn split_sections(patch: &[u8]) -> Vec<&[u8]> {
     starts.iter().enumerate().map(|(i, &s)| &patch[s..starts.get(i + 1).copied().unwrap_or(patch.len())]).collect()
 }
 
-/// New-side lines of one file's patch, and whether git called it binary.
-fn parse_section(section: &[u8]) -> Result<(NewLines, bool), String> {
-    let mut set = LineSet::default();
-    let mut in_hunk = false;
-    let mut next_new = 0usize;
-    for line in section.split(|&b| b == b'\n') {
-        if line.starts_with(b"@@ ") {
-            next_new = hunk_new_start(line)?;
-            in_hunk = true;
-            continue;
+/// One raw record's metadata (`:100644 100644 <old id> <new id> M`, without its NUL) as a file with
+/// no path and no lines yet; the path(s) follow it in the stream ([`StagedFile::has_source`]: two).
+pub fn raw_record(meta: &[u8]) -> Result<StagedFile, String> {
+    let meta = std::str::from_utf8(meta).map_err(|_| "raw record is not UTF-8".to_string())?;
+    let parts: Vec<&str> = meta.strip_prefix(':').unwrap_or(meta).split(' ').collect();
+    let [_old_mode, new_mode, _old_id, new_id, status] = parts[..] else {
+        return Err(format!("bad raw record {meta:?}"));
+    };
+    let letter = status.chars().next().ok_or("empty status")?;
+    Ok(StagedFile {
+        path: PathBuf::new(),
+        from: None,
+        status: letter,
+        mode: u32::from_str_radix(new_mode, 8).map_err(|_| format!("bad mode {new_mode:?}"))?,
+        blob: new_id.to_string(),
+        lines: NewLines::Some(LineSet::default()),
+        git_binary: false,
+    })
+}
+
+impl StagedFile {
+    /// True for renames and copies, whose raw record names a source path before the path.
+    pub fn has_source(&self) -> bool {
+        matches!(self.status, 'R' | 'C')
+    }
+}
+
+/// Reads one file's patch line by line (lines without their `\n`): which new-side lines it adds,
+/// and whether git called the file binary. Used for a staged diff and for each commit of a log.
+#[derive(Debug, Default)]
+pub struct SectionLines {
+    set: LineSet,
+    in_hunk: bool,
+    next_new: usize,
+    binary: bool,
+}
+
+impl SectionLines {
+    /// Takes the next line of the section.
+    pub fn line(&mut self, line: &[u8]) -> Result<(), String> {
+        if self.binary {
+            return Ok(());
         }
-        if !in_hunk {
+        if line.starts_with(b"@@ ") {
+            self.next_new = hunk_new_start(line)?;
+            self.in_hunk = true;
+            return Ok(());
+        }
+        if !self.in_hunk {
             if line.starts_with(b"Binary files ") || line == b"GIT binary patch" {
-                return Ok((NewLines::All, true));
+                self.binary = true;
             }
-            continue;
+            return Ok(());
         }
         match line.first() {
             Some(b'+') => {
-                set.push(next_new);
-                next_new += 1;
+                self.set.push(self.next_new);
+                self.next_new += 1;
             }
-            Some(b' ') => next_new += 1,
+            Some(b' ') => self.next_new += 1,
             _ => {}
         }
+        Ok(())
     }
-    Ok((NewLines::Some(set), false))
+
+    /// The new lines (all of them for a binary file) and whether git called it binary.
+    pub fn finish(self) -> (NewLines, bool) {
+        if self.binary { (NewLines::All, true) } else { (NewLines::Some(self.set), false) }
+    }
+}
+
+/// New-side lines of one file's patch, and whether git called it binary.
+fn parse_section(section: &[u8]) -> Result<(NewLines, bool), String> {
+    let mut lines = SectionLines::default();
+    for line in section.split(|&b| b == b'\n') {
+        lines.line(line)?;
+    }
+    Ok(lines.finish())
 }
 
 /// The new-side start line of a hunk header `@@ -a[,b] +c[,d] @@`.

@@ -129,6 +129,21 @@ impl Git {
         Ok((self.dir.join(top), head))
     }
 
+    /// Starts git with stdout piped (stderr captured) for output too large to hold: the caller
+    /// reads the stream and then calls [`Git::finish`].
+    pub fn spawn_stdout(&self, args: &[&str]) -> Result<std::process::Child, GitError> {
+        self.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(GitError::Missing)
+    }
+
+    /// Waits for a child started by [`Git::spawn_stdout`]; a non-zero exit is an error carrying stderr.
+    pub fn finish(&self, args: &[&str], child: std::process::Child) -> Result<(), GitError> {
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            return Err(self.failure(args, &out.stderr));
+        }
+        Ok(())
+    }
+
     /// Streams the contents of `ids` (blob ids) from one `git cat-file --batch`, calling `each`
     /// with the index into `ids`, the object size, and a reader limited to the object's bytes.
     /// `each` may read all, some or none of the bytes; the rest is drained.

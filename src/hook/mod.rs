@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod diff;
 pub mod git;
 pub mod install;
+pub mod log;
 
 pub use baseline::{BASELINE_FILE, Baseline, BaselineError};
 pub use diff::{LineSet, NewLines, StagedFile, staged_files};

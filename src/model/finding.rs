@@ -1,6 +1,7 @@
 //! What detection produces: spans, detections inside one file, and findings across the repository.
 
 use super::secret::{Fingerprint, SecretValue};
+use crate::site::Encoding;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -131,6 +132,13 @@ pub struct Finding {
     pub deploy: Option<DeployInfo>,
     /// Keyed fingerprint of the value.
     pub fingerprint: Fingerprint,
+    /// How the span's text spells the value (`None`: no known spelling decodes to it, so hoist
+    /// can't read it back and won't plan a rewrite of it).
+    #[serde(skip)]
+    pub encoding: Option<Encoding>,
+    /// Keyed fingerprint of the span's text, when it differs from the value.
+    #[serde(skip)]
+    pub raw_fingerprint: Option<Fingerprint>,
     /// A redacted preview.
     pub preview: String,
     /// The value itself; serializes as `<redacted>` and is skipped in reports.

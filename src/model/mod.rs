@@ -2,12 +2,14 @@
 
 pub mod edit;
 pub mod finding;
+pub mod history;
 pub mod plan;
 pub mod secret;
 pub mod state;
 
 pub use edit::{Edit, EditError, apply_edits};
 pub use finding::{DeployInfo, Detection, Finding, Kind, Severity, Span};
-pub use plan::{Plan, PlannedSecret, SecretKey, Shape, Site, Strategy};
+pub use history::{CommitInfo, HistoryFinding};
+pub use plan::{Injection, Plan, PlannedSecret, SecretKey, Shape, Site, Strategy};
 pub use secret::{Fingerprint, Fingerprinter, SecretValue};
 pub use state::{SecretRef, State};

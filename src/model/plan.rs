@@ -3,6 +3,7 @@
 
 use super::finding::{DeployInfo, Span};
 use super::secret::Fingerprint;
+use crate::site::Encoding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -60,6 +61,27 @@ pub struct PlannedSecret {
     pub kms_key_id: Option<String>,
     /// The keys of the JSON payload (one key named `value` for a plain-string secret).
     pub keys: Vec<SecretKey>,
+    /// Deployments that must receive a key as a variable because code they run reads it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inject: Vec<Injection>,
+}
+
+/// One variable hoist adds to a deployment's environment: the code `for` was rewritten to read
+/// `env_var`, and `container` in `path` runs that code but doesn't receive the variable yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Injection {
+    /// The deployment file (compose file, ECS task definition).
+    pub path: PathBuf,
+    /// The compose service / ECS container.
+    pub container: String,
+    /// The variable.
+    pub env_var: String,
+    /// The secret's key it holds.
+    pub key: String,
+    /// The code file that reads it (informational).
+    #[serde(rename = "for")]
+    pub for_path: PathBuf,
 }
 
 /// One key of a secret's payload and the places its value comes from.
@@ -101,6 +123,14 @@ pub struct Site {
     pub span: Span,
     /// Fingerprint of the value at that span when planned.
     pub fingerprint: Fingerprint,
+    /// How the file spells the value at the span (`raw`, `c-escape`, `yaml-single`,
+    /// `raw+engine`…), read back by [`crate::site::read`]; absent in plans written before it was
+    /// recorded, which are read in every known spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+    /// Fingerprint of the span's text as written, when it differs from the value's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_fingerprint: Option<Fingerprint>,
     /// Rule that found it.
     pub rule: String,
     /// File format / language.
@@ -143,5 +173,11 @@ impl PlannedSecret {
     /// True when every site is `skip`: nothing will reference the secret, so it isn't uploaded.
     pub fn is_skipped(&self) -> bool {
         self.keys.iter().flat_map(|k| &k.sites).all(|s| s.strategy == Strategy::Skip)
+    }
+
+    /// True when a site hoist rewrites (`env` or `sdk`) will reference the secret. `apply` creates
+    /// only these (unless `--include-manual`): a secret nothing references would be an orphan.
+    pub fn is_referenced(&self) -> bool {
+        self.keys.iter().flat_map(|k| &k.sites).any(|s| matches!(s.strategy, Strategy::Env | Strategy::Sdk))
     }
 }

@@ -33,17 +33,62 @@ impl SecretValue {
         self.0.is_empty()
     }
 
-    /// A preview that is safe to print: never more than a short known prefix of long values,
-    /// and nothing at all of short ones (a short password's first letters are half of it).
+    /// A preview that is safe to print: a known public prefix (`AKIA`, `ghp_`, `sk_live_`, … —
+    /// the part that names the provider, not the random part) and the length, nothing else. A
+    /// value without a known prefix shows only its length: the first letters of a random key or a
+    /// password are a piece of it.
     pub fn preview(&self) -> String {
         let n = self.0.chars().count();
-        if n >= 24 {
-            let head: String = self.0.chars().take(4).collect();
-            format!("{head}…[{n} chars]")
-        } else {
-            format!("*****[{n} chars]")
+        match public_prefix(&self.0) {
+            Some(p) => format!("{p}…[{n} chars]"),
+            None => format!("*****[{n} chars]"),
         }
     }
+}
+
+/// Prefixes providers publish as the fixed start of their tokens. Printing one says which kind of
+/// credential it is and nothing about its secret part.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "github_pat_",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "sk-proj-",
+    "sk-ant-",
+    "dop_v1_",
+    "shpat_",
+    "shpss_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxs-",
+    "xapp-",
+    "npm_",
+    "pypi-",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "AIza",
+    "hf_",
+    "SG.",
+    "sk-",
+];
+
+/// The known public prefix `value` starts with, when the rest is long enough (16+ characters)
+/// that the prefix is clearly not most of the value.
+pub fn public_prefix(value: &str) -> Option<&'static str> {
+    PUBLIC_PREFIXES.iter().copied().find(|p| value.starts_with(p) && value[p.len()..].chars().count() >= 16)
 }
 
 impl fmt::Debug for SecretValue {
@@ -136,9 +181,17 @@ mod tests {
     }
 
     #[test]
-    fn long_preview_shows_only_a_prefix() {
+    fn previews_show_only_a_known_public_prefix_and_the_length() {
         let v = SecretValue::new("ghp_0123456789abcdefghijklmnopqrstuvwxyz");
         assert_eq!(v.preview(), "ghp_…[40 chars]");
+        assert_eq!(SecretValue::new("AKIAUJZDEGXDNCF32EPF").preview(), "AKIA…[20 chars]");
+        assert_eq!(SecretValue::new("sk_live_4eC39HqLyjWDarjtT1zdp7dc").preview(), "sk_live_…[32 chars]");
+        // A random AWS secret key (no public prefix) shows nothing of itself.
+        let aws = SecretValue::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        assert_eq!(aws.preview(), "*****[40 chars]");
+        // A prefix that would be most of the value is not shown either.
+        assert_eq!(SecretValue::new("sk-abc").preview(), "*****[6 chars]");
+        assert_eq!(SecretValue::new("AKIA1234").preview(), "*****[8 chars]");
     }
 
     #[test]

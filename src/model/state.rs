@@ -82,6 +82,7 @@ impl State {
     /// leaves either the old or the new file, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let io = |source| StateError::Io { path: path.display().to_string(), source };
+        crate::paths::check_hoist_file(path).map_err(|e| io(std::io::Error::other(e)))?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
         let text = serde_yaml::to_string(self)

@@ -188,6 +188,9 @@ fn try_join<'a>(c: &Cluster<'a>, env: &Option<String>, unit: &[Member<'a>]) -> O
     {
         return None;
     }
+    if !same_meaning(c, unit) {
+        return None;
+    }
     let mut out: Vec<Member<'a>> = unit.to_vec();
     for m in &mut out {
         if m.f.kind == Kind::Secret
@@ -214,6 +217,33 @@ fn try_join<'a>(c: &Cluster<'a>, env: &Option<String>, unit: &[Member<'a>]) -> O
         out[i].key = key;
     }
     Some(out)
+}
+
+/// Settings that name *which* credential a value is: two databases, or two logins, are two
+/// secrets even when their passwords are equal. A host is not one of them (a laptop's `.env`
+/// says `localhost` where the task definition names the RDS endpoint of the same database).
+const IDENTITY_KEYS: &[&str] = &["dbname", "username"];
+
+/// True when a unit may join a cluster by meaning: both talk to the same kind of service (no two
+/// different database engines or providers) and agree on the database and the login wherever both
+/// spell them.
+fn same_meaning(c: &Cluster<'_>, unit: &[Member<'_>]) -> bool {
+    let ours: Vec<&Finding> = unit.iter().map(|m| m.f).collect();
+    let theirs = c.findings();
+    let kind = |fs: &[&Finding]| naming::engine_of_findings(fs).map(str::to_string);
+    if let (Some(a), Some(b)) = (kind(&ours), kind(&theirs))
+        && a != b
+    {
+        return false;
+    }
+    IDENTITY_KEYS.iter().all(|k| {
+        let values = |ms: &mut dyn Iterator<Item = &Member<'_>>| -> Vec<Fingerprint> {
+            ms.filter(|m| m.key == *k).map(|m| m.f.fingerprint.clone()).collect()
+        };
+        let a = values(&mut unit.iter());
+        let b = values(&mut c.members.iter());
+        a.is_empty() || b.is_empty() || a.iter().any(|v| b.contains(v))
+    })
 }
 
 /// Gives each finding of a unit its JSON key; two different values under one key in a unit get

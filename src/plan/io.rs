@@ -53,6 +53,7 @@ pub fn write_plan(path: &Path, plan: &Plan) -> Result<(), PlanError> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    crate::paths::check_hoist_file(path).map_err(|e| io(std::io::Error::other(e)))?;
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(to_yaml(plan).as_bytes()).map_err(io)?;

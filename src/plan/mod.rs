@@ -59,6 +59,7 @@ mod cluster;
 mod io;
 pub mod naming;
 mod replan;
+pub mod runners;
 mod sites;
 mod summary;
 #[cfg(test)]
@@ -91,6 +92,8 @@ pub struct PlanOptions {
     pub kms_key_id: Option<String>,
     /// The plan's salt (hex); the findings' fingerprints must be keyed by it.
     pub salt: String,
+    /// The deployments that run the repository's code ([`runners::discover`]); empty when unknown.
+    pub runners: Vec<runners::Runner>,
 }
 
 /// A plan and what the user should know about how it was made.
@@ -141,12 +144,12 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
             keys: keys.iter().map(|(k, fs)| sites::KeyInput { key: k, findings: fs.clone() }).collect(),
         })
         .collect();
-    let all_sites = sites::sites(&inputs);
+    let (all_sites, injections) = sites::sites(&inputs, &sites::Wiring { runners: &opts.runners });
     let mut tags = opts.tags.clone();
     tags.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
     let mut secrets = Vec::with_capacity(drafts.len());
     let mut sizes = Vec::with_capacity(drafts.len());
-    for ((env, group, keys, key_file), key_sites) in drafts.iter().zip(all_sites) {
+    for (((env, group, keys, key_file), key_sites), inject) in drafts.iter().zip(all_sites).zip(injections) {
         let base = naming::render(&opts.name_template, &opts.app, env.as_deref(), group);
         let paths: Vec<String> = {
             let mut p: Vec<String> = Vec::new();
@@ -177,6 +180,7 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
                 .zip(key_sites)
                 .map(|((k, fs), sites)| SecretKey { key: k.clone(), fingerprint: fs[0].fingerprint.clone(), sites })
                 .collect(),
+            inject,
         });
     }
     let qualifiers: Vec<Vec<String>> = drafts.iter().map(|(_, group, keys, _)| qualifiers(group, keys)).collect();

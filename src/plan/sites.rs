@@ -2,7 +2,8 @@
 //! will use and a default rewrite strategy (`env`, `sdk`, `manual` with the reason, `skip`).
 
 use super::naming;
-use crate::model::{Finding, Kind, Severity, Site, Strategy};
+use super::runners::Runner;
+use crate::model::{Finding, Injection, Kind, Severity, Site, Strategy};
 use std::collections::{HashMap, HashSet};
 
 /// One key of a secret being planned, with the findings that feed it.
@@ -53,11 +54,22 @@ pub(crate) fn place(f: &Finding) -> Place {
 /// Languages whose literals hoist can turn into a Secrets Manager call.
 const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx"];
 
-/// The sites of every key of every secret, in the same order as the input.
-pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
+/// Where a code file's variables come from, by what runs it.
+pub(crate) struct Wiring<'r> {
+    /// Every runner discovered in the repository (empty when discovery wasn't run).
+    pub runners: &'r [Runner],
+}
+
+/// Container names that are a database or cache image, never the application.
+const SERVICE_WORDS: &[&str] =
+    &["db", "database", "postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "memcached"];
+
+/// The sites of every key of every secret, in the same order as the input, and the variables
+/// each secret must have injected into the deployments that run code reading it.
+pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Vec<Vec<Site>>>, Vec<Vec<Injection>>) {
     let env_vars = env_vars(secrets);
     // Env var names defined by `.env` files and deployment files, per environment: code that
-    // uses one of those names already reads the environment.
+    // uses one of those names already reads the environment (without discovery only).
     let mut injected: HashSet<(Option<&str>, &str)> = HashSet::new();
     for s in secrets {
         for k in &s.keys {
@@ -70,11 +82,14 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
             }
         }
     }
-    secrets
+    let mut injections = Vec::with_capacity(secrets.len());
+    let all = secrets
         .iter()
         .zip(env_vars)
         .map(|(s, vars)| {
-            s.keys
+            let mut inject: Vec<Injection> = Vec::new();
+            let sites = s
+                .keys
                 .iter()
                 .zip(vars)
                 .map(|(k, (canonical, _))| {
@@ -89,7 +104,13 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                     k.findings
                         .iter()
                         .map(|f| {
-                            let env_var = site_env_var(f, &canonical, k);
+                            let runs: Vec<&Runner> = wiring.runners.iter().filter(|r| r.runs(&f.path)).collect();
+                            let code = place(f) == Place::Code;
+                            let (env_var, via) = if code && !wiring.runners.is_empty() {
+                                code_env_var(f, &canonical, s.group, k, &runs)
+                            } else {
+                                (site_env_var(f, &canonical, k), Via::Legacy)
+                            };
                             // Code whose own name is a variable a `.env` or deployment entry
                             // defines already lives by that variable (`hoist run` provides it
                             // where no deployment does). A one-word name never matches.
@@ -99,12 +120,43 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                                 Some(_) => own_var(f, k.key).is_some_and(|n| injected.contains(&(s.env, n.as_str()))),
                                 None => dotenv,
                             };
-                            let (strategy, reason) = strategy(f, deployed || reads_env, k.key, &env_var);
+                            let env_ok = match via {
+                                Via::Legacy => deployed || reads_env,
+                                Via::Runner | Via::Deployed => true,
+                                Via::Nothing => false,
+                            };
+                            let (strategy, reason) = strategy(f, env_ok, k.key, &env_var);
+                            let (strategy, mut reason) = crate::site::readable(f.encoding, strategy, reason);
+                            if code && strategy == Strategy::Sdk && via == Via::Nothing {
+                                reason = Some(format!(
+                                    "no deployment file in the repository runs this file, so it reads Secrets Manager \
+                                     itself (environment variable {env_var} first); set strategy env to have it read \
+                                     {env_var} only (`hoist run` provides it)"
+                                ));
+                            }
+                            if code && strategy == Strategy::Env && f.severity != Severity::Low {
+                                for r in runs.iter().filter(|r| !r.env.contains(&env_var)) {
+                                    let inj = Injection {
+                                        path: r.path.clone(),
+                                        container: r.container.clone(),
+                                        env_var: env_var.clone(),
+                                        key: k.key.to_string(),
+                                        for_path: f.path.clone(),
+                                    };
+                                    if !inject.iter().any(|i| {
+                                        i.path == inj.path && i.container == inj.container && i.env_var == inj.env_var
+                                    }) {
+                                        inject.push(inj);
+                                    }
+                                }
+                            }
                             Site {
                                 path: f.path.clone(),
                                 line: f.line,
                                 span: f.span,
                                 fingerprint: f.fingerprint.clone(),
+                                encoding: f.encoding,
+                                raw_fingerprint: f.raw_fingerprint.clone(),
                                 rule: f.rule.clone(),
                                 format: f.format.clone(),
                                 strategy,
@@ -116,9 +168,65 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>]) -> Vec<Vec<Vec<Site>>> {
                         })
                         .collect()
                 })
-                .collect()
+                .collect();
+            injections.push(inject);
+            sites
         })
-        .collect()
+        .collect();
+    (all, injections)
+}
+
+/// How a code site's variable reaches its process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    /// No discovery: the old rule (a deployment entry or `.env` defines the value).
+    Legacy,
+    /// A deployment discovered to run the file (it gets the variable, injected if need be).
+    Runner,
+    /// No deployment runs the file, but one application container injects this key.
+    Deployed,
+    /// Nothing provides it.
+    Nothing,
+}
+
+/// The variable a code site reads, and how it gets to the process. The name a deployment running
+/// the file already uses for this key wins, then the code's own `UPPER_SNAKE` name, then the
+/// `.env` name, then `{GROUP}_{KEY}` — never a name only another container (a database) receives.
+fn code_env_var(f: &Finding, canonical: &str, group: &str, k: &KeyInput<'_>, runs: &[&Runner]) -> (String, Via) {
+    let deploys = || k.findings.iter().filter(|o| place(o) == Place::Deploy && env_entry(o) && !in_url(o));
+    let in_runner = deploys().find(|o| {
+        runs.iter()
+            .any(|r| r.path == o.path && o.deploy.as_ref().and_then(|d| d.container.as_deref()) == Some(&r.container))
+    });
+    if let Some(n) = in_runner.and_then(|o| own_var(o, k.key)) {
+        return (n, Via::Runner);
+    }
+    let own = own_var(f, k.key).filter(|n| naming::is_upper_snake(n) && naming::is_env_var(n));
+    let dotenv = || k.findings.iter().filter(|o| place(o) == Place::Dotenv).find_map(|o| own_var(o, k.key));
+    let derived = || {
+        let g = naming::upper_snake(group);
+        let key = naming::upper_snake(k.key);
+        if key.starts_with(&g) || g.is_empty() { key } else { format!("{g}_{key}") }
+    };
+    let other_container = deploys().any(|o| own_var(o, k.key).as_deref() == Some(canonical));
+    let name =
+        own.clone().or_else(dotenv).unwrap_or_else(|| if other_container { derived() } else { canonical.to_string() });
+    if !runs.is_empty() {
+        return (name, Via::Runner);
+    }
+    // No runner found: an application container (not a database image) of a task definition or
+    // manifest injecting this key is taken to run it — hoist can't see which image holds the file.
+    let app_entry = deploys().find(|o| {
+        let d = o.deploy.as_ref();
+        let kind_ok = d.is_some_and(|d| d.kind != "docker-compose");
+        let container = d.and_then(|d| d.container.as_deref()).unwrap_or("");
+        let db = crate::detect::judge::words(container).iter().any(|w| SERVICE_WORDS.contains(&w.as_str()));
+        kind_ok && !db
+    });
+    match app_entry.and_then(|o| own_var(o, k.key)) {
+        Some(n) => (n, Via::Deployed),
+        None => (name, Via::Nothing),
+    }
 }
 
 /// The env var a site uses. Deployment entries and `.env` lines keep their own name (it *is* the
@@ -225,6 +333,17 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
             Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
         )
     };
+    // Formats that interpolate keep the connection string and move only the credential: compose
+    // expands `${DB_PASSWORD:?…}` inside the value, Terraform `${jsondecode(data…)["password"]}`
+    // (an interpolated host keeps its template).
+    let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
+    if in_url(f) && place(f) == Place::Deploy && f.kind == Kind::Secret {
+        match kind {
+            "docker-compose" => return (Strategy::Env, None),
+            "terraform" => return (Strategy::Sdk, None),
+            _ => {}
+        }
+    }
     if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
         let var = f.name.as_deref().unwrap_or("the variable");
         return manual(&format!(

@@ -12,6 +12,7 @@ fn opts() -> PlanOptions {
         tags: BTreeMap::new(),
         kms_key_id: None,
         salt: TEST_SALT.into(),
+        runners: Vec::new(),
     }
 }
 
@@ -434,4 +435,28 @@ fn a_nameless_code_site_follows_the_dotenv_that_defines_its_key() {
     let p = build(&fs, &opts()).unwrap().plan;
     let got: Vec<(Strategy, &str)> = p.sites().map(|(_, _, t)| (t.strategy, t.env_var.as_deref().unwrap())).collect();
     assert_eq!(got, [(Strategy::Env, "AWS_ACCESS_KEY_ID"), (Strategy::Env, "AWS_ACCESS_KEY_ID")]);
+}
+
+#[test]
+fn equal_passwords_of_different_engines_or_databases_stay_apart() {
+    let compose = "docker-compose.yml";
+    let d = |f| deployed(f, "docker-compose", "x");
+    let fs = vec![
+        d(secret(compose, 100, "same-pw", Some("docker-compose.yml#mysql"), "MYSQL_PASSWORD", Some("password"))),
+        d(cfg(compose, 130, "shop", Some("docker-compose.yml#mysql"), "MYSQL_USER", "username")),
+        d(secret(compose, 200, "same-pw", Some("docker-compose.yml#postgres"), "POSTGRES_PASSWORD", Some("password"))),
+        d(cfg(compose, 230, "shop", Some("docker-compose.yml#postgres"), "POSTGRES_USER", "username")),
+        // Two databases of one engine: the dev and the test database.
+        secret("a/dev.py", 10, "db-pw", Some("a/dev.py#postgres:db"), "PASSWORD", Some("password")),
+        cfg("a/dev.py", 40, "shop_dev", Some("a/dev.py#postgres:db"), "NAME", "dbname"),
+        secret("a/other.py", 10, "db-pw", Some("a/other.py#postgres:db"), "PASSWORD", Some("password")),
+        cfg("a/other.py", 40, "shop_test", Some("a/other.py#postgres:db"), "NAME", "dbname"),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let names: Vec<&str> = p.secrets.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"shop/mysql") && names.iter().any(|n| n.starts_with("shop/postgres")), "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
+    // No dbname was dropped as a "conflict": each database keeps its own.
+    let dbnames = p.secrets.iter().filter(|s| s.keys.iter().any(|k| k.key == "dbname")).count();
+    assert_eq!(dbnames, 2);
 }

@@ -35,6 +35,8 @@ fn finding(
         format: FileFormat::of(std::path::Path::new(path)).as_str().into(),
         deploy: None,
         fingerprint: fp.fingerprint(value),
+        encoding: Some(crate::site::Encoding::RAW),
+        raw_fingerprint: None,
         preview: v.preview(),
         value: v,
     }

@@ -147,13 +147,23 @@ pub fn check_payload_size(secret: &str, payload_len: usize) -> Result<(), PlanEr
 pub fn validate(plan: &Plan, root: &Path) -> Result<(), Vec<PlanError>> {
     let mut errors = validate_shape(plan);
     for (s, k, site) in plan.sites() {
-        if let Err(e) = crate::paths::safe_join(root, &site.path) {
+        let problem = match crate::paths::safe_join(root, &site.path) {
+            Err(e) => Some(e.to_string()),
+            Ok(_) => crate::paths::alias_of(root, &site.path).map(|real| {
+                format!(
+                    "names {} by another spelling (`./` or a symlink), so one file could be rewritten twice: write \
+                     the path as {real}",
+                    site.path.display()
+                )
+            }),
+        };
+        if let Some(problem) = problem {
             errors.push(PlanError::Site {
                 secret: s.name.clone(),
                 key: k.key.clone(),
                 path: site.path.display().to_string(),
                 line: site.line,
-                problem: format!("{e}"),
+                problem,
             });
         }
     }
@@ -256,8 +266,8 @@ fn check_secret(s: &crate::model::PlannedSecret, errors: &mut Vec<PlanError>) {
         if seen_keys[k.key.as_str()] == 2 {
             errors.push(key("appears twice in this secret: rename one, or move its sites under the other".into()));
         }
-        if k.key.is_empty() || k.key.contains(':') || k.key.chars().any(char::is_control) {
-            errors.push(key("a key must be non-empty without `:` (ECS `valueFrom` splits on it): rename it".into()));
+        if let Some(problem) = key_problem(&k.key) {
+            errors.push(key(problem));
         }
         if k.fingerprint.0.len() != 32 || !k.fingerprint.0.chars().all(|c| c.is_ascii_hexdigit()) {
             errors.push(key("the fingerprint must be the 32 hex characters `hoist plan` wrote: restore it".into()));
@@ -277,8 +287,8 @@ fn check_secret(s: &crate::model::PlannedSecret, errors: &mut Vec<PlanError>) {
                 Some("its fingerprint differs from the key's, so it holds another value: move it to its own key".into())
             } else if site.line == 0 {
                 Some("line must be 1 or more".into())
-            } else if let Some(v) = site.env_var.as_deref().filter(|v| !naming::is_env_var(v)) {
-                Some(format!("env_var {v:?} is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"))
+            } else if let Some(problem) = site.env_var.as_deref().and_then(env_var_problem) {
+                Some(problem)
             } else if site.strategy == Strategy::Env && site.env_var.is_none() {
                 Some("strategy env needs an env_var: add one (e.g. DB_PASSWORD)".into())
             } else {
@@ -300,10 +310,122 @@ fn check_secret(s: &crate::model::PlannedSecret, errors: &mut Vec<PlanError>) {
     }
 }
 
+/// Longest key accepted: keys become JSON keys, ECS `valueFrom` suffixes and code literals.
+pub const MAX_KEY_LEN: usize = 128;
+
+/// What is wrong with a key name, if anything. Keys are written into code (`hoist_secrets.get(arn,
+/// "key")`), ECS `valueFrom` and JSON; the plan is edited by hand and arrives in pull requests, so
+/// only a plain charset is accepted: ASCII letters, digits, `_`, `-` and `.`.
+pub fn key_problem(key: &str) -> Option<String> {
+    if key.is_empty() {
+        return Some("the key is empty: name it (e.g. password)".into());
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Some(format!("{} characters, over the {MAX_KEY_LEN} allowed: shorten it", key.len()));
+    }
+    let c = key.chars().find(|c| !(c.is_ascii_alphanumeric() || "_-.".contains(*c)))?;
+    Some(format!(
+        "`{}` is not allowed in a key (only ASCII letters, digits, `_`, `-` and `.`; keys are written into code \
+         and ECS `valueFrom`): rename it, e.g. to {:?}",
+        c.escape_debug(),
+        safe_key(key)
+    ))
+}
+
+fn safe_key(key: &str) -> String {
+    let s: String = key.chars().map(|c| if c.is_ascii_alphanumeric() || "_-.".contains(c) { c } else { '_' }).collect();
+    let s = s.trim_matches('_').to_string();
+    if s.is_empty() { "value".into() } else { s }
+}
+
+/// Variables that change how a program or its interpreter starts (loader, module paths, options
+/// read at startup, shell start-up files): a plan that sets one through `hoist run` or a rewritten
+/// deployment file runs code. Compared case-insensitively (Windows variables are).
+const DANGEROUS_ENV_VARS: &[&str] = &[
+    "PATH",
+    "HOME",
+    "SHELL",
+    "ENV",
+    "BASH_ENV",
+    "IFS",
+    "PS4",
+    "PROMPT_COMMAND",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "CDPATH",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONINSPECT",
+    "PYTHONUSERBASE",
+    "PYTHONEXECUTABLE",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "NODE_EXTRA_CA_CERTS",
+    "PERL5LIB",
+    "PERL5OPT",
+    "PERLLIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "GEM_HOME",
+    "GEM_PATH",
+    "BUNDLE_GEMFILE",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "CLASSPATH",
+    "PHPRC",
+    "PHP_INI_SCAN_DIR",
+    "GOFLAGS",
+    "GOPATH",
+    "DOTNET_STARTUP_HOOKS",
+    "GCONV_PATH",
+    "HOSTALIASES",
+    "LOCALDOMAIN",
+    "RES_OPTIONS",
+    "TMPDIR",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_EXEC_PATH",
+    "GIT_DIR",
+    "GIT_CONFIG",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+];
+
+/// Prefixes of variable families that do the same (dynamic loader, glibc malloc/tunables, git).
+const DANGEROUS_ENV_PREFIXES: &[&str] = &["LD_", "DYLD_", "GLIBC_", "MALLOC_", "GIT_CONFIG_", "NPM_CONFIG_"];
+
+/// What is wrong with an environment variable name, if anything: it must be a portable name
+/// (`[A-Za-z_][A-Za-z0-9_]*`, up to 255 characters) and not one that changes how programs start.
+pub fn env_var_problem(var: &str) -> Option<String> {
+    if !naming::is_env_var(var) || var.len() > 255 {
+        return Some(format!(
+            "env_var {var:?} is not a valid variable name ([A-Z_][A-Z0-9_]*, e.g. {:?}): rename it",
+            naming::upper_snake(var)
+        ));
+    }
+    let upper = var.to_ascii_uppercase();
+    if DANGEROUS_ENV_VARS.contains(&upper.as_str()) || DANGEROUS_ENV_PREFIXES.iter().any(|p| upper.starts_with(p)) {
+        return Some(format!(
+            "env_var {var:?} changes how programs start (loader, interpreter or shell settings); a secret must not \
+             be delivered through it: name it after the secret, e.g. APP_{upper}"
+        ));
+    }
+    None
+}
+
 fn check_overlaps(plan: &Plan, errors: &mut Vec<PlanError>) {
-    let mut by_path: BTreeMap<&Path, Vec<(crate::model::Span, String)>> = BTreeMap::new();
+    // `./a.py` and `a.py` are one file.
+    let mut by_path: BTreeMap<std::path::PathBuf, Vec<(crate::model::Span, String)>> = BTreeMap::new();
     for (s, k, site) in plan.sites() {
-        by_path.entry(site.path.as_path()).or_default().push((site.span, format!("{}/{}", s.name, k.key)));
+        let path = site.path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        by_path.entry(path).or_default().push((site.span, format!("{}/{}", s.name, k.key)));
     }
     for (path, mut spans) in by_path {
         spans.sort_by_key(|(s, _)| (s.start, s.end));
@@ -329,6 +451,33 @@ fn check_overlaps(plan: &Plan, errors: &mut Vec<PlanError>) {
                     second_entry: eb.clone(),
                 });
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injected_keys_and_dangerous_env_vars_are_refused() {
+        assert!(key_problem("password").is_none());
+        assert!(key_problem("aws_secret_access_key").is_none());
+        assert!(key_problem("db.port-2").is_none());
+        for bad in ["pw\") + __import__(\"os\").system(\"id\") + (\"", "a:b", "a b", "a\nb", "é", "", &"k".repeat(129)]
+        {
+            assert!(key_problem(bad).is_some(), "{bad:?} accepted");
+        }
+        assert!(env_var_problem("DB_PASSWORD").is_none());
+        assert!(env_var_problem("_X1").is_none());
+        for bad in
+            ["LD_PRELOAD", "ld_library_path", "PATH", "PYTHONPATH", "NODE_OPTIONS", "DYLD_INSERT_LIBRARIES", "BASH_ENV"]
+        {
+            let p = env_var_problem(bad).unwrap_or_else(|| panic!("{bad} accepted"));
+            assert!(p.contains("changes how programs start"), "{p}");
+        }
+        for bad in ["1X", "A-B", "A;id", "A B", "$(id)", ""] {
+            assert!(env_var_problem(bad).unwrap().contains("not a valid variable name"), "{bad:?}");
         }
     }
 }

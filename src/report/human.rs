@@ -1,7 +1,7 @@
 //! The human printer: `path:line:col  rule  kind  name  preview`, then a summary of what was
 //! scanned and what was skipped.
 
-use crate::model::{Finding, Kind};
+use crate::model::{Finding, HistoryFinding, Kind};
 use crate::scan::ScanReport;
 use std::io::{self, Write};
 
@@ -14,8 +14,31 @@ const MAGENTA: &str = "\x1b[35m";
 
 /// Writes one line per finding.
 pub fn write_human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
-    let c = |code: &'static str| if color { code } else { "" };
     for f in findings {
+        write_line(out, f, color)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes one line per history finding: the finding as of the commit that first added it, then
+/// that commit (short id, date, author) and how many other commits added the same value.
+pub fn write_human_history(out: &mut dyn Write, findings: &[HistoryFinding], color: bool) -> io::Result<()> {
+    let c = |code: &'static str| if color { code } else { "" };
+    for h in findings {
+        write_line(out, &h.finding, color)?;
+        write!(out, "  {}commit {} {} {}{}", c(DIM), h.commit.short(), h.commit.date, h.commit.author, c(RESET))?;
+        if h.commits > 1 {
+            write!(out, " {}(+{} later commit(s)){}", c(DIM), h.commits - 1, c(RESET))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn write_line(out: &mut dyn Write, f: &Finding, color: bool) -> io::Result<()> {
+    let c = |code: &'static str| if color { code } else { "" };
+    {
         let kind = match f.kind {
             Kind::Secret => format!("{}secret{}", c(RED), c(RESET)),
             Kind::Config => format!("{}config{}", c(YELLOW), c(RESET)),
@@ -39,7 +62,6 @@ pub fn write_human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io
         if let Some(g) = &f.group {
             write!(out, "  {}group={g}{}", c(DIM), c(RESET))?;
         }
-        writeln!(out)?;
     }
     Ok(())
 }
@@ -64,6 +86,11 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     }
     if report.non_utf8 > 0 {
         writeln!(out, "{} file(s) not valid UTF-8: scanned with provider rules only", report.non_utf8)?;
+    }
+    for (limit, paths) in &report.limited {
+        let shown: Vec<String> = paths.iter().take(5).map(|p| p.display().to_string()).collect();
+        let more = if paths.len() > 5 { format!(", and {} more", paths.len() - 5) } else { String::new() };
+        writeln!(out, "{}: {} file(s): {}{more}", limit.describe(), paths.len(), shown.join(", "))?;
     }
     if report.allowed > 0 {
         writeln!(out, "{} finding(s) allowed by inline markers", report.allowed)?;

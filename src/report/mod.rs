@@ -3,12 +3,14 @@
 //! serializes without it and the human printer only shows the redacted preview.
 
 mod human;
+mod markdown;
 mod sarif;
 
-pub use human::{write_human, write_summary};
-pub use sarif::write_sarif;
+pub use human::{write_human, write_human_history, write_summary};
+pub use markdown::{PlanHistory, write_markdown, write_markdown_history, write_plan_markdown};
+pub use sarif::{SarifOptions, security_severity, write_sarif, write_sarif_history, write_sarif_with};
 
-use crate::model::{DeployInfo, Finding, Kind, Severity};
+use crate::model::{CommitInfo, DeployInfo, Finding, HistoryFinding, Kind, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -67,6 +69,27 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 /// `format`, `deploy`, `fingerprint` and the redacted `preview`.
 pub fn write_json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let view: Vec<JsonFinding<'_>> = findings.iter().map(JsonFinding::from).collect();
+    serde_json::to_writer_pretty(&mut *out, &view)?;
+    writeln!(out)
+}
+
+/// A history finding as `--format json` prints it: the finding's keys plus `commit` (`id`,
+/// `author`, `email`, `date` of the commit that first added the value) and `commits` (how many
+/// commits added it).
+#[derive(Serialize)]
+struct JsonHistoryFinding<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    commit: &'a CommitInfo,
+    commits: usize,
+}
+
+/// Writes a history scan's findings as one JSON array (see [`JsonHistoryFinding`]).
+pub fn write_json_history(out: &mut dyn Write, findings: &[HistoryFinding]) -> io::Result<()> {
+    let view: Vec<JsonHistoryFinding<'_>> = findings
+        .iter()
+        .map(|h| JsonHistoryFinding { finding: JsonFinding::from(&h.finding), commit: &h.commit, commits: h.commits })
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &view)?;
     writeln!(out)
 }

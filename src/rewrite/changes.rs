@@ -4,7 +4,6 @@
 
 use super::helpers::helper_file;
 use super::journal::Journal;
-use super::verify::value_present;
 use super::{FileContext, HelperNeed, RewriteError, SiteRewrite, env_var_for, rewrite_file};
 use crate::model::{
     Edit, Fingerprinter, Plan, PlannedSecret, SecretKey, SecretValue, Site, Span, Strategy, apply_edits,
@@ -12,16 +11,7 @@ use crate::model::{
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Where a planned site stands against the files on disk.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SiteState {
-    /// The planned value is still at the span: the site can be rewritten.
-    Pending,
-    /// The value is gone and the file references the secret: a previous apply did it.
-    Applied,
-    /// The file changed since the plan; the reason says how.
-    Stale(String),
-}
+pub use crate::site::SiteState;
 
 /// One site with its secret, key, state and (when pending) its value as written in the file.
 #[derive(Clone, Debug)]
@@ -48,8 +38,13 @@ pub fn check_sites<'p>(root: &Path, plan: &'p Plan, fp: &Fingerprinter, journal:
         .map(|(secret, key, site)| {
             let text = texts.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path));
             let (state, value, current) = match text {
+                // A file an earlier apply removed (its value moved out) is done, not stale.
+                Err(_) if journal.contains(site) => (SiteState::Applied, None, site.clone()),
                 Err(e) => (SiteState::Stale(e.clone()), None, site.clone()),
-                Ok(text) => site_state(text, site, fp, journal),
+                Ok(text) => {
+                    let l = crate::site::locate(text, site, fp, journal);
+                    (l.state, l.reading.map(|r| (r.value, r.raw)), l.current)
+                }
             };
             SiteCheck { secret, key, site, current, state, value }
         })
@@ -60,66 +55,6 @@ fn read_site_file(root: &Path, rel: &Path) -> Result<String, String> {
     let path = crate::paths::safe_join(root, rel).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
     String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", rel.display()))
-}
-
-fn site_state(
-    text: &str,
-    site: &Site,
-    fp: &Fingerprinter,
-    journal: &Journal,
-) -> (SiteState, Option<(SecretValue, SecretValue)>, Site) {
-    let mut places = vec![(site.span, site.line)];
-    places.extend(journal.moved_to(site));
-    for (span, line) in places {
-        if let Some(raw) = text.get(span.start..span.end) {
-            // A Kubernetes Secret's `data:` spells the value in base64 (the detector decodes it);
-            // only the fingerprint match decides, so trying the decoding can't misread a value.
-            let b64 = base64_text(raw);
-            for candidate in [raw.to_string(), unescape(raw)].into_iter().chain(b64) {
-                if fp.fingerprint(&candidate) == site.fingerprint {
-                    let current = Site { span, line, ..site.clone() };
-                    return (SiteState::Pending, Some((SecretValue::new(candidate), SecretValue::new(raw))), current);
-                }
-            }
-        }
-    }
-    if journal.contains(site) {
-        return (SiteState::Applied, None, site.clone());
-    }
-    let why = match value_present(text, fp, &site.fingerprint) {
-        Some(line) => format!("the value moved to line {line}; re-run `hoist plan`"),
-        None => "the planned value is no longer in the file; re-run `hoist plan`".into(),
-    };
-    (SiteState::Stale(why), None, site.clone())
-}
-
-/// `raw` read as (possibly wrapped) standard base64 of UTF-8 text.
-fn base64_text(raw: &str) -> Option<String> {
-    use base64::Engine;
-    let compact: String = raw.split_whitespace().collect();
-    let bytes = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).ok()?;
-    String::from_utf8(bytes).ok()
-}
-
-/// Undoes the common string escapes, for values the detector decoded (`\"`, `\'`, `\\`).
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some(n @ ('"' | '\'' | '\\' | '`' | '$')) => out.push(n),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A file `apply` writes: its old text (`None` for a new helper module) and its new text.
@@ -248,6 +183,7 @@ pub fn compute_changes(
             moved,
         });
     }
+    super::inject::add_injections(root, checks, arn_of, &mut changes.files);
     helpers.sort();
     helpers.dedup();
     let mut created = Vec::new();
@@ -296,10 +232,5 @@ mod tests {
         let edits = [e(0, 0, "import os\n"), e(10, 15, "X")];
         let out = shift_through(&[Span::new(11, 13), Span::new(20, 24)], &edits);
         assert_eq!(out, vec![(Span::new(20, 24), Span::new(20 + 10 - 4, 24 + 10 - 4))]);
-    }
-
-    #[test]
-    fn unescapes_the_common_escapes_only() {
-        assert_eq!(unescape(r#"a\"b\\c\n"#), "a\"b\\c\\n");
     }
 }

@@ -147,7 +147,7 @@ fn replace_literal(
                 if lang.is_js() && !in_async_context(node, esm && lang == Lang::JavaScript) {
                     return Err("sdk reads are async in JavaScript and this literal is not inside an async function or ES module top level".into());
                 }
-                let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int)
+                let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int, &s.env_var)
                     .ok_or_else(|| format!("hoist has no sdk rewrite for {lang:?}; use the env strategy"))?;
                 if lang == Lang::Python {
                     needs.python_sdk = true;

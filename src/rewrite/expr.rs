@@ -1,5 +1,8 @@
 //! The expressions a literal becomes, per language: an environment lookup that fails loudly with
-//! the variable's name when it is missing, or a Secrets Manager call by full ARN.
+//! the variable's name when it is missing, or a Secrets Manager call by full ARN. Every string
+//! formatted into code goes through [`escape`] for its language and quote, although plan
+//! validation already limits keys and variable names to plain charsets: the plan is a file people
+//! edit and pull requests change, so what it says is never pasted into code as is.
 
 use super::lang::Lang;
 use crate::model::Shape;
@@ -19,6 +22,10 @@ pub fn quote_for(lang: Lang, original: &str) -> char {
 /// The environment lookup for `var`; `int` keeps an integer literal an integer. `indent` is the
 /// leading whitespace of the literal's line (Go's lookup spans lines).
 pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> String {
+    let raw = var;
+    let var = escape(lang, q, raw);
+    let dq = escape(lang, '"', raw);
+    let sq = escape(lang, '\'', raw);
     match lang {
         Lang::Python => wrap_int(int, "int(", format!("os.environ[{q}{var}{q}]"), ")"),
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
@@ -27,22 +34,25 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
         Lang::Java => wrap_int(
             int,
             "Integer.parseInt(",
-            format!(
-                "java.util.Objects.requireNonNull(System.getenv(\"{var}\"), \"missing environment variable {var}\")"
-            ),
+            format!("java.util.Objects.requireNonNull(System.getenv(\"{dq}\"), \"missing environment variable {dq}\")"),
             ")",
         ),
         Lang::Ruby => wrap_int(int, "Integer(", format!("ENV.fetch({q}{var}{q})"), ")"),
         Lang::Php => format!(
-            "{}(getenv('{var}') ?: throw new \\RuntimeException('missing environment variable {var}'))",
+            "{}(getenv('{sq}') ?: throw new \\RuntimeException('missing environment variable {sq}'))",
             if int { "(int) " } else { "" }
         ),
-        Lang::Shell => format!("\"${{{var}:?missing environment variable {var}}}\""),
+        Lang::Shell => {
+            // `${NAME:?…}` takes a name, not a string: anything else becomes `_`.
+            let name: String =
+                raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+            format!("\"${{{name}:?missing environment variable {name}}}\"")
+        }
         Lang::Go if int => [
             "func() int {".to_string(),
-            format!("{indent}\tv, err := strconv.Atoi(os.Getenv(\"{var}\"))"),
+            format!("{indent}\tv, err := strconv.Atoi(os.Getenv(\"{dq}\"))"),
             format!("{indent}\tif err != nil {{"),
-            format!("{indent}\t\tpanic(\"environment variable {var}: \" + err.Error())"),
+            format!("{indent}\t\tpanic(\"environment variable {dq}: \" + err.Error())"),
             format!("{indent}\t}}"),
             format!("{indent}\treturn v"),
             format!("{indent}}}()"),
@@ -50,9 +60,9 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
         .join("\n"),
         Lang::Go => [
             "func() string {".to_string(),
-            format!("{indent}\tv, ok := os.LookupEnv(\"{var}\")"),
+            format!("{indent}\tv, ok := os.LookupEnv(\"{dq}\")"),
             format!("{indent}\tif !ok {{"),
-            format!("{indent}\t\tpanic(\"missing environment variable {var}\")"),
+            format!("{indent}\t\tpanic(\"missing environment variable {dq}\")"),
             format!("{indent}\t}}"),
             format!("{indent}\treturn v"),
             format!("{indent}}}()"),
@@ -61,20 +71,36 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
     }
 }
 
-/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper.
+/// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper,
+/// which returns environment variable `env` instead when it is set (a deployment injected it).
 /// `None` for languages without an sdk rewrite.
-pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool) -> Option<String> {
-    let args = match shape {
-        Shape::Json => format!("{q}{arn}{q}, {q}{key}{q}"),
-        _ => format!("{q}{arn}{q}"),
+pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool, env: &str) -> Option<String> {
+    let (arn, env) = (escape(lang, q, arn), escape(lang, q, env));
+    let key = match shape {
+        Shape::Json => format!("{q}{}{q}", escape(lang, q, key)),
+        _ => String::new(),
     };
+    // `AWS_*` variables are the SDK's own configuration (the caller's credentials): reading the
+    // secret from one of them would return the process's credentials, not the secret.
+    let env = Some(env).filter(|e| !e.starts_with("AWS_"));
     match lang {
-        Lang::Python => Some(wrap_int(int, "int(", format!("hoist_secrets.get({args})"), ")")),
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(if int {
-            format!("Number(await hoistSecrets.get({args}))")
-        } else {
-            format!("(await hoistSecrets.get({args}))")
-        }),
+        Lang::Python => {
+            let args = match (key.is_empty(), env) {
+                (_, Some(e)) => format!(", {}, env={q}{e}{q}", if key.is_empty() { "None" } else { &key }),
+                (false, None) => format!(", {key}"),
+                (true, None) => String::new(),
+            };
+            Some(wrap_int(int, "int(", format!("hoist_secrets.get({q}{arn}{q}{args})"), ")"))
+        }
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            let args = match (key.is_empty(), env) {
+                (_, Some(e)) => format!(", {}, {q}{e}{q}", if key.is_empty() { "undefined" } else { &key }),
+                (false, None) => format!(", {key}"),
+                (true, None) => String::new(),
+            };
+            let call = format!("hoistSecrets.get({q}{arn}{q}{args})");
+            Some(if int { format!("Number(await {call})") } else { format!("(await {call})") })
+        }
         _ => None,
     }
 }
@@ -89,6 +115,42 @@ pub fn manual_reference(lang: Option<Lang>, var: &str, secret: &str, key: &str, 
         Some(l) => format!("read environment variable {var} ({what}), e.g. {}", env_lookup(l, '"', var, false, "")),
         None => format!("read environment variable {var} ({what})"),
     }
+}
+
+/// `s` as the inside of a string literal of `lang` quoted with `q`: backslashes and the quote
+/// escaped, line breaks and control characters written as escapes, and the interpolations of
+/// double-quoted strings (`$` in PHP and shell, `` ` `` in shell, `#` in Ruby) disarmed.
+pub fn escape(lang: Lang, q: char, s: &str) -> String {
+    // Single-quoted PHP strings know only `\\` and `\'`; shell strings have no escapes for
+    // control characters. Either way such a character stays inside the string.
+    let raw_controls = lang == Lang::Shell || (lang == Lang::Php && q == '\'');
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' if q == '"' && matches!(lang, Lang::Php | Lang::Shell) => out.push_str("\\$"),
+            '`' if lang == Lang::Shell => out.push_str("\\`"),
+            '#' if q == '"' && lang == Lang::Ruby => out.push_str("\\#"),
+            c if raw_controls && c.is_control() => out.push(if lang == Lang::Shell { '_' } else { c }),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Java turns `\uXXXX` into the character before lexing; octal escapes stay escapes.
+            c if lang == Lang::Java && (c as u32) < 0x100 && c.is_control() => {
+                out.push_str(&format!("\\{:03o}", c as u32))
+            }
+            c if lang == Lang::Php && c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn wrap_int(int: bool, open: &str, inner: String, close: &str) -> String {
@@ -116,13 +178,38 @@ mod tests {
         assert!(env_lookup(Lang::Go, '"', "X", false, "\t").contains("\t\tpanic(\"missing environment variable X\")"));
         assert_eq!(quote_for(Lang::Python, "r'abc'"), '\'');
         assert_eq!(
-            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false).unwrap(),
-            "hoist_secrets.get(\"arn:x\", \"password\")"
+            sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false, "PW").unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"password\", env=\"PW\")"
         );
-        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false).is_none());
+        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false, "K").is_none());
+    }
+
+    #[test]
+    fn injected_keys_and_names_stay_inside_their_string() {
+        let evil = "pw\") + __import__(\"os\").system(\"id\") + (\"";
+        let py = sdk_lookup(Lang::Python, '"', "arn:x", evil, Shape::Json, false, "PW").unwrap();
+        assert_eq!(py, "hoist_secrets.get(\"arn:x\", \"pw\\\") + __import__(\\\"os\\\").system(\\\"id\\\") + (\\\"\", env=\"PW\")");
+        let js = sdk_lookup(Lang::JavaScript, '\'', "arn:x", "a'b\\", Shape::Json, false, "K").unwrap();
+        assert_eq!(js, "(await hoistSecrets.get('arn:x', 'a\\'b\\\\', 'K'))");
+        assert_eq!(env_lookup(Lang::Ruby, '"', "A#{x}", false, ""), "ENV.fetch(\"A\\#{x}\")");
         assert_eq!(
-            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true).unwrap(),
-            "Number(await hoistSecrets.get(\"arn:x\", \"k\"))"
+            env_lookup(Lang::Shell, '"', "A;rm -rf $HOME", false, ""),
+            "\"${A_rm__rf__HOME:?missing environment variable A_rm__rf__HOME}\""
+        );
+        assert!(
+            env_lookup(Lang::Php, '"', "A'.system('id').'", false, "").contains("getenv('A\\'.system(\\'id\\').\\'')")
+        );
+        assert!(env_lookup(Lang::Java, '"', "A\"+x+\"", false, "").contains("System.getenv(\"A\\\"+x+\\\"\")"));
+        assert_eq!(escape(Lang::Python, '"', "a\nb"), "a\\nb");
+        assert_eq!(
+            sdk_lookup(Lang::Python, '"', "arn:x", "aws_access_key_id", Shape::Json, false, "AWS_ACCESS_KEY_ID")
+                .unwrap(),
+            "hoist_secrets.get(\"arn:x\", \"aws_access_key_id\")",
+            "the SDK's own variables are never read as the secret"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::TypeScript, '"', "arn:x", "k", Shape::Json, true, "K").unwrap(),
+            "Number(await hoistSecrets.get(\"arn:x\", \"k\", \"K\"))"
         );
     }
 }

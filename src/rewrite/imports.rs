@@ -33,8 +33,16 @@ pub(super) fn add_imports(
             }
             if needs.python_sdk {
                 if !text.contains("import hoist_secrets") {
-                    let line = if package { "from . import hoist_secrets" } else { "import hoist_secrets" };
-                    insert(at.0, format!("{}{line}\n", at.1));
+                    // Outside a regular package the file may still be imported as a module of a
+                    // namespace package (`app.settings` with no `app/__init__.py`) or run as a
+                    // script: the relative import works in the first case, the plain one in the second.
+                    let line = if package {
+                        "from . import hoist_secrets\n".to_string()
+                    } else {
+                        "try:\n    from . import hoist_secrets\nexcept ImportError:\n    import hoist_secrets\n"
+                            .to_string()
+                    };
+                    insert(at.0, format!("{}{line}", at.1));
                 }
                 out.helpers.push(HelperNeed::PythonSdk { dir });
             }

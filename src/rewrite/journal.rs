@@ -1,6 +1,8 @@
-//! `.hoist/applied.yaml`: the sites `apply` has rewritten (path, planned offset, keyed fingerprint —
-//! no values), written before the files are. A re-run treats a recorded site whose value is gone as
-//! done and any other vanished value as a stale plan, instead of guessing from the file's text.
+//! `.hoist/applied.yaml`: the fate of every site `apply` touched (path, planned offset, keyed
+//! fingerprint — no values), written before the files are: done (rewritten, or replaced with a
+//! rewritten neighbour such as the other parts of a DSN or a Terraform variable default), or left in
+//! place and moved to a new span. A re-run treats a recorded site whose value is gone as done and
+//! any other vanished value as a stale plan, instead of guessing from the file's text.
 
 use crate::model::{Fingerprint, Site, Span};
 use serde::{Deserialize, Serialize};
@@ -13,7 +15,7 @@ pub const JOURNAL_FILE: &str = ".hoist/applied.yaml";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Journal {
-    /// Recorded sites, sorted.
+    /// Sites whose value an apply moved out of the file, sorted.
     #[serde(default)]
     pub sites: Vec<AppliedSite>,
     /// Sites left in place in a rewritten file (manual, skip, declined), whose bytes moved.
@@ -96,4 +98,68 @@ impl Journal {
         );
         super::write::write_atomic(&root.join(JOURNAL_FILE), text.as_bytes())
     }
+}
+
+/// The previous plan as the tree now stands, for matching a new scan against it: sites an earlier
+/// apply moved out are dropped (a new finding with the same value elsewhere in the file is not
+/// them; [`keep_applied`] puts them back), and sites it left in place sit at their new spans.
+pub fn current_view(plan: &crate::model::Plan, journal: &Journal) -> crate::model::Plan {
+    let mut view = plan.clone();
+    for s in &mut view.secrets {
+        for k in &mut s.keys {
+            k.sites.retain(|t| !journal.contains(t));
+            for t in &mut k.sites {
+                if let Some((span, line)) = journal.moved_to(t) {
+                    t.span = span;
+                    t.line = line;
+                }
+            }
+        }
+        s.keys.retain(|k| !k.sites.is_empty());
+    }
+    view.secrets.retain(|s| !s.keys.is_empty());
+    view
+}
+
+/// Re-planning an applied tree: the sites an earlier apply rewrote no longer hold their values, so
+/// a new scan can't find them; this puts each one the journal records back into `new` (under its
+/// secret and key, created from `old` when the new plan lacks them), so the plan keeps every
+/// applied secret and `hoist run` keeps every variable. Returns how many sites were kept.
+pub fn keep_applied(old: &crate::model::Plan, new: &mut crate::model::Plan, journal: &Journal) -> usize {
+    let mut kept = 0;
+    for s in &old.secrets {
+        for k in &s.keys {
+            for t in k.sites.iter().filter(|t| journal.contains(t)) {
+                let clash = new
+                    .sites()
+                    .any(|(_, _, n)| n.path == t.path && (n.span.overlaps(&t.span) || (n.span.start == t.span.start)));
+                if clash {
+                    continue;
+                }
+                let secret = match new.secrets.iter().position(|n| n.name == s.name) {
+                    Some(i) => &mut new.secrets[i],
+                    None => {
+                        new.secrets.push(crate::model::PlannedSecret { keys: Vec::new(), ..s.clone() });
+                        new.secrets.last_mut().expect("just pushed")
+                    }
+                };
+                let key = match secret.keys.iter().position(|n| n.key == k.key) {
+                    Some(i) => &mut secret.keys[i],
+                    None => {
+                        secret.keys.push(crate::model::SecretKey { sites: Vec::new(), ..k.clone() });
+                        secret.keys.last_mut().expect("just pushed")
+                    }
+                };
+                // The key now holds another value: the applied site belongs to the old one.
+                if key.fingerprint != k.fingerprint {
+                    continue;
+                }
+                key.sites.push(t.clone());
+                key.sites.sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
+                kept += 1;
+            }
+        }
+    }
+    new.secrets.retain(|s| !s.keys.is_empty());
+    kept
 }

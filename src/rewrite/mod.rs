@@ -9,6 +9,7 @@ pub mod deploy;
 pub mod expr;
 pub mod helpers;
 mod imports;
+pub mod inject;
 pub mod journal;
 pub mod lang;
 pub mod verify;

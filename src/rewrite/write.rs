@@ -9,8 +9,10 @@ use std::path::Path;
 /// apply leaves every file old or new and that a re-run finishes the job.
 pub const ABORT_AFTER_ENV: &str = "HOIST_TEST_ABORT_AFTER_WRITES";
 
-/// Writes `bytes` to `path` atomically (temp file in the same directory, fsync, rename).
+/// Writes `bytes` to `path` atomically (temp file in the same directory, fsync, rename). A path
+/// in a `.hoist` that is a symlink (or a symlink itself there) is refused.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    crate::paths::check_hoist_file(path).map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".hoist-").suffix(".tmp").tempfile_in(dir)?;
@@ -40,13 +42,46 @@ fn set_new_file_mode(_path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Called after each file written: aborts when the test hook says so.
+/// Called after each file written: aborts when the test hook says so. Debug and test builds only:
+/// a release build never reads the variable.
+#[cfg(debug_assertions)]
 pub fn maybe_abort(written: usize) {
     if let Some(n) = std::env::var(ABORT_AFTER_ENV).ok().and_then(|v| v.parse::<usize>().ok())
         && written >= n
     {
         std::process::abort();
     }
+}
+
+/// Release builds: no test hook.
+#[cfg(not(debug_assertions))]
+pub fn maybe_abort(_written: usize) {}
+
+/// True for a name [`write_atomic`] gives its temp files: `.hoist-` + 6 random characters + `.tmp`.
+pub fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(".hoist-")
+        .and_then(|r| r.strip_suffix(".tmp"))
+        .is_some_and(|mid| mid.len() == 6 && mid.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Removes temp files an interrupted write left anywhere in the repository (they can hold the new
+/// text of a file, values not yet migrated included). Only safe while holding the repository lock.
+/// Returns the removed paths, relative to `root`.
+pub fn clean_orphans(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut removed = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | "node_modules" | "target")))
+        .build();
+    for e in walker.flatten() {
+        let is_file = e.file_type().is_some_and(|t| t.is_file());
+        if is_file && e.file_name().to_str().is_some_and(is_temp_name) && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+        }
+    }
+    removed.sort();
+    removed
 }
 
 #[cfg(test)]
@@ -69,5 +104,18 @@ mod tests {
         assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn orphan_temp_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/.hoist")).unwrap();
+        for f in ["app/.hoist-Ab12Cd.tmp", ".hoist-zzzzzz.tmp", "app/.hoist-keep.tmp", "app/x.tmp", "app/a.py"] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let removed = clean_orphans(root);
+        assert_eq!(removed, vec![std::path::PathBuf::from(".hoist-zzzzzz.tmp"), "app/.hoist-Ab12Cd.tmp".into()]);
+        assert!(root.join("app/.hoist-keep.tmp").exists() && root.join("app/a.py").exists());
     }
 }

@@ -2,9 +2,11 @@
 //! whole tree (gitignore-aware, parallel), turning detections into located, fingerprinted findings.
 
 pub mod allow;
+pub mod limit;
 pub mod skip;
 mod walk;
 
+pub use limit::Limit;
 pub use skip::SkipReason;
 pub use walk::WalkOptions;
 
@@ -25,6 +27,10 @@ pub struct Scanner {
     fingerprinter: Fingerprinter,
     /// Run the language-aware detectors (off for a rules-only benchmark).
     pub context: bool,
+    /// Bytes per file the language-aware detectors take on ([`limit::DEFAULT_LANG_BUDGET`]).
+    pub lang_budget: usize,
+    /// Run the language-aware detectors on generated files too.
+    pub include_generated: bool,
 }
 
 /// What scanning one file produced.
@@ -38,6 +44,8 @@ pub struct FileOutcome {
     pub non_utf8: bool,
     /// Findings suppressed by an inline allow marker.
     pub allowed: usize,
+    /// Where the file got less than every detector, and why.
+    pub limits: Vec<Limit>,
 }
 
 /// What scanning a tree produced.
@@ -57,12 +65,31 @@ pub struct ScanReport {
     pub allowed: usize,
     /// Files that could not be read, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Files scanned with less than every detector, by reason (sorted paths).
+    pub limited: BTreeMap<Limit, Vec<PathBuf>>,
+}
+
+impl ScanReport {
+    /// Adds one file's outcome counters (not its findings) under `rel`.
+    pub fn note_limits(&mut self, rel: &Path, limits: &[Limit]) {
+        for l in limits {
+            self.limited.entry(*l).or_default().push(rel.to_path_buf());
+        }
+    }
+
+    /// True when some file was read by provider rules alone where the detectors would have read
+    /// more (over the budget, nested too deep) or not read at all (too large, unreadable).
+    pub fn incomplete(&self) -> bool {
+        !self.errors.is_empty()
+            || self.skipped.contains_key(&SkipReason::TooLarge)
+            || self.limited.keys().any(|l| l.incomplete())
+    }
 }
 
 impl Scanner {
     /// A scanner over `rules`, fingerprinting with `fingerprinter`.
     pub fn new(rules: RuleSet, fingerprinter: Fingerprinter) -> Self {
-        Self { rules, fingerprinter, context: true }
+        Self { rules, fingerprinter, context: true, lang_budget: limit::DEFAULT_LANG_BUDGET, include_generated: false }
     }
 
     /// The rules in use.
@@ -87,7 +114,7 @@ impl Scanner {
         let mut detections = self.rules.detect(bytes);
         match std::str::from_utf8(bytes) {
             Ok(text) if self.context => {
-                let ctx = crate::detect::analyze(rel, format, text);
+                let ctx = self.language_aware(rel, format, text, &mut outcome.limits);
                 detections = merge(detections, ctx);
             }
             Ok(_) => {}
@@ -106,12 +133,18 @@ impl Scanner {
             let (line, column) = lines.locate(bytes, d.span.start);
             let path = rel.to_path_buf();
             let group = d.group.as_ref().map(|g| format!("{}#{g}", slash_path(rel)));
+            // How the span spells the value, so every later reader reads it back the same way.
+            let raw = std::str::from_utf8(bytes.get(d.span.start..d.span.end).unwrap_or_default()).ok();
+            let encoding = raw.and_then(|r| crate::site::encoding_of(r, d.value.expose()));
+            let raw_fingerprint = raw.filter(|r| *r != d.value.expose()).map(|r| self.fingerprinter.fingerprint(r));
             outcome.findings.push(Finding {
                 path,
                 line,
                 column,
                 span: d.span,
                 fingerprint: self.fingerprinter.fingerprint(d.value.expose()),
+                encoding,
+                raw_fingerprint,
                 preview: d.value.preview(),
                 severity: if low { Severity::Low } else { d.severity },
                 rule: d.rule,
@@ -127,6 +160,56 @@ impl Scanner {
         outcome
     }
 
+    /// The language-aware detections of one UTF-8 file, within the budget: a leading BOM is
+    /// looked past (its detectors would read it as part of the first key), and a file over the
+    /// budget, generated or minified gets the line detectors instead, noted in `limits`.
+    fn language_aware(&self, rel: &Path, format: FileFormat, text: &str, limits: &mut Vec<Limit>) -> Vec<Detection> {
+        let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let body = &text[bom..];
+        let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let skip = if skip::is_minified(rel, body.as_bytes()) {
+            Some(Limit::Minified)
+        } else if !self.include_generated && limit::is_generated(&name, body) {
+            Some(Limit::Generated)
+        } else if body.len() > self.lang_budget {
+            Some(Limit::Budget)
+        } else if !matches!(format, FileFormat::Json | FileFormat::Xml)
+            && limit::bracket_depth(body.as_bytes()) > 4 * limit::MAX_DEPTH
+        {
+            // tree-sitter-hcl, -yaml and the code grammars slow down on pathological nesting (0.4–0.5 s
+            // for 100k levels) before the readers' own depth guard is reached: don't parse such a
+            // file at all (JSON and XML stay fast and keep what lies beside the nesting).
+            Some(Limit::Depth)
+        } else {
+            None
+        };
+        limit::take();
+        // Formats without language-aware detectors (plain text, Kotlin, C#) lose nothing.
+        let has_detectors = !matches!(format, FileFormat::Text | FileFormat::Kotlin | FileFormat::CSharp)
+            || FileFormat::is_template(rel);
+        if !has_detectors {
+            return Vec::new();
+        }
+        let mut found = match skip {
+            None => crate::detect::analyze(rel, format, body),
+            Some(l) => {
+                limits.push(l);
+                crate::detect::lines_only(body)
+            }
+        };
+        for l in limit::take() {
+            if !limits.contains(&l) {
+                limits.push(l);
+            }
+        }
+        if bom > 0 {
+            for d in &mut found {
+                d.span = crate::model::Span::new(d.span.start + bom, d.span.end + bom);
+            }
+        }
+        found
+    }
+
     /// Scans a tree from `root`, calling `progress` with each file count.
     pub fn scan_tree(&self, root: &Path, opts: &WalkOptions, progress: &(dyn Fn(usize) + Sync)) -> ScanReport {
         walk::scan_tree(self, root, opts, progress)
@@ -137,8 +220,28 @@ impl Scanner {
 /// id wins (it is more specific) and the detector's name, group, key and deployment context fill in.
 pub fn merge(rules: Vec<Detection>, context: Vec<Detection>) -> Vec<Detection> {
     let mut out = rules;
+    out.sort_by_key(|d| d.span.start);
+    // Rule spans sorted by start with a running maximum of their ends: the overlap search looks
+    // back from the first rule starting at or after the detection's end, and stops where no
+    // earlier rule reaches it (linear in practice; a pairwise search was quadratic in big files).
+    let mut reach = Vec::with_capacity(out.len());
+    let mut max_end = 0;
+    for d in &out {
+        max_end = max_end.max(d.span.end);
+        reach.push(max_end);
+    }
+    let n_rules = out.len();
     for c in context {
-        match out.iter_mut().find(|r| r.span.overlaps(&c.span)) {
+        let mut hit = None;
+        let mut j = out[..n_rules].partition_point(|r| r.span.start < c.span.end);
+        while j > 0 && reach[j - 1] > c.span.start {
+            j -= 1;
+            if out[j].span.overlaps(&c.span) {
+                hit = Some(j); // keep looking back: the earliest-starting overlap wins
+            }
+        }
+        let hit = hit.or_else(|| (n_rules..out.len()).find(|&k| out[k].span.overlaps(&c.span)));
+        match hit.map(|k| &mut out[k]) {
             Some(r) => {
                 r.name = r.name.take().or(c.name);
                 if r.group.is_none() {

@@ -98,20 +98,31 @@ pub fn by_name(path: &Path) -> Option<SkipReason> {
     BINARY_EXTS.contains(&ext).then_some(SkipReason::Binary)
 }
 
-/// Classifies a file by its content.
-pub fn by_content(path: &Path, bytes: &[u8]) -> Option<SkipReason> {
+/// Classifies a file by its content: binary when NUL bytes are common in its first 8 KB (a
+/// stray NUL in a source file doesn't make it binary; real binaries and UTF-16 are full of them).
+pub fn by_content(_path: &Path, bytes: &[u8]) -> Option<SkipReason> {
     let head = &bytes[..bytes.len().min(8192)];
-    if memchr::memchr(0, head).is_some() {
-        return Some(SkipReason::Binary);
-    }
+    let nuls = memchr::memchr_iter(0, head).count();
+    (nuls > 1.max(head.len() / 256)).then_some(SkipReason::Binary)
+}
+
+/// Minified JavaScript or CSS: long lines throughout. Such a file is still read by the provider
+/// rules and the line detectors; only the language-aware detectors pass over it (reported).
+pub fn is_minified(path: &Path, bytes: &[u8]) -> bool {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    if matches!(ext.as_str(), "js" | "mjs" | "cjs" | "css") && bytes.len() > 4096 {
-        let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
-        if bytes.len() / lines > 500 {
-            return Some(SkipReason::Minified);
-        }
+    if !matches!(ext.as_str(), "js" | "mjs" | "cjs" | "css") || bytes.len() <= 4096 {
+        return false;
     }
-    None
+    // Most lines long, not just one: a source file with one long data line is still source.
+    let (mut lines, mut long, mut start) = (0usize, 0usize, 0usize);
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        if end > start {
+            lines += 1;
+            long += (end - start > 500) as usize;
+        }
+        start = end + 1;
+    }
+    long * 2 > lines
 }
 
 #[cfg(test)]
@@ -124,9 +135,13 @@ mod tests {
         assert_eq!(by_name(Path::new("app.min.js")), Some(SkipReason::Minified));
         assert_eq!(by_name(Path::new("logo.PNG")), Some(SkipReason::Binary));
         assert_eq!(by_name(Path::new("app.py")), None);
-        assert_eq!(by_content(Path::new("x"), b"ab\0cd"), Some(SkipReason::Binary));
+        assert_eq!(by_content(Path::new("x"), b"ab\0cd\0ef"), Some(SkipReason::Binary));
+        assert_eq!(by_content(Path::new("x.py"), b"a = 1\0\npassword = 'x'\n"), None);
         let long = "x".repeat(6000);
-        assert_eq!(by_content(Path::new("b.js"), long.as_bytes()), Some(SkipReason::Minified));
-        assert_eq!(by_content(Path::new("b.json"), long.as_bytes()), None);
+        assert_eq!(by_content(Path::new("b.js"), long.as_bytes()), None);
+        assert!(is_minified(Path::new("b.js"), long.as_bytes()));
+        assert!(!is_minified(Path::new("b.json"), long.as_bytes()));
+        let one_long_line = format!("const a = 1;\nconst b = '{long}';\nconst c = 2;\n");
+        assert!(!is_minified(Path::new("b.js"), one_long_line.as_bytes()));
     }
 }

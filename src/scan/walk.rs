@@ -3,7 +3,7 @@
 
 use super::{ScanReport, Scanner, SkipReason, skip};
 use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -81,9 +81,14 @@ pub(super) fn scan_tree(
         }
         true
     });
+    // Benchmarks only: `HOIST_BENCH_TIMINGS=FILE` records each file's scan time (µs, bytes, path).
+    let timings = std::env::var_os("HOIST_BENCH_TIMINGS")
+        .and_then(|p| std::fs::File::create(p).ok())
+        .map(|f| Mutex::new(std::io::BufWriter::new(f)));
     builder.build_parallel().run(|| {
         let report = &report;
         let count = &count;
+        let timings = timings.as_ref();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -108,13 +113,17 @@ pub(super) fn scan_tree(
             match read_capped(entry.path(), opts.max_file_size) {
                 Ok(None) => *report.lock().unwrap().skipped.entry(SkipReason::TooLarge).or_default() += 1,
                 Ok(Some(bytes)) => {
+                    let started = timings.as_ref().map(|_| std::time::Instant::now());
                     let outcome = scanner.scan_bytes(&rel, &bytes);
+                    if let (Some(t), Some(s)) = (timings, started) {
+                        let line = format!("{}\t{}\t{}\n", s.elapsed().as_micros(), bytes.len(), rel.display());
+                        let _ = t.lock().unwrap().write_all(line.as_bytes());
+                    }
                     let mut r = report.lock().unwrap();
                     match outcome.skipped {
-                        Some(reason) if !(include_vendored && reason == SkipReason::Minified) => {
-                            *r.skipped.entry(reason).or_default() += 1;
-                        }
-                        _ => {
+                        Some(reason) => *r.skipped.entry(reason).or_default() += 1,
+                        None => {
+                            r.note_limits(&rel, &outcome.limits);
                             r.files_scanned += 1;
                             r.bytes_scanned += bytes.len() as u64;
                             r.non_utf8 += outcome.non_utf8 as usize;
@@ -128,6 +137,9 @@ pub(super) fn scan_tree(
             WalkState::Continue
         })
     });
+    if let Some(t) = timings {
+        let _ = t.into_inner().unwrap().flush();
+    }
     let mut report = report.into_inner().unwrap();
     let v = vendored.load(Ordering::Relaxed);
     if v > 0 {
@@ -135,6 +147,7 @@ pub(super) fn scan_tree(
     }
     report.findings.sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
     report.errors.sort();
+    report.limited.values_mut().for_each(|v| v.sort());
     report
 }
 

@@ -1,5 +1,7 @@
 //! Uploading many secrets: bounded concurrency, the state file saved after each success (so an
-//! interrupted run resumes), and every failure collected without stopping the others.
+//! interrupted run resumes), and every failure collected without stopping the others — except an
+//! unreachable endpoint: after the first connection-level failure no further secret is started
+//! (each would wait out the same timeouts), and what succeeded is kept.
 
 use super::UploadItem;
 use super::secret::{Context, Done, Outcome, UploadError, upload_one};
@@ -7,6 +9,7 @@ use crate::model::State;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -34,6 +37,10 @@ pub struct Report {
     pub done: Vec<Done>,
     /// Failures (name, error), sorted by name.
     pub failed: Vec<(String, String)>,
+    /// The first connection-level failure, when the endpoint was unreachable.
+    pub unreachable: Option<String>,
+    /// Secrets not attempted after that failure.
+    pub not_tried: usize,
 }
 
 impl Report {
@@ -55,13 +62,23 @@ pub async fn run_batch(
     let permits = Arc::new(Semaphore::new(opts.concurrency.clamp(1, MAX_CONCURRENCY)));
     let mut set = JoinSet::new();
     let mut names = HashMap::new();
+    let mut values: HashMap<String, Vec<String>> = HashMap::new();
+    let down = Arc::new(AtomicBool::new(false));
     for item in items {
         let known = state.secrets.get(&item.name).cloned();
-        let (ctx, permits) = (ctx.clone(), permits.clone());
+        let (ctx, permits, down) = (ctx.clone(), permits.clone(), down.clone());
         let name = item.name.clone();
+        values.insert(name.clone(), payload_values(&item));
         let handle = set.spawn(async move {
             let _permit = permits.acquire_owned().await.expect("semaphore never closes");
-            upload_one(&ctx, &item, known.as_ref()).await
+            if down.load(Ordering::SeqCst) {
+                return Err(UploadError::NotTried(item.name.clone()));
+            }
+            let r = upload_one(&ctx, &item, known.as_ref()).await;
+            if matches!(r, Err(UploadError::Unreachable { .. })) {
+                down.store(true, Ordering::SeqCst);
+            }
+            r
         });
         names.insert(handle.id(), name);
     }
@@ -93,10 +110,42 @@ pub async fn run_batch(
         progress.finished(&name, &result);
         match result {
             Ok(done) => report.done.push(done),
-            Err(e) => report.failed.push((name, e.to_string())),
+            Err(e) => {
+                let mine: Vec<&str> =
+                    values.get(&name).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+                let message = super::fault::scrub(&e.to_string(), &mine);
+                match e {
+                    UploadError::NotTried(_) => report.not_tried += 1,
+                    UploadError::Unreachable { .. } if report.unreachable.is_none() => {
+                        report.unreachable = Some(message.clone())
+                    }
+                    // In flight when the first one failed: the same news, not another line.
+                    UploadError::Unreachable { .. } => report.not_tried += 1,
+                    _ => {}
+                }
+                report.failed.push((name, message));
+            }
         }
     }
     report.done.sort_by(|a, b| a.reference.name.cmp(&b.reference.name));
+
     report.failed.sort();
     report
+}
+
+/// The values inside a payload (the whole string, and each JSON string/number value), for
+/// scrubbing error messages.
+fn payload_values(item: &UploadItem) -> Vec<String> {
+    let super::Body::String(s) = &item.body else { return Vec::new() };
+    let mut out = vec![s.expose().to_string()];
+    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(s.expose()) {
+        for v in m.values() {
+            match v {
+                serde_json::Value::String(t) => out.push(t.clone()),
+                serde_json::Value::Number(n) => out.push(n.to_string()),
+                _ => {}
+            }
+        }
+    }
+    out
 }

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod fault;
 pub mod policy;
 pub mod secret;
 pub mod validate;

@@ -6,7 +6,7 @@
 use super::{Body, MANAGED_BY_KEY, MANAGED_BY_VALUE, Tokens, UploadItem};
 use crate::model::SecretRef;
 use aws_sdk_secretsmanager::Client;
-use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::primitives::Blob;
 use aws_sdk_secretsmanager::types::{ReplicaRegionType, RotationRulesType, Tag};
@@ -58,6 +58,20 @@ pub enum UploadError {
          restore-secret --secret-id {0}` (then re-run), or choose another name in the plan"
     )]
     ScheduledForDeletion(String),
+    /// No connection to Secrets Manager, or no answer in time (after the SDK's retries): the
+    /// batch stops starting other secrets.
+    #[error("{name}: {op} failed: {message}")]
+    Unreachable {
+        /// The secret.
+        name: String,
+        /// The operation.
+        op: &'static str,
+        /// The transport problem, one line.
+        message: String,
+    },
+    /// Not attempted: an earlier call found the endpoint unreachable.
+    #[error("{0}: not attempted (Secrets Manager was unreachable)")]
+    NotTried(String),
     /// An API call failed (after the SDK's retries).
     #[error("{name}: {op} failed: {message}")]
     Api {
@@ -129,12 +143,19 @@ fn api<E>(name: &str, op: &'static str, e: &SdkError<E>) -> UploadError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let message = match (e.code(), e.message()) {
-        (Some(c), Some(m)) => format!("{c}: {m}"),
-        (Some(c), None) => c.to_string(),
-        _ => DisplayErrorContext(e).to_string(),
+    // hostile's classification (one line, never the response body), history's wording for access
+    // denied (names the action and the resource).
+    let (fault, message) = super::fault::describe(e);
+    let message = match e.code() {
+        Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => {
+            super::client::describe_api_error(op, name, e.code(), e.message(), &String::new)
+        }
+        _ => message,
     };
-    UploadError::Api { name: name.to_string(), op, message }
+    match fault {
+        super::fault::Fault::Unreachable => UploadError::Unreachable { name: name.to_string(), op, message },
+        _ => UploadError::Api { name: name.to_string(), op, message },
+    }
 }
 
 fn scheduled_for_deletion(message: Option<&str>) -> bool {

@@ -49,6 +49,8 @@ impl Fixture {
             line: text[..start].matches('\n').count() + 1,
             span: Span::new(start, start + value.len()),
             fingerprint: self.fp.fingerprint(value),
+            encoding: None,
+            raw_fingerprint: None,
             rule: "test.planted".into(),
             format: "text".into(),
             strategy: Strategy::Env,
@@ -87,6 +89,7 @@ impl Fixture {
             tags: [("managed-by".to_string(), "hoist".to_string())].into(),
             kms_key_id: None,
             keys: out,
+            inject: Vec::new(),
         });
     }
 

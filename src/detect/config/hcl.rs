@@ -23,6 +23,7 @@ pub(crate) fn read(text: &str, sink: &mut Sink) -> bool {
 }
 
 fn body(node: Node, text: &str) -> Val {
+    let Some(_depth) = crate::scan::limit::enter() else { return Val::Map(Vec::new()) };
     let mut pairs = Vec::new();
     let mut cur = node.walk();
     for child in node.named_children(&mut cur) {
@@ -63,6 +64,7 @@ fn body(node: Node, text: &str) -> Val {
 }
 
 fn expression(node: Node, text: &str) -> Val {
+    let Some(_depth) = crate::scan::limit::enter() else { return Val::Other };
     let inner = if node.kind() == "expression" { node.named_child(0) } else { Some(node) };
     let Some(n) = inner else { return Val::Other };
     // `expression` wraps a single primary; more children means an operation on it.

@@ -16,6 +16,7 @@ pub(crate) fn document(text: &str, base: usize) -> (Option<Val>, bool) {
 }
 
 fn convert(node: Node, text: &str, base: usize) -> Val {
+    let Some(_depth) = crate::scan::limit::enter() else { return Val::Other };
     match node.kind() {
         "object" => {
             let mut pairs = Vec::new();

@@ -90,6 +90,7 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     let template = FileFormat::is_template(rel);
     let file_name = rel.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let mut sink = Sink::default();
+    let mut broken = false;
     match format {
         FileFormat::Yaml => {
             let (docs, err) = yaml::documents(text);
@@ -99,6 +100,7 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
             if err && template {
                 lines::fallback(text, &mut sink);
             }
+            broken = err && !template;
         }
         FileFormat::Json => {
             let (doc, err) = json::document(text, 0);
@@ -108,6 +110,7 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
             if err && template {
                 lines::fallback(text, &mut sink);
             }
+            broken = err && !template;
         }
         FileFormat::Hcl => {
             let err = hcl::read(text, &mut sink);
@@ -140,6 +143,28 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     } else if matches!(format, FileFormat::Dotenv | FileFormat::Properties | FileFormat::Toml) {
         generic::into_sink(text, 0, Values::Any, &mut sink);
     }
+    let mut out = entry::judge(sink);
+    if broken {
+        // An unterminated or malformed document: what parsed is kept, and the line detectors read
+        // the rest (reported), so a secret after the break isn't lost without a word.
+        crate::scan::limit::note(crate::scan::limit::Limit::ParseError);
+        for d in lines_only(text) {
+            if !out.iter().any(|o| o.span.overlaps(&d.span)) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The line fallback alone over any file (see [`crate::detect::lines_only`]), behind the same
+/// keyword prefilter.
+pub fn lines_only(text: &str) -> Vec<Detection> {
+    if !PREFILTER_AC.is_match(text) {
+        return Vec::new();
+    }
+    let mut sink = Sink::default();
+    lines::fallback(text, &mut sink);
     entry::judge(sink)
 }
 

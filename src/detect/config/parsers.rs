@@ -28,6 +28,12 @@ fn language(g: Grammar) -> Language {
 
 /// Parses `text` with the thread's parser for `g`. `None` only if the grammar fails to load.
 pub(crate) fn parse(g: Grammar, text: &str) -> Option<Tree> {
+    parse_range(g, text, 0..text.len())
+}
+
+/// Parses only `range` of `text` (nodes keep their offsets in the whole text): the YAML reader
+/// parses long files in pieces because the grammar's scanner counts rows in 16 bits.
+pub(crate) fn parse_range(g: Grammar, text: &str, range: std::ops::Range<usize>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut slots = cell.borrow_mut();
         let slot = &mut slots[g as usize];
@@ -36,6 +42,25 @@ pub(crate) fn parse(g: Grammar, text: &str) -> Option<Tree> {
             p.set_language(&language(g)).ok()?;
             *slot = Some(p);
         }
-        slot.as_mut()?.parse(text, None)
+        let parser = slot.as_mut()?;
+        let whole = range == (0..text.len());
+        if !whole {
+            let start_point = point_at(text, range.start);
+            let end_point = point_at(text, range.end);
+            let r = tree_sitter::Range { start_byte: range.start, end_byte: range.end, start_point, end_point };
+            parser.set_included_ranges(&[r]).ok()?;
+        }
+        let tree = parser.parse(text, None);
+        if !whole {
+            parser.set_included_ranges(&[]).ok()?;
+        }
+        tree
     })
+}
+
+fn point_at(text: &str, at: usize) -> tree_sitter::Point {
+    let before = &text.as_bytes()[..at];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let col = at - memchr::memrchr(b'\n', before).map(|p| p + 1).unwrap_or(0);
+    tree_sitter::Point { row, column: col }
 }

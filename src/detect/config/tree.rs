@@ -146,6 +146,7 @@ pub(crate) fn walk_document(doc: &Val, deploy: Deploy, sink: &mut Sink) {
 }
 
 fn walk(v: &Val, ctx: &Ctx, sink: &mut Sink) {
+    let Some(_depth) = crate::scan::limit::enter() else { return };
     match v {
         Val::Map(pairs) => walk_map(pairs, ctx, sink),
         Val::Seq(items) => walk_seq(items, ctx, sink),

@@ -26,6 +26,9 @@ fn parse(text: &str) -> Val {
     let mut stack =
         vec![Elem { name: String::new(), attrs: Vec::new(), children: Vec::new(), content_start: 0, base64: false }];
     let mut i = 0;
+    // Elements opened past the depth limit: not kept (their text is left to the provider rules),
+    // only counted so their closing tags pair up. Keeps 100k-level documents linear.
+    let mut too_deep = 0usize;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &text[lt..];
@@ -40,9 +43,11 @@ fn parse(text: &str) -> Val {
             i = skip_to(">");
         } else if let Some(close) = rest.strip_prefix("</") {
             let end = close.find('>').map(|x| lt + 2 + x + 1).unwrap_or(text.len());
-            if stack.len() > 1 {
+            if too_deep > 0 {
+                too_deep -= 1;
+            } else if stack.len() > 1 {
                 let e = stack.pop().expect("len > 1");
-                let v = finish(&e, text, lt);
+                let v = finish(e.content_start, e.attrs, e.children, e.base64, text, lt);
                 stack.last_mut().expect("root").children.push((e.name, v));
             }
             i = end;
@@ -53,8 +58,11 @@ fn parse(text: &str) -> Val {
             };
             i = end;
             if self_closing {
-                let v = finish(&elem, text, end);
+                let v = finish(elem.content_start, elem.attrs, elem.children, elem.base64, text, end);
                 stack.last_mut().expect("root").children.push((elem.name, v));
+            } else if too_deep > 0 || stack.len() > crate::scan::limit::MAX_DEPTH {
+                crate::scan::limit::note(crate::scan::limit::Limit::Depth);
+                too_deep += 1;
             } else {
                 stack.push(elem);
             }
@@ -62,29 +70,37 @@ fn parse(text: &str) -> Val {
     }
     while stack.len() > 1 {
         let e = stack.pop().expect("len > 1");
-        let v = finish(&e, text, text.len());
+        let v = finish(e.content_start, e.attrs, e.children, e.base64, text, text.len());
         stack.last_mut().expect("root").children.push((e.name, v));
     }
     Val::Map(stack.pop().expect("root").children)
 }
 
-/// An element's value: a scalar for text-only content, else a map of attributes and children.
-fn finish(e: &Elem, text: &str, content_end: usize) -> Val {
-    if e.children.is_empty() && content_end > e.content_start {
-        let raw = &text[e.content_start..content_end];
+/// An element's value: a scalar for text-only content, else a map of attributes and children
+/// (moved, not copied: copying each level's subtree made deep nesting quadratic).
+fn finish(
+    content_start: usize,
+    attrs: Vec<(String, Val)>,
+    children: Vec<(String, Val)>,
+    base64: bool,
+    text: &str,
+    content_end: usize,
+) -> Val {
+    if children.is_empty() && content_end > content_start {
+        let raw = &text[content_start..content_end];
         let t = raw.trim();
         if !t.is_empty() {
             let lead = raw.len() - raw.trim_start().len();
-            let mut start = e.content_start + lead;
+            let mut start = content_start + lead;
             let mut inner = t;
             if let Some(c) = t.strip_prefix("<![CDATA[").and_then(|c| c.strip_suffix("]]>")) {
                 start += 9;
                 inner = c;
             } else if t.contains('<') {
-                return Val::Map(e.attrs.clone());
+                return Val::Map(attrs);
             }
             let mut value = decode_entities(inner);
-            if e.base64 {
+            if base64 {
                 match base64::engine::general_purpose::STANDARD
                     .decode(value.trim())
                     .ok()
@@ -97,8 +113,8 @@ fn finish(e: &Elem, text: &str, content_end: usize) -> Val {
             return Val::Str(Scalar { value, span: Span::new(start, start + inner.len()), literal: true });
         }
     }
-    let mut pairs = e.attrs.clone();
-    pairs.extend(e.children.iter().cloned());
+    let mut pairs = attrs;
+    pairs.extend(children);
     Val::Map(pairs)
 }
 

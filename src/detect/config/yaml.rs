@@ -1,14 +1,51 @@
 //! YAML (tree-sitter-yaml) into the shared document tree: block and flow collections, the three
 //! scalar styles with their escapes decoded, short tags (`!Ref`, `!Sub`) marked as references.
 
-use super::parsers::{Grammar, parse};
+use super::parsers::{Grammar, parse_range};
 use super::tree::{Scalar, Val};
 use crate::model::Span;
 use tree_sitter::Node;
 
-/// Parses every document in `text`; the flag says the parse had errors.
+/// Lines per parse: tree-sitter-yaml's scanner keeps rows in an `int16_t`, so one parse of a
+/// file over 32,767 lines loses everything (it yielded 0 findings).
+const CHUNK_LINES: usize = 16_000;
+
+/// Parses every document in `text`; the flag says the parse had errors. Files longer than
+/// [`CHUNK_LINES`] are parsed in pieces cut before top-level lines (a new key, `---`), each piece's
+/// top-level collection becoming one more document.
 pub(crate) fn documents(text: &str) -> (Vec<Val>, bool) {
-    let Some(tree) = parse(Grammar::Yaml, text) else { return (Vec::new(), true) };
+    let mut docs = Vec::new();
+    let mut err = false;
+    for range in chunks(text) {
+        let (d, e) = documents_in(text, range);
+        docs.extend(d);
+        err |= e;
+    }
+    (docs, err)
+}
+
+/// Byte ranges of at most about [`CHUNK_LINES`] lines, cut at top-level lines.
+fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut lines) = (0, 0);
+    for nl in memchr::memchr_iter(b'\n', b) {
+        lines += 1;
+        let next = nl + 1;
+        let top_level = next < b.len() && !matches!(b[next], b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'-' | b']' | b'}');
+        let doc_start = b[next..].starts_with(b"---");
+        if lines >= CHUNK_LINES && (top_level || doc_start) {
+            out.push(start..next);
+            start = next;
+            lines = 0;
+        }
+    }
+    out.push(start..text.len());
+    out
+}
+
+fn documents_in(text: &str, range: std::ops::Range<usize>) -> (Vec<Val>, bool) {
+    let Some(tree) = parse_range(Grammar::Yaml, text, range) else { return (Vec::new(), true) };
     let root = tree.root_node();
     let mut docs = Vec::new();
     let mut cur = root.walk();
@@ -22,6 +59,7 @@ pub(crate) fn documents(text: &str) -> (Vec<Val>, bool) {
 }
 
 fn convert(node: Node, text: &str, tagged: bool) -> Val {
+    let Some(_depth) = crate::scan::limit::enter() else { return Val::Other };
     match node.kind() {
         "block_node" | "flow_node" => {
             let mut cur = node.walk();

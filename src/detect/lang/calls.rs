@@ -9,6 +9,9 @@ use crate::detect::group::{Candidate, Role};
 use crate::detect::judge;
 use tree_sitter::Node;
 
+/// More arguments than any key/value call, setter or sink takes (the widest, `mysqli`, takes 6).
+const MAX_ARGUMENTS: usize = 32;
+
 /// Methods whose first argument names the value in the second.
 const KEY_VALUE: &[&str] = &[
     "getenv",
@@ -80,8 +83,12 @@ fn join(recv: Option<&str>, m: &str) -> String {
 }
 
 /// Candidates for a literal that is argument `cur` of the call owning `args`.
-pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Candidate>) {
-    let Some(call) = args.parent() else { return };
+pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, out: &mut Vec<Candidate>) {
+    if args.named_child_count() > MAX_ARGUMENTS {
+        // Data passed as arguments (checked in O(1): listing them per argument is quadratic).
+        return;
+    }
+    let Some(call) = ctx.parent(args) else { return };
     let Some(callee) = callee(ctx, call) else { return };
     let method = last_segment(&callee).trim_start_matches('$');
     let lower = method.to_ascii_lowercase();
@@ -122,7 +129,7 @@ pub fn argument(ctx: &Ctx, args: Node, cur: Node, lit: Literal, out: &mut Vec<Ca
             let simple = receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
             let name = if simple { format!("{}.{field}", last_segment(receiver)) } else { field.to_string() };
             let c = Candidate::new(name, lit.value, lit.span);
-            out.push(match chain_root(call) {
+            out.push(match chain_root(ctx, call) {
                 Some(root) => c.in_scope(root.id(), ctx.container_name(root)),
                 None => c,
             });
@@ -149,10 +156,10 @@ fn unwrap_arg(n: Node) -> Node {
 
 /// The outermost call of a builder chain (`Builder.create().username(…).password(…)`), so all its
 /// links share a scope; `None` for a call on a plain receiver.
-fn chain_root(call: Node) -> Option<Node> {
+fn chain_root<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<Node<'t>> {
     let mut cur = call;
     let mut chained = false;
-    while let Some(p) = cur.parent() {
+    while let Some(p) = ctx.parent(cur) {
         let k = p.kind();
         let link = k.contains("call")
             || k.contains("member")

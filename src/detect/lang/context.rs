@@ -7,6 +7,7 @@ use crate::detect::group::{Candidate, Role};
 use crate::detect::judge;
 use crate::detect::lang::literal;
 use crate::format::FileFormat;
+use std::cell::RefCell;
 use tree_sitter::Node;
 
 /// Where a literal sits, as the engine sees it.
@@ -17,10 +18,17 @@ pub struct Ctx<'t> {
     pub spec: &'static Spec,
     /// The source.
     pub src: &'t str,
+    /// The path from the root to the node being read, kept by the walk. tree-sitter's
+    /// `Node::parent` rescans every earlier sibling on the way down from the root, which made
+    /// each element of a large list literal cost O(its index): a 23k-int list took over a minute.
+    pub ancestors: RefCell<Vec<Node<'t>>>,
 }
 
 /// Kinds of lists that pair names with values by position (`a, b = "x", "y"`).
 const LISTS: &[&str] = &["expression_list", "pattern_list", "tuple_pattern", "left_assignment_list"];
+
+/// More names than any real list binding has (`a, b, c = …`); beyond it a list is data.
+const MAX_LIST_BINDING: usize = 64;
 
 /// Receivers that add nothing to a name (`self.password`, `this.password`, `os.environ["X"]`).
 const NOISE: &[&str] = &["self", "this", "cls", "os", "environ", "env", "ENV", "_ENV", "_SERVER", "process", "$this"];
@@ -39,16 +47,27 @@ impl<'t> Ctx<'t> {
         }
     }
 
+    /// The parent of `n`: from the walk's path when `n` is on it (O(depth from the top)), else
+    /// tree-sitter's own lookup.
+    pub fn parent(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let path = self.ancestors.borrow();
+        match path.iter().rposition(|a| a.id() == n.id()) {
+            Some(0) => None,
+            Some(i) => Some(path[i - 1]),
+            None => n.parent(),
+        }
+    }
+
     fn binding(&self, kind: &str) -> Option<&'static Binding> {
         self.spec.bindings.iter().find(|b| b.kind == kind)
     }
 
     /// Candidates for one string literal node.
-    pub fn candidates(&self, node: Node, out: &mut Vec<Candidate>) {
+    pub fn candidates(&self, node: Node<'t>, out: &mut Vec<Candidate>) {
         let Some(lit) = literal::read(self.format, node, self.src) else { return };
         let mut cur = node;
         let mut list_index = None;
-        while let Some(p) = cur.parent() {
+        while let Some(p) = self.parent(cur) {
             if p.is_error() {
                 return;
             }
@@ -76,7 +95,7 @@ impl<'t> Ctx<'t> {
                     c = c.with_role(Role::Config(key.into()));
                 }
                 if bind.scoped
-                    && let Some(container) = p.parent()
+                    && let Some(container) = self.parent(p)
                 {
                     c = c.in_scope(container.id(), self.container_name(container));
                 }
@@ -92,6 +111,10 @@ impl<'t> Ctx<'t> {
                 return;
             }
             if LISTS.contains(&p.kind()) && list_index.is_none() {
+                if p.named_child_count() > MAX_LIST_BINDING {
+                    // `x = 1, 2, …` (a bare tuple), not names paired with values by position.
+                    return;
+                }
                 list_index = Some(named(p).iter().position(|c| c.id() == cur.id()).unwrap_or(0));
                 cur = p;
                 continue;
@@ -123,7 +146,11 @@ impl<'t> Ctx<'t> {
 
     /// `auth=("user", "pass")`, `basic_auth: ["user", "pass"]`: a two-element tuple under an
     /// auth-like name is a username and a password.
-    fn auth_pair(&self, tuple: Node, cur: Node, lit: literal::Literal, out: &mut Vec<Candidate>) {
+    fn auth_pair(&self, tuple: Node<'t>, cur: Node, lit: literal::Literal, out: &mut Vec<Candidate>) {
+        if tuple.named_child_count() > 4 {
+            // Checked first (O(1)): listing a large literal's items for each of them is quadratic.
+            return;
+        }
         let items = named(tuple);
         let Some(name) = self.container_name(tuple) else { return };
         let last = judge::words(&name).last().cloned().unwrap_or_default();
@@ -155,10 +182,10 @@ impl<'t> Ctx<'t> {
 
     /// The name a container (dict, object, argument list) goes by: the variable it is assigned
     /// to, the key it sits under, or the function it is passed to.
-    pub fn container_name(&self, container: Node) -> Option<String> {
+    pub fn container_name(&self, container: Node<'t>) -> Option<String> {
         let mut cur = container;
         for _ in 0..4 {
-            let p = cur.parent()?;
+            let p = self.parent(cur)?;
             if let Some(bind) = self.binding(p.kind())
                 && self.slot(p, bind.value).map(|v| v.id()) == Some(cur.id())
             {

@@ -66,7 +66,7 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
 pub fn candidates(format: FileFormat, text: &str) -> Vec<Candidate> {
     let Some((spec, language)) = spec::spec(format) else { return Vec::new() };
     let Some(tree) = parse(format, &language, text) else { return Vec::new() };
-    let ctx = Ctx { format, spec, src: text };
+    let ctx = Ctx { format, spec, src: text, ancestors: Default::default() };
     let mut out = Vec::new();
     walk(&ctx, tree.root_node(), &mut out);
     out
@@ -88,15 +88,17 @@ fn parse(format: FileFormat, language: &tree_sitter::Language, text: &str) -> Op
 }
 
 /// Pre-order walk over every node: string literals go to the context reader, shell commands to
-/// the command reader.
-fn walk(ctx: &Ctx, root: Node, out: &mut Vec<Candidate>) {
+/// the command reader. The walk keeps the path from the root in `ctx.ancestors`, so the readers
+/// look up parents in O(1) (see [`Ctx::parent`]).
+fn walk<'t>(ctx: &Ctx<'t>, root: Node<'t>, out: &mut Vec<Candidate>) {
     let mut cursor = root.walk();
+    ctx.ancestors.borrow_mut().push(root);
     loop {
         let node = cursor.node();
         let kind = node.kind();
         if literal::is_string_kind(ctx.format, kind)
             || literal::is_number_kind(kind)
-            || (ctx.format == FileFormat::Shell && kind == "word" && is_assigned(node))
+            || (ctx.format == FileFormat::Shell && kind == "word" && is_assigned(ctx, node))
         {
             literal_candidates(ctx, node, out);
         } else if ctx.format == FileFormat::Shell && kind == "command" {
@@ -108,26 +110,31 @@ fn walk(ctx: &Ctx, root: Node, out: &mut Vec<Candidate>) {
         }
         // Inside a parse error the grammar may read a docstring or a template as code.
         if !literal::is_string_kind(ctx.format, kind) && !node.is_error() && cursor.goto_first_child() {
+            ctx.ancestors.borrow_mut().push(cursor.node());
             continue;
         }
         loop {
             if cursor.goto_next_sibling() {
+                let mut path = ctx.ancestors.borrow_mut();
+                path.pop();
+                path.push(cursor.node());
                 break;
             }
             if !cursor.goto_parent() {
                 return;
             }
+            ctx.ancestors.borrow_mut().pop();
         }
     }
 }
 
 /// A shell word that is the value of `NAME=word`.
-fn is_assigned(node: Node) -> bool {
-    node.parent().is_some_and(|p| p.kind() == "variable_assignment")
+fn is_assigned<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> bool {
+    ctx.parent(node).is_some_and(|p| p.kind() == "variable_assignment")
 }
 
 /// Candidates for one literal: what holds it, and, when it is a connection string, its parts.
-fn literal_candidates(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
+fn literal_candidates<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Candidate>) {
     let before = out.len();
     ctx.candidates(node, out);
     let Some(lit) = literal::read(ctx.format, node, ctx.src) else { return };
@@ -136,7 +143,8 @@ fn literal_candidates(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
         nested_assignments(node, &lit, ctx.src, out);
         return;
     }
-    let held_by = out.get(before).map(|c| c.name.clone()).or_else(|| node.parent().and_then(|p| ctx.container_name(p)));
+    let held_by =
+        out.get(before).map(|c| c.name.clone()).or_else(|| ctx.parent(node).and_then(|p| ctx.container_name(p)));
     let mut parts = dsn_hook::candidates(&lit.value, lit.span, node.id(), held_by);
     if let Some(engine) = driver_argument(ctx, node) {
         for p in parts.iter_mut().filter(|p| p.engine.is_none()) {
@@ -170,8 +178,8 @@ fn nested_assignments(node: Node, lit: &literal::Literal, src: &str, out: &mut V
 }
 
 /// The engine named by a driver argument beside a DSN (`sql.Open("postgres", "host=…")`).
-fn driver_argument(ctx: &Ctx, dsn: Node) -> Option<String> {
-    let args = dsn.parent().filter(|p| ctx.spec.arguments.contains(&p.kind()))?;
+fn driver_argument<'t>(ctx: &Ctx<'t>, dsn: Node<'t>) -> Option<String> {
+    let args = ctx.parent(dsn).filter(|p| ctx.spec.arguments.contains(&p.kind()))?;
     let first = context::named(args).into_iter().next().filter(|f| f.id() != dsn.id())?;
     let driver = literal::read(ctx.format, first, ctx.src)?.value.to_ascii_lowercase();
     let engine = match driver.as_str() {

@@ -38,6 +38,9 @@ pub struct Outcome {
     pub done: Vec<usize>,
     /// Sites found in a container definition that can't be moved safely, with the reason.
     pub manual: Vec<(usize, String)>,
+    /// Sites that are only part of an HCL environment value (a connection string whose host is
+    /// an interpolation): the entry stays, and the caller replaces the part in place.
+    pub partial: Vec<usize>,
 }
 
 /// One environment entry to move.
@@ -80,7 +83,9 @@ fn move_container(text: &str, c: &Node, keys: &Keys, sites: &[(usize, &SiteRewri
         let inner = value.inner();
         let name = item.get(keys.name).and_then(Node::str);
         for (idx, s) in &hits {
-            if inner != Some(s.site.span) || hits.len() > 1 {
+            if (inner != Some(s.site.span) || hits.len() > 1) && value.style == Style::Hcl {
+                out.partial.push(*idx);
+            } else if inner != Some(s.site.span) || hits.len() > 1 {
                 out.manual.push((
                     *idx,
                     format!(
@@ -219,6 +224,14 @@ fn removal_edits(text: &str, seq: &Node, removed: &[usize]) -> Vec<(Span, String
         return edits;
     }
     let NodeKind::Seq { open: Some(open), close: Some(close), .. } = seq.kind else { return edits };
+    // HCL items on lines of their own go with their whole line, trailing comment included, so a
+    // comment never ends up on a neighbour's line (HCL accepts the trailing comma this can leave).
+    if seq.style == Style::Hcl
+        && removed.len() < items.len()
+        && removed.iter().all(|&i| own_line(text, &items[i]).is_some())
+    {
+        return removed.iter().filter_map(|&i| own_line(text, &items[i])).map(|s| (s, String::new())).collect();
+    }
     let gone = |i: usize| removed.contains(&i);
     let mut i = 0;
     while i < items.len() {
@@ -243,16 +256,45 @@ fn removal_edits(text: &str, seq: &Node, removed: &[usize]) -> Vec<(Span, String
     edits
 }
 
+/// The whole line(s) of an HCL list item that has them to itself: only indentation before it, and
+/// after it at most a comma and a `#`/`//` comment.
+fn own_line(text: &str, item: &Node) -> Option<Span> {
+    let start = line_start(text, item.span.start);
+    if !text[start..item.span.start].trim().is_empty() {
+        return None;
+    }
+    let end = line_end(text, item.span.end.saturating_sub(1).max(item.span.start));
+    let rest = text[item.span.end..end].trim();
+    let rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    (rest.is_empty() || rest.starts_with('#') || rest.starts_with("//")).then(|| Span::new(start, end))
+}
+
 /// Layout of a flow sequence: text before the first item, between items, after the last.
 fn layout(text: &str, seq: &Node) -> Option<(String, String, String)> {
     let NodeKind::Seq { open: Some(open), close: Some(close), items } = &seq.kind else { return None };
     let first = items.first()?;
     let last = items.last()?;
-    let lead = text[open + 1..first.span.start].to_string();
-    let sep = if items.len() >= 2 { text[first.span.end..items[1].span.start].to_string() } else { format!(",{lead}") };
-    // Kept whole: a trailing comma (HCL) carries over to the new list.
-    let trail = text[last.span.end..*close].to_string();
+    let lead = bare_gap(&text[open + 1..first.span.start], false);
+    let sep =
+        if items.len() >= 2 { bare_gap(&text[first.span.end..items[1].span.start], true) } else { format!(",{lead}") };
+    // A trailing comma (HCL) carries over to the new list.
+    let trail = bare_gap(&text[last.span.end..*close], text[last.span.end..*close].trim_start().starts_with(','));
     Some((lead, sep, trail))
+}
+
+/// The whitespace layout of the text between two list elements, without its comments (a comment
+/// copied into the new list would duplicate it — and a commented-out entry may hold a value): an
+/// optional comma, then the line break and indentation before the next element, or a space.
+fn bare_gap(gap: &str, comma: bool) -> String {
+    let c = if comma { "," } else { "" };
+    match gap.rfind('\n') {
+        Some(i) => format!("{c}{}", &gap[i..]),
+        None if gap.trim().trim_start_matches(',').trim().is_empty() => {
+            let ws = gap.trim_start().trim_start_matches(',');
+            if comma { format!(",{ws}") } else { gap.to_string() }
+        }
+        None => format!("{c} "),
+    }
 }
 
 /// Appends rendered items to an existing `secrets` sequence.
@@ -353,4 +395,64 @@ fn reindent(block: &str, from: usize, to: usize) -> String {
             if l.trim().is_empty() { l.to_string() } else { format!("{}{}", " ".repeat(new), &l[lead..]) }
         })
         .collect()
+}
+
+/// Edits adding `(name, valueFrom)` entries to a container's `secrets` (created after
+/// `environment` when absent), rendered like the container's existing entries. `None` when the
+/// container has no literal list to copy the layout from or `secrets` isn't a literal list.
+pub fn add_secrets(text: &str, c: &Node, keys: &Keys, items: &[(String, String)]) -> Option<Vec<(Span, String)>> {
+    let env_entry = c.entry(keys.env)?;
+    let env = &env_entry.value;
+    let secrets_entry = c.entry(keys.secrets);
+    let template = secrets_entry.and_then(|e| e.value.items().first()).or_else(|| env.items().first());
+    let rendered: Vec<String> = items
+        .iter()
+        .map(|(name, value_from)| match template {
+            Some(t) => render_from(text, t, keys, name, value_from),
+            None => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    match secrets_entry {
+        Some(se) if matches!(se.value.kind, NodeKind::Seq { .. }) && !se.value.items().is_empty() => {
+            Some(append_items(text, &se.value, env, rendered))
+        }
+        Some(_) => None,
+        None if env.items().is_empty() => None,
+        None => Some(vec![new_entry(text, c, env_entry, keys, env, rendered)]),
+    }
+}
+
+/// A new `secrets` item written like `template` (an `environment` or `secrets` item): its name and
+/// value replaced, `value` renamed `valueFrom`.
+fn render_from(text: &str, template: &Node, keys: &Keys, name: &str, value_from: &str) -> Option<String> {
+    let n = template.entry(keys.name)?;
+    let v = template.entry(keys.value).or_else(|| template.entry(keys.value_from))?;
+    n.value.inner()?;
+    v.value.inner()?;
+    let region = if template.style == Style::YamlBlock && is_block_item(text, template) {
+        Span::new(line_start(text, template.span.start), line_end(text, template.span.end.saturating_sub(1)))
+    } else {
+        template.span
+    };
+    let mut reps: Vec<(Span, String)> =
+        vec![(n.value.span, render_str(n.value.style, name)), (v.value.span, render_str(v.value.style, value_from))];
+    if v.key == keys.value
+        && let Some(i) = text[v.key_span.start..v.key_span.end].find(keys.value)
+    {
+        let at = v.key_span.start + i + keys.value.len();
+        reps.push((Span::new(at, at), keys.value_from[keys.value.len()..].to_string()));
+    }
+    reps.sort_by_key(|(s, _)| s.start);
+    let mut s = String::new();
+    let mut pos = region.start;
+    for (sp, r) in reps {
+        s.push_str(&text[pos..sp.start]);
+        s.push_str(&r);
+        pos = sp.end;
+    }
+    s.push_str(&text[pos..region.end]);
+    if region != template.span && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    Some(s)
 }

@@ -204,18 +204,20 @@ fn data_expr(s: &SiteRewrite, label: &str) -> String {
 fn argument_edit(text: &str, root: TsNode, s: &SiteRewrite, stem: &str) -> Result<ArgEdit, String> {
     let sp = s.site.span;
     let mut n = root.descendant_for_byte_range(sp.start, sp.end).ok_or("the value isn't in the file")?;
-    while n.kind() != "string_lit" && n.kind() != "heredoc_template" {
+    while !matches!(n.kind(), "string_lit" | "quoted_template" | "heredoc_template") {
         n = n.parent().ok_or_else(|| format!("not a string literal; reference {} by hand", s.value_from()))?;
     }
     if n.kind() == "heredoc_template" {
         return Err(format!("inside a heredoc; reference {} by hand", s.value_from()));
     }
-    let Some((inner, value)) = hcl_string(n, text) else {
-        return Err(format!("a string with interpolation; reference {} by hand", s.value_from()));
+    // A string with interpolation (`"postgres://app:pw@${aws_db_instance.db.endpoint}/app"`): the
+    // literal part keeps its template and only the planned bytes become an interpolation.
+    let inner = match hcl_string(n, text) {
+        Some((inner, value)) if text[inner.start..inner.end] == value => inner,
+        Some(_) => return Err(format!("a string with escapes; reference {} by hand", s.value_from())),
+        None if in_template_literal(n, text, sp) => Span::new(n.start_byte() + 1, n.end_byte().saturating_sub(1)),
+        None => return Err(format!("a string with interpolation; reference {} by hand", s.value_from())),
     };
-    if text[inner.start..inner.end] != value {
-        return Err(format!("a string with escapes; reference {} by hand", s.value_from()));
-    }
     // The enclosing top-level block and, for variables, the attribute.
     let mut block = n;
     let mut attr = None;
@@ -250,6 +252,17 @@ fn argument_edit(text: &str, root: TsNode, s: &SiteRewrite, stem: &str) -> Resul
         (sp, format!("${{{}}}", data_expr(s, &label)))
     };
     Ok(ArgEdit::Data { edit, label })
+}
+
+/// True when `sp` lies inside one plain literal part of the template string `n`, spelled without
+/// escapes or template sequences, so it can be cut out and replaced by an interpolation.
+fn in_template_literal(n: TsNode, text: &str, sp: Span) -> bool {
+    let mut c = n.walk();
+    let found = n
+        .named_children(&mut c)
+        .any(|k| k.kind() == "template_literal" && k.start_byte() <= sp.start && sp.end <= k.end_byte());
+    let raw = &text[sp.start..sp.end];
+    found && !raw.contains(['\\', '"']) && !raw.contains("${") && !raw.contains("%{")
 }
 
 /// A `variable "x" { default = "secret" }`: drop the default, mark it sensitive, say how to pass it.

@@ -1,0 +1,103 @@
+//! The leak harness every CLI test uses: after a command, grep its stdout and stderr, every file
+//! under `.hoist/`, and every file that is new or changed since [`Leak::watch`] for every planted
+//! value and every 6-character piece of it (also in JSON-escaped form). A value that leaves the
+//! process anywhere but Secrets Manager fails the test, naming the channel and the piece.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Planted values of every shape: short, with characters that need escaping, unicode, base64, DSN
+/// parts (user, password — the password percent-encoded in the DSN), a PEM body.
+pub const SHAPES: &[&str] = &[
+    "Qx7!zv",
+    "Xk9\"mQ2\\vL7pR4zW",
+    "pässwörd-ü9xÄ",
+    "UGxhbnRlZEJhc2U2NFZhbHVlWnE=",
+    "dsnuser_Kq9",
+    "dsnP@ss:w0rd/Xy",
+    "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu",
+];
+
+/// What a repository looked like before a command, and the values to look for.
+pub struct Leak {
+    values: Vec<String>,
+    before: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl Leak {
+    /// Starts watching `root` for `values` (pieces of 6 characters are checked too).
+    pub fn watch(root: &Path, values: &[&str]) -> Leak {
+        Leak { values: values.iter().map(|v| v.to_string()).collect(), before: snapshot(root) }
+    }
+
+    /// Every needle: each value, its JSON-escaped form, and each 6-character piece of it.
+    fn needles(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for v in &self.values {
+            out.push((v.clone(), v.clone()));
+            let json = serde_json::to_string(v).unwrap();
+            out.push((json.trim_matches('"').to_string(), v.clone()));
+            let chars: Vec<char> = v.chars().collect();
+            // A provider's public prefix (`sk_live_`) is what previews show on purpose; every
+            // piece holding at least one character after it is checked.
+            let public = hoist::model::secret::public_prefix(v).map_or(0, |p| p.chars().count());
+            for (i, w) in chars.windows(6).enumerate() {
+                if i + 6 > public {
+                    out.push((w.iter().collect(), v.clone()));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Fails when `out` or any file under `.hoist/` or any new or changed file of `root` holds a
+    /// planted value or a piece of one. `what` names the command. Returns stdout + stderr.
+    pub fn check(&self, root: &Path, what: &str, out: &Output) -> String {
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let mut channels: Vec<(String, String)> =
+            vec![("stdout".into(), stdout.clone()), ("stderr".into(), stderr.clone())];
+        for (path, bytes) in snapshot(root) {
+            let in_hoist = path.starts_with(".hoist");
+            let changed = self.before.get(&path) != Some(&bytes);
+            if in_hoist || changed {
+                channels.push((path.display().to_string(), String::from_utf8_lossy(&bytes).to_string()));
+            }
+        }
+        for (needle, value) in self.needles() {
+            for (name, text) in &channels {
+                assert!(
+                    !text.contains(&needle),
+                    "`hoist {what}` leaked {needle:?} (a piece of planted value {value:?}) into {name}"
+                );
+            }
+        }
+        format!("{stdout}{stderr}")
+    }
+}
+
+/// Every file under `root` except `.git`, by relative path.
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_dir() {
+            walk(root, &p, out);
+        } else if t.is_file() {
+            out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap_or_default());
+        }
+    }
+}

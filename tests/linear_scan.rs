@@ -1,0 +1,98 @@
+//! Scan time grows linearly with the size of large literals (issue #14): one list/array/map literal
+//! per format at n and 8n elements, each with a planted credential beside it that must still be
+//! found. Linear is 8×, quadratic 64×; the bound (24×, best of 3) is generous for a loaded machine.
+//! The measured table is `benches/curves.sh` (in `benches/RESULTS.md`).
+
+use hoist::model::Fingerprinter;
+use hoist::rules::RuleSet;
+use hoist::scan::Scanner;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const CANARY: &str = "Zq7vR2mK9xL4pW8n";
+
+fn items(n: usize, quote: char) -> Vec<String> {
+    (0..n).map(|i| if i % 2 == 0 { (i * 7).to_string() } else { format!("{quote}s{i}{quote}") }).collect()
+}
+
+/// (file name, contents) for each shape at `n` elements.
+fn shapes(n: usize) -> Vec<(&'static str, String)> {
+    let list = |q| items(n, q).join(",\n  ");
+    let pairs = |sep: &str| (0..n).map(|i| format!("\"k{i}\"{sep} \"v{i}\"")).collect::<Vec<_>>().join(",\n  ");
+    vec![
+        ("list.py", format!("db_password = \"{CANARY}\"\ndata = [\n  {}\n]\n", list('"'))),
+        ("tuple.py", format!("db_password = \"{CANARY}\"\ndata = {}\n", items(n, '"').join(", "))),
+        ("call.py", format!("db_password = \"{CANARY}\"\nf(\n  {}\n)\n", list('"'))),
+        ("dict.py", format!("db_password = \"{CANARY}\"\ndata = {{\n  {}\n}}\n", pairs(":"))),
+        ("list.js", format!("const dbPassword = \"{CANARY}\";\nconst data = [\n  {}\n];\n", list('\''))),
+        (
+            "list.go",
+            format!(
+                "package main\n\nvar dbPassword = \"{CANARY}\"\nvar data = []interface{{}}{{\n  {},\n}}\n",
+                list('"')
+            ),
+        ),
+        (
+            "List.java",
+            format!(
+                "class List {{\n  String dbPassword = \"{CANARY}\";\n  Object[] d = {{\n  {}\n}};\n}}\n",
+                list('"')
+            ),
+        ),
+        ("list.json", format!("{{\"db_password\": \"{CANARY}\", \"data\": [\n  {}\n]}}\n", list('"'))),
+        ("map.json", format!("{{\"db_password\": \"{CANARY}\", \"data\": {{\n  {}\n}}}}\n", pairs(":"))),
+        (
+            "list.yaml",
+            format!(
+                "db_password: {CANARY}\ndata:\n{}",
+                items(n, '\'').iter().map(|x| format!("  - {x}\n")).collect::<String>()
+            ),
+        ),
+        (
+            "list.tf",
+            format!(
+                "resource \"aws_db_instance\" \"x\" {{\n  password = \"{CANARY}\"\n}}\nlocals {{\n  data = [\n  {}\n  ]\n}}\n",
+                list('"')
+            ),
+        ),
+        (
+            "list.xml",
+            format!(
+                "<config>\n<password>{CANARY}</password>\n<data>\n{}</data>\n</config>\n",
+                (0..n).map(|i| format!("<i>v{i}</i>\n")).collect::<String>()
+            ),
+        ),
+    ]
+}
+
+fn scanner() -> Scanner {
+    Scanner::new(RuleSet::builtin().expect("built-in rules load"), Fingerprinter::new(vec![7u8; 32]))
+}
+
+fn best_of_3(s: &Scanner, name: &str, text: &str) -> (Duration, bool) {
+    let mut best = Duration::MAX;
+    let mut found = false;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let out = s.scan_bytes(Path::new(name), text.as_bytes());
+        best = best.min(t.elapsed());
+        found = out.findings.iter().any(|f| f.value.expose() == CANARY);
+    }
+    (best, found)
+}
+
+#[test]
+fn large_literals_scan_in_linear_time() {
+    let s = scanner();
+    let (small, large) = (2_000, 16_000);
+    let mut table = Vec::new();
+    for ((name, a), (_, b)) in shapes(small).into_iter().zip(shapes(large)) {
+        let (ta, fa) = best_of_3(&s, name, &a);
+        let (tb, fb) = best_of_3(&s, name, &b);
+        table.push(format!("{name}: {small} → {:?}, {large} → {:?}", ta, tb));
+        assert!(fa && fb, "{name}: the planted credential beside the literal was not found");
+        // 8× the elements: linear is 8×; allow 24× plus 20 ms of noise.
+        assert!(tb <= ta * 24 + Duration::from_millis(20), "{name} grows superlinearly: {}", table.last().unwrap());
+    }
+    eprintln!("{}", table.join("\n"));
+}

@@ -1,0 +1,92 @@
+//! The pre-commit framework hooks in `.pre-commit-hooks.yaml`, run by the real `pre-commit`
+//! (from `$HOIST_VENV/bin`) with `try-repo` against this repository: `hoist-files` checks the files
+//! pre-commit passes, so `--all-files` fails on a tree holding a secret and passes on a clean one;
+//! `hoist-staged` checks only what the commit adds.
+
+mod hook_util;
+use hook_util::{Repo, assert_no_leak, hoist_bin, text, token};
+use std::path::PathBuf;
+
+fn pre_commit() -> PathBuf {
+    let venv = std::env::var_os("HOIST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/hoist/venv"));
+    let bin = venv.join("bin/pre-commit");
+    assert!(bin.exists(), "pre-commit is not installed at {} (scripts/test installs it)", bin.display());
+    bin
+}
+
+/// `pre-commit try-repo <this repository> HOOK ARGS…` in `repo`, with hoist on PATH.
+fn try_repo(repo: &Repo, cache: &std::path::Path, hook: &str, extra: &[&str]) -> (i32, String) {
+    let path = format!("{}:{}", hoist_bin().parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let o = repo
+        .cmd(pre_commit())
+        .args(["try-repo", env!("CARGO_MANIFEST_DIR"), hook])
+        .args(extra)
+        .env("PATH", path)
+        .env("PRE_COMMIT_HOME", cache)
+        .env_remove("PRE_COMMIT_COLOR")
+        .output()
+        .unwrap();
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+#[test]
+fn hook_definitions_declare_files_and_stages() {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let hooks = yaml.as_sequence().unwrap();
+    let by_id = |id: &str| hooks.iter().find(|h| h["id"] == id).unwrap_or_else(|| panic!("no hook {id}"));
+    for id in ["hoist-files", "hoist-files-system"] {
+        let h = by_id(id);
+        assert_eq!(h["pass_filenames"], true);
+        assert_eq!(h["types"][0], "text");
+        assert!(h["stages"].as_sequence().is_some_and(|s| s.iter().any(|x| x == "pre-commit")));
+    }
+    for id in ["hoist-staged", "hoist-staged-system"] {
+        let h = by_id(id);
+        assert_eq!(h["pass_filenames"], false);
+        assert!(h["entry"].as_str().unwrap().contains("--staged"));
+        assert!(h["stages"].as_sequence().is_some());
+    }
+    assert_eq!(by_id("hoist-files")["language"], "rust");
+}
+
+#[test]
+fn try_repo_all_files_fails_on_a_tree_holding_a_secret() {
+    let cache = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    let key = token();
+    repo.write("README.md", "# demo\n");
+    repo.write("app/config.py", "DEBUG = True\n");
+    repo.commit_all("clean");
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-files-system", &["--all-files"]);
+    assert_eq!(code, 0, "a clean tree passes:\n{out}");
+    assert!(out.contains("Passed"), "{out}");
+
+    repo.write("app/settings.py", &format!("AWS_ACCESS_KEY_ID = \"{key}\"\n"));
+    repo.commit_all("oops");
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-files-system", &["--all-files"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Failed") && out.contains("app/settings.py:1:"), "{out}");
+    assert_no_leak(&out, &[&key]);
+    // Only the files pre-commit passes are scanned: naming another file passes.
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-files-system", &["--files", "README.md"]);
+    assert_eq!(code, 0, "{out}");
+
+    // The staged hook: the old secret doesn't block a commit that doesn't touch it …
+    repo.write("README.md", "# demo\nmore\n");
+    repo.git(&["add", "README.md"]);
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-staged-system", &[]);
+    assert_eq!(code, 0, "{out}");
+    // … a new one does.
+    let new = token();
+    repo.write("app/more.py", &format!("KEY = \"{new}\"\n"));
+    repo.git(&["add", "app/more.py"]);
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-staged-system", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("app/more.py:1:"), "{out}");
+    assert_no_leak(&out, &[&key, &new]);
+}
