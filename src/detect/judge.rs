@@ -330,7 +330,7 @@ pub fn is_literal_value(value: &str) -> bool {
     if v.is_empty() || v.len() > 65_536 {
         return false;
     }
-    let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%"].iter().any(|t| v.contains(t));
+    let templated = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "{%", "(("].iter().any(|t| v.contains(t));
     if templated || (v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
         return false;
     }

@@ -17,6 +17,9 @@ use std::path::Path;
 /// Detects credentials and their config companions in one UTF-8 file.
 /// `rel` is the path relative to the scanned root.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
+    if is_hoist_output(rel) {
+        return Vec::new();
+    }
     let mut out = analyze_format(rel, format, text);
     // In tests, fixtures and docs a stand-in (`foo`, `password: "password"`, `secret1`) is a fake;
     // elsewhere it is a weak value the program really runs with.
@@ -33,6 +36,16 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         });
     }
     out
+}
+
+/// hoist's own files: its state directory and the `hoist_secrets` helpers it writes. They name
+/// secrets (ids, keys) and never hold one.
+fn is_hoist_output(rel: &Path) -> bool {
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    rel.components().any(|c| c.as_os_str() == ".hoist")
+        || stem == "hoist_secrets"
+        || stem == "hoistsecrets"
+        || stem == "hoist-secrets"
 }
 
 fn analyze_format(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {

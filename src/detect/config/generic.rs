@@ -32,6 +32,9 @@ pub(crate) struct Pair {
     pub span: Span,
     /// Index of the paragraph (blank-line separated block) the pair is in.
     pub block: usize,
+    /// True for a `key:` pair whose key starts the line (after indentation and `- `): what a
+    /// YAML reader already sees as a mapping entry.
+    pub lead: bool,
 }
 
 fn is_key_byte(b: u8) -> bool {
@@ -155,9 +158,13 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, bloc
         };
         let wanted = judge::is_secret_name(&name) || judge::config_key(&name).is_some();
         let vstart = skip_ws(b, i + sep_len, le);
+        let lead = colon && wanted && leads_line(b, ls, i, &name);
         if let Some((vs, ve, next)) = quoted_at(b, vstart, le) {
             if wanted {
                 push(text, out, &name, vs, ve, base, block);
+                if let Some(p) = out.last_mut() {
+                    p.lead = lead;
+                }
             }
             i = next.max(i + sep_len);
             continue;
@@ -167,6 +174,9 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, bloc
             && let Some((vs, ve)) = bare_at(b, vstart, le, colon)
         {
             push(text, out, &name, vs, ve, base, block);
+            if let Some(p) = out.last_mut() {
+                p.lead = lead;
+            }
             i = ve.max(i + sep_len);
             continue;
         }
@@ -176,8 +186,16 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, bloc
 
 fn push(text: &str, out: &mut Vec<Pair>, name: &str, vs: usize, ve: usize, base: usize, block: usize) {
     if let Some(v) = text.get(vs..ve) {
-        out.push(Pair { name: name.to_string(), value: v.to_string(), span: Span::new(base + vs, base + ve), block });
+        let span = Span::new(base + vs, base + ve);
+        out.push(Pair { name: name.to_string(), value: v.to_string(), span, block, lead: false });
     }
+}
+
+/// True when only indentation, `- ` and quotes stand between the line start and `name`.
+fn leads_line(b: &[u8], ls: usize, sep: usize, name: &str) -> bool {
+    let floor = ls.max(sep.saturating_sub(MAX_KEY + 4));
+    let Some(at) = memchr::memmem::rfind(&b[floor..sep], name.as_bytes()).map(|i| floor + i) else { return false };
+    b[ls..at].iter().all(|c| matches!(c, b' ' | b'\t' | b'-' | b'"' | b'\''))
 }
 
 /// `IDENTIFIED BY` ends at byte `i + 2` (`i` is the `B`).
@@ -205,7 +223,8 @@ fn key_before(text: &str, ls: usize, sep: usize) -> Option<String> {
     while e > floor && matches!(b[e - 1], b' ' | b'\t') {
         e -= 1;
     }
-    if e > floor && b[e - 1] == b']' {
+    // `["password"] = …` (an indexer), but not a Markdown link definition `[name]: …`.
+    if e > floor + 1 && b[e - 1] == b']' && matches!(b[e - 2], b'"' | b'\'') {
         e -= 1;
     }
     let quote = if e > floor && matches!(b[e - 1], b'"' | b'\'' | b'`') { Some(b[e - 1]) } else { None };
@@ -261,7 +280,8 @@ fn quoted_at(b: &[u8], i: usize, le: usize) -> Option<(usize, usize, usize)> {
 /// A bare value at `i`. After `=` it is a shell-style word (up to whitespace or punctuation);
 /// after `:` it runs to the end of the line or a `,`/`}`/`]`/`;` and must be one word.
 fn bare_at(b: &[u8], i: usize, le: usize, colon: bool) -> Option<(usize, usize)> {
-    if i >= le || matches!(b[i], b'$' | b'@' | b'&' | b'(' | b'[' | b'{' | b'<' | b'|' | b'!' | b'%' | b'*' | b'#') {
+    let opener = |c: u8| b"$@&([{<|!%*#\\?:".contains(&c);
+    if i >= le || opener(b[i]) {
         return None;
     }
     let mut j = i;
@@ -274,6 +294,11 @@ fn bare_at(b: &[u8], i: usize, le: usize, colon: bool) -> Option<(usize, usize)>
             break;
         }
         j += 1;
+    }
+    // After `:` the value runs to the end of the line; a quote or a paren in it means prose or
+    // code (`credentials: parameter 'clientID' cannot be empty`).
+    if colon && j < le && matches!(b[j], b'"' | b'\'' | b'`' | b')') {
+        return None;
     }
     let mut e = j;
     while e > i && (b[e - 1].is_ascii_whitespace() || b[e - 1] == b'\\') {
@@ -291,10 +316,7 @@ fn bare_at(b: &[u8], i: usize, le: usize, colon: bool) -> Option<(usize, usize)>
     let rest = &rest[rest.iter().position(|c| !matches!(c, b' ' | b'\t')).unwrap_or(rest.len())..];
     let more_code = !colon
         && !rest.is_empty()
-        && !matches!(
-            rest[0],
-            b'-' | b'\\' | b'#' | b';' | b'&' | b'|' | b'\r' | b'}' | b')' | b']' | b',' | b'"' | b'\''
-        )
+        && !matches!(rest[0], b'-' | b'\\' | b'#' | b';' | b'&' | b'|' | b'\r' | b'}' | b')' | b']' | b',' | b'`')
         && !rest.iter().take_while(|c| !c.is_ascii_whitespace()).any(|c| *c == b'=');
     let hex = v.len() > 2 && (v.starts_with(b"0x") || v.starts_with(b"0X"));
     let keyword = KEYWORDS.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(v));
@@ -345,9 +367,14 @@ const KEYWORDS: &[&str] = &[
 
 /// Adds the pairs of `text` (at file offset `base`) to `sink`, one flat scope per paragraph.
 pub(crate) fn into_sink(text: &str, base: usize, values: Values, sink: &mut Sink) {
+    into_sink_where(text, base, values, sink, |_| true);
+}
+
+/// [`into_sink`] for the pairs `keep` accepts.
+pub(crate) fn into_sink_where(text: &str, base: usize, values: Values, sink: &mut Sink, keep: impl Fn(&Pair) -> bool) {
     let mut scope = None;
     let mut cur_block = usize::MAX;
-    for p in pairs(text, base, values) {
+    for p in pairs(text, base, values).into_iter().filter(|p| keep(p)) {
         if p.block != cur_block {
             cur_block = p.block;
             scope = Some(sink.scope("", true));

@@ -45,7 +45,11 @@ pub(crate) fn read_value(text: &str, at: usize, comments: bool) -> Option<LineVa
     if comments && let Some(i) = r.find(" #").or_else(|| r.find("\t#")) {
         end = i;
     }
-    let v = r[..end].trim_end();
+    // A trailing ` \` continues a shell line (`KEY=value \` in docs and scripts); not the value.
+    let mut v = r[..end].trim_end();
+    if let Some(x) = v.strip_suffix(" \\") {
+        v = x.trim_end();
+    }
     (!v.is_empty()).then(|| LineValue { value: v.to_string(), span: Span::new(s, s + v.len()) })
 }
 

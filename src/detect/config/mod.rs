@@ -45,6 +45,7 @@ const PREFILTER: &[&str] = &[
     "mdp",
     "mot_de",
     "_auth",
+    "identified by",
 ];
 
 static PREFILTER_AC: LazyLock<AhoCorasick> =
@@ -136,7 +137,10 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     }
     // What the grammar doesn't see: comments (`# password: x`), shell lines in CI steps
     // (`-e MYSQL_PASSWORD=x`), `K=V` lists inside one value. Same-span entries of the grammar win.
-    if matches!(format, FileFormat::Yaml | FileFormat::Dotenv | FileFormat::Properties | FileFormat::Toml) {
+    if format == FileFormat::Yaml {
+        // Mapping entries are the YAML reader's (it knows which documents to skip).
+        generic::into_sink_where(text, 0, Values::Any, &mut sink, |p| !p.lead);
+    } else if matches!(format, FileFormat::Dotenv | FileFormat::Properties | FileFormat::Toml) {
         generic::into_sink(text, 0, Values::Any, &mut sink);
     }
     let mut out = entry::judge(sink);
@@ -187,6 +191,13 @@ pub fn analyze_embedded(rel: &Path, format: FileFormat, snippet: &str, base: usi
 
 /// Walks one YAML/JSON document, knowing which deployment format it is.
 fn structured(doc: &Val, file_name: &str, sink: &mut Sink) {
+    // An ExternalSecret (what hoist generates) or a secret store only names where values live.
+    let kind = doc.str_at("kind").unwrap_or("");
+    if doc.get("apiVersion").is_some()
+        && matches!(kind, "ExternalSecret" | "ClusterSecretStore" | "SecretStore" | "ClusterExternalSecret")
+    {
+        return;
+    }
     let deploy = Deploy::classify(doc, file_name);
     tree::walk_document(doc, deploy, sink);
     if deploy == Deploy::CloudFormation {

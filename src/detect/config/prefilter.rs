@@ -63,7 +63,9 @@ fn key_position(b: &[u8], s: usize, e: usize) -> bool {
     while j < b.len() && matches!(b[j], b' ' | b'\t') {
         j += 1;
     }
-    (j < b.len() && matches!(b[j], b':' | b'=' | b'>')) || (s > 0 && b[s - 1] == b'<')
+    // `variable "db_password" {` (an HCL block label) counts as a key too.
+    let quoted = j > e;
+    (j < b.len() && (matches!(b[j], b':' | b'=' | b'>') || quoted && b[j] == b'{')) || (s > 0 && b[s - 1] == b'<')
 }
 
 /// The token is the value of a `name`/`key` field (`- name: DB_PASSWORD`, `key="SmtpPassword"`).

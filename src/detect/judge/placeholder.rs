@@ -89,8 +89,9 @@ const STAND_INS: &[&str] = &[
 /// True for a stand-in value (see [`STAND_INS`]), including `secret1`/`token2` numbered variants.
 pub fn is_stand_in(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
-    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit());
-    STAND_INS.contains(&lower.as_str()) || !base.is_empty() && base.len() < lower.len() && STAND_INS.contains(&base)
+    // `secret1`, `1234token`, `my-secret-2`: a stand-in with digits or separators around it.
+    let base = lower.trim_matches(|c: char| c.is_ascii_digit() || "-_. ".contains(c));
+    STAND_INS.contains(&lower.as_str()) || !base.is_empty() && STAND_INS.contains(&base)
 }
 
 /// True for a placeholder: empty, a word of the vocabulary above, `<…>`, a `${…}`/`{{…}}`/`%(…)s`
@@ -108,7 +109,7 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.starts_with('<') && v.ends_with('>') || lower.starts_with("<your") {
         return true;
     }
-    if ["${", "{{", "%(", "$("].iter().any(|t| v.contains(t)) {
+    if ["${", "{{", "%(", "$(", "(("].iter().any(|t| v.contains(t)) {
         return true;
     }
     // `xxxx`, `XXXX-XXXX`, `****`, `....`, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
@@ -128,8 +129,29 @@ pub fn is_placeholder(value: &str) -> bool {
     if lower.ends_with("_here") || lower.ends_with("-here") || lower.ends_with("goeshere") {
         return true;
     }
-    if lower.starts_with("replace_with") || lower.starts_with("replace-with") || lower.starts_with("insert_") {
+    let fill_in = [
+        "replace_with",
+        "replace-with",
+        "replace_me",
+        "replaceme",
+        "change_me",
+        "changeme",
+        "insert_",
+        "insert-",
+        "enter_your",
+        "enter-your",
+        "put_your",
+        "put-your",
+    ];
+    if fill_in.iter().any(|p| lower.starts_with(p)) || v.len() > 3 && v.ends_with("...") {
         return true;
+    }
+    // Build-time markers: `###ORACLE_PWD###`, `__DB_PASS__`, `@db.password@`, `%DB_PASS%`.
+    for m in ["##", "__", "@", "%"] {
+        let inner = v.strip_prefix(m).and_then(|r| r.strip_suffix(m)).map(|r| r.trim_matches(m.as_bytes()[0] as char));
+        if inner.is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))) {
+            return true;
+        }
     }
     // AWS documentation keys: `AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`.
     v.contains("EXAMPLE") && v.len() >= 16

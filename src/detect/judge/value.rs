@@ -88,7 +88,7 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     let dotted = ident_like && v.contains('.') && !v.starts_with('.') && !v.ends_with('.');
     // Lower-case phrases joined by hyphens (`my-db-pass`, `test-secret`) are weak values, not names.
     let name_style = v.contains(['.', '_', ':']) || v.bytes().any(|b| b.is_ascii_uppercase());
-    if vw.len() == 1 && says_secret(&vw) && !(echo && lower_word)
+    if vw.len() == 1 && says_secret(&vw) && !lower_word
         || ident_like && vw.len() >= 2 && names_one && name_style
         || dotted
     {
@@ -100,11 +100,31 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if env_name && (v.contains('_') || is_secret_name(v)) {
         return false;
     }
-    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) {
+    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) || is_path(v) {
+        return false;
+    }
+    // A PIN-length number (`456`, `1234`) is a count, a port or a code, not a credential.
+    let pin = name_words.iter().any(|w| w == "pin" || w == "passcode");
+    if v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()) && !pin {
+        return false;
+    }
+    // A capitalised phrase is a label or a description (`Client ID`, `Basic authentication
+    // username`); a weak password phrase is written in lower case (`let me in`).
+    if v.contains(' ')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.split(' ').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
+    {
+        return false;
+    }
+    // `api_username`, `db.host_name`: an identifier naming another field.
+    if ident_like
+        && v.contains(['_', '.'])
+        && vw.iter().any(|w| ["username", "user", "host", "name", "email", "login"].contains(&w.as_str()))
+    {
         return false;
     }
     if let Some((scheme, rest)) = v.split_once("://")
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
         && !rest.split('/').next().unwrap_or("").contains('@')
     {
         return false;
@@ -136,7 +156,53 @@ pub fn is_config_value(value: &str) -> bool {
 /// Sentinel values a program stores where a credential would go (`disabled`, `missing`).
 fn is_sentinel(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    ["unknown", "disabled", "empty", "hidden", "missing", "not_supported", "no_information"].contains(&l.as_str())
+    [
+        "unknown",
+        "disabled",
+        "empty",
+        "hidden",
+        "missing",
+        "not_supported",
+        "no_information",
+        "string",
+        "str",
+        "int",
+        "number",
+        "boolean",
+        "bool",
+        "object",
+        "any",
+        "bytes",
+        "required",
+        "optional",
+        "include",
+        "omit",
+        "same-origin",
+        "bearer",
+        "basic",
+        "digest",
+        "negotiate",
+        "ntlm",
+    ]
+    .contains(&l.as_str())
+}
+
+/// A file path (`./my.creds`, `fixtures/certs/key.pem`, `~/.ssh/id_rsa`): where a credential is
+/// kept, not the credential.
+fn is_path(v: &str) -> bool {
+    if v.contains(char::is_whitespace) {
+        return false;
+    }
+    if ["./", "../", "~/"].iter().any(|p| v.starts_with(p)) {
+        return true;
+    }
+    let file = v.rsplit('/').next().unwrap_or(v);
+    let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let known = [
+        "pem", "key", "crt", "cer", "json", "creds", "p12", "pfx", "jks", "txt", "pub", "yaml", "yml", "der",
+        "keystore",
+    ];
+    v.contains('/') && known.contains(&ext.to_ascii_lowercase().as_str())
 }
 
 /// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.
