@@ -184,12 +184,8 @@ impl Scanner {
             None
         };
         limit::take();
-        // Formats without language-aware detectors (plain text, Kotlin, C#) lose nothing.
-        let has_detectors = !matches!(format, FileFormat::Text | FileFormat::Kotlin | FileFormat::CSharp)
-            || FileFormat::is_template(rel);
-        if !has_detectors {
-            return Vec::new();
-        }
+        // Every format has detectors now: plain text, docs, Kotlin and C# get the content sniffer
+        // and the tolerant assignment tokenizer (`detect::analyze`).
         let mut found = match skip {
             None => crate::detect::analyze(rel, format, body),
             Some(l) => {
