@@ -67,6 +67,6 @@ fn a_refused_connection_says_so_without_a_dump() {
     // Port 9 (discard) on 127.0.0.1: nothing listens, nothing leaves the machine.
     let (code, err) = hoist(dir.path(), &["upload", ".", "--profile", "dev", "--endpoint-url", "http://127.0.0.1:9"]);
     assert_ne!(code, 0);
-    assert!(err.contains("could not connect to Secrets Manager"), "{err}");
+    assert!(err.contains("Secrets Manager is unreachable") && err.contains("Connection refused"), "{err}");
     assert!(!err.contains("DispatchFailure") && !err.contains("ConnectorError"), "{err}");
 }

@@ -1,5 +1,5 @@
 //! The pre-commit framework (PyPI `pre-commit`) runs this repository's `.pre-commit-hooks.yaml`
-//! hook `hoist-system` in a test repository and blocks a staged secret. `pre-commit` comes from
+//! hook `hoist-staged-system` in a test repository and blocks a staged secret. `pre-commit` comes from
 //! PATH or `$HOIST_VENV/bin` (made by scripts/test); the test fails, not skips, without it.
 
 mod hook_util;
@@ -38,9 +38,9 @@ fn the_manifest_is_valid_for_pre_commit() {
     let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).unwrap();
     let hooks: serde_yaml::Value = serde_yaml::from_str(&manifest).unwrap();
     let find = |id: &str| hooks.as_sequence().unwrap().iter().find(|h| h["id"] == id).cloned().unwrap();
-    assert_eq!(find("hoist")["language"], "rust");
-    assert_eq!(find("hoist-system")["language"], "system");
-    for id in ["hoist", "hoist-system"] {
+    assert_eq!(find("hoist-staged")["language"], "rust");
+    assert_eq!(find("hoist-staged-system")["language"], "system");
+    for id in ["hoist-staged", "hoist-staged-system"] {
         assert_eq!(find(id)["entry"], "hoist scan --staged");
         assert_eq!(find(id)["pass_filenames"], false);
     }
@@ -61,7 +61,7 @@ fn pre_commit_try_repo_blocks_a_staged_secret() {
     .unwrap();
     let run = || {
         repo.cmd(&pc)
-            .args(["try-repo", hooks.path().to_str().unwrap(), "hoist-system", "--verbose"])
+            .args(["try-repo", hooks.path().to_str().unwrap(), "hoist-staged-system", "--verbose"])
             .env("PATH", &path)
             .env("PRE_COMMIT_HOME", cache.path())
             .output()
@@ -72,7 +72,7 @@ fn pre_commit_try_repo_blocks_a_staged_secret() {
     repo.git(&["add", "-A"]);
     let o = run();
     assert!(o.status.success(), "a clean change passes:\n{}", text(&o));
-    assert!(text(&o).contains("hoist (hardcoded secrets, installed binary)"), "{}", text(&o));
+    assert!(text(&o).contains("hoist (secrets on the lines this commit adds)"), "{}", text(&o));
     repo.commit_all("clean");
 
     let t = token();

@@ -39,6 +39,29 @@ fn planned_demo() -> Repo {
     repo
 }
 
+/// The demo with `app/settings.py` edited to `sdk` in the plan (as a reviewer may), so apply
+/// generates the `hoist_secrets.py` helper that settings.py imports.
+fn planned_demo_sdk() -> Repo {
+    let repo = planned_demo();
+    let path = repo.path().join(".hoist/plan.yaml");
+    let mut plan: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut edited = 0;
+    for secret in plan["secrets"].as_sequence_mut().unwrap() {
+        for key in secret["keys"].as_sequence_mut().unwrap() {
+            for site in key["sites"].as_sequence_mut().unwrap() {
+                if site["path"] == "app/settings.py" && site["strategy"] == "env" {
+                    site["strategy"] = "sdk".into();
+                    edited += 1;
+                }
+            }
+        }
+    }
+    assert!(edited > 0, "the demo plans app/settings.py as env");
+    std::fs::write(&path, serde_yaml::to_string(&plan).unwrap()).unwrap();
+    repo.commit_all("settings.py through the SDK");
+    repo
+}
+
 fn apply_on_pty(repo: &Repo, moto: &Moto, extra: &[&str]) -> pty::Pty {
     let mut c: Command = repo.cmd(hoist_bin());
     moto.hoist_env(&mut c);
@@ -97,7 +120,7 @@ fn declining_at_the_prompt_uploads_nothing_and_writes_nothing() {
 #[test]
 fn interactive_apply_asks_per_file_and_refuses_a_file_without_its_helper() {
     let moto = Moto::start();
-    let repo = planned_demo();
+    let repo = planned_demo_sdk();
     let mut term = apply_on_pty(&repo, &moto, &["--interactive"]);
     let mut asked = Vec::new();
     let mut skips = 0;
@@ -135,7 +158,7 @@ fn interactive_apply_asks_per_file_and_refuses_a_file_without_its_helper() {
 #[test]
 fn quitting_interactive_apply_at_the_first_file_uploads_nothing() {
     let moto = Moto::start();
-    let repo = planned_demo();
+    let repo = planned_demo_sdk();
     let mut term = apply_on_pty(&repo, &moto, &["--interactive"]);
     let seen = term.expect("? [y,n,a,q,?] ");
     assert!(seen.contains("(1/7) write app/hoist_secrets.py"), "{seen}");

@@ -131,7 +131,7 @@ fn no_credentials_is_a_clear_error_before_the_plan_is_read() {
     let out =
         bare(&empty).args(["upload", "--region", "eu-west-1", "--profile", "nope"]).arg(repo.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("no AWS credentials"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("AWS profile `nope` is not defined"), "{}", text(&out.stderr));
 }
 
 #[test]

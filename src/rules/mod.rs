@@ -151,7 +151,7 @@ impl CompiledRule {
     }
 
     fn accepts(&self, value: &str) -> bool {
-        if value.is_empty() || is_placeholder(value) {
+        if value.is_empty() || is_placeholder(value) || is_code_reference(value) {
             return false;
         }
         match self.rule.entropy {
@@ -391,5 +391,29 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].span, Span::new(26, 45));
         assert!(set.detect(b"nothing here").is_empty());
+    }
+}
+
+/// A dotted chain of identifiers without a digit (`settings.STRIPE_API_KEY`, `config.secretKey`):
+/// code that names where a value lives, which an unquoted match in a loose rule can capture. Tokens
+/// with dots (JWTs, `SG.…` keys) carry digits.
+fn is_code_reference(value: &str) -> bool {
+    let mut parts = value.split('.');
+    value.contains('.')
+        && parts.all(|p| {
+            p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+        })
+}
+
+#[cfg(test)]
+mod reference_tests {
+    #[test]
+    fn dotted_identifier_chains_are_code_not_values() {
+        assert!(super::is_code_reference("settings.STRIPE_API_KEY"));
+        assert!(super::is_code_reference("config.secretKey"));
+        assert!(!super::is_code_reference("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"));
+        assert!(!super::is_code_reference("abcdefghijklmnopqrstuvwxyz"));
+        assert!(!super::is_code_reference("a..b"));
     }
 }
