@@ -127,7 +127,10 @@ async fn access_denied_is_not_retried_and_is_reported_by_name() {
     assert_eq!(report.failed.len(), 1);
     let (name, msg) = &report.failed[0];
     assert_eq!(name, "app/a");
-    assert!(msg.starts_with("app/a: CreateSecret failed: access denied: secretsmanager:CreateSecret on app/a"), "{msg}");
+    assert!(
+        msg.starts_with("app/a: CreateSecret failed: access denied: secretsmanager:CreateSecret on app/a"),
+        "{msg}"
+    );
     assert!(state.secrets.is_empty());
 }
 
