@@ -233,6 +233,12 @@ enum Unknown {
     Drop,
 }
 
+/// C-style escapes (`\n`, `\t`, `\\`, `\"`, `\xHH`, `\uHHHH`, …) decoded, unknown ones kept as
+/// written. The detectors decode string literals with this, so what they find is what a site reads.
+pub fn decode_c_escapes(raw: &str) -> String {
+    backslash(raw, Unknown::Keep).unwrap_or_else(|| raw.to_string())
+}
+
 /// Backslash escapes; `None` when nothing is escaped (the raw spelling covers it).
 fn backslash(raw: &str, unknown: Unknown) -> Option<String> {
     if !raw.contains('\\') {

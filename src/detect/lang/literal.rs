@@ -139,51 +139,9 @@ fn quoting(format: FileFormat, kind: &str, text: &str) -> Option<(usize, usize, 
     })
 }
 
-/// Decodes C-style escapes (`\n`, `\t`, `\\`, `\"`, `\xHH`, `\uHHHH`); unknown ones stay as written.
+/// Decodes C-style escapes through the site reader's decoder (one owner of what an escape means).
 fn decode_c(raw: &str) -> String {
-    if !raw.contains('\\') {
-        return raw.to_string();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(e) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            '0' => out.push('\0'),
-            '\\' | '"' | '\'' | '/' | '`' | '$' => out.push(e),
-            'x' | 'u' => {
-                let n = if e == 'x' { 2 } else { 4 };
-                let hex: String = chars.clone().take(n).collect();
-                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).filter(|_| hex.len() == n) {
-                    Some(ch) => {
-                        out.push(ch);
-                        for _ in 0..n {
-                            chars.next();
-                        }
-                    }
-                    None => {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                }
-            }
-            _ => {
-                out.push('\\');
-                out.push(e);
-            }
-        }
-    }
-    out
+    crate::site::decode_c_escapes(raw)
 }
 
 #[cfg(test)]
