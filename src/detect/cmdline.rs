@@ -137,6 +137,18 @@ fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
             i += 1;
             continue;
         }
+        // curl's form fields: `-d user=x -d password=y`, `--data 'user=x&password=y'`, `-F pw=z`.
+        let form = matches!(w, "--data" | "--data-raw" | "--data-urlencode" | "--form")
+            || curl.is_some_and(|c| c < i) && matches!(w, "-d" | "-F");
+        if form && let Some(n) = next.filter(|n| n.text.contains('=') && !n.text.starts_with(['{', '['])) {
+            let mut at = 0;
+            for field in n.text.split('&') {
+                pair(&mut found, field, n.span.start + at);
+                at += field.len() + 1;
+            }
+            i += 2;
+            continue;
+        }
         if matches!(w, "-e" | "--env" | "--build-arg" | "--set" | "--set-string" | "-var" | "--var" | "--define")
             && let Some(n) = next.filter(|n| n.text.contains('='))
         {
@@ -382,7 +394,8 @@ mod tests {
                  $SecPassword = ConvertTo-SecureString 'Wint3r!x' -AsPlainText -Force\n\
                  curl -s --user \"deploy:Qp7-zz\" https://x\n\
                  mysqldump -u app -pHq8x db\n\
-                 docker run -e MYSQL_PASSWORD=Zb9q -d mysql\n";
+                 docker run -e MYSQL_PASSWORD=Zb9q -d mysql\n\
+                 curl -k https://h/login -d username=ops -d password='F0rm-pw' --data 'user=a&api_token=T0k-99x'\n";
         let got = found(t);
         for want in [
             ("password", "s3cr3t!"),
@@ -390,6 +403,8 @@ mod tests {
             ("password", "Qp7-zz"),
             ("password", "Hq8x"),
             ("MYSQL_PASSWORD", "Zb9q"),
+            ("password", "F0rm-pw"),
+            ("api_token", "T0k-99x"),
             ("user", "admin"),
         ] {
             assert!(got.iter().any(|(n, v)| n == want.0 && v == want.1), "{want:?} in {got:?}");

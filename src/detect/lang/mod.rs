@@ -36,7 +36,9 @@ static PREFILTER: Lazy<Regex> = Lazy::new(|| {
     let assign = r"\b(?:password|passwd|pwd)=[^\s$'\x22(;]";
     let sinks = r#"\b(?:getconnection|pdo|mysqli(?:_connect)?|real_connect|connect|sequelize|\w*basic_?auth|\w*digestauth|auth|\w*passwordcredentials|\w*authenticationtoken|passwordauthentication)\s*\([^)\n]*["'][^)\n]*,|\bauth\s*=\s*[\(\[]\s*["']"#;
     let cli = r"\b(?:mysql|mysqldump|mysqladmin|sshpass)\b[^\n]*\s-p\S|\bcurl\b[^\n]*\s(?:-u|--user)\s*\S+:\S";
-    Regex::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})"))
+    // `"Basic dXNlcjpwdw=="` / `'ApiKey …'` written alone (an expected header in a test, a comment).
+    let scheme = r#"\b(?-i:Basic|ApiKey) [A-Za-z0-9+/]{8,}={0,2}["'`]"#;
+    Regex::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})|(?:{scheme})"))
         .expect("static prefilter compiles")
 });
 
@@ -164,8 +166,9 @@ fn literal_candidates<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Candidate
 /// one scope per literal.
 fn nested_assignments(node: Node, lit: &literal::Literal, src: &str, out: &mut Vec<Candidate>) {
     let raw = &src[lit.span.start..lit.span.end];
+    // (`"Basic dXNlcjpwdw=="` alone is a credential too: the tokenizer decodes the scheme.)
     if raw.len() < 6
-        || !raw.contains([':', '='])
+        || !(raw.contains([':', '=']) || raw.contains("Basic ") || raw.contains("ApiKey "))
         || !raw.bytes().any(|b| b.is_ascii_whitespace() || b == b'{' || b == b',')
     {
         return;
