@@ -12,6 +12,7 @@ mod imports;
 pub mod inject;
 pub mod journal;
 pub mod lang;
+pub mod textstyle;
 pub mod verify;
 pub mod write;
 
