@@ -241,7 +241,22 @@ fn expected_outputs_pass_the_real_toolchains() {
                     Command::new("python3").env("PYTHONPYCACHEPREFIX", tmp.path()).args(["-m", "py_compile"]).arg(p),
                 ),
                 "js" | "mjs" | "cjs" => check_tool(&dir, "node --check", Command::new("node").arg("--check").arg(p)),
-                "java" => check_tool(&dir, "javac", Command::new("javac").arg("-d").arg(tmp.path()).arg(p)),
+                // With the other files of its directory (a generated HoistSecrets.java) and the
+                // SDK stub of tests/stubs/java (no registry here carries the AWS SDK for Java).
+                "java" => check_tool(
+                    &dir,
+                    "javac",
+                    Command::new("javac")
+                        .arg("-d")
+                        .arg(tmp.path())
+                        .arg("-sourcepath")
+                        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stubs/java"))
+                        .args(
+                            walk(entry.parent().unwrap())
+                                .into_iter()
+                                .filter(|f| f.extension().is_some_and(|e| e == "java")),
+                        ),
+                ),
                 "rb" => check_tool(&dir, "ruby -c", Command::new("ruby").arg("-c").arg(p)),
                 "php" => check_tool(&dir, "php -l", Command::new("php").arg("-l").arg(p)),
                 "go" => check_tool(&dir, "gofmt -e", Command::new("gofmt").arg("-e").arg(p)),

@@ -51,8 +51,9 @@ pub(crate) fn place(f: &Finding) -> Place {
     }
 }
 
-/// Languages whose literals hoist can turn into a Secrets Manager call.
-const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx"];
+/// Languages whose literals hoist can turn into a Secrets Manager call (every language with an
+/// `env` rewrite but shell; Kotlin and C# have neither).
+const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx", "go", "java", "ruby", "php"];
 
 /// Where a code file's variables come from, by what runs it.
 pub(crate) struct Wiring<'r> {

@@ -98,6 +98,8 @@ pub struct Changes {
     pub manual: Vec<ManualSite>,
     /// Sites rewritten.
     pub rewritten: usize,
+    /// Steps for "Still to do" that are not sites (a dependency to add by hand, a lock to update).
+    pub notes: Vec<String>,
 }
 
 /// Rewrites every pending `env`/`sdk` site. `arn_of` gives the ARN for a secret name (the state
@@ -195,6 +197,7 @@ pub fn compute_changes(
     super::inject::add_injections(root, checks, arn_of, &mut changes.files);
     helpers.sort();
     helpers.dedup();
+    super::manifest::add_to_changes(root, checks, &helpers, &mut changes);
     let mut created = Vec::new();
     for need in helpers {
         let (path, text) = helper_file(&need);

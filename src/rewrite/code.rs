@@ -29,6 +29,8 @@ pub(super) struct Needs {
     pub(super) js_sdk: bool,
     pub(super) go_os: bool,
     pub(super) go_strconv: bool,
+    /// The file calls the generated helper of its own language (Go, Java, Ruby, PHP).
+    pub(super) sdk: bool,
 }
 
 /// Rewrites the `env`/`sdk` sites of one source file. Sites with other strategies are ignored.
@@ -149,10 +151,10 @@ fn replace_literal(
                 }
                 let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int, &s.env_var)
                     .ok_or_else(|| format!("hoist has no sdk rewrite for {lang:?}; use the env strategy"))?;
-                if lang == Lang::Python {
-                    needs.python_sdk = true;
-                } else {
-                    needs.js_sdk = true;
+                match lang {
+                    Lang::Python => needs.python_sdk = true,
+                    Lang::JavaScript | Lang::TypeScript | Lang::Tsx => needs.js_sdk = true,
+                    _ => needs.sdk = true,
                 }
                 e
             }
