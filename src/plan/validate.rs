@@ -438,7 +438,7 @@ fn check_overlaps(plan: &Plan, errors: &mut Vec<PlanError>) {
         let others = by_path.get(p).into_iter().flatten().map(|(s, _)| *s);
         let clash = others
             .chain(wholes[..i].iter().filter(|(q, _)| q == p).map(|(_, s)| *s))
-            .find(|s| (s.overlaps(w) || s == w) && (!w.contains(s) || s == w));
+            .find(|s| *s == *w || (s.overlaps(w) && !w.contains(s)));
         if let Some(s) = clash {
             errors.push(PlanError::Overlap {
                 path: p.display().to_string(),
