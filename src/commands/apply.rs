@@ -148,7 +148,16 @@ pub fn apply_plan(
     }
     let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
     let policies = super::finish::write_policies(root, plan, &state, &written, ui)?;
-    super::finish::next_steps(ui, plan, &state, &checks, &changes.manual, &policies, !written.is_empty())?;
+    super::finish::next_steps(
+        ui,
+        plan,
+        &state,
+        &checks,
+        &changes.manual,
+        &changes.notes,
+        &policies,
+        !written.is_empty(),
+    )?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }
 

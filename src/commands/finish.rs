@@ -81,16 +81,18 @@ pub fn write_policies(
 
 /// Prints "Still to do": rotation, policies, redeploy, every manual site with its reference, and
 /// the commit. With nothing written only the manual sites are listed.
+#[allow(clippy::too_many_arguments)]
 pub fn next_steps(
     ui: &mut Ui<'_>,
     plan: &Plan,
     state: &State,
     checks: &[SiteCheck<'_>],
     manual: &[ManualSite],
+    notes: &[String],
     policies: &[WrittenPolicy],
     wrote: bool,
 ) -> anyhow::Result<()> {
-    if !wrote && manual.is_empty() {
+    if !wrote && manual.is_empty() && notes.is_empty() {
         return Ok(());
     }
     writeln!(ui.out, "\nStill to do:")?;
@@ -152,6 +154,9 @@ pub fn next_steps(
             )?;
             writeln!(ui.out, "         reference: {arn} (JSON key `{}`){env}", m.key)?;
         }
+    }
+    for note in notes {
+        step(ui, note)?;
     }
     if wrote {
         let extra = if policies.is_empty() { String::new() } else { " and the .hoist/iam-policy*.json files".into() };

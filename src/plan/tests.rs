@@ -120,9 +120,9 @@ fn strategies_for_go_tests_and_unknown_config() {
     let p = build(&fs, &opts()).unwrap().plan;
     let site = |n: &str| &secret_named(&p, n).keys[0].sites[0];
     let go = site("shop/jwt-signing-key");
-    assert_eq!(go.strategy, Strategy::Manual);
+    // Go code read by nothing that injects the value reads Secrets Manager (hoistSecret), env first.
+    assert_eq!(go.strategy, Strategy::Sdk);
     assert_eq!(go.env_var.as_deref(), Some("JWT_SIGNING_KEY"));
-    assert!(go.reason.as_deref().unwrap().contains("JWT_SIGNING_KEY"), "{:?}", go.reason);
     let test = site("shop/password");
     assert_eq!(test.strategy, Strategy::Skip);
     assert!(test.reason.is_some());
@@ -354,7 +354,7 @@ fn deployment_kinds_choose_their_strategy() {
 
 #[test]
 fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
-    // Go has no SDK rewrite, but the value's variable is defined in .env: env works.
+    // The value's variable is defined in .env: env works; a value no .env defines reads the SDK.
     let fs = vec![
         secret(".env", 1, "tok-1", None, "API_TOKEN", None),
         secret("cmd/main.go", 1, "tok-1", None, "API_TOKEN", None),
@@ -362,10 +362,7 @@ fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
     ];
     let p = build(&fs, &opts()).unwrap().plan;
     let strategies: Vec<(&str, Strategy)> = p.sites().map(|(_, _, t)| (t.path.to_str().unwrap(), t.strategy)).collect();
-    assert_eq!(
-        strategies,
-        [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Manual)]
-    );
+    assert_eq!(strategies, [(".env", Strategy::Env), ("cmd/main.go", Strategy::Env), ("cmd/other.go", Strategy::Sdk)]);
 }
 
 #[test]

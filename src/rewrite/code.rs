@@ -29,6 +29,8 @@ pub(super) struct Needs {
     pub(super) js_sdk: bool,
     pub(super) go_os: bool,
     pub(super) go_strconv: bool,
+    /// The file calls the generated helper of its own language (Go, Java, Ruby, PHP).
+    pub(super) sdk: bool,
 }
 
 /// Rewrites the `env`/`sdk` sites of one source file. Sites with other strategies are ignored.
@@ -149,10 +151,10 @@ fn replace_literal(
                 }
                 let e = sdk_lookup(lang, q, &s.arn, s.key, s.shape, int, &s.env_var)
                     .ok_or_else(|| format!("hoist has no sdk rewrite for {lang:?}; use the env strategy"))?;
-                if lang == Lang::Python {
-                    needs.python_sdk = true;
-                } else {
-                    needs.js_sdk = true;
+                match lang {
+                    Lang::Python => needs.python_sdk = true,
+                    Lang::JavaScript | Lang::TypeScript | Lang::Tsx => needs.js_sdk = true,
+                    _ => needs.sdk = true,
                 }
                 e
             }
@@ -194,7 +196,14 @@ fn replace_literal(
                 return Err("the value is not plain text inside the literal".into());
             }
             push_piece(&mut parts, &text[pos..span.start], open, close)?;
-            parts.push(lookups[k].clone());
+            // A percent-encoded URL part: the secret holds the decoded value, the URL needs it encoded.
+            if sites[i].site.encoding.is_some_and(|e| e.part == crate::site::Part::Percent) {
+                let encoded = super::expr::url_encoded(lang, q, &lookups[k])
+                    .ok_or("the value is percent-encoded in the URL and hoist has no encoder for this language")?;
+                parts.push(encoded);
+            } else {
+                parts.push(lookups[k].clone());
+            }
             pos = span.end;
         }
         push_piece(&mut parts, &text[pos..content.end], open, close)?;

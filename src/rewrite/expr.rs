@@ -73,7 +73,7 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
 
 /// The Secrets Manager read for `arn` (and `key` of a JSON secret), through the generated helper,
 /// which returns environment variable `env` instead when it is set (a deployment injected it).
-/// `None` for languages without an sdk rewrite.
+/// `None` for shell (it has no sdk rewrite).
 pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: bool, env: &str) -> Option<String> {
     let (arn, env) = (escape(lang, q, arn), escape(lang, q, env));
     let key = match shape {
@@ -101,8 +101,37 @@ pub fn sdk_lookup(lang: Lang, q: char, arn: &str, key: &str, shape: Shape, int: 
             let call = format!("hoistSecrets.get({q}{arn}{q}{args})");
             Some(if int { format!("Number(await {call})") } else { format!("(await {call})") })
         }
-        _ => None,
+        // Go, Java and PHP take every argument positionally; an absent key or variable is `""`
+        // in Go and `null` in Java and PHP.
+        Lang::Go => {
+            let (key, env) = (or(&key, "\"\""), env.map_or_else(|| "\"\"".to_string(), |e| format!("\"{e}\"")));
+            let f = if int { "hoistSecretInt" } else { "hoistSecret" };
+            Some(format!("{f}(\"{arn}\", {key}, {env})"))
+        }
+        Lang::Java => {
+            let (key, env) = (or(&key, "null"), env.map_or_else(|| "null".to_string(), |e| format!("\"{e}\"")));
+            Some(wrap_int(int, "Integer.parseInt(", format!("HoistSecrets.get(\"{arn}\", {key}, {env})"), ")"))
+        }
+        Lang::Php => {
+            let (key, env) = (or(&key, "null"), env.map_or_else(|| "null".to_string(), |e| format!("{q}{e}{q}")));
+            let call = format!("\\HoistSecrets::get({q}{arn}{q}, {key}, {env})");
+            Some(if int { format!("(int) {call}") } else { call })
+        }
+        Lang::Ruby => {
+            let args = match (key.is_empty(), env) {
+                (_, Some(e)) => format!(", {}, env: {q}{e}{q}", or(&key, "nil")),
+                (false, None) => format!(", {key}"),
+                (true, None) => String::new(),
+            };
+            Some(wrap_int(int, "Integer(", format!("HoistSecrets.get({q}{arn}{q}{args})"), ")"))
+        }
+        Lang::Shell => None,
     }
+}
+
+/// `s`, or `none` when it is empty.
+fn or(s: &str, none: &str) -> String {
+    if s.is_empty() { none.to_string() } else { s.to_string() }
 }
 
 /// The reference a person writes by hand for a `manual` site.
@@ -157,6 +186,18 @@ fn wrap_int(int: bool, open: &str, inner: String, close: &str) -> String {
     if int { format!("{open}{inner}{close}") } else { inner }
 }
 
+/// `expr` percent-encoded for a URL's user info, where the file spelled the value with percent
+/// escapes (the secret holds the decoded value): `None` for a language without a built-in that
+/// needs no import (the site is left to the user).
+pub fn url_encoded(lang: Lang, q: char, expr: &str) -> Option<String> {
+    match lang {
+        Lang::Python => Some(format!("__import__({q}urllib.parse{q}).parse.quote({expr}, safe={q}{q})")),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(format!("encodeURIComponent({expr})")),
+        Lang::Php => Some(format!("rawurlencode({expr})")),
+        _ => None,
+    }
+}
+
 /// The string-concatenation operator (shell concatenates by juxtaposition).
 pub fn concat_op(lang: Lang) -> &'static str {
     match lang {
@@ -181,7 +222,31 @@ mod tests {
             sdk_lookup(Lang::Python, '"', "arn:x", "password", Shape::Json, false, "PW").unwrap(),
             "hoist_secrets.get(\"arn:x\", \"password\", env=\"PW\")"
         );
-        assert!(sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, false, "K").is_none());
+        assert!(sdk_lookup(Lang::Shell, '"', "arn:x", "k", Shape::Json, false, "K").is_none());
+        assert_eq!(
+            sdk_lookup(Lang::Go, '"', "arn:x", "k", Shape::Json, true, "K").unwrap(),
+            "hoistSecretInt(\"arn:x\", \"k\", \"K\")"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::Go, '"', "arn:x", "value", Shape::String, false, "AWS_X").unwrap(),
+            "hoistSecret(\"arn:x\", \"\", \"\")"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::Java, '"', "arn:x", "value", Shape::String, false, "K").unwrap(),
+            "HoistSecrets.get(\"arn:x\", null, \"K\")"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::Java, '"', "arn:x", "port", Shape::Json, true, "P").unwrap(),
+            "Integer.parseInt(HoistSecrets.get(\"arn:x\", \"port\", \"P\"))"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::Ruby, '\'', "arn:x", "k", Shape::Json, false, "K").unwrap(),
+            "HoistSecrets.get('arn:x', 'k', env: 'K')"
+        );
+        assert_eq!(
+            sdk_lookup(Lang::Php, '\'', "arn:x", "k", Shape::Json, true, "K").unwrap(),
+            "(int) \\HoistSecrets::get('arn:x', 'k', 'K')"
+        );
     }
 
     #[test]
@@ -204,6 +269,14 @@ mod tests {
         );
         assert!(env_lookup(Lang::Java, '"', "A\"+x+\"", false, "").contains("System.getenv(\"A\\\"+x+\\\"\")"));
         assert_eq!(escape(Lang::Python, '"', "a\nb"), "a\\nb");
+        let go = sdk_lookup(Lang::Go, '"', "arn:x", "k\") + os.Exit(1) + (\"", Shape::Json, false, "K").unwrap();
+        assert_eq!(go, "hoistSecret(\"arn:x\", \"k\\\") + os.Exit(1) + (\\\"\", \"K\")");
+        let rb = sdk_lookup(Lang::Ruby, '"', "arn:x", "#{system('id')}", Shape::Json, false, "K").unwrap();
+        assert_eq!(rb, "HoistSecrets.get(\"arn:x\", \"\\#{system('id')}\", env: \"K\")");
+        let php = sdk_lookup(Lang::Php, '\'', "arn:x", "k'.system('id').'", Shape::Json, false, "K").unwrap();
+        assert_eq!(php, "\\HoistSecrets::get('arn:x', 'k\\'.system(\\'id\\').\\'', 'K')");
+        let java = sdk_lookup(Lang::Java, '"', "arn:x", "k\\u000a", Shape::Json, false, "K").unwrap();
+        assert!(java.contains("\"k\\\\u000a\""), "{java}");
         assert_eq!(
             sdk_lookup(Lang::Python, '"', "arn:x", "aws_access_key_id", Shape::Json, false, "AWS_ACCESS_KEY_ID")
                 .unwrap(),

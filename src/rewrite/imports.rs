@@ -1,6 +1,8 @@
 //! Imports and helpers a rewritten source file needs, added once: `import os` after the module
-//! docstring and `from __future__` imports, the sdk helper import, Go packages into the import
-//! block, and the JavaScript/TypeScript `hoistEnv` lookup that throws when a variable is missing.
+//! docstring and `from __future__` imports, the sdk helper import (`require_relative` in Ruby,
+//! `require_once` in PHP; Go and Java helpers join the file's package), Go packages into the
+//! import block, and the JavaScript/TypeScript `hoistEnv` lookup that throws when a variable is
+//! missing.
 
 use super::HelperNeed;
 use super::code::{CodeRewrite, Needs};
@@ -84,9 +86,77 @@ pub(super) fn add_imports(
             for (offset, line) in go_imports(text, root, &wanted) {
                 insert(offset, line);
             }
+            if needs.sdk {
+                // The helper joins the file's package: no import, but the same `package` clause.
+                let package = first_child_text(text, root, "package_clause", "package_identifier");
+                out.helpers.push(HelperNeed::GoSdk { dir, package: package.unwrap_or_else(|| "main".into()) });
+            }
+        }
+        Lang::Java if needs.sdk => {
+            let package = first_child_text(text, root, "package_declaration", "scoped_identifier")
+                .or_else(|| first_child_text(text, root, "package_declaration", "identifier"));
+            out.helpers.push(HelperNeed::JavaSdk { dir, package });
+        }
+        Lang::Ruby if needs.sdk => {
+            if !text.contains("require_relative \"hoist_secrets\"") {
+                let (at, prefix) = ruby_require_offset(text);
+                insert(at, format!("{prefix}require_relative \"hoist_secrets\"\n"));
+            }
+            out.helpers.push(HelperNeed::RubySdk { dir });
+        }
+        Lang::Php if needs.sdk => {
+            if !text.contains("'/hoist_secrets.php'") {
+                let at = php_require_offset(root);
+                insert(at, "\nrequire_once __DIR__ . '/hoist_secrets.php';".into());
+            }
+            out.helpers.push(HelperNeed::PhpSdk { dir });
         }
         _ => {}
     }
+}
+
+/// The text of the first `child` node inside the first top-level `parent` node (a Go `package`
+/// clause's name, a Java `package` declaration's name).
+fn first_child_text(text: &str, root: Node<'_>, parent: &str, child: &str) -> Option<String> {
+    let mut cursor = root.walk();
+    let p = root.named_children(&mut cursor).find(|c| c.kind() == parent)?;
+    let mut cc = p.walk();
+    let c = p.named_children(&mut cc).find(|c| c.kind() == child)?;
+    Some(text[c.start_byte()..c.end_byte()].to_string())
+}
+
+/// Where a Ruby `require_relative` goes: after the leading comment block (hashbang, magic
+/// comments such as `# frozen_string_literal: true`, which must stay first), and the prefix
+/// (a blank line after that block).
+fn ruby_require_offset(text: &str) -> (usize, &'static str) {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            break;
+        }
+        at += line.len();
+    }
+    if at == 0 {
+        return (0, "");
+    }
+    let sep = if text[..at].ends_with('\n') { "" } else { "\n" };
+    (at, if sep.is_empty() { "\n" } else { "\n\n" })
+}
+
+/// Where a PHP `require_once` goes: after the opening tag, a `declare(strict_types=1);` and a
+/// `namespace X;` statement (both must come first), so the new statement is the next one.
+fn php_require_offset(root: Node<'_>) -> usize {
+    let mut cursor = root.walk();
+    let mut at = None;
+    for c in root.named_children(&mut cursor) {
+        match c.kind() {
+            "php_tag" | "declare_statement" | "comment" => at = Some(c.end_byte()),
+            // A braced `namespace X { … }` holds its code inside the braces.
+            "namespace_definition" if c.child_by_field_name("body").is_none() => at = Some(c.end_byte()),
+            _ => break,
+        }
+    }
+    at.unwrap_or(0)
 }
 
 /// The helper every rewritten JavaScript/TypeScript file gets once: a lookup that throws with the

@@ -12,6 +12,8 @@ mod imports;
 pub mod inject;
 pub mod journal;
 pub mod lang;
+pub mod manifest;
+pub mod textstyle;
 pub mod verify;
 pub mod write;
 
@@ -106,6 +108,45 @@ pub enum HelperNeed {
         /// Repository-relative directory.
         dir: PathBuf,
     },
+    /// `hoist_secrets.go` in `dir`, in the Go package of the files calling it.
+    GoSdk {
+        /// Repository-relative directory.
+        dir: PathBuf,
+        /// Package name (from the calling file's `package` clause).
+        package: String,
+    },
+    /// `HoistSecrets.java` in `dir`, in the Java package of the files calling it.
+    JavaSdk {
+        /// Repository-relative directory.
+        dir: PathBuf,
+        /// Package (`None`: the default package).
+        package: Option<String>,
+    },
+    /// `hoist_secrets.rb` in `dir` (`require_relative`).
+    RubySdk {
+        /// Repository-relative directory.
+        dir: PathBuf,
+    },
+    /// `hoist_secrets.php` in `dir` (`require_once __DIR__ . '/hoist_secrets.php'`).
+    PhpSdk {
+        /// Repository-relative directory.
+        dir: PathBuf,
+    },
+}
+
+impl HelperNeed {
+    /// The directory the helper is written to.
+    pub fn dir(&self) -> &Path {
+        match self {
+            HelperNeed::PythonSdk { dir }
+            | HelperNeed::JsSdk { dir, .. }
+            | HelperNeed::TsSdk { dir }
+            | HelperNeed::GoSdk { dir, .. }
+            | HelperNeed::JavaSdk { dir, .. }
+            | HelperNeed::RubySdk { dir }
+            | HelperNeed::PhpSdk { dir } => dir,
+        }
+    }
 }
 
 /// Everything rewriting one file produced.
