@@ -3,6 +3,7 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod deployed;
 pub mod fault;
 pub mod fixture;
 pub mod leak;
