@@ -375,6 +375,26 @@ fn base64_text(raw: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// The value a finding stands for when its span is the user name or password of a URL
+/// (`scheme://USER:PASSWORD@host`) spelled with percent escapes: decoded, because that is the
+/// password the database accepts (the rotation-shaped secret holds it); the site then reads back
+/// as `…+percent`. A site spanning the whole URL keeps its encoding (it is not user info).
+/// `None` when the span isn't user info or nothing in `value` is escaped.
+pub fn url_userinfo_value(text: &str, span: Span, value: &str) -> Option<String> {
+    let head = text.get(..span.start)?;
+    let head = &head[head.rfind(['\n', '"', '\'', ' ', '`', '(', '=']).map_or(0, |i| i + 1)..];
+    let between = &head[head.rfind("://")? + 3..];
+    let next = text.get(span.end..)?.chars().next();
+    let userinfo = match between.strip_suffix(':') {
+        // The password: after `user:`, before `@`.
+        Some(user) => !user.contains([':', '@', '/']) && next == Some('@'),
+        // The user name: right after `://`, before `:` or `@`.
+        None => between.is_empty() && matches!(next, Some(':' | '@')),
+    };
+    let decoded = crate::detect::dsn::percent_decode(value);
+    (userinfo && decoded != value).then_some(decoded)
+}
+
 /// Percent-decoding (invalid escapes kept, as the DSN parser does); `None` when nothing is encoded.
 fn percent(text: &str) -> Option<String> {
     text.contains('%').then(|| crate::detect::dsn::percent_decode(text))

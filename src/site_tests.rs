@@ -98,3 +98,27 @@ fn an_unreadable_value_is_planned_manual_with_the_reason() {
     assert_eq!(readable(None, Strategy::Skip, None).0, Strategy::Skip);
     assert_eq!(readable(Some(Encoding::RAW), Strategy::Sdk, None).0, Strategy::Sdk);
 }
+
+#[test]
+fn a_percent_encoded_url_password_stands_for_its_decoded_value() {
+    let text = "DATABASE_URL=postgres://app%2Duser:p%40ss%3Aw0rd%2FXy@db:5432/app\n";
+    let span_of = |v: &str| {
+        let s = text.find(v).unwrap();
+        Span::new(s, s + v.len())
+    };
+    let pw = "p%40ss%3Aw0rd%2FXy";
+    assert_eq!(url_userinfo_value(text, span_of(pw), pw).as_deref(), Some("p@ss:w0rd/Xy"));
+    assert_eq!(url_userinfo_value(text, span_of("app%2Duser"), "app%2Duser").as_deref(), Some("app-user"));
+    // The decoded value reads back from the file as spelled.
+    assert_eq!(encoding_of(pw, "p@ss:w0rd/Xy").map(|e| e.to_string()).as_deref(), Some("raw+percent"));
+    // The whole URL, a path part, a query value and a password without escapes are left alone.
+    let url = &text[13..text.len() - 1];
+    assert_eq!(url_userinfo_value(text, span_of(url), url), None);
+    let q = "x=a%40b\nurl = \"https://h/p%40th?k=v%40w\"\nu = 'mysql://root:plain@h'\n";
+    let s = q.find("a%40b").unwrap();
+    assert_eq!(url_userinfo_value(q, Span::new(s, s + 5), "a%40b"), None);
+    let s = q.find("p%40th").unwrap();
+    assert_eq!(url_userinfo_value(q, Span::new(s, s + 6), "p%40th"), None);
+    let s = q.find("plain").unwrap();
+    assert_eq!(url_userinfo_value(q, Span::new(s, s + 5), "plain"), None);
+}

@@ -15,7 +15,7 @@
 mod common;
 
 use common::deployed::{TaskEnv, as_deployed, as_deployed_sdk, with_exact_env};
-use common::leak::Leak;
+use common::cli::Hoist;
 use common::moto::Moto;
 use hoist::model::{Plan, Strategy};
 use std::path::{Path, PathBuf};
@@ -67,14 +67,12 @@ fn repo(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Runs hoist in `dir` through the leak harness; asserts success; returns stdout + stderr.
+/// Runs hoist in `dir` through the shared leak harness; asserts success; returns stdout + stderr.
 fn hoist(moto: &Moto, dir: &Path, args: &[&str]) -> String {
     let values = planted();
     let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-    let leak = Leak::watch(dir, &refs);
-    let out = moto.hoist().current_dir(dir).args(args).output().unwrap();
-    let text = leak.check(dir, &args.join(" "), &out);
-    assert!(out.status.success(), "hoist {args:?} failed ({:?}):\n{text}", out.status.code());
+    let (code, text) = Hoist::moto(moto, &refs).current_dir(dir).args(args).run();
+    assert_eq!(code, Some(0), "hoist {args:?} failed:\n{text}");
     text
 }
 

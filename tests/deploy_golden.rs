@@ -2,7 +2,12 @@
 //! `expected.*` and `case.yaml` (the sites, found by their literal text, and which input lines
 //! may change). The output must equal `expected.*` byte for byte, every input line outside the
 //! `touch` ranges must survive unchanged, and no migrated value may remain.
-//! `HOIST_BLESS=1` writes `expected.*` for review.
+//! `scripts/bless` writes `expected.*` for review (the ignored `bless_deployment_goldens` test);
+//! the normal test only compares.
+
+mod common;
+
+use common::bless::{self, Mode};
 
 use hoist::model::{DeployInfo, Fingerprint, Shape, Site, Span, Strategy, apply_edits};
 use hoist::rewrite::SiteRewrite;
@@ -135,6 +140,16 @@ fn run_case(dir: &Path) -> (String, String, Vec<usize>, Case) {
 
 #[test]
 fn golden_deployment_rewrites() {
+    deployment_goldens(Mode::Compare);
+}
+
+#[test]
+#[ignore = "rewrites testdata/deploy/*/expected.*: run scripts/bless"]
+fn bless_deployment_goldens() {
+    deployment_goldens(bless::guard("bless_deployment_goldens"));
+}
+
+fn deployment_goldens(mode: Mode) {
     let dirs = case_dirs();
     assert!(dirs.len() >= 2, "expected golden cases under testdata/deploy");
     let mut failures = Vec::new();
@@ -143,11 +158,11 @@ fn golden_deployment_rewrites() {
         let input_path = file_named(dir, "input").unwrap();
         let ext = input_path.extension().unwrap().to_str().unwrap();
         let expected_path = dir.join(format!("expected.{ext}"));
-        if std::env::var_os("HOIST_BLESS").is_some() {
+        if mode == Mode::Bless {
             std::fs::write(&expected_path, &out).unwrap();
         }
         let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} missing (HOIST_BLESS=1 writes it)", expected_path.display()));
+            .unwrap_or_else(|_| panic!("{} missing (scripts/bless writes it)", expected_path.display()));
         if out != expected {
             failures.push(format!("{}: output differs from expected\n--- got ---\n{out}", dir.display()));
             continue;

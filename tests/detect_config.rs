@@ -7,7 +7,12 @@
 //! `group` is a letter standing for the file-local group label (findings with the same letter
 //! share a group, different letters differ), `deploy` is `kind/container` or `-`, and `text` is
 //! the exact bytes of the finding's span. Decoy files have an empty `.expected`.
-//! `HOIST_BLESS=1` rewrites the `.expected` files from the current output (review the diff!).
+//! `scripts/bless` rewrites the `.expected` files from the current output (the ignored
+//! `bless_config_fixtures` test; review the diff!); the normal test only compares.
+
+mod common;
+
+use common::bless::{self, Mode};
 
 use hoist::detect::config::analyze;
 use hoist::format::FileFormat;
@@ -70,7 +75,17 @@ fn render(text: &str, dets: &[Detection]) -> String {
 
 #[test]
 fn fixtures_produce_exactly_the_expected_findings() {
-    let bless = std::env::var_os("HOIST_BLESS").is_some();
+    config_fixtures(Mode::Compare);
+}
+
+#[test]
+#[ignore = "rewrites testdata/detect/config/**.expected: run scripts/bless"]
+fn bless_config_fixtures() {
+    config_fixtures(bless::guard("bless_config_fixtures"));
+}
+
+fn config_fixtures(mode: Mode) {
+    let bless = mode == Mode::Bless;
     let files = fixtures();
     assert!(files.len() >= 30, "fixture suite shrank: {} files", files.len());
     let mut failures = Vec::new();

@@ -8,7 +8,12 @@
 //! `line  name  kind  key  group  severity  text`
 //!
 //! `group` is a letter standing for the file-local label. Files named `decoy*` expect nothing.
-//! `HOIST_BLESS=1` rewrites the `.expected` files (review the diff!).
+//! `scripts/bless` rewrites the `.expected` files (the ignored `bless_text_fixtures` test; review
+//! the diff!); the normal test only compares.
+
+mod common;
+
+use common::bless::{self, Mode};
 
 use hoist::detect::analyze;
 use hoist::format::FileFormat;
@@ -51,7 +56,17 @@ fn render(text: &str, dets: &[Detection]) -> String {
 
 #[test]
 fn text_fixtures_produce_exactly_the_expected_findings() {
-    let bless = std::env::var_os("HOIST_BLESS").is_some();
+    text_fixtures(Mode::Compare);
+}
+
+#[test]
+#[ignore = "rewrites testdata/detect/text/**.expected: run scripts/bless"]
+fn bless_text_fixtures() {
+    text_fixtures(bless::guard("bless_text_fixtures"));
+}
+
+fn text_fixtures(mode: Mode) {
+    let bless = mode == Mode::Bless;
     let mut files = Vec::new();
     walk(Path::new(ROOT), &mut files);
     files.sort();

@@ -133,10 +133,18 @@ pub fn compute_changes(
             line: 0,
             message,
         })?;
+        // Rewriters see the text after its BOM; their edits are mapped back (and given the file's
+        // line endings) by `textstyle::fit_edits`.
+        let bom = super::textstyle::bom_len(&text);
+        let unbommed: Vec<Site> = sites
+            .iter()
+            .map(|c| Site { span: super::textstyle::without_bom(c.current.span, bom), ..c.current.clone() })
+            .collect();
         let rewrites: Vec<SiteRewrite<'_>> = sites
             .iter()
-            .map(|c| SiteRewrite {
-                site: &c.current,
+            .zip(&unbommed)
+            .map(|(c, site)| SiteRewrite {
+                site,
                 secret_name: &c.secret.name,
                 key: &c.key.key,
                 shape: c.secret.shape,
@@ -146,7 +154,8 @@ pub fn compute_changes(
             .collect();
         let ctx =
             FileContext { python_package: rel.parent().is_some_and(|d| root.join(d).join("__init__.py").is_file()) };
-        let out = rewrite_file(rel, &text, &rewrites, ctx)?;
+        let mut out = rewrite_file(rel, &text[bom..], &rewrites, ctx)?;
+        super::textstyle::fit_edits(&text, bom, &mut out.file.edits);
         for (i, reason) in &out.file.manual {
             let c = sites[*i];
             changes.manual.push(ManualSite {

@@ -196,7 +196,14 @@ fn replace_literal(
                 return Err("the value is not plain text inside the literal".into());
             }
             push_piece(&mut parts, &text[pos..span.start], open, close)?;
-            parts.push(lookups[k].clone());
+            // A percent-encoded URL part: the secret holds the decoded value, the URL needs it encoded.
+            if sites[i].site.encoding.is_some_and(|e| e.part == crate::site::Part::Percent) {
+                let encoded = super::expr::url_encoded(lang, q, &lookups[k])
+                    .ok_or("the value is percent-encoded in the URL and hoist has no encoder for this language")?;
+                parts.push(encoded);
+            } else {
+                parts.push(lookups[k].clone());
+            }
             pos = span.end;
         }
         push_piece(&mut parts, &text[pos..content.end], open, close)?;

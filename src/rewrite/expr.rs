@@ -186,6 +186,18 @@ fn wrap_int(int: bool, open: &str, inner: String, close: &str) -> String {
     if int { format!("{open}{inner}{close}") } else { inner }
 }
 
+/// `expr` percent-encoded for a URL's user info, where the file spelled the value with percent
+/// escapes (the secret holds the decoded value): `None` for a language without a built-in that
+/// needs no import (the site is left to the user).
+pub fn url_encoded(lang: Lang, q: char, expr: &str) -> Option<String> {
+    match lang {
+        Lang::Python => Some(format!("__import__({q}urllib.parse{q}).parse.quote({expr}, safe={q}{q})")),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Some(format!("encodeURIComponent({expr})")),
+        Lang::Php => Some(format!("rawurlencode({expr})")),
+        _ => None,
+    }
+}
+
 /// The string-concatenation operator (shell concatenates by juxtaposition).
 pub fn concat_op(lang: Lang) -> &'static str {
     match lang {

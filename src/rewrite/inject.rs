@@ -57,8 +57,9 @@ pub fn add_injections(root: &Path, checks: &[SiteCheck<'_>], arn_of: &dyn Fn(&st
         if edits.is_empty() {
             continue;
         }
-        let edits: Vec<Edit> =
+        let mut edits: Vec<Edit> =
             edits.into_iter().map(|(span, replacement)| Edit { path: path.clone(), span, replacement }).collect();
+        super::textstyle::fit_edits(&text, 0, &mut edits);
         let Ok(new) = apply_edits(text.as_bytes(), &edits) else { continue };
         let Ok(new) = String::from_utf8(new) else { continue };
         match existing {

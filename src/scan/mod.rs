@@ -125,7 +125,12 @@ impl Scanner {
         }
         let low = is_test_path(rel);
         let lines = LineIndex::new(bytes);
-        for d in detections {
+        let utf8 = std::str::from_utf8(bytes).ok();
+        for mut d in detections {
+            // A URL's percent-encoded user or password stands for its decoded value (site.rs).
+            if let Some(v) = utf8.and_then(|t| crate::site::url_userinfo_value(t, d.span, d.value.expose())) {
+                d.value = crate::model::SecretValue::new(v);
+            }
             if allow::is_allowed(bytes, d.span.start) {
                 outcome.allowed += 1;
                 continue;

@@ -1,8 +1,12 @@
-//! Helpers shared by the integration tests: the moto server harness, a local fault endpoint, the
-//! leak harness and small fixture helpers.
+//! Helpers shared by the integration tests: the moto server harness (`moto`), a local fault
+//! endpoint (`fault`), the leak harness (`leak`) and the hoist runner every CLI test uses, which
+//! leak-checks every command (`cli`), bless mode (`bless`), small fixture helpers (`fixture`) and a runner of apps as their ECS task
+//! definition deploys them (`deployed`).
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod bless;
+pub mod cli;
 pub mod deployed;
 pub mod fault;
 pub mod fixture;
