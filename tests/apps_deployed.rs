@@ -14,8 +14,8 @@
 
 mod common;
 
-use common::deployed::{TaskEnv, as_deployed, as_deployed_sdk, with_exact_env};
 use common::cli::Hoist;
+use common::deployed::{TaskEnv, as_deployed, as_deployed_sdk, with_exact_env};
 use common::moto::Moto;
 use hoist::model::{Plan, Strategy};
 use std::path::{Path, PathBuf};
