@@ -1,11 +1,13 @@
 //! Helpers shared by the integration tests: the moto server harness (`moto`), a local fault
 //! endpoint (`fault`), the leak harness (`leak`) and the hoist runner every CLI test uses, which
-//! leak-checks every command (`cli`), bless mode (`bless`) and small fixture helpers (`fixture`).
+//! leak-checks every command (`cli`), bless mode (`bless`), small fixture helpers (`fixture`) and a runner of apps as their ECS task
+//! definition deploys them (`deployed`).
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
 pub mod bless;
 pub mod cli;
+pub mod deployed;
 pub mod fault;
 pub mod fixture;
 pub mod leak;

@@ -1,6 +1,7 @@
 // Test stub of the AWS SDK for Java v2's json-utils (see tests/stubs/README.md): JsonNode.parser()
-// .parse(String) with asObject / isString / asString, over a small parser of JSON objects, strings
-// and scalars (enough for Secrets Manager payloads and responses).
+// .parse(String) with asObject / isString / asString, over a small parser of JSON objects, arrays,
+// strings and scalars (numbers and booleans are kept only as non-strings: enough for Secrets
+// Manager payloads and responses).
 package software.amazon.awssdk.protocols.jsoncore;
 
 import java.util.LinkedHashMap;
@@ -100,6 +101,25 @@ public final class JsonNode {
             }
             if (c == '"') {
                 return new JsonNode(string());
+            }
+            if (c == '[') {
+                i++;
+                java.util.List<JsonNode> l = new java.util.ArrayList<>();
+                ws();
+                if (s.charAt(i) == ']') {
+                    i++;
+                    return new JsonNode(l);
+                }
+                while (true) {
+                    l.add(value());
+                    ws();
+                    if (s.charAt(i) == ',') {
+                        i++;
+                        continue;
+                    }
+                    expect(']');
+                    return new JsonNode(l);
+                }
             }
             int start = i;
             while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
