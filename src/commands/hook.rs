@@ -101,7 +101,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     }
     let human = args.format == FormatArg::Human;
     {
-        let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+        let note = ui.notes(human);
         super::baseline::filter(&top, args, &fp, &mut report.findings, note)?;
     }
     match args.format {
@@ -114,7 +114,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
-    let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+    let note = ui.notes(human);
     write_staged_summary(note, &report, &counts)?;
     if report.findings.is_empty() {
         if report.incomplete() {
