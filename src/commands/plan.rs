@@ -120,8 +120,9 @@ pub fn scan_for_plan(
         threads: 0,
     };
     let bar = super::scan::progress_bar(ui.interactive);
-    let report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
+    let mut report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
     bar.finish_and_clear();
+    plan::whole::add_whole_urls(root, &mut report.findings, scanner.fingerprinter());
     for (path, why) in &report.errors {
         writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
     }

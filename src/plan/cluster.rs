@@ -78,8 +78,10 @@ pub(crate) fn cluster(findings: &[Finding]) -> Clustering<'_> {
     let mut by_group: BTreeMap<&str, usize> = BTreeMap::new();
     for f in sorted {
         // A second finding over the same bytes would give one span two sites (apply can't edit
-        // overlapping spans); the first (a credential before config) wins.
+        // overlapping spans); the first (a credential before config) wins. A whole connection
+        // string covers its parts on purpose (they fill their own keys and stay in place).
         match reach {
+            _ if super::whole::is_whole(f) => {}
             Some((p, end)) if p == f.path.as_path() && f.span.start < end => {
                 duplicates += 1;
                 continue;

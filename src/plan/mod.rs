@@ -65,6 +65,7 @@ mod summary;
 #[cfg(test)]
 pub(crate) mod testutil;
 mod validate;
+pub mod whole;
 
 pub use io::{PLAN_HEADER, load_plan, parse_plan, to_yaml, write_plan};
 pub use replan::{Replan, carry_edits};

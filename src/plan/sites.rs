@@ -82,6 +82,14 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
             }
         }
     }
+    // Whole connection strings (`whole.rs`): their parts stay in place and only fill their keys.
+    let wholes: Vec<(&std::path::Path, crate::model::Span, &str)> = secrets
+        .iter()
+        .flat_map(|s| s.keys.iter().map(move |k| (k.key, &k.findings)))
+        .flat_map(|(key, fs)| {
+            fs.iter().filter(|f| super::whole::is_whole(f)).map(move |f| (f.path.as_path(), f.span, key))
+        })
+        .collect();
     let mut injections = Vec::with_capacity(secrets.len());
     let all = secrets
         .iter()
@@ -125,7 +133,19 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
                                 Via::Runner | Via::Deployed => true,
                                 Via::Nothing => false,
                             };
-                            let (strategy, reason) = strategy(f, env_ok, k.key, &env_var);
+                            let (strategy, reason) = match wholes
+                                .iter()
+                                .find(|(p, sp, _)| !super::whole::is_whole(f) && *p == f.path && sp.contains(&f.span))
+                            {
+                                Some((_, _, key)) if f.severity != Severity::Low => (
+                                    Strategy::Skip,
+                                    Some(format!(
+                                        "part of a connection string that moves whole as key `{key}`: left in place \
+                                         with it; its value still fills this key"
+                                    )),
+                                ),
+                                _ => strategy(f, env_ok, k.key, &env_var),
+                            };
                             let (strategy, mut reason) = crate::site::readable(f.encoding, strategy, reason);
                             if code && strategy == Strategy::Sdk && via == Via::Nothing {
                                 reason = Some(format!(
@@ -280,7 +300,10 @@ fn label(f: &Finding) -> Option<&str> {
 
 /// True when the value is one part of a connection string (a DSN part, or a value named or
 /// grouped as a URL).
-fn in_url(f: &Finding) -> bool {
+pub(crate) fn in_url(f: &Finding) -> bool {
+    if super::whole::is_whole(f) {
+        return false;
+    }
     f.rule.starts_with("dsn.") || f.name.as_deref().is_some_and(url_named) || label(f).is_some_and(url_named)
 }
 

@@ -423,9 +423,31 @@ pub fn env_var_problem(var: &str) -> Option<String> {
 fn check_overlaps(plan: &Plan, errors: &mut Vec<PlanError>) {
     // `./a.py` and `a.py` are one file.
     let mut by_path: BTreeMap<std::path::PathBuf, Vec<(crate::model::Span, String)>> = BTreeMap::new();
+    // A whole connection string covers its parts on purpose (`plan::whole`); those pairs are fine.
+    let mut wholes: Vec<(std::path::PathBuf, crate::model::Span)> = Vec::new();
     for (s, k, site) in plan.sites() {
-        let path = site.path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        let path: std::path::PathBuf =
+            site.path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        if site.rule == super::whole::RULE {
+            wholes.push((path.clone(), site.span));
+            continue;
+        }
         by_path.entry(path).or_default().push((site.span, format!("{}/{}", s.name, k.key)));
+    }
+    for (i, (p, w)) in wholes.iter().enumerate() {
+        let others = by_path.get(p).into_iter().flatten().map(|(s, _)| *s);
+        let clash = others
+            .chain(wholes[..i].iter().filter(|(q, _)| q == p).map(|(_, s)| *s))
+            .find(|s| s == w || s.overlaps(w) && !w.contains(s));
+        if let Some(s) = clash {
+            errors.push(PlanError::Overlap {
+                path: p.display().to_string(),
+                first: format!("{}..{}", w.start, w.end),
+                first_entry: "a whole connection string".into(),
+                second: format!("{}..{}", s.start, s.end),
+                second_entry: "another site".into(),
+            });
+        }
     }
     for (path, mut spans) in by_path {
         spans.sort_by_key(|(s, _)| (s.start, s.end));
