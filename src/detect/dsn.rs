@@ -62,6 +62,11 @@ pub fn detections(text: &str, base: usize, name: Option<&str>, group: &str) -> O
     if !crate::detect::judge::is_literal_value(&pw.value) {
         return None;
     }
+    // As written (not percent-decoded): `%s:%s@`, `foo:bar@`, `…@db.example.com` are no credential.
+    let raw = |key: &str| dsn.get(key).and_then(|p| text.get(p.span.start..p.span.end)).unwrap_or("");
+    if t_is_url(text) && crate::detect::judge::url::is_fake_userinfo(raw("username"), raw("password"), raw("host")) {
+        return None;
+    }
     Some(
         dsn.parts
             .iter()
@@ -78,6 +83,12 @@ pub fn detections(text: &str, base: usize, name: Option<&str>, group: &str) -> O
             })
             .collect(),
     )
+}
+
+/// True for the URL forms (`scheme://`, `jdbc:`), whose userinfo [`judge::url`](crate::detect::judge::url) judges.
+fn t_is_url(text: &str) -> bool {
+    let t = text.trim();
+    t.contains("://") || t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:"))
 }
 
 /// Detections for a string literal found in code at byte offset `base`: a connection string with a

@@ -1,9 +1,14 @@
 //! The judgement shared by every detector: does a name say credential, is a literal a real value
 //! (not a reference, template or placeholder), and which config key a name stands for.
 
+mod credential;
 mod placeholder;
+mod seed;
+pub mod url;
 mod value;
-pub use placeholder::{is_placeholder, is_stand_in};
+pub use credential::{is_fake, is_made_up_token, names_machine_secret};
+pub use placeholder::{is_placeholder, is_stand_in, is_token_placeholder};
+pub use seed::{in_seed_code, is_seed_path};
 pub use value::{is_config_value, is_password_hash, is_secret_value, is_uuid};
 
 /// Splits an identifier in any naming style (`dbPassword`, `DB_PASSWORD`, `db-password`,

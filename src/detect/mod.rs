@@ -25,20 +25,33 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     }
     let mut out = analyze_format(rel, format, text);
     extra::extend(rel, format, text, &mut out);
-    // In tests, fixtures and docs a stand-in (`foo`, `password: "password"`, `secret1`) is a fake;
-    // elsewhere it is a weak value the program really runs with.
-    if crate::scan::is_test_path(rel) || docs::is_doc(rel) {
-        let fake: std::collections::HashSet<String> = out
-            .iter()
-            .filter(|d| d.kind == crate::model::Kind::Secret && judge::is_stand_in(d.value.expose()))
-            .filter_map(|d| d.group.clone())
-            .collect();
-        out.retain(|d| {
-            let fake_secret = d.kind == crate::model::Kind::Secret && judge::is_stand_in(d.value.expose());
-            let orphan = d.kind == crate::model::Kind::Config && d.group.as_ref().is_some_and(|g| fake.contains(g));
-            !(fake_secret || orphan)
-        });
-    }
+    let fakes_too = crate::scan::is_test_path(rel) || docs::is_doc(rel);
+    drop_fakes(out, fakes_too)
+}
+
+/// Drops the secrets that are no credential (see [`judge::is_fake`]) and, in tests, fixtures and
+/// docs, the stand-ins (`foo`, `password: "password"`, `secret1`) and made-up tokens (`token:
+/// "testac"`) — elsewhere such a value is a weak one the program really runs with — and the config
+/// values grouped with a dropped secret.
+fn drop_fakes(mut out: Vec<Detection>, test_fakes_too: bool) -> Vec<Detection> {
+    let fake = |d: &Detection| {
+        let v = d.value.expose();
+        let name = d.name.as_deref().or(d.key.as_deref());
+        d.kind == crate::model::Kind::Secret
+            && (judge::is_fake(v) || test_fakes_too && (judge::is_stand_in(v) || judge::is_made_up_token(name, v)))
+    };
+    let dropped: std::collections::HashSet<String> =
+        out.iter().filter(|d| fake(d)).filter_map(|d| d.group.clone()).collect();
+    let kept_groups: std::collections::HashSet<String> = out
+        .iter()
+        .filter(|d| d.kind == crate::model::Kind::Secret && !fake(d))
+        .filter_map(|d| d.group.clone())
+        .collect();
+    out.retain(|d| {
+        let orphan = d.kind == crate::model::Kind::Config
+            && d.group.as_ref().is_some_and(|g| dropped.contains(g) && !kept_groups.contains(g));
+        !(fake(d) || orphan)
+    });
     out
 }
 
@@ -90,5 +103,5 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
 /// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
 /// language-aware detectors pass over (over the work budget, generated, minified).
 pub fn lines_only(text: &str) -> Vec<Detection> {
-    config::lines_only(text)
+    drop_fakes(config::lines_only(text), false)
 }

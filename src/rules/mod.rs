@@ -4,9 +4,10 @@
 mod entropy;
 mod load;
 
-pub use entropy::{is_placeholder, looks_random, shannon_entropy};
+pub use entropy::{looks_random, shannon_entropy};
 pub use load::{BUILTIN_RULE_FILES, RuleFile};
 
+use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
@@ -133,7 +134,7 @@ impl CompiledRule {
         for caps in regex.captures_iter(text) {
             let Some(m) = caps.get(*value_group) else { continue };
             let value = String::from_utf8_lossy(m.as_bytes());
-            if !self.accepts(&value) {
+            if !self.accepts(&value) || fake_userinfo(text, m.start(), m.end(), &value) {
                 continue;
             }
             out.push(Detection {
@@ -151,7 +152,7 @@ impl CompiledRule {
     }
 
     fn accepts(&self, value: &str) -> bool {
-        if value.is_empty() || is_placeholder(value) || is_code_reference(value) {
+        if value.is_empty() || is_token_placeholder(value) || is_code_reference(value) {
             return false;
         }
         match self.rule.entropy {
@@ -190,6 +191,13 @@ impl CompiledRule {
         }
         Ok(())
     }
+}
+
+/// A URL rule's password (`scheme://user:<value>@host`) that is no credential pair, judged where
+/// the connection-string detector judges it too ([`crate::detect::judge::url`]).
+fn fake_userinfo(text: &[u8], start: usize, end: usize, value: &str) -> bool {
+    use crate::detect::judge::url;
+    url::userinfo_around(text, start, end).is_some_and(|(user, host)| url::is_fake_userinfo(&user, value, &host))
 }
 
 fn keyword_hit(keywords: &[String], text: &str) -> bool {

@@ -151,7 +151,11 @@ impl Scanner {
                 encoding,
                 raw_fingerprint,
                 preview: d.value.preview(),
-                severity: if low { Severity::Low } else { d.severity },
+                severity: if low || crate::detect::judge::in_seed_code(bytes, d.span.start) {
+                    Severity::Low
+                } else {
+                    d.severity
+                },
                 rule: d.rule,
                 kind: d.kind,
                 name: d.name,
@@ -263,7 +267,7 @@ pub fn slash_path(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// True for tests, fixtures, examples and docs, whose findings are reported with low severity.
+/// True for tests, fixtures, examples, docs and seed data, whose findings are reported with low severity.
 pub fn is_test_path(rel: &Path) -> bool {
     let s = slash_path(rel).to_ascii_lowercase();
     let dirs = [
@@ -279,12 +283,14 @@ pub fn is_test_path(rel: &Path) -> bool {
         "docs/",
         "__mocks__/",
         "mocks/",
+        "mock/",
     ];
     if dirs.iter().any(|d| s.starts_with(d) || s.contains(&format!("/{d}"))) {
         return true;
     }
     let name = s.rsplit('/').next().unwrap_or("");
-    name.starts_with("test_")
+    crate::detect::judge::is_seed_path(rel)
+        || name.starts_with("test_")
         || name.contains("_test.")
         || name.contains(".test.")
         || name.contains(".spec.")

@@ -157,6 +157,100 @@ pub fn is_placeholder(value: &str) -> bool {
     v.contains("EXAMPLE") && v.len() >= 16
 }
 
+/// Words whose presence marks a provider-shaped token as a documentation or sample value
+/// (`sk_test_EXAMPLE…`, `ghp_dummy…`, `your-api-key`), beside the narrow vocabulary above.
+const DOC_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourpassword",
+    "redacted",
+    "dummy",
+    "sample",
+    "insert",
+    "replace",
+    "<",
+    "{{",
+    "${",
+    "%(",
+    "$(",
+    "todo",
+    "fixme",
+    "notreal",
+    "not-a-real",
+    "fake_",
+    "xxxx",
+    "****",
+    "....",
+];
+
+/// Whole values that, matched by a provider or URL rule, are words and not tokens.
+const TOKEN_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "test",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "admin",
+    "root",
+    "default",
+    "string",
+    "value",
+    "pass",
+    "key",
+    "apikey",
+    "api_key",
+];
+
+/// True when a value matched by a shaped rule (a provider token, a URL's password) is a
+/// documentation or stand-in value: a [placeholder](is_placeholder), one of [`TOKEN_WORDS`], a
+/// value holding one of [`DOC_WORDS`], a `{name}`/`%NAME%`/`$NAME`/`@NAME@` template, or a plain
+/// ascending run (`123456789`, `abcdef`). A provider token is machine-made, so this vocabulary is
+/// wider than the one for credential slots, where a weak word is a real (weak) password.
+pub fn is_token_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if is_placeholder(v) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if TOKEN_WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    if DOC_WORDS.iter().any(|w| lower.contains(w)) || is_template(v) {
+        return true;
+    }
+    let first = lower.chars().next().unwrap_or(' ');
+    lower.chars().all(|c| c == first) || is_ascending(&lower)
+}
+
+/// Interpolation syntaxes that stand for a value rather than being one: `{password}` (format strings),
+/// `%DB_PASS%` (Windows/batch), `$DB_PASS` (shell), `@DB_PASS@` (autoconf), `__DB_PASS__`.
+fn is_template(v: &str) -> bool {
+    let wrapped = |open: char, close: char| v.len() > 2 && v.starts_with(open) && v.ends_with(close);
+    let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+    (wrapped('{', '}') && ident(&v[1..v.len() - 1]))
+        || (wrapped('%', '%') && ident(&v[1..v.len() - 1]))
+        || (wrapped('@', '@') && ident(&v[1..v.len() - 1]))
+        || (v.len() > 4 && v.starts_with("__") && v.ends_with("__") && ident(&v[2..v.len() - 2]))
+        || (v.starts_with('$') && ident(&v[1..]) && v[1..].bytes().next().is_some_and(|b| !b.is_ascii_digit()))
+}
+
+/// `123456`, `abcdefg`, `3456789012`: six or more characters each one above the last.
+fn is_ascending(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 6 && b.windows(2).all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +289,33 @@ mod tests {
             "test",
         ] {
             assert!(!is_placeholder(real), "{real}");
+        }
+    }
+
+    #[test]
+    fn token_placeholders() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "xxxxxxxx",
+            "changeme",
+            "<token>",
+            "${DB_PASS}",
+            "123456789",
+            "********",
+            "your-api-key",
+            "{password}",
+            "%DB_PASSWORD%",
+            "$DB_PASSWORD",
+            "@DB_PASSWORD@",
+            "__DB_PASSWORD__",
+            "password",
+            "root",
+            "sk_live_dummy0000",
+        ] {
+            assert!(is_token_placeholder(p), "{p}");
+        }
+        for real in ["hunter2", "q8Zr2LmX0pVt7sKw", "Tr0ub4dor&3", "$3cr3t!pass", "{x9Q2", "%9aK%zz"] {
+            assert!(!is_token_placeholder(real), "{real}");
         }
     }
 }

@@ -158,6 +158,7 @@ fn is_sentinel(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
     [
         "unknown",
+        "nothing",
         "disabled",
         "empty",
         "hidden",
@@ -218,8 +219,17 @@ fn is_color(v: &str) -> bool {
     })
 }
 
-/// bcrypt (`$2a$`/`$2b$`/`$2y$`), argon2, crypt(3) SHA (`$5$`, `$6$`), PBKDF2 and scrypt strings.
+/// bcrypt (`$2a$`/`$2b$`/`$2y$`), argon2, crypt(3) SHA (`$5$`, `$6$`), PBKDF2 and scrypt strings,
+/// also behind an RFC 2307 scheme tag (`{CRYPT}$6$…`, `{SSHA512}…`, `{ARGON2}$argon2id$…`).
 pub fn is_password_hash(v: &str) -> bool {
+    if let Some((scheme, rest)) = v.strip_prefix('{').and_then(|r| r.split_once('}'))
+        && (2..=12).contains(&scheme.len())
+        && scheme.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && !matches!(scheme, "PLAIN" | "CLEAR" | "CLEARTEXT" | "PLAINTEXT")
+        && rest.len() >= 16
+    {
+        return true;
+    }
     let crypt = ["$2a$", "$2b$", "$2y$", "$2x$", "$5$", "$6$", "$1$", "$apr1$", "$y$", "$7$"];
     crypt.iter().any(|p| v.starts_with(p) && v.len() >= 20)
         || v.starts_with("$argon2")
@@ -260,6 +270,9 @@ mod tests {
         }
         for (n, v) in [
             ("password", "$2b$12$KIXQJ2dQwOQ8Hh7b8o9pUe2v1Yx8c5Qz0yK1m4nG6r9sT3uV7wXyZ"),
+            ("password", "{CRYPT}$6$rounds=5000$Qx9aZ1bq$Wm1uSjH8vR2yT5pL0cN7kE4dG6fA3sB9"),
+            ("password", "{SSHA512}b64hashvaluewithsaltQx9aZ1bqWm1uSjH8=="),
+            ("jwt_secret", "Nothing"),
             ("password", "Enter your password"),
             ("password_error", "Wrong credentials supplied"),
             ("passwordPrompt", "Type it now"),
