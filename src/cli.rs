@@ -13,7 +13,7 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     // --- conventions (issue #15) ---
-    /// Quiet: nothing on standard error but errors (no notes, warnings, summaries or progress there).
+    /// Quiet: the report (or diff, plan, policy) and errors only: no summaries, notes, confirmations or progress.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print more: the AWS SDK's full error details.

@@ -39,6 +39,16 @@ pub struct Ui<'a> {
     pub color: bool,
     /// Standard error is a terminal (progress bars, prompts).
     pub interactive: bool,
+    /// `-q/--quiet`: `err` is a sink, and so is [`Ui::notes`].
+    pub quiet: bool,
+}
+
+impl Ui<'_> {
+    /// Where a command's notes go (summaries, counts, hints): beside a human report on stdout,
+    /// else on stderr, so JSON/SARIF/markdown stay clean; nowhere with `-q`. Errors never go here.
+    pub fn notes(&mut self, human: bool) -> &mut dyn Write {
+        if human && !self.quiet { &mut *self.out } else { &mut *self.err }
+    }
 }
 
 /// Runs a parsed command line with real stdout/stderr and returns the exit code.
@@ -79,7 +89,7 @@ pub fn run_main(cli: cli::Cli) -> u8 {
             None => &mut out,
         };
         let note: &mut dyn Write = if cli.quiet { &mut quiet_sink } else { &mut err };
-        let mut ui = Ui { out, err: note, color, interactive: interactive && !cli.quiet };
+        let mut ui = Ui { out, err: note, color, interactive: interactive && !cli.quiet, quiet: cli.quiet };
         let r = run(cli.command, &mut ui);
         r.and_then(|code| ui.out.flush().map(|()| code).map_err(anyhow::Error::from))
     };

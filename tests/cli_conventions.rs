@@ -2,6 +2,7 @@
 //! are real command lines, shell completions that load, `-o/--output`, `-q`, `--exit-code`, the
 //! repository as the positional argument everywhere, and formats a command can't print refused.
 
+mod common;
 use assert_cmd::Command;
 use clap::{CommandFactory, Parser};
 use hoist::cli::Cli;
@@ -160,4 +161,64 @@ fn one_name_for_output_and_the_repository_is_positional() {
     let hoist::cli::Command::Run(run) = cli.command else { panic!() };
     assert_eq!(run.repo, std::path::PathBuf::from("."));
     assert!(Cli::try_parse_from(["hoist", "run", "--repo", ".", "--", "env"]).is_err(), "--repo is gone");
+}
+
+/// `-q` means the same for every command: the report (findings, plan YAML, diff, policy) and
+/// errors; no summary, note, confirmation or progress on either stream. Without `-q` the same
+/// commands do print their notes (so the check can fail).
+#[test]
+fn quiet_is_the_report_and_errors_only_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = "ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk";
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q", "-b", "main", "."]);
+    std::fs::write(dir.path().join("app.py"), format!("import os\nTOKEN = \"{value}\"\n")).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "x"]);
+    // Every run through the leak harness.
+    let run = |args: &[&str]| {
+        let leak = common::leak::Leak::watch(dir.path(), &[value]);
+        let o = hoist().current_dir(dir.path()).args(args).output().unwrap();
+        leak.check(dir.path(), &args.join(" "), &o);
+        o
+    };
+    // (command, a note it prints without -q, whether stdout holds a report with -q)
+    let cases: &[(&[&str], &str, bool)] = &[
+        (&["scan", "."], "finding(s)", true),
+        (&["scan", ".", "--history"], "secret(s) in history", true),
+        (&["scan", "app.py", "app.py"], "finding(s)", true),
+        (&["hook", "install", "."], "installed", false),
+        (&["hook", "uninstall", "."], "removed", false),
+        (&["plan", "."], "secrets", false),
+        (&["baseline", "."], "accepted finding(s)", false),
+    ];
+    for (args, note, report) in cases {
+        let loud = run(args);
+        let loud_text = format!("{}{}", String::from_utf8_lossy(&loud.stdout), String::from_utf8_lossy(&loud.stderr));
+        assert!(loud_text.contains(note), "{args:?} without -q says {note:?}: {loud_text}");
+        if args[0] == "hook" && args[1] == "install" {
+            run(&["hook", "uninstall", "."]);
+        }
+        if args[0] == "baseline" || args[0] == "plan" {
+            std::fs::remove_dir_all(dir.path().join(".hoist")).ok();
+        }
+        let quiet = run(&[&["-q"], *args].concat());
+        let out = String::from_utf8_lossy(&quiet.stdout);
+        assert!(quiet.stderr.is_empty(), "{args:?} -q: stderr {}", String::from_utf8_lossy(&quiet.stderr));
+        assert!(!out.contains(note), "{args:?} -q still prints {note:?}: {out}");
+        assert_eq!(!out.trim().is_empty(), *report, "{args:?} -q stdout: {out}");
+        if *report {
+            assert!(out.contains("app.py:2"), "{args:?} -q keeps the findings: {out}");
+        }
+    }
 }

@@ -2,7 +2,10 @@
 //! the plan and state), the warning for a task definition without an execution role, the
 //! Terraform snippet, the policy files `apply` writes, and format errors `check` must catch.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
+use common::moto::Moto;
 use hoist::model::{
     Fingerprint, Fingerprinter, Plan, PlannedSecret, SecretKey, SecretRef, Shape, Site, Span, State, Strategy,
 };
@@ -12,15 +15,12 @@ use std::path::Path;
 
 const DB_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/prod/db-AbCdEf";
 
-fn hoist() -> Command {
-    let mut c = Command::cargo_bin("hoist").unwrap();
-    c.env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER");
-    c
+/// The values planted in the task definitions (every command's output is leak-checked for them).
+const PLANTED: &[&str] = &["Xk29vQpL0mZr7TbY", "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"];
+
+/// hoist under the leak harness (dummy credentials, no endpoint).
+fn hoist() -> Hoist {
+    Hoist::new(PLANTED)
 }
 
 const SALT: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
@@ -171,19 +171,62 @@ fn policy_prints_a_terraform_snippet_when_the_repo_uses_terraform() {
     }
 }
 
+/// `hoist apply` (the binary, against moto) writes one policy file per execution role, each
+/// granting exactly the ARNs apply stored; with a single role, one `.hoist/iam-policy.json`.
 #[test]
 fn apply_writes_one_policy_file_per_role() {
-    let dir = repo();
-    let (plan, state) = hoist::commands::policy::load_plan_and_state(dir.path()).unwrap();
-    let written = hoist::rewrite::deploy::repo::write_policy_files(dir.path(), plan.as_ref(), &state).unwrap();
-    assert_eq!(written.len(), 2);
-    for w in &written {
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(w)).unwrap()).unwrap();
-        assert_eq!(v["Version"], "2012-10-17");
+    let moto = Moto::start();
+    for (roles, want) in [
+        // web.json's task definition names no execution role yet: its file says so.
+        (2, vec![".hoist/iam-policy-ecstaskexecutionrole.json", ".hoist/iam-policy-no-role-1.json"]),
+        (1, vec![".hoist/iam-policy.json"]),
+    ] {
+        moto.reset();
+        let dir = repo();
+        if roles == 1 {
+            std::fs::remove_file(dir.path().join("ecs/web.json")).unwrap();
+        }
+        // The plan `hoist plan` writes for these task definitions; nothing uploaded yet, so the
+        // ARNs in the policies are the ones apply gets from moto.
+        std::fs::remove_dir_all(dir.path().join(".hoist")).unwrap();
+        let (code, out) =
+            Hoist::moto(&moto, PLANTED).current_dir(dir.path()).args(["plan", ".", "--app", "billing"]).run();
+        assert_eq!(code, Some(0), "{out}");
+        let (code, out) =
+            Hoist::moto(&moto, PLANTED).current_dir(dir.path()).args(["apply", ".", "--yes", "--allow-dirty"]).run();
+        assert_eq!(code, Some(0), "{out}");
+        let mut written: Vec<String> = std::fs::read_dir(dir.path().join(".hoist"))
+            .unwrap()
+            .map(|e| format!(".hoist/{}", e.unwrap().file_name().to_string_lossy()))
+            .filter(|n| n.starts_with(".hoist/iam-policy"))
+            .collect();
+        written.sort();
+        let mut want: Vec<String> = want.iter().map(|w| w.to_string()).collect();
+        want.sort();
+        assert_eq!(written, want, "one policy file per role:\n{out}");
+        let state: State = serde_yaml::from_str(&read(dir.path(), ".hoist/state.yaml")).unwrap();
+        let mut granted = BTreeSet::new();
+        for w in &written {
+            let v: Value = serde_json::from_str(&read(dir.path(), w)).unwrap();
+            assert_eq!(v["Version"], "2012-10-17", "{w}");
+            for stmt in v["Statement"].as_array().unwrap() {
+                for r in
+                    stmt["Resource"].as_array().map(|a| a.to_vec()).unwrap_or_else(|| vec![stmt["Resource"].clone()])
+                {
+                    granted.insert(r.as_str().unwrap().to_string());
+                }
+            }
+        }
+        let arns: BTreeSet<String> = state.secrets.values().map(|s| s.arn.clone()).collect();
+        assert!(!arns.is_empty(), "apply uploaded nothing: {out}");
+        for arn in &arns {
+            assert!(granted.contains(arn), "no policy grants {arn}: {granted:?}");
+        }
     }
-    std::fs::remove_file(dir.path().join("ecs/web.json")).unwrap();
-    let written = hoist::rewrite::deploy::repo::write_policy_files(dir.path(), plan.as_ref(), &state).unwrap();
-    assert_eq!(written, vec![Path::new(".hoist/iam-policy.json").to_path_buf()]);
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn every_command_goes_through_the_leak_harness() {
         if matches!(sub[0], "rules" | "hook") {
             ran.insert(sub.join(" "));
         }
-        Hoist::moto(&moto, &values).current_dir(dir).args(args).output()
+        Hoist::moto(&moto, &values).current_dir(dir).args(args).output().unwrap()
     };
     let ok = |out: &Output, what: &str| assert!(out.status.success(), "{what}: {}", text(out));
 

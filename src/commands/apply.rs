@@ -67,7 +67,8 @@ pub fn apply_plan(
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(plan_path)?;
-    let mut uploads = secrets_to_upload(plan, &checks, &state, opts.upload.include_manual)?;
+    let all_uploads = secrets_to_upload(plan, &checks, &state, opts.upload.include_manual)?;
+    let mut uploads = all_uploads.clone();
     // A secret the state already records was uploaded with these values (their fingerprints
     // still match the plan); only `--update` sends it again.
     if !opts.upload.update {
@@ -75,7 +76,11 @@ pub fn apply_plan(
     }
     // The files that will be written don't depend on the ARNs: decide on dirtiness before any upload.
     let region = resolve_region(opts.aws.region.as_deref());
-    let preview = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
+    let referenced = std::cell::RefCell::new(BTreeSet::new());
+    let mut preview = compute_changes(root, &checks, &|n| {
+        referenced.borrow_mut().insert(n.to_string());
+        arn_for(&state, n, &region)
+    })?;
     if preview.files.is_empty() && uploads.is_empty() {
         let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
         writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
@@ -95,6 +100,35 @@ pub fn apply_plan(
             "hoist: refusing to apply without confirmation: not a terminal; review `hoist diff` and pass --yes"
         )?;
         return Ok(EXIT_ERROR);
+    }
+    // Every recorded ARN the files will hold is checked in this session first (#16.7).
+    let mut session = None;
+    let uploadable: BTreeSet<String> = all_uploads.iter().map(|(n, _)| n.clone()).collect();
+    let applied = checks.iter().filter(|c| c.state == SiteState::Applied).map(|c| &c.secret.name);
+    if referenced.borrow().iter().chain(&uploadable).chain(applied).any(|n| state.secrets.contains_key(n)) {
+        let s = super::upload::Session::connect(&opts.aws)?;
+        let recorded = referenced.borrow().clone();
+        match super::recorded::check(&s, &mut state, super::diff::STATE_FILE, &recorded, &uploadable, &checks)? {
+            super::recorded::Verdict::Refuse(why) => {
+                writeln!(ui.err, "hoist: refusing to apply: the state file doesn't match this session:\n  {why}")?;
+                return Ok(EXIT_ERROR);
+            }
+            super::recorded::Verdict::Go(gone) if !gone.is_empty() => {
+                for name in &gone {
+                    writeln!(
+                        ui.err,
+                        "hoist: {name}: the ARN in {} no longer exists in Secrets Manager; creating the secret again",
+                        super::diff::STATE_FILE
+                    )?;
+                }
+                uploads.extend(all_uploads.iter().filter(|(n, _)| gone.contains(n)).cloned());
+                uploads.sort_by(|a, b| a.0.cmp(&b.0));
+                uploads.dedup_by(|a, b| a.0 == b.0);
+                preview = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;
+            }
+            super::recorded::Verdict::Go(_) => {}
+        }
+        session = Some(s);
     }
     // Summary, the whole diff, the answer — all before anything is uploaded.
     let redaction = Redaction::of(&checks);
@@ -118,7 +152,10 @@ pub fn apply_plan(
     }
     if !needed.is_empty() {
         let sub = pending_subplan(plan, &checks, &needed);
-        let session = super::upload::Session::connect(&opts.aws)?;
+        let session = match session.take() {
+            Some(s) => s,
+            None => super::upload::Session::connect(&opts.aws)?,
+        };
         let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
         if !summary.failed.is_empty() {
             writeln!(ui.err, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;

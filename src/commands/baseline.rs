@@ -56,14 +56,15 @@ pub fn run(args: &BaselineArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     }
     write_atomic(&out, &baseline.render())?;
     let verb = if args.update { "updated" } else { "wrote" };
-    write!(ui.out, "{verb} {} with {} accepted finding(s)", out.display(), baseline.entries.len())?;
+    let note = ui.notes(true);
+    write!(note, "{verb} {} with {} accepted finding(s)", out.display(), baseline.entries.len())?;
     if args.update {
-        write!(ui.out, " ({pruned} no longer found, removed)")?;
+        write!(note, " ({pruned} no longer found, removed)")?;
     }
-    writeln!(ui.out, "; scanned {} file(s)", report.files_scanned)?;
+    writeln!(note, "; scanned {} file(s)", report.files_scanned)?;
     if !had_salt {
         writeln!(
-            ui.out,
+            note,
             "created {}: the key the baseline's fingerprints are made with. Commit it with the baseline: \
              CI and other clones need the same key to recognise accepted findings.",
             crate::salt::SALT_FILE

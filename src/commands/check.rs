@@ -1,12 +1,13 @@
-//! `hoist check`: every ECS `valueFrom` and CloudFormation `{{resolve:secretsmanager:…}}` in the
-//! repository, checked for format (ECS only fails when a task starts) and, with `--aws` or a
-//! configured endpoint, against Secrets Manager: the secret exists and holds the JSON key.
+//! `hoist check`: every Secrets Manager reference in the repository — ECS `valueFrom`,
+//! CloudFormation `{{resolve:secretsmanager:…}}`, and every other one hoist writes (ARNs in code
+//! and ExternalSecrets, `.env` and Terraform notes: `check_refs`) — checked for format (ECS only
+//! fails when a task starts) and, with `--aws` or a configured endpoint, against Secrets Manager:
+//! the secret exists in the session's region and holds the JSON key.
 
 use crate::Ui;
 use crate::cli::{AwsArgs, CheckArgs};
 use crate::model::SecretValue;
 use crate::rewrite::deploy::refs::{self, SecretRefParts, Verdict};
-use crate::rewrite::deploy::repo::deployment_files;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -15,6 +16,12 @@ struct Problem {
     path: PathBuf,
     line: usize,
     message: String,
+}
+
+/// The files [`refs::find`] reads (deployment formats).
+fn is_deployment_file(rel: &std::path::Path) -> bool {
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "json" | "yaml" | "yml" | "tf" | "template" | "hcl" | "tpl")
 }
 
 /// Runs `hoist check`.
@@ -26,20 +33,28 @@ pub fn run(args: &CheckArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let mut problems = Vec::new();
     let mut ok: BTreeMap<SecretRefParts, Vec<(PathBuf, usize)>> = BTreeMap::new();
     let (mut total, mut unchecked) = (0usize, 0usize);
-    for (rel, text) in deployment_files(root) {
-        for f in refs::find(&text) {
-            total += 1;
-            match refs::verdict(&f) {
-                // A `!Sub` ARN's account and region are only known at deploy time: format only.
-                Verdict::Ok(_) if f.text.contains("${") => {}
-                Verdict::Ok(parts) => ok.entry(parts).or_default().push((rel.clone(), f.line)),
-                Verdict::NotChecked(_) => unchecked += 1,
-                Verdict::Bad(message) => problems.push(Problem {
-                    path: rel.clone(),
-                    line: f.line,
-                    message: format!("{message}: {}", f.text),
-                }),
+    let mut note = |rel: &PathBuf, line: usize, text: &str, verdict: Verdict| {
+        total += 1;
+        match verdict {
+            // A `!Sub` ARN's account and region are only known at deploy time: format only.
+            Verdict::Ok(_) if text.contains("${") => {}
+            Verdict::Ok(parts) => ok.entry(parts).or_default().push((rel.clone(), line)),
+            Verdict::NotChecked(_) => unchecked += 1,
+            Verdict::Bad(message) => {
+                problems.push(Problem { path: rel.clone(), line, message: format!("{message}: {text}") })
             }
+        }
+    };
+    // ECS `valueFrom` and CloudFormation `resolve` in deployment files; then every other
+    // reference hoist writes (sdk readers in code, ExternalSecret keys, Terraform and `.env`
+    // notes) in any text file.
+    for (rel, text) in super::check_refs::text_files(root) {
+        let found = if is_deployment_file(&rel) { refs::find(&text) } else { Vec::new() };
+        for f in &found {
+            note(&rel, f.line, &f.text, refs::verdict(f));
+        }
+        for r in super::check_refs::find(&text, &found) {
+            note(&rel, r.line, &r.text, r.verdict);
         }
     }
     let use_aws = args.use_aws
@@ -78,9 +93,18 @@ pub fn run(args: &CheckArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
 /// Values are read only to look for the JSON key, held as [`SecretValue`], and never printed.
 async fn check_remote(aws: &AwsArgs, refs: Vec<SecretRefParts>) -> anyhow::Result<Vec<(SecretRefParts, String)>> {
     // The upload stage's client: same credentials check, retries and timeouts as every command.
-    let client = crate::upload::connect(&crate::upload::AwsSettings::from_args(aws)).await?.client;
+    let conn = crate::upload::connect(&crate::upload::AwsSettings::from_args(aws)).await?;
+    let client = conn.client;
     let mut out = Vec::new();
     for r in refs {
+        if let Some(other) = crate::upload::standing::arn_region(&r.secret_id).filter(|o| *o != conn.region)
+            && r.secret_id.starts_with("arn:")
+        {
+            let msg =
+                format!("secret {} is in {other}, but this session is in {}; not checked", r.secret_id, conn.region);
+            out.push((r, msg));
+            continue;
+        }
         let resp = client
             .get_secret_value()
             .secret_id(&r.secret_id)

@@ -137,6 +137,8 @@ pub struct Redaction {
     values: Vec<String>,
     /// Exact spans of secret values in the current files.
     spans: BTreeSet<(PathBuf, Span)>,
+    /// `--show-secrets`.
+    reveal: bool,
 }
 
 impl Redaction {
@@ -157,12 +159,12 @@ impl Redaction {
 
     /// `--show-secrets`: hide nothing.
     pub fn none() -> Self {
-        Self::default()
+        Self { reveal: true, ..Self::default() }
     }
 
     /// The diff options for these values.
     pub fn options(&self, color: bool) -> DiffOptions {
-        DiffOptions { color, redact: self.values.clone() }
+        DiffOptions { color, redact: self.values.clone(), reveal: self.reveal }
     }
 
     /// Spans of `c.old` and of `c.new` to mask.

@@ -11,7 +11,6 @@ use crate::report;
 use crate::scan::{ScanReport, Scanner, WalkOptions};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Runs `hoist scan` with more than one path.
@@ -80,7 +79,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     }
     let human = args.format == FormatArg::Human;
     {
-        let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+        let note = ui.notes(human);
         super::baseline::filter(&root, args, scanner.fingerprinter(), &mut report.findings, note)?;
     }
     match args.format {
@@ -92,7 +91,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_sarif_with(ui.out, &report.findings, scanner.rules().rules(), &opts)?
         }
     }
-    let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+    let note = ui.notes(human);
     report::write_summary(note, &report)?;
     if counts.excluded > 0 {
         writeln!(note, "{} file(s) excluded by config or --exclude", counts.excluded)?;

@@ -1,39 +1,45 @@
-//! `hoist scan --history`: every commit's added lines through the same scanner the staged scan uses.
-//! One `git log -p` stream (a reader thread) feeds batches of changed files; each batch's blobs come
-//! from one `git cat-file --batch`, are scanned in parallel, and only secrets on the lines the commit
-//! adds are kept. A value is reported once — at the first commit that added it — so memory holds
-//! the distinct secrets, never the history.
+//! `hoist scan --history`: every blob history added, through the same scanner the staged scan uses.
+//! One `git log --raw` stream (tree diffs only, a reader thread) lists each commit's changed files;
+//! each distinct new blob is read once from `git cat-file --batch` and scanned while git streams
+//! the next (in parallel, memory bounded by a batch); a secret counts for a commit when the blob it
+//! replaced didn't hold the same value, and is reported once — at the first commit that added it.
+//! Memory holds the ids of the blobs seen and the secrets of those that hold any, never the history.
 
-use super::hook::{Selector, StagedCounts, keep_new};
+use super::hook::{Selector, StagedCounts};
 use crate::cli::{FormatArg, ScanArgs};
 use crate::config::RepoConfig;
 use crate::hook::log::{LogCommit, stream_log};
 use crate::hook::{Git, StagedFile};
-use crate::model::{CommitInfo, Finding, HistoryFinding, Severity};
+use crate::model::{CommitInfo, Finding, HistoryFinding, Kind, Severity};
 use crate::report;
 use crate::scan::{FileOutcome, ScanReport, Scanner, SkipReason};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 
 /// Changed files handed from the log reader to the scanner at a time.
-const BATCH_FILES: usize = 2048;
-/// Blob bytes held in memory before they are scanned.
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_FILES: usize = 4096;
+/// Blobs read ahead of the scanner (each at most the size limit).
+const READ_AHEAD: usize = 64;
 
-/// Which commits to scan.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which commits (and which part of the tree) to scan.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryRange {
     /// Revisions for `git log` (`HEAD`, `--all`, `A..B`).
     pub revs: Vec<String>,
+    /// The scanned directory within the work tree (`None`: all of it). Only its paths are read,
+    /// and findings' paths are relative to it, as in a tree scan of that directory.
+    pub dir: Option<PathBuf>,
 }
 
 impl HistoryRange {
-    /// From the scan flags: `--all`, `--since REV` (`REV..HEAD`) or a range `A..B`, else `HEAD`.
-    pub fn from_args(args: &ScanArgs) -> Self {
+    /// From the scan flags: `--all`, `--since REV` (`REV..HEAD`) or a range `A..B`, else `HEAD`;
+    /// `dir` is the scanned directory's place in the work tree.
+    pub fn from_args(args: &ScanArgs, dir: Option<PathBuf>) -> Self {
         let revs = if args.all {
             vec!["--all".to_string()]
         } else if let Some(since) = &args.since {
@@ -41,7 +47,12 @@ impl HistoryRange {
         } else {
             vec!["HEAD".to_string()]
         };
-        Self { revs }
+        Self { revs, dir }
+    }
+
+    /// The pathspecs for `git log`: the directory, literally, from the top of the work tree.
+    fn pathspecs(&self) -> Vec<String> {
+        self.dir.iter().map(|d| format!(":(top,literal){}", crate::scan::slash_path(d))).collect()
     }
 }
 
@@ -50,19 +61,46 @@ impl HistoryRange {
 pub struct HistoryReport {
     /// Distinct secrets in the order their first commit came (oldest first).
     pub findings: Vec<HistoryFinding>,
-    /// Files read and scanned, bytes, skips, allowed — across all commits.
+    /// Distinct blobs read and scanned, bytes, skips, allowed — across all commits.
     pub scan: ScanReport,
-    /// Commits that added something.
+    /// Commits walked.
     pub commits: usize,
     /// Findings left out because the baseline accepts them.
     pub baselined: usize,
 }
 
-/// One changed file of one commit, waiting to be read.
+/// One changed file of one commit.
 struct Job {
     seq: usize,
     commit: Arc<CommitInfo>,
     file: StagedFile,
+}
+
+/// A blob id as a set key: its first 128 bits (git ids are uniformly distributed).
+type BlobKey = u128;
+
+fn blob_key(id: &str) -> BlobKey {
+    u128::from_str_radix(id.get(..32).unwrap_or(id), 16).unwrap_or_else(|_| {
+        // Not hex (never from git): any stable 128 bits.
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(id, &mut h);
+        std::hash::Hasher::finish(&h) as u128
+    })
+}
+
+/// What the scan knows about blobs: which were read (or skipped), and the secrets of those that
+/// hold any (sorted by place), so a blob seen again — a revert, a copy, another branch — is never
+/// read twice and a parent blob answers "did this value exist before?".
+#[derive(Default)]
+struct Blobs {
+    read: HashSet<BlobKey>,
+    secrets: HashMap<BlobKey, Arc<Vec<Finding>>>,
+}
+
+/// One blob's scan.
+struct Scanned {
+    len: usize,
+    outcome: Option<FileOutcome>,
 }
 
 /// Scans the history `range` of the repository containing `dir`. `keep` decides per finding
@@ -78,22 +116,29 @@ pub(super) fn scan_history(
 ) -> anyhow::Result<(HistoryReport, StagedCounts)> {
     let mut report = HistoryReport::default();
     let mut counts = StagedCounts::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut state = State { seen: HashMap::new(), blobs: Blobs::default() };
     let (tx, rx) = sync_channel::<(Vec<Job>, ScanReport, StagedCounts)>(2);
+    let pathspecs = range.pathspecs();
     std::thread::scope(|s| -> anyhow::Result<()> {
         let reader = s.spawn(move || -> anyhow::Result<usize> {
             let mut seq = 0usize;
             let mut jobs = Vec::new();
             let mut skipped = ScanReport::default();
             let mut c = StagedCounts::default();
-            stream_log(git, &range.revs, |LogCommit { info, files }| {
+            stream_log(git, &range.revs, &pathspecs, |LogCommit { info, files }| {
                 seq += 1;
                 let commit = Arc::new(info);
-                for file in files {
+                for mut file in files {
                     c.staged += 1;
-                    if selector.keep(&file, &mut skipped, &mut c) {
-                        jobs.push(Job { seq, commit: commit.clone(), file });
+                    if !selector.keep(&file, &mut skipped, &mut c) {
+                        continue;
                     }
+                    if let Some(dir) = &range.dir {
+                        // The pathspec keeps to `dir`; paths become relative to it.
+                        let Ok(rel) = file.path.strip_prefix(dir) else { continue };
+                        file.path = rel.to_path_buf();
+                    }
+                    jobs.push(Job { seq, commit: commit.clone(), file });
                 }
                 if jobs.len() >= BATCH_FILES {
                     let batch = (std::mem::take(&mut jobs), std::mem::take(&mut skipped), std::mem::take(&mut c));
@@ -108,7 +153,7 @@ pub(super) fn scan_history(
         let mut result = Ok(());
         for (jobs, skipped, c) in rx.iter() {
             merge_counts(&mut report.scan, &mut counts, skipped, c);
-            if let Err(e) = scan_batch(git, scanner, &jobs, max_file_size, keep, &mut report, &mut seen) {
+            if let Err(e) = state.batch(git, scanner, &jobs, max_file_size, keep, &mut report) {
                 result = Err(e);
                 break;
             }
@@ -133,120 +178,171 @@ fn merge_counts(into: &mut ScanReport, counts: &mut StagedCounts, skipped: ScanR
     counts.excluded += c.excluded;
 }
 
-/// Reads one batch's blobs (each distinct blob and path once), scans them in parallel, keeps the
-/// secrets on each commit's added lines, and merges them into the de-duplicated findings.
-fn scan_batch(
-    git: &Git,
-    scanner: &Scanner,
-    jobs: &[Job],
-    max: u64,
-    keep: &(dyn Fn(&Finding) -> bool + Sync),
-    report: &mut HistoryReport,
-    seen: &mut HashMap<String, usize>,
-) -> anyhow::Result<()> {
-    // The same blob at the same path (a cherry-pick, a revert, a branch) is read and scanned once.
-    let mut distinct: Vec<(&str, &std::path::Path, Vec<usize>)> = Vec::new();
-    let mut index: HashMap<(&str, &std::path::Path), usize> = HashMap::new();
-    for (i, job) in jobs.iter().enumerate() {
-        let key = (job.file.blob.as_str(), job.file.path.as_path());
-        let slot = *index.entry(key).or_insert_with(|| {
-            distinct.push((key.0, key.1, Vec::new()));
-            distinct.len() - 1
-        });
-        distinct[slot].2.push(i);
-    }
-    let ids: Vec<&str> = distinct.iter().map(|d| d.0).collect();
-    let mut pending: Vec<(usize, Vec<u8>)> = Vec::new();
-    let mut pending_bytes = 0usize;
-    let mut found: Vec<(usize, Finding)> = Vec::new();
-    git.cat_blobs(&ids, |i, size, body| {
-        if size > max {
-            *report.scan.skipped.entry(SkipReason::TooLarge).or_default() += 1;
-            return Ok(());
-        }
-        let mut bytes = Vec::with_capacity(size as usize);
-        body.read_to_end(&mut bytes)?;
-        pending_bytes += bytes.len();
-        pending.push((i, bytes));
-        if pending_bytes >= BATCH_BYTES {
-            flush(scanner, jobs, &distinct, &mut pending, keep, &mut report.scan, &mut found);
-            pending_bytes = 0;
-        }
-        Ok(())
-    })?;
-    flush(scanner, jobs, &distinct, &mut pending, keep, &mut report.scan, &mut found);
-    // Oldest commit first, then by place, so "first added" is the same however batches fall.
-    found.sort_by(|(a, fa), (b, fb)| {
-        (jobs[*a].seq, &fa.path, fa.line, fa.column).cmp(&(jobs[*b].seq, &fb.path, fb.line, fb.column))
-    });
-    for (job, finding) in found {
-        let commit = &jobs[job].commit;
-        match seen.get(&finding.fingerprint.0) {
-            Some(&at) => {
-                let earlier = &mut report.findings[at];
-                if earlier.commit.id != commit.id {
-                    earlier.commits += 1;
-                }
-            }
-            None => {
-                seen.insert(finding.fingerprint.0.clone(), report.findings.len());
-                report.findings.push(HistoryFinding { finding, commit: commit.clone(), commits: 1 });
-            }
-        }
-    }
-    Ok(())
+/// The scan's memory across batches.
+struct State {
+    /// Fingerprint → index of its finding in the report.
+    seen: HashMap<String, usize>,
+    blobs: Blobs,
 }
 
-type Distinct<'a> = (&'a str, &'a std::path::Path, Vec<usize>);
-
-fn flush(
-    scanner: &Scanner,
-    jobs: &[Job],
-    distinct: &[Distinct<'_>],
-    pending: &mut Vec<(usize, Vec<u8>)>,
-    keep: &(dyn Fn(&Finding) -> bool + Sync),
-    scan: &mut ScanReport,
-    found: &mut Vec<(usize, Finding)>,
-) {
-    let results: Vec<_> = pending
-        .par_iter()
-        .map(|(i, bytes)| {
-            let (_, path, users) = &distinct[*i];
-            let FileOutcome { findings, skipped, non_utf8, allowed, .. } = scanner.scan_bytes(path, bytes);
-            let mut kept = Vec::new();
-            if skipped.is_none() && !findings.is_empty() {
-                for &u in users {
-                    let mine = FileOutcome { findings: findings.clone(), ..Default::default() };
-                    let (mine, _) = keep_new(mine, bytes, &jobs[u].file.lines);
-                    kept.extend(mine.findings.into_iter().filter(|f| keep(f)).map(|f| (u, f)));
+impl State {
+    /// Reads and scans one batch's new blobs (each once), the parent blobs needed to tell which
+    /// secrets are new, then attributes each secret to the first commit that added it.
+    fn batch(
+        &mut self,
+        git: &Git,
+        scanner: &Scanner,
+        jobs: &[Job],
+        max: u64,
+        keep: &(dyn Fn(&Finding) -> bool + Sync),
+        report: &mut HistoryReport,
+    ) -> anyhow::Result<()> {
+        // Each blob this batch brings for the first time, read at its first path.
+        let mut fresh: Vec<(&str, &Path)> = Vec::new();
+        let mut queued = HashSet::new();
+        for job in jobs {
+            let k = blob_key(&job.file.blob);
+            if !self.blobs.read.contains(&k) && queued.insert(k) {
+                fresh.push((&job.file.blob, &job.file.path));
+            }
+        }
+        for (i, scanned) in read_and_scan(git, scanner, &fresh, max)? {
+            let scan = &mut report.scan;
+            match &scanned.outcome {
+                None => *scan.skipped.entry(SkipReason::TooLarge).or_default() += 1,
+                Some(FileOutcome { skipped: Some(reason), .. }) => *scan.skipped.entry(*reason).or_default() += 1,
+                Some(o) => {
+                    scan.files_scanned += 1;
+                    scan.bytes_scanned += scanned.len as u64;
+                    scan.non_utf8 += o.non_utf8 as usize;
+                    scan.allowed += o.allowed;
                 }
             }
-            (bytes.len(), skipped, non_utf8, allowed, kept)
-        })
-        .collect();
-    for (len, skipped, non_utf8, allowed, kept) in results {
-        if let Some(reason) = skipped {
-            *scan.skipped.entry(reason).or_default() += 1;
-            continue;
+            self.blobs.record(fresh[i].0, scanned);
         }
-        scan.files_scanned += 1;
-        scan.bytes_scanned += len as u64;
-        scan.non_utf8 += non_utf8 as usize;
-        scan.allowed += allowed;
-        found.extend(kept);
+        // A blob with secrets that replaced a blob not read yet (the range starts after it, or it
+        // sat at a path this scan skips): read that one too, at the new path, to compare.
+        let mut parents: Vec<(&str, &Path)> = Vec::new();
+        for job in jobs {
+            if let Some(old) = &job.file.old_blob
+                && self.blobs.secrets.contains_key(&blob_key(&job.file.blob))
+                && !self.blobs.read.contains(&blob_key(old))
+                && queued.insert(blob_key(old))
+            {
+                parents.push((old, &job.file.path));
+            }
+        }
+        for (i, scanned) in read_and_scan(git, scanner, &parents, max)? {
+            self.blobs.record(parents[i].0, scanned);
+        }
+        for job in jobs {
+            self.attribute(job, keep, report);
+        }
+        Ok(())
     }
-    pending.clear();
+
+    /// The secrets `job`'s commit added in its file (those the replaced blob didn't hold), kept
+    /// when new to the report; a value seen before counts one more commit.
+    fn attribute(&mut self, job: &Job, keep: &(dyn Fn(&Finding) -> bool + Sync), report: &mut HistoryReport) {
+        let Some(found) = self.blobs.secrets.get(&blob_key(&job.file.blob)) else { return };
+        let before = job.file.old_blob.as_deref().and_then(|o| self.blobs.secrets.get(&blob_key(o)));
+        for f in found.iter() {
+            if before.is_some_and(|b| b.iter().any(|g| g.fingerprint == f.fingerprint)) {
+                continue;
+            }
+            let mut finding = f.clone();
+            finding.path.clone_from(&job.file.path);
+            if !keep(&finding) {
+                continue;
+            }
+            match self.seen.get(&finding.fingerprint.0) {
+                Some(&at) => {
+                    let earlier = &mut report.findings[at];
+                    if earlier.commit.id != job.commit.id {
+                        earlier.commits += 1;
+                    }
+                }
+                None => {
+                    self.seen.insert(finding.fingerprint.0.clone(), report.findings.len());
+                    report.findings.push(HistoryFinding { finding, commit: job.commit.clone(), commits: 1 });
+                }
+            }
+        }
+    }
+}
+
+impl Blobs {
+    /// Remembers that blob `id` was read, and its secrets (configuration values never count).
+    fn record(&mut self, id: &str, scanned: Scanned) {
+        let k = blob_key(id);
+        self.read.insert(k);
+        let Some(outcome) = scanned.outcome else { return };
+        let mut secrets: Vec<Finding> = outcome.findings.into_iter().filter(|f| f.kind == Kind::Secret).collect();
+        if !secrets.is_empty() {
+            secrets.sort_by_key(|f| (f.line, f.column));
+            self.secrets.insert(k, Arc::new(secrets));
+        }
+    }
+}
+
+/// Streams `blobs` (id, the path to scan it as) from one `git cat-file --batch` on a thread of
+/// its own while the pool scans what has arrived; returns each blob's scan by index (`outcome`
+/// `None`: over the size limit, not read). Newest blobs are asked for first: git stores older
+/// versions as deltas of newer ones, so its delta cache serves them.
+fn read_and_scan(
+    git: &Git,
+    scanner: &Scanner,
+    blobs: &[(&str, &Path)],
+    max: u64,
+) -> anyhow::Result<Vec<(usize, Scanned)>> {
+    if blobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = blobs.iter().rev().map(|b| b.0).collect();
+    let last = blobs.len() - 1;
+    let (tx, rx) = sync_channel::<(usize, Option<Vec<u8>>)>(READ_AHEAD);
+    std::thread::scope(|s| {
+        let cat = s.spawn(move || {
+            git.cat_blobs(&ids, |i, size, body| {
+                let bytes = if size > max {
+                    None
+                } else {
+                    let mut bytes = Vec::with_capacity(size as usize);
+                    body.read_to_end(&mut bytes)?;
+                    Some(bytes)
+                };
+                // The scanner stopped (a panic): nothing more to read for.
+                tx.send((last - i, bytes)).map_err(|_| std::io::Error::other("history scanner stopped"))?;
+                Ok(())
+            })
+        });
+        let results: Vec<(usize, Scanned)> = rx
+            .into_iter()
+            .par_bridge()
+            .map(|(i, bytes)| match bytes {
+                None => (i, Scanned { len: 0, outcome: None }),
+                Some(bytes) => (i, Scanned { len: bytes.len(), outcome: Some(scanner.scan_bytes(blobs[i].1, &bytes)) }),
+            })
+            .collect();
+        cat.join().unwrap_or_else(|_| Err(std::io::Error::other("the blob reader panicked").into()))?;
+        Ok(results)
+    })
 }
 
 /// Runs `hoist scan --history` (also `--all`, `--since`).
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
-    let dir = super::root_of(&args.path)?;
-    let git = Git::new(&dir);
+    let (base, gone) = locate(&args.path)?;
+    let git = Git::new(&base);
     let (top, head) = git.toplevel_and_head()?;
+    // The scanned directory, which history may hold even when the work tree no longer does.
+    let dir = base.join(&gone);
+    let in_repo = match dir_in_repo(&base, &top) {
+        Some(d) => Some(d.join(&gone)),
+        None => (!gone.as_os_str().is_empty()).then(|| gone.clone()),
+    };
     let human = args.format == FormatArg::Human;
     if head.is_none() {
-        let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
-        writeln!(note, "hoist: no commits yet; no history to scan")?;
+        writeln!(ui.notes(human), "hoist: no commits yet; no history to scan")?;
         write_empty(args, ui)?;
         return Ok(EXIT_CLEAN);
     }
@@ -254,9 +350,11 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
     let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
     scanner.context = !args.rules_only;
+    scanner.include_generated = args.include_generated;
     let selector = Selector::new(&cfg, args.include_vendored, &args.exclude)?;
     let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
-    let baseline = super::baseline::for_scan(&top, args)?;
+    // Like a tree scan of `dir`: its baseline, its paths.
+    let baseline = super::baseline::for_scan(&dir, args)?;
     if let Some((path, b)) = &baseline {
         b.check_key(&fp, path)?;
     }
@@ -273,7 +371,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         true
     };
     let bar = super::scan::progress_bar(ui.interactive);
-    let range = HistoryRange::from_args(args);
+    let range = HistoryRange::from_args(args, in_repo);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build()?;
     let (mut report, counts) = pool.install(|| {
         scan_history(&git, &scanner, &selector, &range, max, &keep, &|n| bar.set_message(format!("{n} commits")))
@@ -285,11 +383,13 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         FormatArg::Json => report::write_json_history(ui.out, &report.findings)?,
         FormatArg::Markdown => report::write_markdown_history(ui.out, &report.findings, report.commits)?,
         FormatArg::Sarif => {
-            let opts = super::sarif::options_for(&top, args, "history");
+            let mut opts = super::sarif::options_for(&top, args, "history");
+            opts.uri_prefix =
+                range.dir.as_deref().map(|d| format!("{}/", crate::scan::slash_path(d))).unwrap_or_default();
             report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules(), &opts)?
         }
     }
-    let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+    let note = ui.notes(human);
     write_history_summary(note, &report, &counts, &range)?;
     if let Some((path, _)) = &baseline
         && report.baselined > 0
@@ -302,6 +402,29 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         )?;
     }
     Ok(if report.findings.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+}
+
+/// Where to run git for `path`, and the part of `path` the work tree no longer has (empty when it
+/// exists): the nearest existing directory at or above it, and the rest.
+fn locate(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    if path.exists() {
+        return Ok((super::root_of(path)?, PathBuf::new()));
+    }
+    let base = path.ancestors().skip(1).find(|a| a.as_os_str().is_empty() || a.is_dir());
+    let rest = base.and_then(|b| path.strip_prefix(b).ok());
+    match (base, rest) {
+        (Some(base), Some(rest)) if rest.components().all(|c| matches!(c, std::path::Component::Normal(_))) => {
+            let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base.to_path_buf() };
+            Ok((base, rest.to_path_buf()))
+        }
+        _ => anyhow::bail!("cannot open {}: no such directory in the work tree", path.display()),
+    }
+}
+
+/// `dir`'s place inside the work tree `top` (`None` when it is the top).
+fn dir_in_repo(dir: &Path, top: &Path) -> Option<PathBuf> {
+    let (dir, top) = (dir.canonicalize().ok()?, top.canonicalize().ok()?);
+    dir.strip_prefix(&top).ok().filter(|rel| !rel.as_os_str().is_empty()).map(Path::to_path_buf)
 }
 
 fn write_empty(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<()> {

@@ -39,15 +39,15 @@ fn install_hook(path: &Path, force: bool, ui: &mut Ui<'_>) -> anyhow::Result<u8>
     let hook = paths.hooks.join(install::HOOK_NAME);
     let chained = paths.hooks.join(install::CHAINED_NAME);
     match install::install(&paths.hooks, &exe)? {
-        Installed::Fresh => writeln!(ui.out, "installed {}", hook.display())?,
+        Installed::Fresh => writeln!(ui.notes(true), "installed {}", hook.display())?,
         Installed::Chained => writeln!(
-            ui.out,
+            ui.notes(true),
             "installed {}; the hook that was there is now {} and runs first",
             hook.display(),
             chained.display()
         )?,
-        Installed::Updated => writeln!(ui.out, "updated {} (hoist is now {})", hook.display(), exe.display())?,
-        Installed::Unchanged => writeln!(ui.out, "already installed: {}", hook.display())?,
+        Installed::Updated => writeln!(ui.notes(true), "updated {} (hoist is now {})", hook.display(), exe.display())?,
+        Installed::Unchanged => writeln!(ui.notes(true), "already installed: {}", hook.display())?,
     }
     Ok(EXIT_CLEAN)
 }
@@ -56,11 +56,13 @@ fn uninstall_hook(path: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let paths = Git::new(path).repo_paths()?;
     let hook = paths.hooks.join(install::HOOK_NAME);
     match install::uninstall(&paths.hooks)? {
-        Uninstalled::Removed => writeln!(ui.out, "removed {}", hook.display())?,
+        Uninstalled::Removed => writeln!(ui.notes(true), "removed {}", hook.display())?,
         Uninstalled::Restored => {
-            writeln!(ui.out, "removed hoist's hook; the previous hook is back at {}", hook.display())?
+            writeln!(ui.notes(true), "removed hoist's hook; the previous hook is back at {}", hook.display())?
         }
-        Uninstalled::NotInstalled => writeln!(ui.out, "no hoist hook in {}; nothing changed", paths.hooks.display())?,
+        Uninstalled::NotInstalled => {
+            writeln!(ui.notes(true), "no hoist hook in {}; nothing changed", paths.hooks.display())?
+        }
     }
     Ok(EXIT_CLEAN)
 }
@@ -101,7 +103,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     }
     let human = args.format == FormatArg::Human;
     {
-        let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+        let note = ui.notes(human);
         super::baseline::filter(&top, args, &fp, &mut report.findings, note)?;
     }
     match args.format {
@@ -114,7 +116,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
-    let note: &mut dyn Write = if human { &mut *ui.out } else { &mut *ui.err };
+    let note = ui.notes(human);
     write_staged_summary(note, &report, &counts)?;
     if report.findings.is_empty() {
         if report.incomplete() {

@@ -34,7 +34,7 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         }
         None => scan_and_plan(&root, args, ui)?,
     };
-    plan::write_summary(ui.out, &plan)?;
+    plan::write_summary(ui.notes(true), &plan)?;
     if args.history {
         let rotation = super::rotate::rotation_for_plan(&root, &fingerprinter(&plan)?, &plan, &args.rule_files)?;
         super::rotate::write_rotation(ui.out, &rotation)?;

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod baseline;
 pub mod check;
+pub mod check_refs;
 pub mod completions;
 pub mod diff;
 pub mod files;
@@ -13,6 +14,7 @@ pub mod hook;
 pub mod migrate;
 pub mod plan;
 pub mod policy;
+pub mod recorded;
 pub mod resolve;
 pub mod review;
 pub mod rotate;

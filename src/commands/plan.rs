@@ -63,7 +63,7 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     } else {
         plan::write_plan(&out_path, &planned.plan).map_err(|e| anyhow::anyhow!("{e}"))?;
         let markdown = args.format == crate::cli::PlanFormat::Markdown;
-        let table: &mut dyn Write = if markdown { &mut *ui.err } else { &mut *ui.out };
+        let table = ui.notes(!markdown);
         report_plan(table, &planned, replan.as_ref(), Some(&out_path))?;
     }
     let rotation = match args.history {

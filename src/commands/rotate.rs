@@ -44,7 +44,7 @@ pub fn rotation_for_plan(
     let scanner = Scanner::new(super::load_rules(&cfg, rule_files)?, fp.clone());
     let selector = Selector::new(&cfg, false, &[])?;
     let max = cfg.scan.max_file_size.unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
-    let range = HistoryRange { revs: vec!["HEAD".into()] };
+    let range = HistoryRange { revs: vec!["HEAD".into()], dir: None };
     let (report, _) = scan_history(&git, &scanner, &selector, &range, max, &|_| true, &|_| {})?;
     let mut planned: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for s in &plan.secrets {

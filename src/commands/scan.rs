@@ -43,7 +43,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     match args.format {
         FormatArg::Human => {
             report::write_human(ui.out, &report.findings, ui.color)?;
-            report::write_summary(ui.out, &report)?;
+            report::write_summary(ui.notes(true), &report)?;
         }
         FormatArg::Json => {
             report::write_json(ui.out, &report.findings)?;

@@ -7,6 +7,7 @@ use crate::Ui;
 use crate::cli::{AwsArgs, UploadArgs, UploadOpts};
 use crate::model::{Fingerprinter, Plan, SecretRef, State};
 use crate::upload::secret::{Context, Done, Pacer, Rotation};
+use crate::upload::standing::Standing;
 use crate::upload::{
     AwsSettings, BatchOptions, Connected, MANAGED_BY_KEY, MANAGED_BY_VALUE, Outcome, Progress, Tokens, UploadError,
     UploadItem, policy, run_batch, validate,
@@ -270,4 +271,24 @@ impl Progress for UiProgress {
             b.inc(1);
         }
     }
+}
+
+/// Where each recorded secret of `names` stands for this session (see
+/// [`crate::upload::standing`]); only the ones not [`Standing::Live`] are returned. A call that
+/// fails (unreachable, access denied) is an error: nothing is written on a guess.
+pub fn check_recorded(
+    session: &Session,
+    state: &State,
+    names: &std::collections::BTreeSet<String>,
+) -> anyhow::Result<Vec<(SecretRef, Standing)>> {
+    let mut out = Vec::new();
+    for r in names.iter().filter_map(|n| state.secrets.get(n)) {
+        let standing = session
+            .block_on(crate::upload::standing::standing(session.client(), session.region(), r))
+            .map_err(|e| anyhow::anyhow!("cannot check the ARNs in the state file: {e}"))?;
+        if standing != Standing::Live {
+            out.push((r.clone(), standing));
+        }
+    }
+    Ok(out)
 }

@@ -2,13 +2,16 @@
 //! belong with a credential, and deployment-file environment entries, found with tree-sitter and
 //! line grammars where a provider regex can't judge. `analyze` dispatches on the file format.
 
+pub mod cmdline;
 pub mod config;
 pub mod docs;
 pub mod dsn;
+mod extra;
 pub mod group;
 pub mod judge;
 pub mod lang;
 pub mod sniff;
+pub mod sql;
 
 use crate::format::FileFormat;
 use crate::model::Detection;
@@ -21,6 +24,7 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         return Vec::new();
     }
     let mut out = analyze_format(rel, format, text);
+    extra::extend(rel, format, text, &mut out);
     // In tests, fixtures and docs a stand-in (`foo`, `password: "password"`, `secret1`) is a fake;
     // elsewhere it is a weak value the program really runs with.
     if crate::scan::is_test_path(rel) || docs::is_doc(rel) {

@@ -12,6 +12,8 @@ pub struct DiffOptions {
     pub color: bool,
     /// Values to replace with `<redacted>` (empty with `--show-secrets`).
     pub redact: Vec<String>,
+    /// `--show-secrets`: no [`redact_credentials`] on the lines hoist leaves either.
+    pub reveal: bool,
 }
 
 /// The replacement text for a redacted value.
@@ -62,6 +64,11 @@ pub fn write_file_diff(
         let (style, body) = classify(line);
         let body = match style {
             Style::Header => body.to_string(),
+            // Lines hoist doesn't write can hold values it never planned (removed from the plan,
+            // a stale site, one it didn't detect): credential-shaped values there go too.
+            Style::Context | Style::Removed if !opts.reveal => {
+                redact_credentials(&redact(body, &values, MIN_SUBSTRING_REDACT))
+            }
             _ => redact(body, &values, MIN_SUBSTRING_REDACT),
         };
         if opts.color {
@@ -140,6 +147,115 @@ pub fn redact(line: &str, values: &[&str], min: usize) -> String {
     s
 }
 
+/// Words that make a line a credential assignment (lowercase, matched inside identifiers:
+/// `DB_PASSWORD`, `apiToken`, `client-secret`).
+const CREDENTIAL_WORDS: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "auth",
+    "credential",
+    "private",
+    "access_key",
+    "accesskey",
+    "signing",
+    "salt",
+    "cookie",
+    "session",
+    "dsn",
+    "conn",
+];
+
+/// The redaction rule for lines hoist leaves as they are (diff context and removed lines): on a
+/// line whose text names a credential ([`CREDENTIAL_WORDS`]), every quoted string and the value
+/// of an unquoted `key = value` / `key: value` whose key names one; on any line, the password
+/// of a URL's `user:password@`. References (`<redacted>`, ARNs, `${…}`) stay readable.
+pub fn redact_credentials(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    let mut spans: Vec<crate::model::Span> = url_passwords(line);
+    if CREDENTIAL_WORDS.iter().any(|w| lower.contains(w)) {
+        spans.extend(quoted(line));
+        spans.extend(unquoted_value(line, &lower));
+    }
+    let spans: Vec<crate::model::Span> = spans
+        .into_iter()
+        .filter(|s| {
+            let t = &line[s.start..s.end];
+            !(t.is_empty() || t == REDACTED || t.starts_with("arn:") || t.contains("${") || t.contains(REDACTED))
+        })
+        .collect();
+    mask(line, &spans)
+}
+
+/// Contents of every quoted string on the line (`"…"`, `'…'`, `` `…` ``, backslash escapes
+/// honoured); an unterminated one runs to the end of the line.
+fn quoted(line: &str) -> Vec<crate::model::Span> {
+    let b = line.as_bytes();
+    let end_of_line = line.trim_end_matches(['\n', '\r']).len();
+    let mut out = Vec::new();
+    let mut i = 1; // after the diff marker
+    while i < end_of_line {
+        let q = b[i];
+        if !matches!(q, b'"' | b'\'' | b'`') {
+            i += 1;
+            continue;
+        }
+        // An apostrophe inside a word (`don't`) opens nothing.
+        if q == b'\'' && i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < end_of_line && b[j] != q {
+            j += if b[j] == b'\\' { 2 } else { 1 };
+        }
+        let stop = j.min(end_of_line);
+        out.push(crate::model::Span::new(start, stop));
+        i = stop + 1;
+    }
+    out
+}
+
+/// The value of `key = value`, `key: value` or `KEY=value` when the key names a credential and
+/// the value isn't quoted (quoted ones are covered by [`quoted`]).
+fn unquoted_value(line: &str, lower: &str) -> Vec<crate::model::Span> {
+    let end = line.trim_end_matches(['\n', '\r']).len();
+    let Some(sep) = line[..end].find(['=', ':']) else { return Vec::new() };
+    if sep < 1 || !CREDENTIAL_WORDS.iter().any(|w| lower[1..sep].contains(w)) {
+        return Vec::new();
+    }
+    let rest = &line[sep + 1..end];
+    let start = sep + 1 + (rest.len() - rest.trim_start().len());
+    let value = line[start..end].trim_end();
+    if value.is_empty() || value.starts_with(['"', '\'', '`']) {
+        return Vec::new();
+    }
+    vec![crate::model::Span::new(start, start + value.len())]
+}
+
+/// The password of every `scheme://user:password@` on the line.
+fn url_passwords(line: &str) -> Vec<crate::model::Span> {
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices("://") {
+        let auth_start = i + 3;
+        let tail = &line[auth_start..];
+        let auth_len =
+            tail.find(|c: char| c == '/' || c.is_whitespace() || matches!(c, '"' | '\'' | '`')).unwrap_or(tail.len());
+        let auth = &tail[..auth_len];
+        if let (Some(at), Some(colon)) = (auth.rfind('@'), auth.find(':'))
+            && colon < at
+        {
+            out.push(crate::model::Span::new(auth_start + colon + 1, auth_start + at));
+        }
+    }
+    out
+}
+
 /// Lines added and removed between two texts.
 pub fn line_counts(old: &str, new: &str) -> (usize, usize) {
     let diff = TextDiff::from_lines(old, new);
@@ -186,7 +302,7 @@ mod tests {
     #[test]
     fn removed_lines_are_redacted_and_headers_kept() {
         let mut out = Vec::new();
-        let opts = DiffOptions { color: false, redact: vec!["hunter2-long".into()] };
+        let opts = DiffOptions { color: false, redact: vec!["hunter2-long".into()], reveal: false };
         let old = "a = 1\npw = \"hunter2-long\"\n# short: orders\n";
         let at = old.find("hunter2").unwrap();
         let masked = mask(old, &[crate::model::Span::new(at, at + 12)]);
@@ -198,6 +314,28 @@ mod tests {
         assert!(s.contains("+pw = os.environ[\"PW\"]\n"), "{s}");
         assert!(!s.contains("hunter2"));
         assert!(s.contains(" # short: orders\n"), "short values are masked by span, not by text: {s}");
+    }
+
+    #[test]
+    fn values_hoist_never_planned_are_redacted_on_lines_it_leaves() {
+        for (line, gone) in [
+            (" OTHER_PASSWORD = \"pa\\\"ss\\\\w0rd'Zk\"\n", "w0rd"),
+            (" client_secret: 'Kq7pLmNz9xWv'\n", "Kq7pLm"),
+            ("-API_TOKEN=tok_Zq8Pl4nted\n", "Zq8Pl4"),
+            (" db.password: hunter2hunter2 # old\n", "hunter2"),
+            (" url = os.getenv('X', 'postgres://app:Pl4ntedPw@db/app')\n", "Pl4nted"),
+            (" DATABASE_URL=mysql://root:Zq8Secret@h:3306/x\n", "Zq8Secret"),
+        ] {
+            let out = redact_credentials(line);
+            assert!(!out.contains(gone) && out.contains(REDACTED), "{line:?} -> {out:?}");
+        }
+        // Lines without a credential word, and references, stay readable.
+        for line in
+            [" name = \"orders\"\n", " token = os.environ[\"<redacted>\"]\n", " key: \"arn:aws:secretsmanager:x\"\n"]
+        {
+            assert_eq!(redact_credentials(line), line);
+        }
+        assert_eq!(redact_credentials(" password = \"${DB_PASSWORD:?x}\"\n"), " password = \"${DB_PASSWORD:?x}\"\n");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What a commit would add: the staged file list and, for each file, the new-side lines the
-//! commit adds or changes — parsed from one `git diff --cached --raw -z -p -U0`.
+//! commit adds or changes — parsed from one `git diff --cached --raw -z -p -U0`. Also the one
+//! owner of the flags every git diff hoist reads is run with (the staged diff, the history log).
 
 use super::git::{EMPTY_TREE, Git, GitError};
 use std::path::PathBuf;
@@ -8,6 +9,27 @@ use std::path::PathBuf;
 pub const MODE_GITLINK: u32 = 0o160000;
 /// File mode of a symbolic link entry.
 pub const MODE_SYMLINK: u32 = 0o120000;
+
+/// The flags of every diff hoist parses (`git diff --cached` for the hook, `git log` for history):
+/// raw records, NUL-separated, full object ids, renames detected, deletions left out (nothing to
+/// scan there), and every option user config could change pinned (colour, external diff drivers,
+/// textconv filters, relative paths, submodule handling).
+pub const RAW_DIFF_FLAGS: &[&str] = &[
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--ignore-submodules=none",
+    "-M",
+    "--diff-filter=ACMRT",
+];
+
+/// Added to [`RAW_DIFF_FLAGS`] when the added lines are wanted too: the patch without context,
+/// hunks never merged.
+pub const PATCH_FLAGS: &[&str] = &["-p", "-U0", "--inter-hunk-context=0"];
 
 /// Lines (1-based, inclusive ranges, sorted, disjoint) that a commit adds to a file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -77,6 +99,9 @@ pub struct StagedFile {
     pub mode: u32,
     /// The staged blob's id.
     pub blob: String,
+    /// The blob it replaces (the old side of a modification, the source of a rename or copy);
+    /// `None` for an added file.
+    pub old_blob: Option<String>,
     /// The new lines.
     pub lines: NewLines,
     /// git called it binary.
@@ -88,25 +113,10 @@ pub fn staged_files(git: &Git, head: Option<&str>) -> Result<Vec<StagedFile>, Gi
     // Against HEAD, or against the empty tree on an unborn branch. Every option that user config
     // could change (prefixes, relative paths, context, renames, external diff drivers) is pinned.
     let base = head.unwrap_or(EMPTY_TREE);
-    let args = [
-        "diff",
-        "--cached",
-        "--raw",
-        "-z",
-        "-p",
-        "-U0",
-        "--inter-hunk-context=0",
-        "--no-abbrev",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-relative",
-        "--ignore-submodules=none",
-        "-M",
-        "--diff-filter=ACMRT",
-        base,
-        "--",
-    ];
+    let mut args = vec!["diff", "--cached"];
+    args.extend_from_slice(RAW_DIFF_FLAGS);
+    args.extend_from_slice(PATCH_FLAGS);
+    args.extend([base, "--"]);
     let out = git.output(&args)?;
     parse(&out).map_err(|message| GitError::Parse { args: args.join(" "), message })
 }
@@ -190,7 +200,7 @@ fn split_sections(patch: &[u8]) -> Vec<&[u8]> {
 pub fn raw_record(meta: &[u8]) -> Result<StagedFile, String> {
     let meta = std::str::from_utf8(meta).map_err(|_| "raw record is not UTF-8".to_string())?;
     let parts: Vec<&str> = meta.strip_prefix(':').unwrap_or(meta).split(' ').collect();
-    let [_old_mode, new_mode, _old_id, new_id, status] = parts[..] else {
+    let [_old_mode, new_mode, old_id, new_id, status] = parts[..] else {
         return Err(format!("bad raw record {meta:?}"));
     };
     let letter = status.chars().next().ok_or("empty status")?;
@@ -200,6 +210,7 @@ pub fn raw_record(meta: &[u8]) -> Result<StagedFile, String> {
         status: letter,
         mode: u32::from_str_radix(new_mode, 8).map_err(|_| format!("bad mode {new_mode:?}"))?,
         blob: new_id.to_string(),
+        old_blob: (!old_id.bytes().all(|b| b == b'0')).then(|| old_id.to_string()),
         lines: NewLines::Some(LineSet::default()),
         git_binary: false,
     })
@@ -311,6 +322,8 @@ diff --git a/sub b/sub\nnew file mode 160000\nindex 0000..ffff\n--- /dev/null\n+
         let files = parse(&out).unwrap();
         assert_eq!(files.len(), 4);
         assert_eq!(files[0].path, PathBuf::from("app.py"));
+        assert_eq!((files[0].blob.as_str(), files[0].old_blob.as_deref()), ("bbbb", Some("aaaa")));
+        assert_eq!(files[2].old_blob, None, "an added file replaces nothing");
         let NewLines::Some(s) = &files[0].lines else { panic!() };
         assert_eq!(s.ranges(), &[(3, 3), (11, 12)]);
         assert_eq!(files[1].status, 'R');

@@ -1,15 +1,14 @@
-//! What each commit in history added, streamed from one `git log --raw -z -p -U0`: a header per
-//! commit, then the same raw records and per-file patch sections a staged diff has (parsed with
-//! `diff.rs`'s record and section readers). Lines are read one at a time, so a huge import commit
-//! costs the longest line, not the patch.
+//! What each commit in history changed, streamed from one `git log --raw -z` (tree diffs only: git
+//! computes no content diff, so the log costs a fraction of the scan): a header per commit, then
+//! the same raw records a staged diff has (read with `diff.rs`'s record reader), each naming the
+//! new blob and the blob it replaced. The history scan reads the blobs itself.
 
-use super::diff::{NewLines, SECTION_HEADER, SectionLines, StagedFile, path_from_bytes, raw_record};
+use super::diff::{RAW_DIFF_FLAGS, StagedFile, path_from_bytes, raw_record};
 use super::git::{Git, GitError};
 use crate::model::CommitInfo;
 use std::io::{BufRead, BufReader};
 
-/// Starts each commit's header in the stream (never the first byte of a patch line, which is
-/// `+`, `-`, ` `, `\` or a section header).
+/// Starts each commit's header in the stream (never the first byte of a raw record, which is `:`).
 const START: u8 = 0x01;
 /// Ends the header.
 const END: u8 = 0x02;
@@ -21,47 +20,34 @@ const SEP: char = '\u{1f}';
 pub struct LogCommit {
     /// Who and when.
     pub info: CommitInfo,
-    /// Each added, copied, modified, renamed or retyped file, with the lines the commit adds.
+    /// Each added, copied, modified, renamed or retyped file: its new blob, and the blob it
+    /// replaced ([`StagedFile::old_blob`]). `lines` is not filled in (no patch is read).
     pub files: Vec<StagedFile>,
 }
 
-/// The `git log` arguments for `revs` (`HEAD`, `--all`, `A..B`…). Every option user config could
-/// change is pinned, as for the staged diff; merges show no diff (their parents' commits are walked).
-pub fn log_args(revs: &[String]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "log",
-        "--reverse",
-        "--format=%x01hoist %H%x1f%aI%x1f%an%x1f%ae%x02",
-        "--raw",
-        "-z",
-        "-p",
-        "-U0",
-        "--inter-hunk-context=0",
-        "--no-abbrev",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-relative",
-        "--ignore-submodules=none",
-        "--no-mailmap",
-        "-M",
-        "--diff-filter=ACMRT",
-    ]
-    .map(String::from)
-    .to_vec();
+/// The `git log` arguments for `revs` (`HEAD`, `--all`, `A..B`…), limited to `paths` (pathspecs;
+/// empty: the whole repository). The diff flags are the staged diff's ([`RAW_DIFF_FLAGS`]); merges
+/// show no diff (their parents' commits are walked).
+pub fn log_args(revs: &[String], paths: &[String]) -> Vec<String> {
+    let mut args: Vec<String> = ["log", "--reverse", "--format=%x01hoist %H%x1f%aI%x1f%an%x1f%ae%x02", "--no-mailmap"]
+        .map(String::from)
+        .to_vec();
+    args.extend(RAW_DIFF_FLAGS.iter().map(|f| f.to_string()));
     args.extend(revs.iter().cloned());
     args.push("--".into());
+    args.extend(paths.iter().cloned());
     args
 }
 
-/// Streams the commits `revs` reach, oldest first, calling `each` with every commit that adds
-/// something. `each` returning `false` stops early.
+/// Streams the commits `revs` reach (touching `paths`, when given), oldest first, calling `each`
+/// with every commit. `each` returning `false` stops early.
 pub fn stream_log(
     git: &Git,
     revs: &[String],
+    paths: &[String],
     mut each: impl FnMut(LogCommit) -> Result<bool, GitError>,
 ) -> Result<(), GitError> {
-    let args = log_args(revs);
+    let args = log_args(revs, paths);
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut child = git.spawn_stdout(&argv)?;
     let stdout = child.stdout.take().expect("piped");
@@ -112,7 +98,7 @@ impl<R: std::io::Read> Reader<R> {
         Ok(self.inner.fill_buf()?.first().copied())
     }
 
-    /// Skips the NULs and newlines git puts between a header, the raw records and the patch.
+    /// Skips the NULs and newlines git puts between a header and the raw records.
     fn skip_separators(&mut self) -> Result<(), GitError> {
         while let Some(b) = self.peek()? {
             if b != 0 && b != b'\n' {
@@ -133,11 +119,13 @@ impl<R: std::io::Read> Reader<R> {
         self.inner.read_until(END, &mut self.line)?;
         let info = parse_header(&self.line)?;
         let mut files = Vec::new();
-        // Raw records: `:meta\0path\0` (two paths for renames and copies).
+        // Raw records: `:meta\0path\0` (two paths for renames and copies), up to the next header.
         loop {
             self.skip_separators()?;
-            if self.peek()? != Some(b':') {
-                break;
+            match self.peek()? {
+                None | Some(START) => break,
+                Some(b':') => {}
+                Some(b) => return Err(parse_err(format!("expected a raw record, got byte {b:#04x}"))),
             }
             let meta = self.field()?;
             let mut file = raw_record(&meta).map_err(parse_err)?;
@@ -146,36 +134,6 @@ impl<R: std::io::Read> Reader<R> {
             }
             file.path = path_from_bytes(&self.field()?);
             files.push(file);
-        }
-        // The patch: one section per record, in the same order, up to the next header.
-        let mut sections: Vec<(NewLines, bool)> = Vec::with_capacity(files.len());
-        let mut current: Option<SectionLines> = None;
-        loop {
-            match self.peek()? {
-                None | Some(START) => break,
-                Some(_) => {}
-            }
-            self.line.clear();
-            self.inner.read_until(b'\n', &mut self.line)?;
-            let line = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
-            if line.starts_with(SECTION_HEADER) {
-                sections.extend(current.take().map(SectionLines::finish));
-                current = Some(SectionLines::default());
-            } else if let Some(section) = current.as_mut() {
-                section.line(line).map_err(parse_err)?;
-            }
-        }
-        sections.extend(current.take().map(SectionLines::finish));
-        if sections.len() == files.len() {
-            for (file, (lines, binary)) in files.iter_mut().zip(sections) {
-                file.lines = lines;
-                file.git_binary = binary;
-            }
-        } else {
-            // Can't pair hunks with files: every line of every file counts as new rather than guess.
-            for f in &mut files {
-                f.lines = NewLines::All;
-            }
         }
         Ok(Some(LogCommit { info, files }))
     }
@@ -230,17 +188,11 @@ mod tests {
     }
 
     #[test]
-    fn splits_commits_and_pairs_sections_with_records() {
+    fn splits_commits_and_reads_records_with_old_blobs() {
         let mut s = header('a');
-        s.extend_from_slice(b":000000 100644 0000 1111 A\0x y.txt\0:100644 100644 2222 3333 R090\0old\0new\0\0");
-        s.extend_from_slice(
-            b"diff --git a/x y.txt b/x y.txt\nnew file mode 100644\n--- /dev/null\n+++ b/x y.txt\n@@ -0,0 +1,2 @@\n+a\n+\x01b\n\
-diff --git a/old b/new\n@@ -3,0 +4 @@\n+k\n",
-        );
+        s.extend_from_slice(b":000000 100644 0000 1111 A\0x y.txt\0:100644 100644 2222 3333 R090\0old\0new\0");
         s.extend(header('b'));
-        s.extend_from_slice(
-            b":000000 100644 0000 4444 A\0img\0\0diff --git a/img b/img\nBinary files /dev/null and b/img differ\n",
-        );
+        s.extend_from_slice(b":100644 100644 3333 4444 M\0new\0");
         // A merge: a header and nothing else.
         s.extend(header('c'));
         let got = commits(&s);
@@ -249,24 +201,21 @@ diff --git a/old b/new\n@@ -3,0 +4 @@\n+k\n",
         assert_eq!(got[0].info.author, "A B");
         assert_eq!(got[0].info.date, "2026-01-02T03:04:05+00:00");
         assert_eq!(got[0].files[0].path, PathBuf::from("x y.txt"));
-        let NewLines::Some(s0) = &got[0].files[0].lines else { panic!() };
-        assert_eq!(s0.ranges(), &[(1, 2)]);
+        assert_eq!((got[0].files[0].blob.as_str(), got[0].files[0].old_blob.as_deref()), ("1111", None));
         assert_eq!(got[0].files[1].from, Some(PathBuf::from("old")));
         assert_eq!(got[0].files[1].path, PathBuf::from("new"));
-        let NewLines::Some(s1) = &got[0].files[1].lines else { panic!() };
-        assert_eq!(s1.ranges(), &[(4, 4)]);
-        assert!(got[1].files[0].git_binary);
-        assert_eq!(got[1].files[0].blob, "4444");
+        assert_eq!(got[0].files[1].old_blob.as_deref(), Some("2222"));
+        assert_eq!((got[1].files[0].blob.as_str(), got[1].files[0].old_blob.as_deref()), ("4444", Some("3333")));
         assert!(got[2].files.is_empty());
     }
 
     #[test]
-    fn unpaired_sections_count_every_line() {
-        let mut s = header('a');
-        s.extend_from_slice(b":000000 100644 0000 1111 A\0a\0:000000 100644 0000 2222 A\0b\0\0");
-        s.extend_from_slice(b"diff --git a/a b/a\n@@ -0,0 +1 @@\n+x\n");
-        let got = commits(&s);
-        assert!(got[0].files.iter().all(|f| f.lines == NewLines::All));
+    fn pathspecs_follow_the_separator() {
+        let args = log_args(&["HEAD".into()], &[":(top,literal)svc/api".into()]);
+        let dashes = args.iter().position(|a| a == "--").unwrap();
+        assert_eq!(args[dashes - 1], "HEAD");
+        assert_eq!(args[dashes + 1..], [":(top,literal)svc/api".to_string()]);
+        assert!(RAW_DIFF_FLAGS.iter().all(|f| args.iter().any(|a| a == f)));
     }
 
     #[test]
@@ -275,5 +224,9 @@ diff --git a/old b/new\n@@ -3,0 +4 @@\n+k\n",
         assert!(matches!(r.next_commit(), Err(GitError::Parse { .. })));
         let mut r = Reader { inner: BufReader::new(&b"\x01hoist zz\x02"[..]), line: Vec::new() };
         assert!(r.next_commit().is_err());
+        let mut s = header('a');
+        s.extend_from_slice(b"diff --git a/x b/x\n");
+        let mut r = Reader { inner: BufReader::new(&s[..]), line: Vec::new() };
+        assert!(matches!(r.next_commit(), Err(GitError::Parse { .. })));
     }
 }

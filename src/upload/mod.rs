@@ -7,6 +7,7 @@ pub mod client;
 pub mod fault;
 pub mod policy;
 pub mod secret;
+pub mod standing;
 pub mod validate;
 
 pub use batch::{BatchOptions, Progress, Report, run_batch};

@@ -121,24 +121,26 @@ impl Hoist {
         })
     }
 
-    /// Runs hoist; fails the test when a planted value leaks anywhere. Returns the output.
-    pub fn output(&mut self) -> Output {
+    /// Runs hoist; fails the test when a planted value leaks anywhere. Returns the output (always
+    /// `Ok`: a process that can't start fails the test; the `Result` keeps `Command`'s signature so
+    /// a test moves onto the harness by changing only where its command comes from).
+    pub fn output(&mut self) -> std::io::Result<Output> {
         let what = self.args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
         let root = self.watched();
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
         let stdin = self.stdin.clone();
-        checked_at(root.as_deref(), &values, &what, &mut self.cmd, stdin)
+        Ok(checked_at(root.as_deref(), &values, &what, &mut self.cmd, stdin))
     }
 
     /// [`Hoist::output`] as an `assert_cmd` assertion.
     pub fn assert(&mut self) -> assert_cmd::assert::Assert {
         use assert_cmd::assert::OutputAssertExt;
-        self.output().assert()
+        self.output().unwrap().assert()
     }
 
     /// stdout + stderr of [`Hoist::output`], with the exit code.
     pub fn run(&mut self) -> (Option<i32>, String) {
-        let out = self.output();
+        let out = self.output().unwrap();
         (out.status.code(), text(&out))
     }
 }

@@ -443,7 +443,11 @@ fn names_something(v: &str) -> bool {
         && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
         && v.chars().any(|c| c.is_ascii_lowercase())
         && v.chars().any(|c| c.is_ascii_uppercase());
-    ident && judge::words(v).len() >= 2
+    // Case changes every two or three letters (`kQwIOrYvnXmSDkwEiFngr`) are a random key, not
+    // words of a name.
+    let words = judge::words(v).len();
+    let random = words >= 4 && v.len() * 2 < words * 7;
+    ident && words >= 2 && !random
 }
 
 /// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.

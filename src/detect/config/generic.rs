@@ -60,11 +60,11 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
     out
 }
 
-/// `Basic <base64 user:pass>`, `Bearer <token>`, `Digest … response="…"`-style credentials in an
+/// `Basic <base64 user:pass>`, `ApiKey <base64 id:key>`, `Bearer <token>`, `Digest … response="…"`-style credentials in an
 /// `Authorization` header written anywhere on the line (code, cassettes, docs).
 fn auth_headers(text: &str, ls: usize, le: usize, base: usize, block: usize, out: &mut Vec<Pair>) {
     let b = text.as_bytes();
-    for scheme in ["Basic ", "Bearer ", "Token ", "token "] {
+    for scheme in ["Basic ", "ApiKey ", "Bearer ", "Token ", "token "] {
         let mut from = ls;
         while let Some(at) = memchr::memmem::find(&b[from..le], scheme.as_bytes()).map(|i| from + i) {
             from = at + scheme.len();
@@ -80,7 +80,8 @@ fn auth_headers(text: &str, ls: usize, le: usize, base: usize, block: usize, out
             }
             let token = &text[vs..ve];
             let ok = match scheme {
-                "Basic " => basic_pair(token),
+                // Elasticsearch's `ApiKey` is base64 `id:api_key`, as Basic is `user:password`.
+                "Basic " | "ApiKey " => basic_pair(token),
                 // A bearer token is long and machine-made; `token ` needs an `Authorization` beside it.
                 _ => {
                     token.len() >= 16
@@ -110,6 +111,7 @@ fn basic_pair(token: &str) -> bool {
 fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, block: usize, out: &mut Vec<Pair>) {
     let b = text.as_bytes();
     if memchr::memmem::find(&b[ls..le], b"Basic ").is_some()
+        || memchr::memmem::find(&b[ls..le], b"ApiKey ").is_some()
         || memchr::memmem::find(&b[ls..le], b"Bearer ").is_some()
         || memchr::memmem::find(&b[ls..le], b"oken ").is_some()
     {

@@ -163,9 +163,47 @@ pub fn lines_only(text: &str) -> Vec<Detection> {
     if !PREFILTER_AC.is_match(text) {
         return Vec::new();
     }
+    // The lines holding a prefilter word decide: a credential or a connection string is judged by
+    // its own line alone (only its companions and scopes need the others), so when those lines
+    // hold nothing the file holds nothing — a 4 MB policy table costs its few hit lines.
+    if text.len() >= GATE_MIN {
+        let mut sink = Sink::default();
+        lines::fallback(&hit_lines(text), &mut sink);
+        if entry::judge(sink).is_empty() {
+            return Vec::new();
+        }
+    }
     let mut sink = Sink::default();
     lines::fallback(text, &mut sink);
     entry::judge(sink)
+}
+
+/// Files smaller than this go straight to the whole-file line detectors.
+const GATE_MIN: usize = 16 * 1024;
+
+/// The lines of `text` that hold a prefilter word (or `webhook`, a credential word the prefilter
+/// leaves to the names beside it), joined.
+fn hit_lines(text: &str) -> String {
+    static GATE_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        let words = PREFILTER.iter().copied().chain(["webhook"]);
+        AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static patterns")
+    });
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut next = 0;
+    for m in GATE_AC.find_iter(text) {
+        if m.start() < next {
+            continue;
+        }
+        let s = memchr::memrchr(b'\n', &b[..m.start()]).map(|p| p + 1).unwrap_or(0);
+        let e = memchr::memchr(b'\n', &b[m.end()..]).map(|p| m.end() + p + 1).unwrap_or(b.len());
+        out.push_str(&text[s..e]);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        next = e;
+    }
+    out
 }
 
 /// The tolerant assignment tokenizer over any text (see [`generic`]), judged like config entries.

@@ -1,6 +1,9 @@
 //! The cheap check before a structured file is parsed: a credential word must sit where a name
 //! does (a key before `:`/`=`, an ECS/Kubernetes `name:` value, an XML tag), or a URL must carry
-//! `user:password@`, or the document must be a kind whose every value is a credential.
+//! `user:password@`, or the document must be a kind whose every value is a credential. A key's
+//! value is looked at too: a scalar the judgement would refuse (`"idempotencyToken": true`,
+//! `output_token: nextToken`) or a mapping that can't hold a default (`"nextToken": {"shape": …}`)
+//! doesn't make a service model or a policy table worth parsing.
 
 use crate::detect::judge;
 use aho_corasick::AhoCorasick;
@@ -22,36 +25,38 @@ fn is_tok(b: u8) -> bool {
 
 /// True when `text` may hold something the structured detectors report.
 pub(crate) fn worth_parsing(text: &str, ac: &AhoCorasick, words: &[&str]) -> bool {
+    ac.find_iter(text).any(|m| hit_counts(text, m.range(), words[m.pattern().as_usize()])) || ALWAYS_AC.is_match(text)
+}
+
+/// One prefilter hit (`word` found at `at`) is enough for the structured readers to parse.
+fn hit_counts(text: &str, at: std::ops::Range<usize>, word: &str) -> bool {
     let b = text.as_bytes();
-    for m in ac.find_iter(text) {
-        match words[m.pattern().as_usize()] {
-            "://" => {
-                if userinfo_after(b, m.end()) {
-                    return true;
-                }
-                continue;
-            }
-            "jdbc:" | "server=" | "data source" => return true,
-            _ => {}
-        }
-        let (mut s, mut e) = (m.start(), m.end());
-        while s > 0 && is_tok(b[s - 1]) {
-            s -= 1;
-        }
-        while e < b.len() && is_tok(b[e]) {
-            e += 1;
-        }
-        let Some(token) = text.get(s..e) else { continue };
-        let token = token.trim_matches(['.', '-', '/']);
-        let secretish = judge::is_secret_name(token) || COLLECTIONS.contains(&token.to_ascii_lowercase().as_str());
-        if !secretish {
-            continue;
-        }
-        if key_position(b, s, e) || named_by_previous_key(text, s) {
-            return true;
-        }
+    match word {
+        "://" => return userinfo_after(b, at.end),
+        "jdbc:" | "server=" => return true,
+        // ADO.NET `Data Source=…`, not the words in prose.
+        "data source" => return b[at.end..].iter().find(|c| !matches!(c, b' ' | b'\t')) == Some(&b'='),
+        _ => {}
     }
-    ALWAYS_AC.is_match(text)
+    let (mut s, mut e) = (at.start, at.end);
+    while s > 0 && is_tok(b[s - 1]) {
+        s -= 1;
+    }
+    while e < b.len() && is_tok(b[e]) {
+        e += 1;
+    }
+    let Some(token) = text.get(s..e) else { return false };
+    let token = token.trim_matches(['.', '-', '/']);
+    let secretish = judge::is_secret_name(token) || COLLECTIONS.contains(&token.to_ascii_lowercase().as_str());
+    if !secretish {
+        return false;
+    }
+    if named_by_previous_key(text, s) && has_key_near(b, s, e, b"value") {
+        return true;
+    }
+    // `arn:aws:secretsmanager:…:secret:name` is a value, not a key.
+    let in_arn = s > 0 && b[s - 1] == b':' && b.get(e) == Some(&b':');
+    key_position(b, s, e) && !in_arn && value_may_be_secret(text, token, e)
 }
 
 /// `token"?\s*[:=>]` (a key, an assignment, an XML tag) or `<token` (an XML element).
@@ -68,6 +73,124 @@ fn key_position(b: &[u8], s: usize, e: usize) -> bool {
     (j < b.len() && (matches!(b[j], b':' | b'=' | b'>') || quoted && b[j] == b'{')) || (s > 0 && b[s - 1] == b'<')
 }
 
+/// Bytes after a key a value is looked for in (a mapping's `default`, a quoted scalar's end).
+const VALUE_WINDOW: usize = 4096;
+
+/// The value written after the key ending at `e` could be a credential: a scalar the shared
+/// judgement accepts, a collection of credentials, a mapping holding a `default` (CloudFormation
+/// parameters, Terraform variables), or anything this cheap reader can't tell (block scalars,
+/// anchors, escapes, templates, an XML element, an HCL block label).
+fn value_may_be_secret(text: &str, token: &str, e: usize) -> bool {
+    let b = text.as_bytes();
+    let mut j = e;
+    if j < b.len() && matches!(b[j], b'"' | b'\'') {
+        j += 1;
+    }
+    while j < b.len() && matches!(b[j], b' ' | b'\t') {
+        j += 1;
+    }
+    if j >= b.len() || !matches!(b[j], b':' | b'=') || b.get(j + 1) == Some(&b'>') {
+        return true;
+    }
+    j += 1;
+    while j < b.len() && matches!(b[j], b' ' | b'\t') {
+        j += 1;
+    }
+    let Some(&first) = b.get(j) else { return false };
+    match first {
+        b'{' | b'[' => COLLECTIONS.contains(&token.to_ascii_lowercase().as_str()) || holds_default(b, j),
+        b'"' | b'\'' => {
+            let end = (j + 1 + VALUE_WINDOW).min(b.len());
+            let Some(len) = b[j + 1..end].iter().position(|&c| c == first || matches!(c, b'\\' | b'\n')) else {
+                return true;
+            };
+            let close = j + 1 + len;
+            if b[close] != first || b.get(close + 1) == Some(&first) {
+                return true; // an escape, a string running on, a TOML/Python triple quote
+            }
+            scalar_may_be_secret(token, &text[j + 1..close])
+        }
+        b'\r' | b'\n' | b'|' | b'>' | b'&' | b'*' | b'!' | b'$' => true,
+        // Markup (`</p> <p>` in documentation) or a `<placeholder>`.
+        b'<' => false,
+        _ => {
+            let line_end = memchr::memchr(b'\n', &b[j..]).map(|p| j + p).unwrap_or(b.len());
+            let Some(line) = text.get(j..line_end) else { return true };
+            let line = line.trim_end_matches('\r');
+            let line = line.split(" #").next().unwrap_or(line).trim_end().trim_end_matches(',');
+            // A flow collection or JSON ends the value at `,`/`}`/`]`, a shell line at a blank or a
+            // ` \` continuation; YAML and INI take the whole line: every reading is tried.
+            let cut = line.split([',', '}', ']']).next().unwrap_or(line).trim_end();
+            let word = line.split([' ', '\t']).next().unwrap_or(line).trim_end_matches(',');
+            let continued = line.strip_suffix('\\').map(str::trim_end).unwrap_or(line);
+            [line, cut, word, continued].iter().any(|v| scalar_may_be_secret(token, v))
+        }
+    }
+}
+
+/// A scalar value under a credential-named key the judgement might keep: connection strings and
+/// templated values are left to the full readers.
+fn scalar_may_be_secret(name: &str, value: &str) -> bool {
+    value.contains("://")
+        || value.contains("${")
+        || value.contains("{{")
+        || value.to_ascii_lowercase().contains("password=")
+        || judge::is_secret_value(name, value)
+}
+
+/// The mapping or list opening at `open` holds a `default` key within [`VALUE_WINDOW`] bytes (or is
+/// longer than that, when the answer is yes).
+fn holds_default(b: &[u8], open: usize) -> bool {
+    let end = (open + VALUE_WINDOW).min(b.len());
+    let mut depth = 0usize;
+    let mut i = open;
+    let mut in_string = false;
+    while i < end {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return has_key(&b[open..i], b"default");
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `key` (ASCII case-insensitive) written as a key somewhere in `b`: followed by an optional quote,
+/// blanks and `:` or `=`.
+fn has_key(b: &[u8], key: &[u8]) -> bool {
+    let lower = b.to_ascii_lowercase();
+    memchr::memmem::find_iter(&lower, key).any(|at| {
+        // Where a key starts: after its quote, an opening brace, a comma or the indentation (not
+        // `<p>Default: 1` in documentation).
+        let before = lower[..at].iter().rposition(|c| !matches!(c, b' ' | b'\t'));
+        if before.is_some_and(|p| !matches!(lower[p], b'"' | b'\'' | b'{' | b',' | b'\n')) {
+            return false;
+        }
+        let mut j = at + key.len();
+        if j < lower.len() && matches!(lower[j], b'"' | b'\'') {
+            j += 1;
+        }
+        while j < lower.len() && matches!(lower[j], b' ' | b'\t') {
+            j += 1;
+        }
+        j < lower.len() && matches!(lower[j], b':' | b'=')
+    })
+}
+
+/// A `key` field within [`VALUE_WINDOW`] bytes either side of `s..e` (a name/value pair's other half).
+fn has_key_near(b: &[u8], s: usize, e: usize, key: &[u8]) -> bool {
+    has_key(&b[s.saturating_sub(VALUE_WINDOW)..(e + VALUE_WINDOW).min(b.len())], key)
+}
+
 /// The token is the value of a `name`/`key` field (`- name: DB_PASSWORD`, `key="SmtpPassword"`).
 fn named_by_previous_key(text: &str, s: usize) -> bool {
     let start = s.saturating_sub(24);
@@ -75,7 +198,10 @@ fn named_by_previous_key(text: &str, s: usize) -> bool {
     let t = before.trim_end_matches(['"', '\'']).trim_end();
     let Some(t) = t.strip_suffix([':', '=']) else { return false };
     let t = t.trim_end().trim_end_matches(['"', '\'']).to_ascii_lowercase();
-    t.ends_with("name") || t.ends_with("key")
+    // The field itself, not a longer key ending in it (`"locationName": "nextToken"` in a service
+    // model names a wire field).
+    let field = t.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).next().unwrap_or("");
+    field == "name" || field == "key"
 }
 
 /// `://user:password@` follows.
@@ -105,15 +231,24 @@ mod tests {
     #[test]
     fn names_in_key_positions_pass() {
         for t in [
-            "db:\n  password: x\n",
-            "{\"apiToken\": \"x\"}",
+            "db:\n  password: Zq8vR2mK4pLw\n",
+            "{\"apiToken\": \"Zq8vR2mK4pLw\"}",
             "- name: DB_PASSWORD\n  value: x",
             "{\"name\": \"API_SECRET\", \"value\": \"x\"}",
-            "<add key=\"SmtpPassword\" value=\"x\"/>",
+            "<add key=\"SmtpPassword\" value=\"Zq8vR2mK4pLw\"/>",
             "<password>x</password>",
             "url: postgres://u:p@h/db",
             "kind: Secret\ndata:\n  a: b",
             "secrets:\n  stripe: x",
+            "{\"Parameters\": {\"DbPassword\": {\"Type\": \"String\", \"Default\": \"x\"}}}",
+            "db_password = \"Zq8#vR2!mK4p\"",
+            "password: Zq8#vR2!mK4p",
+            "{\"password\": \"${DB_PASSWORD:Zq8vR2mK4p}\"}",
+            "password: |\n  Zq8vR2mK4p\n",
+            "token: '''Zq8vR2mK4p'''",
+            "ConnectionString: Data Source=db;User ID=app;Password=Zq8vR2mK4p",
+            "Example = '''\nAPI_KEY=Zq8vR2mK4p \\\nrun\n'''\n",
+            "Parameters:\n  DbPassword: {Type: String, Default: Zq8vR2mK4p}\n",
         ] {
             assert!(check(t), "{t}");
         }
@@ -126,6 +261,17 @@ mod tests {
             "description: pass the token to the parser",
             "{\"keyword\": \"x\", \"passport\": 1}",
             "url: https://example.com/a:b",
+            "{\"nextToken\": {\"shape\": \"String\", \"documentation\": \"<p>The token.</p>\"}}",
+            "{\"idempotencyToken\": true, \"clientToken\": {\"shape\": \"ClientToken\"}}",
+            "{\"output_token\": \"nextToken\", \"input_token\": \"NextToken\"}",
+            "{\"nextToken\": {\"shape\": \"String\", \"locationName\": \"nextToken\"}}",
+            "{\"name\": \"BatchAssociateScramSecret\", \"http\": {\"method\": \"POST\"}}",
+            "{\"MasterUserPassword\": {\"shape\": \"String\", \"documentation\": \"no default\"}}",
+            "{\"Resource\": \"arn:aws:secretsmanager:*:*:secret:*\"}",
+            "{\"doc\": \"<p>Adds a data source.</p> <p>The passphrase:</p> <p>\"}",
+            "{\"Password\": {\"shape\": \"S\", \"documentation\": \"<p>x [1</p> <p>Default: 1</p>\"}}",
+            "{\"idempotencyToken\": true,\n \"location\": \"querystring\"}",
+            "password: \"\"\n",
         ] {
             assert!(!check(t), "{t}");
         }

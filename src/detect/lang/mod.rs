@@ -1,7 +1,8 @@
 //! Programming-language detection with tree-sitter: one shared engine walks every string literal,
 //! asks what holds it (binding, call, env default, shell command) through per-language tables, and
 //! hands the (name, literal, span) candidates to the grouping. Only files where a cheap keyword
-//! prefilter hits are parsed; parsers are built once per thread.
+//! prefilter hits are parsed; parsers are built once per thread. A large file is first parsed only
+//! in windows around the prefilter's hits ([`window`]): the whole file only when they find something.
 
 mod calls;
 mod context;
@@ -9,6 +10,7 @@ mod dsn_hook;
 mod literal;
 mod shell;
 mod spec;
+mod window;
 
 use crate::detect::group::{self, Candidate};
 use crate::format::FileFormat;
@@ -36,7 +38,9 @@ static PREFILTER: Lazy<Regex> = Lazy::new(|| {
     let assign = r"\b(?:password|passwd|pwd)=[^\s$'\x22(;]";
     let sinks = r#"\b(?:getconnection|pdo|mysqli(?:_connect)?|real_connect|connect|sequelize|\w*basic_?auth|\w*digestauth|auth|\w*passwordcredentials|\w*authenticationtoken|passwordauthentication)\s*\([^)\n]*["'][^)\n]*,|\bauth\s*=\s*[\(\[]\s*["']"#;
     let cli = r"\b(?:mysql|mysqldump|mysqladmin|sshpass)\b[^\n]*\s-p\S|\bcurl\b[^\n]*\s(?:-u|--user)\s*\S+:\S";
-    Regex::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})"))
+    // `"Basic dXNlcjpwdw=="` / `'ApiKey …'` written alone (an expected header in a test, a comment).
+    let scheme = r#"\b(?-i:Basic|ApiKey) [A-Za-z0-9+/]{8,}={0,2}["'`]"#;
+    Regex::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})|(?:{scheme})"))
         .expect("static prefilter compiles")
 });
 
@@ -59,7 +63,30 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     if !may_hold_credential(format, text) {
         return Vec::new();
     }
+    // The windows decide whether the file holds anything; what they hold is then read in the
+    // whole file's context (companions, labels and scopes outside the windows). A window that
+    // doesn't parse cleanly decides nothing.
+    if let Some(windows) = window::ranges(format, text, PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()))
+        && let Some(found) = windowed_candidates(format, text, &windows)
+        && group::group(found).is_empty()
+    {
+        return Vec::new();
+    }
     group::group(candidates(format, text))
+}
+
+/// The candidates of `windows` alone (parsed as one document of those byte ranges), or `None`
+/// when that parse has errors.
+fn windowed_candidates(format: FileFormat, text: &str, windows: &[std::ops::Range<usize>]) -> Option<Vec<Candidate>> {
+    let (spec, language) = spec::spec(format)?;
+    let tree = parse_with(format, &language, text, &window::included(text, windows))?;
+    if tree.root_node().has_error() {
+        return None;
+    }
+    let ctx = Ctx { format, spec, src: text, ancestors: Default::default() };
+    let mut out = Vec::new();
+    walk(&ctx, tree.root_node(), &mut out);
+    Some(out)
 }
 
 /// The (name, literal, span) candidates of one source file, before judgement and grouping.
@@ -73,6 +100,16 @@ pub fn candidates(format: FileFormat, text: &str) -> Vec<Candidate> {
 }
 
 fn parse(format: FileFormat, language: &tree_sitter::Language, text: &str) -> Option<Tree> {
+    parse_with(format, language, text, &[])
+}
+
+/// Parses `text`, or only its `ranges` when there are any (nodes keep their offsets in `text`).
+fn parse_with(
+    format: FileFormat,
+    language: &tree_sitter::Language,
+    text: &str,
+    ranges: &[tree_sitter::Range],
+) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let parser = match parsers.entry(format) {
@@ -83,7 +120,13 @@ fn parse(format: FileFormat, language: &tree_sitter::Language, text: &str) -> Op
                 e.insert(p)
             }
         };
-        parser.parse(text, None)
+        if ranges.is_empty() {
+            return parser.parse(text, None);
+        }
+        parser.set_included_ranges(ranges).ok()?;
+        let tree = parser.parse(text, None);
+        parser.set_included_ranges(&[]).ok()?;
+        tree
     })
 }
 
@@ -164,8 +207,9 @@ fn literal_candidates<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Candidate
 /// one scope per literal.
 fn nested_assignments(node: Node, lit: &literal::Literal, src: &str, out: &mut Vec<Candidate>) {
     let raw = &src[lit.span.start..lit.span.end];
+    // (`"Basic dXNlcjpwdw=="` alone is a credential too: the tokenizer decodes the scheme.)
     if raw.len() < 6
-        || !raw.contains([':', '='])
+        || !(raw.contains([':', '=']) || raw.contains("Basic ") || raw.contains("ApiKey "))
         || !raw.bytes().any(|b| b.is_ascii_whitespace() || b == b'{' || b == b',')
     {
         return;

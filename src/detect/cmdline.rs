@@ -1,0 +1,428 @@
+//! Credentials passed on a command line, written in any file (docs, CI YAML, Makefiles, `.bat`,
+//! `.ps1`, Dockerfiles, shell): `--password s3cret` / `--db-password=…` / PowerShell `-Password …`,
+//! `/password:…` (Windows tools), `-storepass …` (keytool), `-passin pass:…` (openssl), MySQL's
+//! attached `-p…`, `curl -u user:pass` / `--user "user:pass"`, `-e NAME=value` / `--build-arg` /
+//! `--set` / `-D` pairs, and PowerShell `ConvertTo-SecureString '…' -AsPlainText`. One pass over
+//! the lines; each line is tokenized once (linear), and only lines with a dash or slash flag and a
+//! credential word are looked at. A command (with its `\`, `` ` `` or `^` continuation lines) is one
+//! scope, so its `--user`/`--host` group with its password.
+
+use super::group::{Candidate, Role};
+use super::judge;
+use crate::model::Span;
+
+/// One whitespace-separated word of a line, quotes removed.
+struct Token<'a> {
+    /// The unquoted text (a flag's text includes its attached value).
+    text: &'a str,
+    /// `text`'s bytes in the file.
+    span: Span,
+    /// Written in quotes.
+    quoted: bool,
+    /// Whitespace before the word (bytes).
+    gap: usize,
+}
+
+/// Words that open a credential on a command line (ASCII case-insensitive).
+const HINTS: &[&str] =
+    &["pass", "pwd", "secret", "token", "key", "cred", "auth", "curl", "securestring", "mysql", "mariadb"];
+
+/// Prose after a flag (`use the --password flag to …`): not a value.
+#[rustfmt::skip]
+const STOPWORDS: &[&str] = &[
+    "to", "the", "a", "an", "and", "or", "is", "are", "for", "of", "with", "in", "on", "if", "when", "as", "flag",
+    "option", "options", "parameter", "argument", "switch", "value", "field", "must", "will", "can", "should", "be",
+    "out", "off", "here", "there", "it", "this", "that", "only", "instead", "again", "now", "at", "by", "from",
+];
+
+/// Help-text metavariables (`--password TEXT`, `--token STRING`).
+const METAVARS: &[&str] = &["TEXT", "STRING", "STR", "VALUE", "VAL", "ARG", "ARGS", "FILE", "PATH", "NAME", "INT"];
+
+/// Candidates for every command line in `text`.
+pub fn candidates(text: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    let mut scope = 0;
+    let mut continued = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !continued {
+            scope = off;
+        }
+        let trimmed = body.trim_end();
+        continued = trimmed.ends_with('\\') || trimmed.ends_with('`') || trimmed.ends_with(" ^");
+        if worth_reading(body) {
+            read_line(body, off, scope, &mut out);
+        }
+        off += line.len();
+    }
+    out
+}
+
+/// A cheap check before tokenizing: a flag character and a credential word on the line.
+fn worth_reading(line: &str) -> bool {
+    if line.len() > 4096 || !line.bytes().any(|b| b == b'-' || b == b'/') {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    HINTS.iter().any(|h| lower.contains(h))
+}
+
+fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
+    let toks = tokenize(line, base);
+    let lower: Vec<String> = toks.iter().map(|t| t.text.to_ascii_lowercase()).collect();
+    let prog_at = |names: &[&str]| {
+        lower.iter().position(|w| {
+            let w = w.rsplit(['/', '\\']).next().unwrap_or(w).trim_end_matches(".exe");
+            names.contains(&w)
+        })
+    };
+    let curl = prog_at(&["curl"]);
+    let mysql = prog_at(&["mysql", "mysqldump", "mysqladmin", "mysqlimport", "mariadb", "mysqlsh"]);
+    let sshpass = prog_at(&["sshpass"]);
+    let plain_text = lower.iter().any(|w| w.trim_end_matches([')', ';']) == "-asplaintext");
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let w = lower[i].as_str();
+        let next = toks.get(i + 1);
+        // PowerShell: `$pw = ConvertTo-SecureString 'P@ss' -AsPlainText -Force`.
+        if w.trim_start_matches("$(").trim_start_matches('(') == "convertto-securestring" && plain_text {
+            let mut j = i + 1;
+            if lower.get(j).is_some_and(|x| x == "-string") {
+                j += 1;
+            }
+            if let Some(v) = toks.get(j).filter(|v| v.quoted) {
+                let name = assigned_name(&toks[..i]).unwrap_or("password");
+                push(&mut found, name, v, Role::Secret("password".into()));
+            }
+            i = j + 1;
+            continue;
+        }
+        if !(t.text.starts_with('-') || t.text.starts_with('/')) {
+            i += 1;
+            continue;
+        }
+        let (flag, attached) = split_flag(t);
+        let bare = flag.trim_start_matches(['-', '/']);
+        // curl's `-u user:pass` / `--user=user:pass` / `-uuser:pass`.
+        if curl.is_some_and(|c| c < i) && (bare == "u" || bare == "user") && t.text.starts_with('-') {
+            let v = attached.or_else(|| next.filter(|n| value_like(n)).map(value_of));
+            if let Some((text, span)) = v
+                && let Some(c) = text.find(':')
+            {
+                let user = &text[..c];
+                let pw = &text[c + 1..];
+                if !user.is_empty() && !pw.is_empty() {
+                    let us = Span::new(span.start, span.start + c);
+                    found.push(cand("user", user, us, Role::Config("username".into())));
+                    found.push(cand("password", pw, Span::new(span.start + c + 1, span.end), Role::ByName));
+                }
+            }
+            i += if attached.is_some() { 1 } else { 2 };
+            continue;
+        }
+        // MySQL clients take the password attached: `-pS3cret` (a bare `-p` prompts).
+        if mysql.is_some_and(|m| m < i) && t.text.starts_with("-p") && t.text.len() > 2 && !t.text.starts_with("--") {
+            let raw = &t.text[2..];
+            let (text, span) = unquote(raw, t.span.start + 2);
+            push_text(&mut found, "password", text, span, Role::ByName);
+            i += 1;
+            continue;
+        }
+        // `-e MYSQL_PASSWORD=x`, `--build-arg DB_PASS=x`, `--set db.password=x`, `-Dtrust.password=x`.
+        if let Some(rest) = t.text.strip_prefix("-D").filter(|r| r.contains('=') && !t.text.starts_with("--")) {
+            pair(&mut found, rest, t.span.start + 2);
+            i += 1;
+            continue;
+        }
+        // curl's form fields: `-d user=x -d password=y`, `--data 'user=x&password=y'`, `-F pw=z`.
+        let form = matches!(w, "--data" | "--data-raw" | "--data-urlencode" | "--form")
+            || curl.is_some_and(|c| c < i) && matches!(w, "-d" | "-F");
+        if form && let Some(n) = next.filter(|n| n.text.contains('=') && !n.text.starts_with(['{', '['])) {
+            let mut at = 0;
+            for field in n.text.split('&') {
+                pair(&mut found, field, n.span.start + at);
+                at += field.len() + 1;
+            }
+            i += 2;
+            continue;
+        }
+        if matches!(w, "-e" | "--env" | "--build-arg" | "--set" | "--set-string" | "-var" | "--var" | "--define")
+            && let Some(n) = next.filter(|n| n.text.contains('='))
+        {
+            pair(&mut found, n.text, n.span.start);
+            i += 2;
+            continue;
+        }
+        // A Windows `/name:value` switch has its value attached; a path isn't a flag.
+        let windows = flag.starts_with('/');
+        if bare.is_empty()
+            || !bare.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
+            || windows && (attached.is_none() || !bare.bytes().all(|c| c.is_ascii_alphabetic()))
+        {
+            i += 1;
+            continue;
+        }
+        let secret = is_secret_flag(bare) || sshpass.is_some_and(|s| s < i) && flag == "-p";
+        if !secret {
+            if let Some(k) = config_flag(flag, curl.is_none())
+                && let Some((text, span)) = attached.or_else(|| next.filter(|n| value_like(n)).map(value_of))
+            {
+                found.push(cand(bare, text, span, Role::Config(k.into())));
+            }
+            i += 1;
+            continue;
+        }
+        let value = match attached {
+            Some(v) => Some(v),
+            // A value written apart: not after a help table's column gap, not a quoted flag's
+            // bare expression (`'--password', pw` in code), not prose.
+            None => next.filter(|n| value_like(n) && n.gap < 2 && (n.quoted || !t.quoted)).map(value_of),
+        };
+        if let Some((text, span)) = value
+            && !is_metavar(text)
+            && !STOPWORDS.contains(&text.to_ascii_lowercase().as_str())
+        {
+            // openssl's `-passin pass:…`; `env:`/`file:`/`fd:`/`stdin` name where it lives.
+            let (text, span) = match text.strip_prefix("pass:") {
+                Some(p) => (p, Span::new(span.start + 5, span.end)),
+                None => (text, span),
+            };
+            let name = if judge::is_secret_name(bare) { bare } else { "password" };
+            push_text(&mut found, name, text, span, Role::ByName);
+        }
+        // A value written apart is consumed; anything else (`$(ConvertTo-SecureString …)`, the
+        // next flag) is read in its own right.
+        i += if attached.is_none() && value.is_some() { 2 } else { 1 };
+    }
+    for c in found {
+        out.push(c.in_scope(scope, None));
+    }
+}
+
+/// The flag of a token and its attached value (`--password=x`, `/password:x`).
+fn split_flag<'a>(t: &Token<'a>) -> (&'a str, Option<(&'a str, Span)>) {
+    let raw = t.text;
+    if t.quoted {
+        // `"--password=x"` in an argument list is one word; its value sits inside the quotes.
+        return match raw.find('=') {
+            Some(at) if at > 1 && raw.starts_with("--") => {
+                (&raw[..at], Some((&raw[at + 1..], Span::new(t.span.start + at + 1, t.span.end))))
+            }
+            _ => (raw, None),
+        };
+    }
+    let sep = if raw.starts_with('/') { raw.find(':') } else { raw.find('=') };
+    match sep {
+        Some(at) if at > 1 => {
+            let (text, span) = unquote(&raw[at + 1..], t.span.start + at + 1);
+            (&raw[..at], (!text.is_empty()).then_some((text, span)))
+        }
+        _ => (raw.trim_end_matches([',', ')', ';', '`']), None),
+    }
+}
+
+/// A long or PowerShell-style flag (or a Windows `/name:`) whose name says credential, or one of
+/// the Java keytool / openssl password options.
+fn is_secret_flag(bare: &str) -> bool {
+    let keytool =
+        ["storepass", "keypass", "srcstorepass", "deststorepass", "srckeypass", "destkeypass", "passin", "passout"];
+    let words = judge::words(bare);
+    let last = words.last().map(String::as_str).unwrap_or("");
+    // PowerShell's `-Credential` takes an account name or a PSCredential object.
+    if matches!(last, "credential" | "credentials" | "creds") {
+        return false;
+    }
+    // `-CertFilePassword`: the password of a file, not a file.
+    let password_last = ["password", "passwd", "passphrase", "pwd"].contains(&last);
+    bare.len() > 2
+        && (judge::is_secret_name(bare) || password_last || keytool.contains(&bare.to_ascii_lowercase().as_str()))
+}
+
+/// The config key a flag sets (`--user`, `-u`, `--host`…), grouped with the command's password.
+fn config_flag(flag: &str, short_ok: bool) -> Option<&'static str> {
+    match flag {
+        "--user" | "--username" | "-User" | "-Username" | "/user" => Some("username"),
+        "--host" | "--hostname" | "-Server" => Some("host"),
+        "-u" | "-U" if short_ok => Some("username"),
+        "-h" if short_ok => Some("host"),
+        _ => None,
+    }
+}
+
+/// A word that can be a flag's value: not another flag, a pipe, a redirection or a continuation.
+fn value_like(t: &Token) -> bool {
+    !t.text.is_empty()
+        && !t.text.starts_with('$')
+        && (t.quoted || !t.text.starts_with('-') && !matches!(t.text, "|" | "||" | "&&" | ">" | "<" | "\\" | "`" | "^"))
+}
+
+/// A value that isn't one: a file path (`--token /tmp/x.jwt`, `C:\certs\k.pfx`), or the first
+/// word of a placeholder (`<admin password>`, `{your token}`, `[value]`).
+fn names_no_value(v: &str) -> bool {
+    let drive = v.len() > 2 && v.as_bytes()[0].is_ascii_alphabetic() && v[1..].starts_with(":\\");
+    v.starts_with(['/', '~', '<', '{', '[']) || v.starts_with("./") || v.starts_with("..") || drive
+}
+
+fn value_of<'a>(t: &Token<'a>) -> (&'a str, Span) {
+    (t.text, t.span)
+}
+
+/// An all-caps help metavariable (`TEXT`, `PASSWORD`, `API_TOKEN`).
+fn is_metavar(v: &str) -> bool {
+    let caps = v.len() >= 3 && v.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-');
+    caps && (METAVARS.contains(&v) || judge::is_secret_name(v) || v.contains("PASS"))
+}
+
+/// `$SecPassword = …` at the start of the tokens: the assigned variable.
+fn assigned_name<'a>(before: &[Token<'a>]) -> Option<&'a str> {
+    let at = before.iter().position(|t| t.text == "=" || t.text.ends_with('='))?;
+    let t = before[..=at].iter().rev().find(|t| t.text.starts_with('$'))?;
+    let name = t.text.trim_start_matches('$').trim_end_matches('=');
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(name)
+}
+
+/// `NAME=value` (after `-e`, `--build-arg`, `-D`…), judged by the name.
+fn pair(found: &mut Vec<Candidate>, text: &str, start: usize) {
+    let Some(eq) = text.find('=') else { return };
+    let name = &text[..eq];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)) {
+        return;
+    }
+    let (v, span) = unquote(&text[eq + 1..], start + eq + 1);
+    // `-Djavax.net.ssl.trustStorePassword=…`: the password of a store is a password.
+    let name = if !judge::is_secret_name(name) && is_secret_flag(name) { "password" } else { name };
+    push_text(found, name, v, span, Role::ByName);
+}
+
+fn push(found: &mut Vec<Candidate>, name: &str, t: &Token, role: Role) {
+    push_text(found, name, t.text, t.span, role);
+}
+
+fn push_text(found: &mut Vec<Candidate>, name: &str, text: &str, span: Span, role: Role) {
+    let text = text.trim_end_matches([';', '`']);
+    let span = Span::new(span.start, span.start + text.len());
+    // A value that continues an expression (`"$(…)"`, `'…' + x`) or is empty isn't a literal.
+    if text.is_empty() || text.contains(['\'', '"', '`']) || names_no_value(text) {
+        return;
+    }
+    found.push(cand(name, text, span, role));
+}
+
+fn cand(name: &str, value: &str, span: Span, role: Role) -> Candidate {
+    Candidate::new(name, value, span).with_role(role)
+}
+
+/// Strips one pair of matching quotes from `raw` (which starts at byte `start`).
+fn unquote(raw: &str, start: usize) -> (&str, Span) {
+    let b = raw.as_bytes();
+    if b.len() >= 2 && (b[0] == b'\'' || b[0] == b'"') && b[b.len() - 1] == b[0] {
+        return (&raw[1..raw.len() - 1], Span::new(start + 1, start + raw.len() - 1));
+    }
+    (raw, Span::new(start, start + raw.len()))
+}
+
+/// Splits a line into words; a quoted run (`'a b'`, `"a b"`) is one word, a word may have a
+/// trailing `,`/`]`/`)`/`;` (JSON and YAML argument lists, PowerShell) and leading `[`/`(`.
+fn tokenize(line: &str, base: usize) -> Vec<Token<'_>> {
+    let b = line.as_bytes();
+    let punct = |c: u8| matches!(c, b',' | b']' | b')' | b';' | b'`');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let ws = i;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let gap = i - ws;
+        while i < b.len() && matches!(b[i], b'[' | b'(' | b'`') {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let start = i;
+        if b[i] == b'\'' || b[i] == b'"' {
+            let q = b[i];
+            if let Some(p) = b[i + 1..].iter().position(|&c| c == q) {
+                let end = i + 1 + p;
+                out.push(Token {
+                    text: &line[i + 1..end],
+                    span: Span::new(base + i + 1, base + end),
+                    quoted: true,
+                    gap,
+                });
+                i = end + 1;
+                while i < b.len() && punct(b[i]) {
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            // `--user="admin:pw"`: a quote inside a word runs to its closing quote.
+            if i > start && (b[i] == b'\'' || b[i] == b'"') {
+                let q = b[i];
+                if let Some(p) = b[i + 1..].iter().position(|&c| c == q) {
+                    i += p + 1;
+                }
+            }
+            i += 1;
+        }
+        let mut end = i;
+        while end > start + 1 && punct(b[end - 1]) {
+            end -= 1;
+        }
+        out.push(Token { text: &line[start..end], span: Span::new(base + start, base + end), quoted: false, gap });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String)> {
+        candidates(text).into_iter().map(|c| (c.name, c.value.expose().to_string())).collect()
+    }
+
+    #[test]
+    fn flags_powershell_and_curl() {
+        let t = "nats server report --user admin --password s3cr3t!\n\
+                 $SecPassword = ConvertTo-SecureString 'Wint3r!x' -AsPlainText -Force\n\
+                 curl -s --user \"deploy:Qp7-zz\" https://x\n\
+                 mysqldump -u app -pHq8x db\n\
+                 docker run -e MYSQL_PASSWORD=Zb9q -d mysql\n\
+                 curl -k https://h/login -d username=ops -d password='F0rm-pw' --data 'user=a&api_token=T0k-99x'\n";
+        let got = found(t);
+        for want in [
+            ("password", "s3cr3t!"),
+            ("SecPassword", "Wint3r!x"),
+            ("password", "Qp7-zz"),
+            ("password", "Hq8x"),
+            ("MYSQL_PASSWORD", "Zb9q"),
+            ("password", "F0rm-pw"),
+            ("api_token", "T0k-99x"),
+            ("user", "admin"),
+        ] {
+            assert!(got.iter().any(|(n, v)| n == want.0 && v == want.1), "{want:?} in {got:?}");
+        }
+    }
+
+    #[test]
+    fn help_text_and_prose_are_not_values() {
+        for t in [
+            "  --password TEXT   The password\n",
+            "  --password    the password to use\n",
+            "use the --password flag to set it\n",
+            "args = ['--password', password]\n",
+            "--password $DB_PASS\n",
+            "-p, --password PASSWORD\n",
+        ] {
+            let got: Vec<_> = found(t).into_iter().filter(|(n, v)| n != "user" && !v.starts_with('$')).collect();
+            assert!(got.is_empty(), "{t:?}: {got:?}");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Windows around the prefilter's hits: the top-level statements (a definition, an assignment, a
+//! class) that hold a hit, so a large source file is first parsed and judged only there. Only when
+//! a window yields a detection is the whole file analysed (that pass also finds the companions and
+//! group labels elsewhere in the file), so findings stay those of a whole-file pass while a file
+//! whose hits are all refused (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
+
+use crate::format::FileFormat;
+use std::ops::Range;
+
+/// Files smaller than this are parsed whole: the windows would save less than they cost.
+pub const MIN_WINDOWED: usize = 4 * 1024;
+
+/// Windows covering more than this share of the file are not worth a separate pass.
+const MAX_SHARE: f64 = 0.5;
+
+/// Byte ranges of the whole lines of every top-level statement holding one of `hits`, merged and
+/// sorted; `None` when the file is small, the language isn't windowed, or the windows would cover
+/// most of the file anyway.
+pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<usize>>) -> Option<Vec<Range<usize>>> {
+    if text.len() < MIN_WINDOWED {
+        return None;
+    }
+    // PHP starts in HTML mode (a window without `<?php` reads as text) and shell has heredocs
+    // whose bodies sit at column 0: both are parsed whole.
+    let cont: fn(&[u8]) -> bool = match format {
+        FileFormat::Python => python_continues,
+        FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
+            brace_continues
+        }
+        FileFormat::Ruby => ruby_continues,
+        _ => return None,
+    };
+    let b = text.as_bytes();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for hit in hits {
+        if out.last().is_some_and(|w| w.end > hit.start) {
+            let last = out.last_mut().expect("checked");
+            last.end = last.end.max(statement_end(b, hit.end, cont));
+            continue;
+        }
+        let w = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont);
+        match out.last_mut() {
+            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+            _ => out.push(w),
+        }
+    }
+    let covered: usize = out.iter().map(|w| w.len()).sum();
+    ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
+}
+
+/// Start of the line holding `at`.
+fn line_start(b: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &b[..at.min(b.len())]).map(|p| p + 1).unwrap_or(0)
+}
+
+/// Back from the line holding `at` to the first line that starts a top-level statement (and the
+/// decorators or comments right above it).
+fn statement_start(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
+    let mut s = line_start(b, at);
+    while s > 0 && cont(&b[s..]) {
+        s = line_start(b, s - 1);
+    }
+    while s > 0 {
+        let prev = line_start(b, s - 1);
+        if !matches!(b[prev], b'@' | b'#') {
+            break;
+        }
+        s = prev;
+    }
+    s
+}
+
+/// Forward from the line holding `at` to the end of the line before the next top-level statement.
+fn statement_end(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
+    let mut e = match memchr::memchr(b'\n', &b[at.min(b.len())..]) {
+        Some(p) => at + p + 1,
+        None => return b.len(),
+    };
+    while e < b.len() && cont(&b[e..]) {
+        e = memchr::memchr(b'\n', &b[e..]).map(|p| e + p + 1).unwrap_or(b.len());
+    }
+    e
+}
+
+/// An indented, blank or closing line, or a comment, continues the statement above it.
+fn common_continues(line: &[u8]) -> bool {
+    matches!(line.first(), None | Some(b' ' | b'\t' | b'\r' | b'\n' | b')' | b']' | b'}'))
+}
+
+fn starts_word(line: &[u8], words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        line.starts_with(w.as_bytes()) && !line.get(w.len()).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+    })
+}
+
+fn python_continues(line: &[u8]) -> bool {
+    common_continues(line) || line[0] == b'#' || starts_word(line, &["else", "elif", "except", "finally", "case"])
+}
+
+fn brace_continues(line: &[u8]) -> bool {
+    common_continues(line) || line.starts_with(b"//") || line.starts_with(b"*") || line[0] == b'.'
+}
+
+fn ruby_continues(line: &[u8]) -> bool {
+    common_continues(line)
+        || line[0] == b'#'
+        || line[0] == b'.'
+        || starts_word(line, &["end", "else", "elsif", "when", "in", "rescue", "ensure", "then"])
+}
+
+/// tree-sitter's included ranges for `windows` of `text` (byte offsets and row/column points).
+pub fn included(text: &str, windows: &[Range<usize>]) -> Vec<tree_sitter::Range> {
+    let b = text.as_bytes();
+    let (mut row, mut from) = (0usize, 0usize);
+    let mut point = |at: usize| {
+        row += memchr::memchr_iter(b'\n', &b[from..at]).count();
+        from = at;
+        let column = at - line_start(b, at);
+        tree_sitter::Point { row, column }
+    };
+    windows
+        .iter()
+        .map(|w| {
+            let start_point = point(w.start);
+            let end_point = point(w.end);
+            tree_sitter::Range { start_byte: w.start, end_byte: w.end, start_point, end_point }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows(format: FileFormat, text: &str, needle: &str) -> Vec<String> {
+        let hits = text.match_indices(needle).map(|(i, m)| i..i + m.len()).collect::<Vec<_>>();
+        let padded = format!("{text}{}", "x = 0\n".repeat(MIN_WINDOWED));
+        ranges(format, &padded, hits.into_iter()).unwrap().into_iter().map(|w| padded[w].to_string()).collect()
+    }
+
+    #[test]
+    fn python_statement_with_its_decorator_and_else() {
+        let text = "import os\n\n@dec\ndef f():\n    x = 1\n    token = 'abc'\nelse_x = 2\nif a:\n    pass\nelse:\n    y = 'token'\nz = 3\n";
+        assert_eq!(
+            windows(FileFormat::Python, text, "token"),
+            ["@dec\ndef f():\n    x = 1\n    token = 'abc'\n", "if a:\n    pass\nelse:\n    y = 'token'\n"]
+        );
+    }
+
+    #[test]
+    fn brace_statement_with_its_closing_line() {
+        let text = "const a = 1;\nconst config = {\n  password: 'x',\n};\nfunction f() {}\n";
+        assert_eq!(windows(FileFormat::JavaScript, text, "password"), ["const config = {\n  password: 'x',\n};\n"]);
+    }
+
+    #[test]
+    fn small_files_and_php_are_whole() {
+        assert!(ranges(FileFormat::Python, "token = 'x'\n", std::iter::once(0..5)).is_none());
+        let big = format!("<?php\n$token = 'x';\n{}", "$x = 0;\n".repeat(MIN_WINDOWED));
+        assert!(ranges(FileFormat::Php, &big, std::iter::once(6..12)).is_none());
+    }
+
+    #[test]
+    fn points_count_rows_and_columns() {
+        let text = "a\nbb\nccc\n";
+        let r = included(text, &[2..5, 5..9]);
+        assert_eq!((r[0].start_point.row, r[0].start_point.column), (1, 0));
+        assert_eq!((r[1].start_point.row, r[1].end_point.row, r[1].end_point.column), (2, 3, 0));
+    }
+}
