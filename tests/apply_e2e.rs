@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::deployed::copy_dir;
 use common::moto::Moto;
 use hoist::model::{Plan, Strategy};
 use std::path::{Path, PathBuf};
@@ -25,19 +26,6 @@ fn repo(name: &str) -> tempfile::TempDir {
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "app"]);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn git(dir: &Path, args: &[&str]) {

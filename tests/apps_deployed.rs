@@ -15,7 +15,7 @@
 mod common;
 
 use common::cli::Hoist;
-use common::deployed::{TaskEnv, as_deployed, as_deployed_sdk, with_exact_env};
+use common::deployed::{TaskEnv, as_deployed, as_deployed_sdk, copy_dir, with_exact_env};
 use common::moto::Moto;
 use hoist::model::{Plan, Strategy};
 use std::path::{Path, PathBuf};
@@ -32,19 +32,6 @@ fn planted() -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target)
-        } else {
-            std::fs::copy(e.path(), target).map(|_| ()).unwrap()
-        }
-    }
 }
 
 fn git(dir: &Path, args: &[&str]) {

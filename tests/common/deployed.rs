@@ -133,3 +133,17 @@ pub fn as_deployed_sdk(moto: &Moto, env: &TaskEnv, cmd: &mut Command) {
     vars.push(("AWS_ENDPOINT_URL".into(), moto.endpoint.clone()));
     with_exact_env(cmd, &vars);
 }
+
+/// Copies the tree `from` into `to` (created), as the apps are copied into a test repository.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target)
+        } else {
+            std::fs::copy(e.path(), target).map(|_| ()).unwrap()
+        }
+    }
+}
