@@ -342,10 +342,10 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
     }
     // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
     // the site still fills its key (apply reads every site), only the rewrite is skipped.
-    // A Kubernetes Secret moves whole (every key of the ExternalSecret comes from Secrets Manager),
-    // so its settings migrate with its credentials.
+    // A Kubernetes Secret's settings stay as they are too: the ExternalSecret's template writes
+    // them literally beside the credentials it reads from Secrets Manager.
     let k8s_secret = f.deploy.as_ref().is_some_and(|d| d.kind == "kubernetes-secret");
-    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && !env_entry(f) && !k8s_secret) {
+    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && (!env_entry(f) || k8s_secret)) {
         return (
             Strategy::Skip,
             Some("a setting, not a credential: left in place; its value still fills this key".into()),
@@ -388,6 +388,9 @@ fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy,
                 "terraform" | "cloudformation" => (Strategy::Sdk, None),
                 // The rewriter turns the Secret into an ExternalSecret reading this key.
                 "kubernetes-secret" => (Strategy::Env, None),
+                // A container `env` value: valueFrom.secretKeyRef to the Secret an ExternalSecret
+                // hoist generates for the workload recreates from this secret.
+                "kubernetes" if env_entry(f) => (Strategy::Env, None),
                 "kubernetes" => manual(
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
                      CSI driver and use a secretKeyRef",

@@ -33,6 +33,13 @@ pub fn rewrite(path: &Path, text: &str, sites: &[(usize, &SiteRewrite)]) -> Resu
         }
         claimed.extend(inside.iter().map(|(i, _)| *i));
         let node = from_yaml(body, text);
+        let kind = node.get("kind").and_then(Node::str).unwrap_or("");
+        if super::k8s_workload::WORKLOADS.contains(&kind) {
+            let w = super::k8s_workload::rewrite(text, &node, span, &inside);
+            out.edits.extend(w.edits);
+            out.manual.extend(w.manual);
+            continue;
+        }
         match external_secret(&node, &inside) {
             Ok(yaml) => {
                 let nl = if text[span.start..span.end].ends_with('\n') { "\n" } else { "" };
@@ -65,23 +72,47 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
     let namespace = meta.and_then(|m| m.get("namespace")).and_then(Node::str);
     let ty = doc.get("type").and_then(Node::str).filter(|t| *t != "Opaque");
     let mut data: Vec<(String, &SiteRewrite)> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
+    // Keys the plan doesn't move (`type: postgresql`, a database name): the ExternalSecret's
+    // template writes them as they are, so the Secret keeps every key.
+    let mut literal: Vec<(String, String)> = Vec::new();
+    // Every key in file order with its template text.
+    let mut template: Vec<(String, String)> = Vec::new();
     for section in ["data", "stringData"] {
         let Some(map) = doc.get(section) else { continue };
         for e in map.entries() {
             let hit = sites.iter().find(|(_, s)| e.value.span.contains(&s.site.span));
             match hit {
-                Some((_, s)) if e.value.inner() == Some(s.site.span) => data.push((e.key.clone(), *s)),
+                Some((_, s)) if e.value.inner() == Some(s.site.span) => {
+                    data.push((e.key.clone(), *s));
+                    template.push((e.key.clone(), format!("{{{{ .{} }}}}", e.key)));
+                }
                 Some(_) => return Err(format!("{section}.{} holds more than the secret", e.key)),
-                None => missing.push(e.key.clone()),
+                None => {
+                    let v = e.value.str().ok_or_else(|| format!("{section}.{} isn't a literal string", e.key))?;
+                    let v = if section == "data" {
+                        use base64::Engine as _;
+                        base64::engine::general_purpose::STANDARD
+                            .decode(v.trim())
+                            .ok()
+                            .and_then(|b| String::from_utf8(b).ok())
+                            .ok_or_else(|| format!("data.{} isn't base64 text", e.key))?
+                    } else {
+                        v.to_string()
+                    };
+                    if v.contains("{{") || !template_key(&e.key) {
+                        return Err(format!(
+                            "the Secret also holds key {} that isn't in the plan and can't be templated; add it to the plan",
+                            e.key
+                        ));
+                    }
+                    template.push((e.key.clone(), v.clone()));
+                    literal.push((e.key.clone(), v));
+                }
             }
         }
     }
-    if !missing.is_empty() {
-        return Err(format!(
-            "the Secret also holds key(s) {} that aren't in the plan; add them to the plan so the ExternalSecret can produce every key",
-            missing.join(", ")
-        ));
+    if !literal.is_empty() && data.iter().any(|(k, _)| !template_key(k)) {
+        return Err("a key name can't be used in an ExternalSecret template; add every key to the plan".into());
     }
     if data.is_empty() {
         return Err("the Secret has no literal data or stringData entries".into());
@@ -102,8 +133,19 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
     }
     y.push_str("spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: ClusterSecretStore\n");
     y.push_str(&format!("    name: {STORE}\n  target:\n    name: {}\n    creationPolicy: Owner\n", q(name)));
+    if ty.is_some() || !literal.is_empty() {
+        y.push_str("    template:\n");
+    }
     if let Some(t) = ty {
-        y.push_str(&format!("    template:\n      type: {}\n", q(t)));
+        y.push_str(&format!("      type: {}\n", q(t)));
+    }
+    if !literal.is_empty() {
+        // With a template, the Secret holds exactly the template's keys: the moved ones read
+        // back from the fetched data, the others as written before.
+        y.push_str("      engineVersion: v2\n      data:\n");
+        for (k, v) in &template {
+            y.push_str(&format!("        {}: {}\n", q(k), serde_json::to_string(&v).expect("strings serialize")));
+        }
     }
     y.push_str("  data:\n");
     for (k, s) in &data {
@@ -119,8 +161,14 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
     Ok(y)
 }
 
+/// True when a Secret key can be named in a Go template as `.key`.
+fn template_key(k: &str) -> bool {
+    k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A YAML scalar: plain when that can't be misread (names, keys), double-quoted otherwise.
-fn q(s: &str) -> String {
+pub(crate) fn q(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         && s.starts_with(|c: char| c.is_ascii_alphabetic())

@@ -5,6 +5,7 @@
 pub mod cfn;
 pub mod ecs;
 pub mod k8s;
+pub mod k8s_workload;
 pub mod policy;
 pub mod refs;
 pub mod repo;
