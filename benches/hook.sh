@@ -6,6 +6,9 @@
 #   benches/hook.sh                 # builds --release, makes the repo in a temp dir, measures
 #   HOIST_BIN=path/to/hoist benches/hook.sh   # measure an existing binary
 #   BENCH_FILES=8000 BENCH_RUNS=50 benches/hook.sh
+#   BENCH_FILES=20000 BENCH_LARGE=1 benches/hook.sh   # also a 1,000-file / 100k-line commit
+# The repository takes files from ~/.cargo/registry/src, then (when more are wanted than it holds)
+# from the Python bench tree of benches/trees.sh.
 #
 # Uses hyperfine when installed (apt install hyperfine), else a loop timed with `date +%s%N`.
 set -euo pipefail
@@ -14,6 +17,7 @@ cd "$(dirname "$0")/.."
 FILES=${BENCH_FILES:-6000}
 RUNS=${BENCH_RUNS:-40}
 SRC=${BENCH_SRC:-$HOME/.cargo/registry/src}
+EXTRA=${BENCH_EXTRA:-$HOME/.cache/hoist/bench/python}
 
 if [ -z "${HOIST_BIN:-}" ]; then
   cargo build --release --quiet --bin hoist
@@ -33,6 +37,12 @@ export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
 # The large repository: the first $FILES regular files under $SRC (sorted, so runs compare).
 (cd "$SRC" && find . -type f -size -256k -not -path '*/.git/*' | LC_ALL=C sort > "$WORK/all")
 (cd "$SRC" && sed -n "1,${FILES}p" "$WORK/all" | tr '\n' '\0' | xargs -0 cp --parents -t "$REPO")
+have=$(wc -l < "$WORK/all")
+if [ "$have" -lt "$FILES" ] && [ -d "$EXTRA" ]; then
+  mkdir -p "$REPO/extra"
+  (cd "$EXTRA" && find . -type f -size -256k -not -path '*/.git/*' | LC_ALL=C sort | sed -n "1,$((FILES - have))p" |
+    tr '\n' '\0' | xargs -0 cp --parents -t "$REPO/extra")
+fi
 git -C "$REPO" init -q -b main
 git -C "$REPO" add -A
 git -C "$REPO" commit -q -m "large tree"
@@ -84,3 +94,32 @@ measure "hoist scan --staged --rules-only" "$HOIST_BIN" scan --staged --rules-on
 echo "AWS_ACCESS_KEY_ID = \"AKIAZ4W3QX7LJ2M5NB6R\"" >> "$REPO/deploy/settings.py"
 git -C "$REPO" add -A
 measure "hoist scan --staged (blocked: one secret)" "$HOIST_BIN" scan --staged
+
+if [ -n "${BENCH_LARGE:-}" ]; then
+  # A large commit: 1,000 new files of 100 lines each (Python, YAML, JSON, JavaScript, Rust), no secret.
+  git -C "$REPO" reset -q --hard
+  python3 - "$REPO/bulk" <<'PY'
+import os, sys
+root = sys.argv[1]
+kinds = {
+    "py": lambda i: f"value_{i} = compute({i}, name='item {i}')  # ordinary code",
+    "yaml": lambda i: f"setting_{i}: value-{i}  # ordinary configuration",
+    "json": lambda i: f'  "field_{i}": "value {i}",',
+    "js": lambda i: f"const value{i} = compute({i}, 'item {i}');",
+    "rs": lambda i: f"    let value_{i} = compute({i}, \"item {i}\");",
+}
+for n in range(1000):
+    ext = list(kinds)[n % len(kinds)]
+    d = os.path.join(root, f"m{n // 100}")
+    os.makedirs(d, exist_ok=True)
+    lines = [kinds[ext](i) for i in range(100)]
+    if ext == "json":
+        lines = ["{"] + lines[:-1] + [lines[-1].rstrip(",")] + ["}"]
+    with open(os.path.join(d, f"f{n}.{ext}"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+PY
+  git -C "$REPO" add -A
+  echo "large commit: $(git -C "$REPO" diff --cached --shortstat)"
+  measure "git diff --cached, 1,000 files (floor)" git diff --cached --raw -z -p -U0 --no-color
+  measure "hoist scan --staged (1,000 files / 100k lines)" "$HOIST_BIN" scan --staged
+fi

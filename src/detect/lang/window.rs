@@ -32,7 +32,16 @@ pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<u
     };
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
+    let mut nested: Vec<Range<usize>> = Vec::new();
     for hit in hits {
+        // Python: an indented statement inside `class`/`def` blocks is read with the header lines
+        // of those blocks only (a lexer's `tokens = {…}` without the rest of its class).
+        if format == FileFormat::Python
+            && let Some(ws) = python_nested(b, hit.clone())
+        {
+            nested.extend(ws);
+            continue;
+        }
         if out.last().is_some_and(|w| w.end > hit.start) {
             let last = out.last_mut().expect("checked");
             last.end = last.end.max(statement_end(b, hit.end, cont));
@@ -43,6 +52,18 @@ pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<u
             Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
             _ => out.push(w),
         }
+    }
+    if !nested.is_empty() {
+        out.extend(nested);
+        out.sort_by_key(|w| (w.start, std::cmp::Reverse(w.end)));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+        for w in out {
+            match merged.last_mut() {
+                Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
+        }
+        out = merged;
     }
     let covered: usize = out.iter().map(|w| w.len()).sum();
     ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
@@ -80,6 +101,59 @@ fn statement_end(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
         e = memchr::memchr(b'\n', &b[e..]).map(|p| e + p + 1).unwrap_or(b.len());
     }
     e
+}
+
+fn indent(line: &[u8]) -> usize {
+    line.iter().take_while(|&&c| c == b' ' || c == b'\t').count()
+}
+
+fn line_at(b: &[u8], start: usize) -> &[u8] {
+    let end = memchr::memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
+    &b[start..end]
+}
+
+/// The indented Python statement starting on the hit's line (up to the next line indented as
+/// much or less) and the header line of every block around it (`class X:`, `def f(self):`), or
+/// `None` when the hit's line is at the top level or inside an expression rather than a block.
+fn python_nested(b: &[u8], hit: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let s = line_start(b, hit.start);
+    let level = indent(line_at(b, s));
+    let first = line_at(b, s);
+    if level == 0 || first.len() == level || first[level] == b'#' {
+        return None;
+    }
+    let mut e = memchr::memchr(b'\n', &b[hit.end.min(b.len())..]).map(|p| hit.end + p + 1).unwrap_or(b.len());
+    while e < b.len() {
+        let line = line_at(b, e);
+        let body = &line[indent(line)..];
+        let blank = body.is_empty() || body == b"\r" || body[0] == b'#';
+        let deeper = indent(line) > level || matches!(body.first(), Some(b')' | b']' | b'}'));
+        let more = indent(line) == level && starts_word(body, &["else", "elif", "except", "finally", "case"]);
+        if !(blank || deeper || more) {
+            break;
+        }
+        e += line.len() + 1;
+    }
+    let mut out = Vec::with_capacity(4);
+    out.push(s..e.min(b.len()));
+    let mut cur = level;
+    let mut at = s;
+    while cur > 0 && at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let body = &line[indent(line)..];
+        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) >= cur {
+            continue;
+        }
+        let code = body.split(|&c| c == b'#').next().unwrap_or(body);
+        // `else:`/`except:` need the statement they continue: the top-level window reads those.
+        if !code.trim_ascii_end().ends_with(b":") || starts_word(body, &["else", "elif", "except", "finally", "case"]) {
+            return None;
+        }
+        out.push(at..(at + line.len() + 1).min(b.len()));
+        cur = indent(line);
+    }
+    (cur == 0).then_some(out)
 }
 
 /// An indented, blank or closing line, or a comment, continues the statement above it.
@@ -139,11 +213,39 @@ mod tests {
     }
 
     #[test]
-    fn python_statement_with_its_decorator_and_else() {
+    fn python_statement_with_its_headers_and_else() {
         let text = "import os\n\n@dec\ndef f():\n    x = 1\n    token = 'abc'\nelse_x = 2\nif a:\n    pass\nelse:\n    y = 'token'\nz = 3\n";
         assert_eq!(
             windows(FileFormat::Python, text, "token"),
-            ["@dec\ndef f():\n    x = 1\n    token = 'abc'\n", "if a:\n    pass\nelse:\n    y = 'token'\n"]
+            ["def f():\n", "    token = 'abc'\n", "if a:\n    pass\nelse:\n    y = 'token'\n"]
+        );
+    }
+
+    #[test]
+    fn python_nested_statement_with_its_block_headers() {
+        let text = "class Lexer(RegexLexer):\n    name = 'x'\n    def f(self):\n        return 1\n\n    tokens = {\n        'root': [],\n    }\n    other = 2\n";
+        assert_eq!(
+            windows(FileFormat::Python, text, "tokens"),
+            ["class Lexer(RegexLexer):\n", "    tokens = {\n        'root': [],\n    }\n"]
+        );
+    }
+
+    #[test]
+    fn windows_decide_and_the_whole_file_answers() {
+        use crate::model::Kind;
+        let filler: String = (0..400).map(|i| format!("    def m{i}(self):\n        return {i}\n")).collect();
+        // A refused hit only: nothing, without a whole-file pass changing that.
+        let quiet = format!("class Lexer:\n{filler}    tokens = {{\n        'root': [],\n    }}\n");
+        assert!(super::super::analyze(FileFormat::Python, &quiet).is_empty());
+        // A credential deep in a class: found, with its companion far outside every window.
+        let text = format!(
+            "DB_HOST = 'db.internal.example'\n\nclass Settings:\n{filler}    def connect(self):\n        db_password = 'Zq8vR2mK4pLw'\n        return db_password\n"
+        );
+        let found = super::super::analyze(FileFormat::Python, &text);
+        assert!(found.iter().any(|d| d.kind == Kind::Secret && d.value.expose() == "Zq8vR2mK4pLw"), "{found:?}");
+        assert!(
+            ranges(FileFormat::Python, &text, text.match_indices("db_password = '").map(|(i, m)| i..i + m.len()))
+                .is_some()
         );
     }
 
