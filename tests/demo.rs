@@ -1,7 +1,9 @@
 //! The demo repository end to end through `hoist scan`: every planted credential is reported at its
 //! line, nothing else is reported as a secret, and no output format carries a planted value.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
 use std::collections::BTreeSet;
 
 fn planted() -> Vec<String> {
@@ -25,10 +27,9 @@ fn expected_sites() -> BTreeSet<(String, u64)> {
         .collect()
 }
 
-fn hoist() -> Command {
-    let mut c = Command::cargo_bin("hoist").unwrap();
-    c.env("AWS_EC2_METADATA_DISABLED", "true").env("NO_COLOR", "1");
-    c
+/// hoist under the leak harness for every planted demo credential.
+fn hoist() -> Hoist {
+    Hoist::new(&planted())
 }
 
 #[test]

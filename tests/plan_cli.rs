@@ -2,21 +2,20 @@
 //! --check, re-planning that keeps edits, golden plans for the demo and the per-format fixture,
 //! and no planted value anywhere in its output.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
 use hoist::model::Strategy;
 use hoist::plan::{load_plan, write_plan};
 use std::path::{Path, PathBuf};
 
 const SALT: &str = "5a17c0ffee5a17c0ffee5a17c0ffee5a17c0ffee5a17c0ffee5a17c0ffee5a17";
 
-fn hoist() -> Command {
-    let mut c = Command::cargo_bin("hoist").unwrap();
-    c.env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1");
-    c
+/// hoist under the leak harness, for the values planted in every fixture this file uses.
+fn hoist() -> Hoist {
+    let mut values = planted("plan/plan-fixtures-planted.txt");
+    values.extend(planted("demo-planted.txt"));
+    Hoist::new(&values)
 }
 
 fn copy_dir(from: &Path, to: &Path) {

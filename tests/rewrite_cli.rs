@@ -2,11 +2,14 @@
 //! errors without a plan or state, ARN patterns before upload, redaction, and a dry run that
 //! writes nothing.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
 use std::path::Path;
 
-fn hoist(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("hoist").unwrap();
+/// hoist in `dir` under the leak harness, for the pyapp's planted keys.
+fn hoist(dir: &Path) -> Hoist {
+    let mut c = Hoist::new(&[SECRET, "AKIAUJZDEGXDNCF32EPF"]);
     c.current_dir(dir)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -68,7 +71,7 @@ fn dry_migrate_writes_nothing_and_shows_arn_patterns_and_redacted_values() {
         String::from_utf8_lossy(&out.stdout)
             .contains("arn:aws:secretsmanager:eu-west-1:ACCOUNT:secret:shop/aws-??????")
     );
-    let shown = hoist(dir.path()).args(["diff", ".", "--show-secrets"]).output().unwrap();
+    let shown = hoist(dir.path()).args(["diff", ".", "--show-secrets"]).shows_secrets_on_purpose().output().unwrap();
     assert!(String::from_utf8_lossy(&shown.stdout).contains(SECRET));
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::cli::Hoist;
 use common::fixture::{DEMO_VALUES, Fixture, demo};
 use common::moto::{Moto, hoist_bin};
 use hoist::model::Shape;
@@ -61,7 +62,7 @@ fn killed_mid_run_then_resumed_ends_with_exactly_the_plan_each_with_one_version(
     let after_kill = f.state();
     assert!(after_kill.secrets.len() >= at_kill);
 
-    let out = moto.hoist().args(["upload"]).arg(f.root()).output().unwrap();
+    let out = hoist(&moto).args(["upload"]).arg(f.root()).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let summary = stdout.lines().last().unwrap();
@@ -227,8 +228,8 @@ fn no_planted_value_in_any_output_plan_or_state() {
     let mut f = demo();
     f.write_plan();
     let mut outputs: Vec<Output> = Vec::new();
-    outputs.push(moto.hoist().args(["upload", "--allow-principal", "123456789012"]).arg(f.root()).output().unwrap());
-    outputs.push(moto.hoist().arg("upload").arg(f.root()).output().unwrap());
+    outputs.push(hoist(&moto).args(["upload", "--allow-principal", "123456789012"]).arg(f.root()).output().unwrap());
+    outputs.push(hoist(&moto).arg("upload").arg(f.root()).output().unwrap());
     // A changed value: refused, then updated.
     f.file(
         "config/settings.py",
@@ -246,11 +247,11 @@ fn no_planted_value_in_any_output_plan_or_state() {
         ],
     );
     f.write_plan();
-    outputs.push(moto.hoist().arg("upload").arg(f.root()).output().unwrap());
-    outputs.push(moto.hoist().args(["upload", "--update"]).arg(f.root()).output().unwrap());
+    outputs.push(hoist(&moto).arg("upload").arg(f.root()).output().unwrap());
+    outputs.push(hoist(&moto).args(["upload", "--update"]).arg(f.root()).output().unwrap());
     // A stale plan.
     f.file("web/pay.js", "const stripe = require('stripe')('sk_live_PLANTEDother00000000000000');\n");
-    outputs.push(moto.hoist().arg("upload").arg(f.root()).output().unwrap());
+    outputs.push(hoist(&moto).arg("upload").arg(f.root()).output().unwrap());
     assert_eq!(outputs.iter().map(|o| o.status.code().unwrap()).collect::<Vec<_>>(), vec![0, 0, 2, 0, 2]);
 
     let mut planted: Vec<&str> = DEMO_VALUES.to_vec();
@@ -273,4 +274,11 @@ fn no_planted_value_in_any_output_plan_or_state() {
     }
     // And the values did reach Secrets Manager.
     assert!(moto.secret_string("demo/prod/db").contains("Pl4nted-DbPassw0rd-NEW"));
+}
+
+/// hoist against `moto` under the leak harness, for every value this file plants.
+fn hoist(moto: &Moto) -> Hoist {
+    let mut values: Vec<&str> = DEMO_VALUES.to_vec();
+    values.extend(["Pl4nted-DbPassw0rd-NEW", "sk_live_PLANTEDother00000000000000"]);
+    Hoist::moto(moto, &values)
 }

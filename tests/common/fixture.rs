@@ -51,7 +51,7 @@ impl Fixture {
             fingerprint: self.fp.fingerprint(value),
             encoding: None,
             raw_fingerprint: None,
-            rule: "test.planted".into(),
+            rule: "test.fixture".into(),
             format: "text".into(),
             strategy: Strategy::Env,
             env_var: None,
