@@ -264,8 +264,10 @@ fn a_kubernetes_secret_is_planned_env_and_diffs_to_an_external_secret() {
     let sites: Vec<_> = plan.sites().filter(|(_, _, s)| s.path == Path::new("deploy/secret.yaml")).collect();
     // username, password, host (data, base64) and api-token (stringData); tls.crt is public.
     assert_eq!(sites.len(), 4, "{plan:#?}");
+    // The credentials move; the `host` and `username` settings stay in the generated ExternalSecret's template.
     for (secret, key, site) in &sites {
-        assert_eq!(site.strategy, Strategy::Env, "{} / {}: {:?}", secret.name, key.key, site.reason);
+        let want = if ["host", "username"].contains(&key.key.as_str()) { Strategy::Skip } else { Strategy::Env };
+        assert_eq!(site.strategy, want, "{} / {}: {:?}", secret.name, key.key, site.reason);
         assert_eq!(site.deploy.as_ref().map(|d| d.kind.as_str()), Some("kubernetes-secret"));
     }
 
@@ -274,8 +276,11 @@ fn a_kubernetes_secret_is_planned_env_and_diffs_to_an_external_secret() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("+kind: ExternalSecret"), "{stdout}\n{stderr}");
     assert!(stdout.contains("-kind: Secret"), "{stdout}");
-    for key in ["username", "password", "host", "api-token"] {
+    for key in ["password", "api-token"] {
         assert!(stdout.contains(&format!("+    - secretKey: {key}\n")), "{key} missing:\n{stdout}");
+    }
+    for key in ["host", "username"] {
+        assert!(!stdout.contains(&format!("+    - secretKey: {key}\n")), "a setting is no remote key:\n{stdout}");
     }
     assert!(!stderr.contains("by hand") && !stderr.contains("stale"), "{stderr}");
     // Neither the base64 spelling nor the decoded value is printed.

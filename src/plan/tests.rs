@@ -337,7 +337,7 @@ fn deployment_kinds_choose_their_strategy() {
         ("terraform", Some("aws_db_instance.orders"), "password", Strategy::Sdk, "PASSWORD"),
         ("cloudformation", Some("OrdersDb"), "MasterUserPassword", Strategy::Sdk, "MASTER_USER_PASSWORD"),
         ("cloudformation", Some("TaskDef"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
-        ("kubernetes", Some("web"), "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+        ("kubernetes", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
         ("kubernetes-secret", Some("orders-db"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
         ("dockerfile", None, "API_TOKEN", Strategy::Manual, "API_TOKEN"),
     ];

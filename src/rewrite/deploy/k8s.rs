@@ -83,8 +83,11 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
             let hit = sites.iter().find(|(_, s)| e.value.span.contains(&s.site.span));
             match hit {
                 Some((_, s)) if e.value.inner() == Some(s.site.span) => {
+                    if !e.key.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+                        return Err(format!("{section} key {:?} isn't a valid Kubernetes key", e.key));
+                    }
                     data.push((e.key.clone(), *s));
-                    template.push((e.key.clone(), format!("{{{{ .{} }}}}", e.key)));
+                    template.push((e.key.clone(), template_ref(&e.key)));
                 }
                 Some(_) => return Err(format!("{section}.{} holds more than the secret", e.key)),
                 None => {
@@ -110,9 +113,6 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
                 }
             }
         }
-    }
-    if !literal.is_empty() && data.iter().any(|(k, _)| !template_key(k)) {
-        return Err("a key name can't be used in an ExternalSecret template; add every key to the plan".into());
     }
     if data.is_empty() {
         return Err("the Secret has no literal data or stringData entries".into());
@@ -162,6 +162,13 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
 }
 
 /// True when a Secret key can be named in a Go template as `.key`.
+/// The Go-template expression that reads remote key `k` in an ExternalSecret template: `.k` for an
+/// identifier, `index . "k"` for a Kubernetes key such as `api-token` (`[-._a-zA-Z0-9]`, nothing to
+/// escape in a Go string).
+fn template_ref(k: &str) -> String {
+    if template_key(k) { format!("{{{{ .{k} }}}}") } else { format!("{{{{ index . \"{k}\" }}}}") }
+}
+
 fn template_key(k: &str) -> bool {
     k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
