@@ -354,6 +354,10 @@ pub struct RunArgs {
     /// Plan file (default `.hoist/plan.yaml` in the repository).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    /// Only the secrets of this environment (`{app}/ENV/{group}`) and those without one: for plans
+    /// whose per-environment secrets map the same variable.
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -16,7 +16,7 @@ pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = super::diff::load_state(&plan_path)?;
-    let mut wanted = env_mapping(&plan)?;
+    let mut wanted = env_mapping(&plan, args.env.as_deref())?;
     // A secret only manual sites use is created only on request (`--include-manual`): without it
     // there is nothing to fetch, and the command runs without those variables.
     wanted.retain(|_, src| {
@@ -55,23 +55,28 @@ pub struct EnvSource {
     pub shape: Shape,
 }
 
-/// Environment variable → source, for every `env` or `manual` site. Two sites giving one variable
-/// different values is an error.
-pub fn env_mapping(plan: &Plan) -> anyhow::Result<BTreeMap<String, EnvSource>> {
+/// Environment variable → source, for every `env` or `manual` site of the secrets of environment
+/// `env` (all secrets when `None`). Two sites giving one variable different values is an error
+/// that names `--env` when the secrets are per-environment copies.
+pub fn env_mapping(plan: &Plan, env: Option<&str>) -> anyhow::Result<BTreeMap<String, EnvSource>> {
     let mut out: BTreeMap<String, EnvSource> = BTreeMap::new();
     for (secret, key, site) in plan.sites() {
-        if !matches!(site.strategy, Strategy::Env | Strategy::Manual) {
+        if !matches!(site.strategy, Strategy::Env | Strategy::Manual) || !in_env(&secret.name, env) {
             continue;
         }
         let var = crate::rewrite::env_var_for(site, &key.key);
         let src = EnvSource { secret: secret.name.clone(), key: key.key.clone(), shape: secret.shape };
         match out.get(&var) {
             Some(prev) if *prev != src => anyhow::bail!(
-                "environment variable {var} is mapped to both {} / {} and {} / {} in the plan",
+                "environment variable {var} is mapped to both {} / {} and {} / {} in the plan{}",
                 prev.secret,
                 prev.key,
                 src.secret,
-                src.key
+                src.key,
+                match (env, env_of(&prev.secret), env_of(&src.secret)) {
+                    (None, Some(a), Some(b)) if a != b => format!("; pick one environment with --env {a} or --env {b}"),
+                    _ => String::new(),
+                }
             ),
             _ => {
                 out.insert(var, src);
@@ -79,6 +84,21 @@ pub fn env_mapping(plan: &Plan) -> anyhow::Result<BTreeMap<String, EnvSource>> {
         }
     }
     Ok(out)
+}
+
+/// The environment segment of a secret named `{app}/{env}/{group}`.
+fn env_of(name: &str) -> Option<&str> {
+    let parts: Vec<&str> = name.split('/').collect();
+    (parts.len() >= 3).then(|| parts[1])
+}
+
+/// Whether secret `name` belongs to environment `env`; a name without an environment segment
+/// belongs to every environment.
+fn in_env(name: &str, env: Option<&str>) -> bool {
+    match (env, env_of(name)) {
+        (Some(want), Some(have)) => want == have,
+        _ => true,
+    }
 }
 
 /// Fetches each secret once (by full ARN from the state) and picks the keys.
@@ -138,4 +158,19 @@ pub fn secrets_client(aws: &AwsArgs) -> anyhow::Result<(tokio::runtime::Runtime,
     let settings = crate::upload::AwsSettings::from_args(aws);
     let conn = rt.block_on(crate::upload::connect(&settings))?;
     Ok((rt, conn.client))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_picks_the_secrets_of_one_environment_and_keeps_shared_ones() {
+        assert_eq!(env_of("shop/prod/database"), Some("prod"));
+        assert_eq!(env_of("shop/database"), None);
+        assert!(in_env("shop/prod/database", Some("prod")));
+        assert!(!in_env("shop/dev/database", Some("prod")));
+        assert!(in_env("shop/database", Some("prod")));
+        assert!(in_env("shop/dev/database", None));
+    }
 }
