@@ -77,29 +77,10 @@ pub fn find(text: &str, already: &[Found]) -> Vec<Reference> {
 /// Every UTF-8 text file of the repository but documentation (`.gitignore` respected; `.git`,
 /// `.hoist`, `node_modules`, `.terraform` skipped; hidden files such as `.env` included), by path.
 pub fn text_files(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".hoist" | "node_modules" | ".terraform")))
-        .build();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) || entry.metadata().map_or(true, |m| m.len() > MAX_FILE) {
-            continue;
-        }
-        // Documentation quotes example ARNs; hoist writes no reference there.
-        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if matches!(ext.as_str(), "md" | "markdown" | "rst" | "adoc" | "txt" | "html") {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
-        if bytes.contains(&0) {
-            continue;
-        }
-        let Ok(text) = String::from_utf8(bytes) else { continue };
-        out.push((entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf(), text));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    // Documentation quotes example ARNs; hoist writes no reference there.
+    crate::rewrite::deploy::repo::text_files_where(root, MAX_FILE, |ext| {
+        !matches!(ext, "md" | "markdown" | "rst" | "adoc" | "txt" | "html")
+    })
 }
 
 #[cfg(test)]

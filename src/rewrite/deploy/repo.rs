@@ -15,6 +15,13 @@ const MAX_FILE: u64 = 5 * 1024 * 1024;
 /// Text files that can hold task definitions or references: (path relative to `root`, text).
 /// Respects `.gitignore`; skips `.git` and `.hoist`, binary and oversized files.
 pub fn deployment_files(root: &Path) -> Vec<(PathBuf, String)> {
+    text_files_where(root, MAX_FILE, |ext| matches!(ext, "json" | "yaml" | "yml" | "tf" | "template" | "hcl" | "tpl"))
+}
+
+/// The repository's UTF-8 text files of at most `max` bytes whose lower-case extension `keep`
+/// accepts, by path (relative to `root`): `.gitignore` respected; `.git`, `.hoist`,
+/// `node_modules`, `.terraform` skipped; hidden files such as `.env` included; binary files skipped.
+pub fn text_files_where(root: &Path, max: u64, keep: impl Fn(&str) -> bool) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -26,10 +33,7 @@ pub fn deployment_files(root: &Path) -> Vec<(PathBuf, String)> {
             continue;
         }
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(ext.as_str(), "json" | "yaml" | "yml" | "tf" | "template" | "hcl" | "tpl") {
-            continue;
-        }
-        if entry.metadata().map(|m| m.len() > MAX_FILE).unwrap_or(true) {
+        if !keep(&ext) || entry.metadata().map(|m| m.len() > max).unwrap_or(true) {
             continue;
         }
         let Ok(bytes) = std::fs::read(p) else { continue };
@@ -37,8 +41,7 @@ pub fn deployment_files(root: &Path) -> Vec<(PathBuf, String)> {
             continue;
         }
         let Ok(text) = String::from_utf8(bytes) else { continue };
-        let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
-        out.push((rel, text));
+        out.push((p.strip_prefix(root).unwrap_or(p).to_path_buf(), text));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
