@@ -126,13 +126,7 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
         "# from it. Needs a ClusterSecretStore named {STORE} (provider aws, service SecretsManager)\n"
     ));
     y.push_str("# whose credentials may call secretsmanager:GetSecretValue on the ARNs below.\n");
-    y.push_str("apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n");
-    y.push_str(&format!("  name: {}\n", q(name)));
-    if let Some(ns) = namespace {
-        y.push_str(&format!("  namespace: {}\n", q(ns)));
-    }
-    y.push_str("spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: ClusterSecretStore\n");
-    y.push_str(&format!("    name: {STORE}\n  target:\n    name: {}\n    creationPolicy: Owner\n", q(name)));
+    y.push_str(&external_secret_head(name, namespace));
     if ty.is_some() || !literal.is_empty() {
         y.push_str("    template:\n");
     }
@@ -162,6 +156,19 @@ fn external_secret(doc: &Node, sites: &[(usize, &SiteRewrite)]) -> Result<String
 }
 
 /// True when a Secret key can be named in a Go template as `.key`.
+/// An `ExternalSecret` manifest up to its `spec.target` (named `name`, in `namespace`, from the
+/// ClusterSecretStore hoist documents): what every ExternalSecret hoist generates starts with.
+pub(crate) fn external_secret_head(name: &str, namespace: Option<&str>) -> String {
+    let mut y = String::from("apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n");
+    y.push_str(&format!("  name: {}\n", q(name)));
+    if let Some(ns) = namespace {
+        y.push_str(&format!("  namespace: {}\n", q(ns)));
+    }
+    y.push_str("spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: ClusterSecretStore\n");
+    y.push_str(&format!("    name: {STORE}\n  target:\n    name: {}\n    creationPolicy: Owner\n", q(name)));
+    y
+}
+
 /// The Go-template expression that reads remote key `k` in an ExternalSecret template: `.k` for an
 /// identifier, `index . "k"` for a Kubernetes key such as `api-token` (`[-._a-zA-Z0-9]`, nothing to
 /// escape in a Go string).

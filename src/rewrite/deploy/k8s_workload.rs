@@ -128,16 +128,8 @@ pub fn rewrite(text: &str, doc: &Node, body: Span, sites: &[(usize, &SiteRewrite
     y.push_str(&format!(
         "# from AWS Secrets Manager (ClusterSecretStore {STORE}, provider aws, service SecretsManager).\n"
     ));
-    y.push_str("apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n");
-    y.push_str(&format!("  name: {}\n", q(&target)));
-    if let Some(ns) = namespace {
-        y.push_str(&format!("  namespace: {}\n", q(ns)));
-    }
-    y.push_str("spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: ClusterSecretStore\n");
-    y.push_str(&format!(
-        "    name: {STORE}\n  target:\n    name: {}\n    creationPolicy: Owner\n  data:\n",
-        q(&target)
-    ));
+    y.push_str(&super::k8s::external_secret_head(&target, namespace));
+    y.push_str("  data:\n");
     for (k, s) in &data {
         y.push_str(&format!(
             "    - secretKey: {}\n      remoteRef:\n        key: {}\n",
