@@ -56,11 +56,13 @@
 //! - A secret whose sites are all `skip` is not uploaded.
 
 mod cluster;
+mod identifiers;
 mod io;
 pub mod naming;
 mod replan;
 pub mod runners;
 mod sites;
+mod strategy;
 mod summary;
 #[cfg(test)]
 pub(crate) mod testutil;

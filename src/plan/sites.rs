@@ -3,7 +3,9 @@
 
 use super::naming;
 use super::runners::Runner;
-use crate::model::{Finding, Injection, Kind, Severity, Site, Strategy};
+pub(crate) use super::strategy::is_key_file;
+use super::strategy::strategy;
+use crate::model::{Finding, Injection, Severity, Site, Strategy};
 use std::collections::{HashMap, HashSet};
 
 /// One key of a secret being planned, with the findings that feed it.
@@ -53,7 +55,7 @@ pub(crate) fn place(f: &Finding) -> Place {
 
 /// Languages whose literals hoist can turn into a Secrets Manager call (every language with an
 /// `env` rewrite but shell; Kotlin and C# have neither).
-const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx", "go", "java", "ruby", "php"];
+pub(super) const SDK_LANGS: &[&str] = &["python", "javascript", "typescript", "tsx", "go", "java", "ruby", "php"];
 
 /// Where a code file's variables come from, by what runs it.
 pub(crate) struct Wiring<'r> {
@@ -278,7 +280,7 @@ const URL_WORDS: &[&str] = &["url", "uri", "dsn", "conn", "connstr", "connection
 /// container sees) rather than a resource argument (`password` of an `aws_db_instance`,
 /// `MasterUserPassword` of an RDS resource): variables are written `UPPER_SNAKE`, and a
 /// Terraform "container" with a dot is a resource address, not an ECS container.
-fn env_entry(f: &Finding) -> bool {
+pub(super) fn env_entry(f: &Finding) -> bool {
     let Some(d) = &f.deploy else { return false };
     let Some(n) = f.name.as_deref().filter(|n| naming::is_env_var(n)) else { return false };
     match d.kind.as_str() {
@@ -330,123 +332,6 @@ fn own_var(f: &Finding, key: &str) -> Option<String> {
         words.pop();
     }
     (!words.is_empty()).then(|| naming::upper_snake(&format!("{}_{key}", words.join("_"))))
-}
-
-/// The default strategy for a site and, for `manual`/`skip`, why and what to do instead.
-fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) -> (Strategy, Option<String>) {
-    if f.severity == Severity::Low {
-        return (
-            Strategy::Skip,
-            Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
-        );
-    }
-    // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
-    // the site still fills its key (apply reads every site), only the rewrite is skipped.
-    // A Kubernetes Secret's settings stay as they are too: the ExternalSecret's template writes
-    // them literally beside the credentials it reads from Secrets Manager.
-    let k8s_secret = f.deploy.as_ref().is_some_and(|d| d.kind == "kubernetes-secret");
-    if f.kind == Kind::Config && (in_url(f) || place(f) == Place::Deploy && (!env_entry(f) || k8s_secret)) {
-        return (
-            Strategy::Skip,
-            Some("a setting, not a credential: left in place; its value still fills this key".into()),
-        );
-    }
-    let manual = |why: &str| {
-        (
-            Strategy::Manual,
-            Some(format!("{why}; replace the value with env var {env_var}, injected from this secret's `{key}` key")),
-        )
-    };
-    // Formats that interpolate keep the connection string and move only the credential: compose
-    // expands `${DB_PASSWORD:?…}` inside the value, Terraform `${jsondecode(data…)["password"]}`
-    // (an interpolated host keeps its template).
-    let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
-    if in_url(f) && place(f) == Place::Deploy && f.kind == Kind::Secret {
-        match kind {
-            "docker-compose" => return (Strategy::Env, None),
-            "terraform" => return (Strategy::Sdk, None),
-            _ => {}
-        }
-    }
-    if in_url(f) && matches!(place(f), Place::Deploy | Place::Dotenv) {
-        let var = f.name.as_deref().unwrap_or("the variable");
-        return manual(&format!(
-            "part of the connection string in {var}, and an injected variable holds a whole value: inject the \
-             parts as separate variables and build the string in code, or store the whole string as one key"
-        ));
-    }
-    match place(f) {
-        Place::Deploy => {
-            let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
-            match kind {
-                "ecs-task-definition" | "docker-compose" if env_entry(f) => (Strategy::Env, None),
-                "ecs-task-definition" | "docker-compose" => {
-                    manual("not an environment entry, and hoist rewrites only those in this file")
-                }
-                "terraform" | "cloudformation" if env_entry(f) => (Strategy::Env, None),
-                // A resource argument: a data source / dynamic reference by ARN.
-                "terraform" | "cloudformation" => (Strategy::Sdk, None),
-                // The rewriter turns the Secret into an ExternalSecret reading this key.
-                "kubernetes-secret" => (Strategy::Env, None),
-                // A container `env` value: valueFrom.secretKeyRef to the Secret an ExternalSecret
-                // hoist generates for the workload recreates from this secret.
-                "kubernetes" if env_entry(f) => (Strategy::Env, None),
-                "kubernetes" => manual(
-                    "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
-                     CSI driver and use a secretKeyRef",
-                ),
-                "dockerfile" => manual("a Dockerfile bakes the value into the image: pass it at run time instead"),
-                other => manual(&format!("hoist has no rewrite for `{other}` deployment files")),
-            }
-        }
-        Place::Dotenv => (Strategy::Env, None),
-        Place::Code if injected => (Strategy::Env, None),
-        Place::Code if SDK_LANGS.contains(&f.format.as_str()) => (Strategy::Sdk, None),
-        Place::Code => manual(&format!(
-            "no deployment file hoist rewrites injects this value and hoist has no {} SDK rewrite",
-            f.format
-        )),
-        Place::Config => config_strategy(f, manual),
-    }
-}
-
-/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
-/// secret, so it becomes a plain-string secret the deployment writes back out.
-pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
-        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
-}
-
-/// Config files: `${VAR}` only where the consumer is known to expand it.
-fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
-    let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let spring = file.starts_with("application") || file.starts_with("bootstrap");
-    if is_key_file(&f.path) {
-        return (
-            Strategy::Manual,
-            Some(
-                "a key file: delete it from the repository and have the deployment write it from this secret \
-                 (`aws secretsmanager get-secret-value --query SecretString --output text`)"
-                    .into(),
-            ),
-        );
-    }
-    match f.format.as_str() {
-        // Spring expands `${VAR}` in properties and application*.yml; npm in .npmrc.
-        "properties" | "npmrc" => (Strategy::Env, None),
-        "yaml" if spring => (Strategy::Env, None),
-        // Terraform and CloudFormation outside containers: a data source / dynamic reference.
-        "hcl" => (Strategy::Sdk, None),
-        "pgpass" | "netrc" | "git-credentials" | "htpasswd" => {
-            manual("a credential file: delete it from the repository and write it at deploy time")
-        }
-        "shell" | "dockerfile" => manual("hoist does not rewrite shell scripts or Dockerfiles"),
-        other => manual(&format!(
-            "hoist can't tell whether the program reading this {other} file expands ${{VAR}} references"
-        )),
-    }
 }
 
 /// For each key of each secret, its canonical env var name and whether it was derived (as
