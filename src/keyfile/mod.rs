@@ -10,6 +10,9 @@ use base64::Engine;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod materialise;
+pub mod tree;
+
 /// Rule id prefix of a whole-file finding: the site spans the file, the secret is the file.
 pub const RULE_PREFIX: &str = "key-file.";
 /// Rule id of a whole text key file (PEM, OpenSSH, PGP armour).
@@ -174,7 +177,7 @@ pub fn plan_note(path: &Path, binary: bool) -> String {
     let p = crate::scan::slash_path(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ecs = if binary {
-        "ECS can't inject a binary secret: have the entrypoint write it (`aws secretsmanager get-secret-value \
+        "a binary secret can't be injected: have the entrypoint write it (`aws secretsmanager get-secret-value \
          --secret-id ARN --query SecretBinary --output text | base64 -d`)"
     } else {
         "inject it whole (`secrets: [{name: ..., valueFrom: ARN}]`) and have the entrypoint write the variable to \
