@@ -12,6 +12,10 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
             Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
         );
     }
+    // A key or certificate file moves whole: uploaded, removed from the tree, written back at run time.
+    if crate::keyfile::is_whole_file(&f.rule) {
+        return (Strategy::File, Some(crate::keyfile::plan_note(&f.path, crate::keyfile::is_binary(&f.rule))));
+    }
     // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
     // the site still fills its key (apply reads every site), only the rewrite is skipped.
     // A Kubernetes Secret's settings stay as they are too: the ExternalSecret's template writes
@@ -82,14 +86,7 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
     }
 }
 
-/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
-/// secret, so it becomes a plain-string secret the deployment writes back out.
-pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
-        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
-}
+pub(crate) use crate::keyfile::is_key_file;
 
 /// Config files: `${VAR}` only where the consumer is known to expand it.
 fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
