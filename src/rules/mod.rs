@@ -5,7 +5,7 @@ mod entropy;
 mod load;
 
 pub use entropy::{looks_random, shannon_entropy};
-pub use load::{BUILTIN_RULE_FILES, RuleFile};
+pub use load::{BUILTIN_RULE_FILES, RuleFile, builtin_rules};
 
 use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
