@@ -302,6 +302,23 @@ fn a_file_scans_only_its_own_history() {
 }
 
 #[test]
+fn blobs_over_the_size_limit_are_counted_not_scanned() {
+    let repo = Repo::new();
+    let (small, big) = (token(), token());
+    repo.write("small.py", &format!("KEY_ID = \"{small}\"\n"));
+    repo.write("big.py", &format!("KEY_ID = \"{big}\"\n{}", "# padding\n".repeat(200)));
+    repo.commit_all("keys");
+    let planted = [small.as_str(), big.as_str()];
+    let args = ["scan", "--history", "--max-file-size", "1000", "--format", "json"];
+    let (code, findings, all) = json(&repo, &planted, &args);
+    assert_eq!((code, findings.len()), (1, 1), "{all}");
+    assert_eq!(findings[0]["path"], "small.py", "{all}");
+    assert!(all.contains("1 over the size limit"), "{all}");
+    let (_, findings, all) = json(&repo, &planted, &["scan", "--history", "--format", "json"]);
+    assert_eq!(findings.len(), 2, "within the default limit both are read: {all}");
+}
+
+#[test]
 fn allow_markers_baseline_and_all_refs() {
     let repo = Repo::new();
     let (allowed, accepted, side) = (token(), token(), token());

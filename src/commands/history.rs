@@ -300,8 +300,9 @@ impl Blobs {
 
 /// Streams `blobs` (id, the path to scan it as) from one `git cat-file --batch` on a thread of
 /// its own while the pool scans what has arrived; returns each blob's scan by index (`outcome`
-/// `None`: over the size limit, not read). Newest blobs are asked for first: git stores older
-/// versions as deltas of newer ones, so its delta cache serves them.
+/// `None`: over the size limit, not read — git is asked for sizes first, so it never inflates
+/// those). Newest blobs are asked for first: git stores older versions as deltas of newer ones,
+/// so its delta cache serves them.
 fn read_and_scan(
     git: &Git,
     scanner: &Scanner,
@@ -311,32 +312,35 @@ fn read_and_scan(
     if blobs.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<&str> = blobs.iter().rev().map(|b| b.0).collect();
-    let last = blobs.len() - 1;
-    let (tx, rx) = sync_channel::<(usize, Option<Vec<u8>>)>(READ_AHEAD);
+    let sizes = git.blob_sizes(&blobs.iter().map(|b| b.0).collect::<Vec<_>>())?;
+    let mut results: Vec<(usize, Scanned)> = Vec::with_capacity(blobs.len());
+    // Indices into `blobs` to read, newest first.
+    let mut wanted: Vec<usize> = Vec::with_capacity(blobs.len());
+    for i in (0..blobs.len()).rev() {
+        if sizes[i] > max {
+            results.push((i, Scanned { len: 0, outcome: None }));
+        } else {
+            wanted.push(i);
+        }
+    }
+    let ids: Vec<&str> = wanted.iter().map(|&i| blobs[i].0).collect();
+    let (tx, rx) = sync_channel::<(usize, Vec<u8>)>(READ_AHEAD);
     std::thread::scope(|s| {
+        let wanted = &wanted;
         let cat = s.spawn(move || {
             git.cat_blobs(&ids, |i, size, body| {
-                let bytes = if size > max {
-                    None
-                } else {
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    body.read_to_end(&mut bytes)?;
-                    Some(bytes)
-                };
+                let mut bytes = Vec::with_capacity(size as usize);
+                body.read_to_end(&mut bytes)?;
                 // The scanner stopped (a panic): nothing more to read for.
-                tx.send((last - i, bytes)).map_err(|_| std::io::Error::other("history scanner stopped"))?;
+                tx.send((wanted[i], bytes)).map_err(|_| std::io::Error::other("history scanner stopped"))?;
                 Ok(())
             })
         });
-        let results: Vec<(usize, Scanned)> = rx
+        let scanned = rx
             .into_iter()
             .par_bridge()
-            .map(|(i, bytes)| match bytes {
-                None => (i, Scanned { len: 0, outcome: None }),
-                Some(bytes) => (i, Scanned { len: bytes.len(), outcome: Some(scanner.scan_bytes(blobs[i].1, &bytes)) }),
-            })
-            .collect();
+            .map(|(i, bytes)| (i, Scanned { len: bytes.len(), outcome: Some(scanner.scan_bytes(blobs[i].1, &bytes)) }));
+        results.par_extend(scanned);
         cat.join().unwrap_or_else(|_| Err(std::io::Error::other("the blob reader panicked").into()))?;
         Ok(results)
     })
