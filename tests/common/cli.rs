@@ -12,6 +12,7 @@
 
 use super::leak::Leak;
 use super::moto::{Moto, hoist_bin};
+use super::repo::Repo;
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -98,6 +99,18 @@ impl Hoist {
         self
     }
 
+    /// Clears the whole environment (as `Command::env_clear`: no dummy credentials either).
+    pub fn env_clear(&mut self) -> &mut Self {
+        self.cmd.env_clear();
+        self
+    }
+
+    /// Applies a fixture's environment to the command (e.g. [`Repo::env`]).
+    pub fn with(&mut self, f: impl FnOnce(&mut Command)) -> &mut Self {
+        f(&mut self.cmd);
+        self
+    }
+
     /// For a command whose job is to print values (`diff --show-secrets`): stdout is not checked;
     /// stderr and every file still are.
     pub fn shows_secrets_on_purpose(&mut self) -> &mut Self {
@@ -154,6 +167,31 @@ impl Hoist {
     }
 }
 
+impl Repo {
+    /// hoist in this repository (its environment, its working tree) under the leak harness for
+    /// every value planted so far ([`Repo::plant`]) and `more`.
+    pub fn hoist_with<S: AsRef<str>>(&self, more: &[S]) -> Hoist {
+        let mut values = self.planted.borrow().clone();
+        values.extend(more.iter().map(|v| v.as_ref().to_string()));
+        let mut h = Hoist::new(&values);
+        self.env(&mut h.cmd);
+        h.current_dir(self.path());
+        h
+    }
+
+    /// Runs hoist with `args` in this repository under the leak harness ([`Repo::hoist_with`]).
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.hoist_with::<&str>(&[]).args(args).output().unwrap()
+    }
+
+    /// Any other command (a `git commit` firing the hook) under the leak harness.
+    pub fn checked(&self, what: &str, cmd: &mut Command) -> Output {
+        let values = self.planted.borrow().clone();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        checked(self.path(), &values, what, cmd)
+    }
+}
+
 /// Runs any command (a `git commit` firing the hook, a rewritten program) under the leak harness
 /// for the repository `root`.
 pub fn checked(root: &Path, values: &[&str], what: &str, cmd: &mut Command) -> Output {
@@ -202,7 +240,4 @@ fn checked_at(
     out
 }
 
-/// stdout + stderr.
-pub fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
+pub use super::repo::text;
