@@ -27,12 +27,19 @@ pub struct Hoist {
     args: Vec<OsString>,
     stdin: Option<Vec<u8>>,
     shows_secrets: bool,
+    kept: Vec<String>,
 }
 
 impl Hoist {
     /// hoist with dummy credentials and no endpoint; `values` are the planted secrets to grep for.
     pub fn new<S: AsRef<str>>(values: &[S]) -> Hoist {
-        let mut cmd = Command::new(hoist_bin());
+        Hoist::new_at(&hoist_bin(), values)
+    }
+
+    /// Like [`Hoist::new`] with another build of hoist (`program`), e.g. a copy that a shared
+    /// target directory can't overwrite mid-test.
+    pub fn new_at<S: AsRef<str>>(program: &Path, values: &[S]) -> Hoist {
+        let mut cmd = Command::new(program);
         Moto::dummy_env(&mut cmd);
         cmd.env_remove("AWS_ENDPOINT_URL").env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER").env("NO_COLOR", "1");
         Hoist {
@@ -43,6 +50,7 @@ impl Hoist {
             args: Vec::new(),
             stdin: None,
             shows_secrets: false,
+            kept: Vec::new(),
         }
     }
 
@@ -118,6 +126,13 @@ impl Hoist {
         self
     }
 
+    /// Planted values the test leaves in project files on purpose (a `manual` site): see
+    /// [`Leak::keeping_in_files`]. They must also be among the planted values.
+    pub fn keeps_in_files<S: AsRef<str>>(&mut self, values: &[S]) -> &mut Self {
+        self.kept.extend(values.iter().map(|v| v.as_ref().to_string()));
+        self
+    }
+
     /// Bytes written to standard input.
     pub fn write_stdin<B: Into<Vec<u8>>>(&mut self, bytes: B) -> &mut Self {
         self.stdin = Some(bytes.into());
@@ -151,7 +166,8 @@ impl Hoist {
         let root = self.watched();
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
         let stdin = self.stdin.clone();
-        Ok(checked_at(root.as_deref(), &values, &what, &mut self.cmd, stdin, self.shows_secrets))
+        let kept: Vec<&str> = self.kept.iter().map(String::as_str).collect();
+        Ok(checked_at(root.as_deref(), &values, &kept, &what, &mut self.cmd, stdin, self.shows_secrets))
     }
 
     /// [`Hoist::output`] as an `assert_cmd` assertion.
@@ -195,12 +211,13 @@ impl Repo {
 /// Runs any command (a `git commit` firing the hook, a rewritten program) under the leak harness
 /// for the repository `root`.
 pub fn checked(root: &Path, values: &[&str], what: &str, cmd: &mut Command) -> Output {
-    checked_at(Some(root), values, what, cmd, None, false)
+    checked_at(Some(root), values, &[], what, cmd, None, false)
 }
 
 fn checked_at(
     root: Option<&Path>,
     values: &[&str],
+    kept: &[&str],
     what: &str,
     cmd: &mut Command,
     stdin: Option<Vec<u8>>,
@@ -215,7 +232,8 @@ fn checked_at(
             scratch.path()
         }
     };
-    let leak = Leak::watch(root, values);
+    assert!(kept.iter().all(|k| values.contains(k)), "`{what}`: a kept value must be a planted one");
+    let leak = Leak::watch(root, values).keeping_in_files(kept);
     let out = match stdin {
         None => cmd.output().unwrap_or_else(|e| panic!("`{what}`: cannot run: {e}")),
         Some(bytes) => {
