@@ -3,10 +3,13 @@
 //! print the same digest (env style through `hoist run`, sdk style directly with boto3 and the AWS SDK
 //! for JavaScript), a re-scan finds no migrated value, a second run changes nothing, and no hoist
 //! output shows a value.
-//! Also: dirty-tree and stale-plan refusals, and an apply killed mid-write.
+//! Also: dirty-tree and stale-plan refusals, and an apply killed mid-write. Every hoist run goes
+//! through the leak harness (`common::cli`): stdout, stderr, `.hoist/`, every rewritten file and
+//! generated helper, pieces included.
 
 mod common;
 
+use common::cli::Hoist;
 use common::deployed::copy_dir;
 use common::moto::Moto;
 use hoist::model::{Plan, Strategy};
@@ -14,8 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn planted() -> Vec<String> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/apps/PLANTED.txt");
-    std::fs::read_to_string(p).unwrap().lines().filter(|l| !l.is_empty()).map(String::from).collect()
+    common::fixture::planted("apps/PLANTED.txt")
 }
 
 /// A git repository holding a copy of `testdata/apps/<name>`, everything committed.
@@ -33,14 +35,16 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Runs hoist in `dir`; asserts no planted value appears in its stdout or stderr.
+/// hoist in `dir` against `moto`, under the leak harness for every planted value.
+fn hoist_in(moto: &Moto, dir: &Path) -> Hoist {
+    let mut h = Hoist::moto(moto, &planted());
+    h.current_dir(dir);
+    h
+}
+
+/// Runs hoist in `dir` under the leak harness.
 fn hoist(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
-    let out = moto.hoist().current_dir(dir).args(args).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    for v in planted() {
-        assert!(!text.contains(&v), "hoist {args:?} printed a secret value:\n{text}");
-    }
-    out
+    hoist_in(moto, dir).args(args).output().unwrap()
 }
 
 fn ok(out: Output, what: &str) -> String {
@@ -52,6 +56,11 @@ fn ok(out: Output, what: &str) -> String {
 /// Runs an app and returns the digest it prints.
 fn digest(mut cmd: Command, what: &str) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run ({e}); scripts/test installs the toolchains"));
+    digest_of(out, what)
+}
+
+/// The digest an app printed.
+fn digest_of(out: Output, what: &str) -> String {
     let text = ok(out, what);
     text.lines()
         .find(|l| l.len() == 64 && l.chars().all(|c| c.is_ascii_hexdigit()))
@@ -143,9 +152,8 @@ fn python_env_migrate_then_hoist_run_prints_the_same_digest() {
     let settings = std::fs::read_to_string(dir.join("settings.py")).unwrap();
     assert!(settings.contains("AWS_ACCESS_KEY_ID = os.environ[\"AWS_ACCESS_KEY_ID\"]"), "{settings}");
 
-    let mut run = moto.hoist();
-    run.current_dir(dir).args(["run", "--", "python3", "app.py"]);
-    assert_eq!(digest(run, "hoist run -- python3 app.py"), before);
+    let run = hoist(&moto, dir, &["run", "--", "python3", "app.py"]);
+    assert_eq!(digest_of(run, "hoist run -- python3 app.py"), before);
 
     // A re-scan finds nothing; a second run changes nothing.
     let scan = hoist(&moto, dir, &["scan", "."]);
@@ -175,7 +183,7 @@ fn python_sdk_rewrite_runs_directly_against_secrets_manager() {
     let diff = ok(hoist(&moto, dir, &["diff", "."]), "hoist diff");
     assert!(diff.contains(":secret:pyapp/aws-??????\", \"aws_access_key_id\")"), "{diff}");
     assert!(diff.contains("--- /dev/null\n+++ b/hoist_secrets.py"), "{diff}");
-    let shown = ok(hoist_unchecked(&moto, dir, &["diff", ".", "--show-secrets"]), "hoist diff --show-secrets");
+    let shown = ok(hoist_showing(&moto, dir, &["diff", ".", "--show-secrets"]), "hoist diff --show-secrets");
     assert!(planted().iter().any(|v| shown.contains(v)), "--show-secrets hid the values");
     let stat = ok(hoist(&moto, dir, &["diff", ".", "--stat"]), "hoist diff --stat");
     assert!(stat.contains(" settings.py ") && stat.contains("3 files changed"), "{stat}");
@@ -226,9 +234,9 @@ fn node_sdk_rewrite_runs_directly_against_secrets_manager() {
     assert_eq!(digest(app_cmd, "node app.js (sdk)"), before);
 }
 
-/// Like [`hoist`] but without the value check (for `--show-secrets`).
-fn hoist_unchecked(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
-    moto.hoist().current_dir(dir).args(args).output().unwrap()
+/// Like [`hoist`] for `--show-secrets`: stdout shows values on purpose; stderr and files are checked.
+fn hoist_showing(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
+    hoist_in(moto, dir).shows_secrets_on_purpose().args(args).output().unwrap()
 }
 
 #[test]
@@ -254,9 +262,8 @@ fn node_env_rewrite_fails_loudly_alone_and_works_under_hoist_run() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let mut run = moto.hoist();
-    run.current_dir(dir).args(["run", "--", "node", "app.js"]);
-    assert_eq!(digest(run, "hoist run -- node app.js"), before);
+    let run = hoist(&moto, dir, &["run", "--", "node", "app.js"]);
+    assert_eq!(digest_of(run, "hoist run -- node app.js"), before);
 }
 
 #[test]
@@ -311,9 +318,11 @@ fn an_apply_killed_between_files_leaves_whole_files_and_a_rerun_finishes_it() {
     let done = snapshot(clean.path());
 
     // Files are written helper first, then by path: abort after two of the three.
-    let mut cmd = moto.hoist();
-    cmd.current_dir(crashed.path()).args(["apply", ".", "--yes"]).env("HOIST_TEST_ABORT_AFTER_WRITES", "2");
-    let out = cmd.output().unwrap();
+    let out = hoist_in(&moto, crashed.path())
+        .args(["apply", ".", "--yes"])
+        .env("HOIST_TEST_ABORT_AFTER_WRITES", "2")
+        .output()
+        .unwrap();
     assert!(!out.status.success(), "the abort hook did not fire");
     // Judge the project files only: `.hoist/` bookkeeping (plan, state, journal, lock) changes in
     // any run, so counting it would let a crash after the first write pass for one after two.
@@ -382,15 +391,14 @@ fn sites_left_in_a_rewritten_file_are_tracked_so_a_rerun_is_a_no_op() {
     key.sites[0].strategy = Strategy::Manual;
     std::fs::write(dir.join(".hoist/plan.yaml"), serde_yaml::to_string(&plan).unwrap()).unwrap();
 
-    ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "hoist apply");
+    // The manual site keeps its value in config.js by design: checked everywhere but there.
+    let kept = "I8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtD";
+    let apply = || hoist_in(&moto, dir).keeps_in_files(&[kept]).args(["apply", ".", "--yes"]).output().unwrap();
+    ok(apply(), "hoist apply");
     let config = std::fs::read_to_string(dir.join("config.js")).unwrap();
-    assert!(
-        config.contains("hoistEnv(\"AWS_ACCESS_KEY_ID\")")
-            && config.contains("I8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtD"),
-        "{config}"
-    );
+    assert!(config.contains("hoistEnv(\"AWS_ACCESS_KEY_ID\")") && config.contains(kept), "{config}");
     let snap = snapshot(dir);
-    let again = ok(hoist(&moto, dir, &["apply", ".", "--yes"]), "second apply");
+    let again = ok(apply(), "second apply");
     assert!(again.contains("nothing to do") && again.contains("config.js:5"), "{again}");
     assert_eq!(snapshot(dir), snap);
     let diff = hoist(&moto, dir, &["diff", "."]);

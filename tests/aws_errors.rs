@@ -1,13 +1,20 @@
 //! AWS errors that say what to do, through the binary: a profile that doesn't exist is named as
 //! such (not "no region"), a credential chain that finds nothing is one readable line without the
-//! SDK's `Debug` dump (which `-v` shows), and an endpoint that refuses connections says so.
+//! SDK's `Debug` dump (which `-v` shows), and an endpoint that refuses connections says so. Every
+//! run goes through the leak harness (`common::cli`) over planted values of every shape.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
+use common::fixture::{plant_shapes, shape_values};
 use std::path::Path;
 
+const TOKEN: &str = "ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk";
+
 fn hoist(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("hoist")
-        .unwrap()
+    let mut values = shape_values();
+    values.push(TOKEN.into());
+    let out = Hoist::new(&values)
         .current_dir(dir)
         .args(args)
         .env_clear()
@@ -24,7 +31,8 @@ fn hoist(dir: &Path, args: &[&str]) -> (i32, String) {
 
 fn repo_with_plan() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("app.py"), "TOKEN = \"ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk\"\n").unwrap();
+    std::fs::write(dir.path().join("app.py"), format!("TOKEN = \"{TOKEN}\"\n")).unwrap();
+    plant_shapes(dir.path());
     std::fs::write(dir.path().join("aws-config"), "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n")
         .unwrap();
     let (code, err) = hoist(dir.path(), &["plan", "."]);

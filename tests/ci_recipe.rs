@@ -5,8 +5,8 @@
 //! here, for a pull request event: the SARIF it writes validates and holds only the pull request's
 //! secret, and the step fails because of it.
 
-mod hook_util;
-use hook_util::{Repo, assert_no_leak, hoist_bin, token};
+mod common;
+use common::repo::{Repo, assert_no_leak, hoist_bin, text};
 use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,7 +61,7 @@ fn the_action_scans_a_pull_request_and_writes_sarif() {
 
     // A pull request: main has a key committed and deleted long ago; the branch adds a new one.
     let repo = Repo::new();
-    let (old, new) = (token(), token());
+    let (old, new) = (repo.token(), repo.token());
     repo.write("app.py", &format!("KEY = \"{old}\"\n"));
     repo.commit_all("old");
     repo.write("app.py", "KEY = None\n");
@@ -90,15 +90,20 @@ fn the_action_scans_a_pull_request_and_writes_sarif() {
     assert_eq!(key, "hoist-Linux-YOUR-ORG/hoist-v0.1.0");
     let scan = &steps[2];
     assert_eq!(scan["shell"], "bash");
-    let path = format!("{}:{}", hoist_bin().parent().unwrap().display(), std::env::var("PATH").unwrap());
-    let mut cmd = repo.cmd("bash");
-    cmd.arg("-e").arg("-c").arg(expand(scan["run"].as_str().unwrap(), &ctx));
-    cmd.env("PATH", path).env("GITHUB_OUTPUT", &output).env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"));
-    for (k, v) in scan["env"].as_mapping().unwrap() {
-        cmd.env(k.as_str().unwrap(), expand(v.as_str().unwrap(), &ctx));
-    }
-    let o = cmd.output().unwrap();
-    let log = hook_util::text(&o);
+    // The step runs under the leak harness: its log, and every file it writes (hoist.sarif).
+    let run_step = |ctx: &BTreeMap<&str, String>| {
+        let mut cmd = repo.cmd("bash");
+        cmd.arg("-e").arg("-c").arg(expand(scan["run"].as_str().unwrap(), ctx));
+        cmd.env("PATH", format!("{}:{}", hoist_bin().parent().unwrap().display(), std::env::var("PATH").unwrap()))
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"));
+        for (k, v) in scan["env"].as_mapping().unwrap() {
+            cmd.env(k.as_str().unwrap(), expand(v.as_str().unwrap(), ctx));
+        }
+        repo.checked("the action's scan step", &mut cmd)
+    };
+    let o = run_step(&ctx);
+    let log = text(&o);
     assert_eq!(o.status.code(), Some(1), "secrets found fail the step:\n{log}");
     assert!(log.contains("::error::hoist found hardcoded secrets"), "{log}");
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "found=true\n");
@@ -116,14 +121,7 @@ fn the_action_scans_a_pull_request_and_writes_sarif() {
     // Told not to fail, the step passes and still reports.
     ctx.insert("inputs.fail-on-findings", "false".into());
     std::fs::write(&output, "").unwrap();
-    let mut cmd = repo.cmd("bash");
-    cmd.arg("-e").arg("-c").arg(expand(scan["run"].as_str().unwrap(), &ctx));
-    cmd.env("PATH", format!("{}:{}", hoist_bin().parent().unwrap().display(), std::env::var("PATH").unwrap()))
-        .env("GITHUB_OUTPUT", &output);
-    for (k, v) in scan["env"].as_mapping().unwrap() {
-        cmd.env(k.as_str().unwrap(), expand(v.as_str().unwrap(), &ctx));
-    }
-    let o = cmd.output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", hook_util::text(&o));
+    let o = run_step(&ctx);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "found=true\n");
 }

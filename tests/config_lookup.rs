@@ -4,12 +4,12 @@
 //! is refused without quoting a byte of it, and fingerprints are stable across runs and clones
 //! while the scan writes nothing.
 
-mod hook_util;
-use hook_util::{Repo, text, token};
+mod common;
+use common::repo::{Repo, text};
 
 fn with_key() -> (Repo, String) {
     let repo = Repo::new();
-    let key = token();
+    let key = repo.token();
     repo.write("sub/deploy.yaml", &format!("aws_access_key_id: {key}\n"));
     repo.commit_all("start");
     (repo, key)
@@ -20,16 +20,16 @@ const DISABLE: &str = "[scan]\ndisable_rules = [\"aws.*\", \"generic.*\"]\n";
 #[test]
 fn the_root_config_applies_to_a_subdirectory_and_a_single_file() {
     let (repo, _) = with_key();
-    assert_eq!(repo.hoist(&["scan", "sub"]).status.code(), Some(1), "found without a config");
+    assert_eq!(repo.run(&["scan", "sub"]).status.code(), Some(1), "found without a config");
     repo.write(".hoist.toml", DISABLE);
     for target in ["sub", "sub/deploy.yaml", "."] {
-        let o = repo.hoist(&["scan", target]);
+        let o = repo.run(&["scan", target]);
         assert_eq!(o.status.code(), Some(0), "scan {target}: {}", text(&o));
     }
     // Excludes written from the root are rebased onto the scanned subdirectory.
     repo.write(".hoist.toml", "[scan]\nexclude = [\"sub/deploy.yaml\"]\n");
-    assert_eq!(repo.hoist(&["scan", "sub"]).status.code(), Some(0));
-    assert_eq!(repo.hoist(&["scan", "."]).status.code(), Some(0));
+    assert_eq!(repo.run(&["scan", "sub"]).status.code(), Some(0));
+    assert_eq!(repo.run(&["scan", "."]).status.code(), Some(0));
 }
 
 #[test]
@@ -38,11 +38,11 @@ fn config_flag_and_env_var_replace_the_repository_file() {
     let other = tempfile::tempdir().unwrap();
     let file = other.path().join("hoist.toml");
     std::fs::write(&file, DISABLE).unwrap();
-    let o = repo.hoist(&["scan", "--config", file.to_str().unwrap(), "sub"]);
+    let o = repo.run(&["scan", "--config", file.to_str().unwrap(), "sub"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let o = repo.cmd(hook_util::hoist_bin()).args(["scan", "sub"]).env("HOIST_CONFIG", &file).output().unwrap();
+    let o = repo.hoist_with::<&str>(&[]).args(["scan", "sub"]).env("HOIST_CONFIG", &file).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let o = repo.hoist(&["scan", "--config", "/nonexistent/hoist.toml", "sub"]);
+    let o = repo.run(&["scan", "--config", "/nonexistent/hoist.toml", "sub"]);
     assert_eq!(o.status.code(), Some(2), "a missing explicit config is an error: {}", text(&o));
 }
 
@@ -55,6 +55,8 @@ fn a_config_symlink_out_of_the_repository_is_refused_without_quoting_it() {
     std::fs::write(&creds, format!("[default]\naws_access_key_id = {key}\naws_secret_access_key = {planted}\n"))
         .unwrap();
     let canary = "hoist-canary-Zq81xPw0Lm";
+    // Every run below is leak-checked for these too (and the key): a refusal must quote none.
+    repo.plant(&[planted, canary]);
     for target in [creds.as_path(), std::path::Path::new("/proc/self/environ")] {
         let link = repo.path().join(".hoist.toml");
         let _ = std::fs::remove_file(&link);
@@ -67,7 +69,7 @@ fn a_config_symlink_out_of_the_repository_is_refused_without_quoting_it() {
             &["baseline", "."],
             &["migrate", "."],
         ] {
-            let o = repo.cmd(hook_util::hoist_bin()).args(args).env("HOIST_TEST_CANARY", canary).output().unwrap();
+            let o = repo.hoist_with::<&str>(&[]).args(args).env("HOIST_TEST_CANARY", canary).output().unwrap();
             let out = text(&o);
             assert_eq!(o.status.code(), Some(2), "{args:?} must refuse: {out}");
             assert!(out.contains("refusing to read the config"), "{args:?}: {out}");
@@ -82,7 +84,7 @@ fn a_config_symlink_out_of_the_repository_is_refused_without_quoting_it() {
 fn a_config_that_does_not_parse_is_reported_by_position_only() {
     let (repo, key) = with_key();
     repo.write(".hoist.toml", &format!("[scan]\n{key} = \"{key}\"\nx = = 1\n"));
-    let o = repo.hoist(&["scan", "."]);
+    let o = repo.run(&["scan", "."]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.contains(".hoist.toml") && out.contains("line "), "{out}");
@@ -94,7 +96,7 @@ fn fingerprints_are_stable_across_runs_and_clones_and_scan_writes_nothing() {
     let (repo, _) = with_key();
     let fps = |dir: &std::path::Path| -> Vec<String> {
         let o = repo
-            .cmd(hook_util::hoist_bin())
+            .hoist_with::<&str>(&[])
             .current_dir(dir)
             .args(["scan", ".", "-f", "json", "--no-baseline"])
             .output()
@@ -111,7 +113,7 @@ fn fingerprints_are_stable_across_runs_and_clones_and_scan_writes_nothing() {
     repo.git(&["clone", "-q", repo.path().to_str().unwrap(), dest.to_str().unwrap()]);
     assert_eq!(fps(&dest), first, "another clone gives the same fingerprints");
     // The baseline writes the salt with the same key: nothing changes.
-    let o = repo.hoist(&["baseline", "."]);
+    let o = repo.run(&["baseline", "."]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(fps(repo.path()), first, "writing .hoist/salt keeps the fingerprints");
 }

@@ -13,6 +13,7 @@
 
 mod common;
 
+use common::cli::{Hoist, text};
 use common::moto::Moto;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,20 +78,33 @@ fn copy_dir(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
 
 /// The hoist binary against `moto`: cargo's, or `CONVERGE_HOIST` (a copy of a build, for a
 /// shared target directory that other builds overwrite while the test runs).
+fn hoist_bin() -> PathBuf {
+    std::env::var_os("CONVERGE_HOIST").map_or_else(common::moto::hoist_bin, PathBuf::from)
+}
+
 fn hoist_cmd(moto: &Moto) -> Command {
-    let mut cmd = Command::new(std::env::var_os("CONVERGE_HOIST").map_or_else(common::moto::hoist_bin, PathBuf::from));
+    let mut cmd = Command::new(hoist_bin());
     moto.hoist_env(&mut cmd);
     cmd
 }
 
-/// Runs hoist in `dir`; asserts none of `secrets` appears in what it prints.
+/// hoist in `dir` against `moto` under the leak harness for `secrets` (stdout, stderr, `.hoist/`,
+/// every changed file, pieces included).
+fn checked_hoist(moto: &Moto, dir: &Path, secrets: &[String]) -> Hoist {
+    let mut h = Hoist::new_at(&hoist_bin(), secrets);
+    h.env("AWS_ENDPOINT_URL", &moto.endpoint).current_dir(dir);
+    h
+}
+
+/// Runs hoist in `dir`; with `secrets`, under the leak harness; without (a repository whose
+/// values the test doesn't know), only what it prints is returned.
 fn hoist(moto: &Moto, dir: &Path, args: &[&str], secrets: &[String]) -> (Option<i32>, String) {
-    let out: Output = hoist_cmd(moto).current_dir(dir).args(args).stdin(Stdio::null()).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    for v in secrets {
-        assert!(!text.contains(v.as_str()), "hoist {args:?} printed a secret value");
-    }
-    (out.status.code(), text)
+    let out: Output = if secrets.is_empty() {
+        hoist_cmd(moto).current_dir(dir).args(args).stdin(Stdio::null()).output().unwrap()
+    } else {
+        checked_hoist(moto, dir, secrets).args(args).write_stdin("").output().unwrap()
+    };
+    (out.status.code(), text(&out))
 }
 
 /// Every project file (not `.git`, not `.hoist`) and its text.
@@ -279,8 +293,16 @@ fn every_dsn_shape_and_escaped_spelling_applies_and_reapplies_as_a_no_op() {
         moto.reset();
         let files: Vec<(&str, String)> = case.files.iter().map(|(p, t)| (*p, t.clone())).collect();
         let root = repo_from(parent.path(), case.name, &files);
-        let hidden: Vec<String> = case.secrets.iter().map(|(v, _)| v.to_string()).collect();
-        let run = |args: &[&str]| hoist(&moto, &root, args, &hidden);
+        // The value and its spelling in the file; a manual case keeps them in its files by design.
+        let hidden: Vec<String> = case.secrets.iter().flat_map(|(v, s)| [v.to_string(), s.to_string()]).collect();
+        let run = |args: &[&str]| {
+            let mut h = checked_hoist(&moto, &root, &hidden);
+            if case.manual {
+                h.keeps_in_files(&hidden);
+            }
+            let out = h.args(args).write_stdin("").output().unwrap();
+            (out.status.code(), text(&out))
+        };
         let (code, text) = run(&["plan", "."]);
         if code != Some(0) {
             failures.push(format!("{}: plan exit {code:?}: {text}", case.name));
@@ -603,11 +625,10 @@ fn an_apply_killed_at_any_point_converges_to_one_clean_run() {
     let mut aborted = 0;
     for n in 1..=rewritten + 1 {
         let root = fresh(&format!("abort{n}"));
-        let out = hoist_cmd(&moto)
-            .current_dir(&root)
+        let out = checked_hoist(&moto, &root, &secrets)
             .args(["apply", ".", "--yes"])
             .env("HOIST_TEST_ABORT_AFTER_WRITES", n.to_string())
-            .stdin(Stdio::null())
+            .write_stdin("")
             .output()
             .unwrap();
         if !out.status.success() {

@@ -2,45 +2,21 @@
 //! net, by their text), while secret names, context lines and config companions — host, port,
 //! user, database, engine — print as they are, the same on the removed and the added side.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn demo_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use common::cli::Hoist;
+use common::fixture::{copy_testdata, planted};
 
 #[test]
 fn the_dry_migrate_diff_hides_secret_values_and_nothing_else() {
-    let dir = demo_copy();
-    let out = Command::cargo_bin("hoist")
-        .unwrap()
-        .args(["migrate", ".", "--app", "demo"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
+    let dir = copy_testdata("demo");
+    let planted = planted("demo-planted.txt");
+    // The leak harness greps the diff, stderr and every file under .hoist/ (pieces included).
+    let out = Hoist::new(&planted).args(["migrate", ".", "--app", "demo"]).current_dir(dir.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let diff = String::from_utf8(out.stdout).unwrap();
-    let planted =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo-planted.txt")).unwrap();
-    for v in planted.lines().filter(|l| !l.is_empty()) {
-        assert!(!diff.contains(v), "a planted value is in the diff:\n{diff}");
+    for v in &planted {
+        assert!(!diff.contains(v.as_str()), "a planted value is in the diff:\n{diff}");
     }
     // Secret values on changed lines are masked where they stood.
     assert!(diff.contains("\n-DB_PASSWORD=<redacted>\n"), "{diff}");

@@ -5,9 +5,8 @@
 //! (`tests/common/leak.rs`): no planted value or piece of one in any output or file.
 
 mod common;
-mod hook_util;
 use common::leak::Leak;
-use hook_util::{Repo, text, token};
+use common::repo::{Repo, text, token};
 use serde_json::Value;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};

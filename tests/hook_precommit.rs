@@ -2,8 +2,8 @@
 //! hook `hoist-staged-system` in a test repository and blocks a staged secret. `pre-commit` comes from
 //! PATH or `$HOIST_VENV/bin` (made by scripts/test); the test fails, not skips, without it.
 
-mod hook_util;
-use hook_util::{Repo, assert_no_leak, hoist_bin, text, token};
+mod common;
+use common::repo::{Repo, assert_no_leak, hoist_bin, text};
 use std::path::PathBuf;
 
 fn pre_commit() -> PathBuf {
@@ -51,6 +51,8 @@ fn pre_commit_try_repo_blocks_a_staged_secret() {
     let pc = pre_commit();
     let hooks = hook_repo();
     let repo = Repo::new();
+    // Planted up front: every run of the hook is leak-checked for it.
+    let t = repo.token();
     repo.write("README.md", "hello\n");
     repo.commit_all("start");
     let cache = tempfile::tempdir().unwrap();
@@ -60,12 +62,13 @@ fn pre_commit_try_repo_blocks_a_staged_secret() {
     )
     .unwrap();
     let run = || {
-        repo.cmd(&pc)
-            .args(["try-repo", hooks.path().to_str().unwrap(), "hoist-staged-system", "--verbose"])
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", cache.path())
-            .output()
-            .unwrap()
+        repo.checked(
+            "pre-commit try-repo (the hook)",
+            repo.cmd(&pc)
+                .args(["try-repo", hooks.path().to_str().unwrap(), "hoist-staged-system", "--verbose"])
+                .env("PATH", &path)
+                .env("PRE_COMMIT_HOME", cache.path()),
+        )
     };
 
     repo.write("clean.py", "x = 1\n");
@@ -75,7 +78,6 @@ fn pre_commit_try_repo_blocks_a_staged_secret() {
     assert!(text(&o).contains("hoist (secrets on the lines this commit adds)"), "{}", text(&o));
     repo.commit_all("clean");
 
-    let t = token();
     repo.write("settings.py", &format!("AWS_ACCESS_KEY_ID = \"{t}\"\n"));
     repo.git(&["add", "-A"]);
     let o = run();

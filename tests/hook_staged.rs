@@ -2,18 +2,20 @@
 //! only secrets on lines the commit adds, through renames, deletions, binary files, submodules,
 //! an unborn branch and unusual paths — and errors (exit 2) rather than passing when it can't look.
 
-mod hook_util;
-use hook_util::{Repo, assert_no_leak, text, token};
+mod common;
+use common::cli::Hoist;
+use common::fixture::plant_shapes;
+use common::repo::{Repo, assert_no_leak, text};
 
 fn staged(repo: &Repo) -> (i32, String) {
-    let o = repo.hoist(&["scan", "--staged"]);
+    let o = repo.run(&["scan", "--staged"]);
     (o.status.code().unwrap(), text(&o))
 }
 
 #[test]
 fn only_secrets_on_added_lines_are_reported() {
     let repo = Repo::new();
-    let (old, new) = (token(), token());
+    let (old, new) = (repo.token(), repo.token());
     repo.write("app/settings.py", &format!("DEBUG = False\nKEY = \"{old}\"\nNAME = 'a'\n"));
     repo.commit_all("start");
     // Change another line of the same file: the old secret is untouched.
@@ -38,7 +40,7 @@ fn the_index_is_scanned_not_the_work_tree() {
     let repo = Repo::new();
     repo.write("README.md", "hello\n");
     repo.commit_all("start");
-    let t = token();
+    let t = repo.token();
     // Secret only in the work tree (not staged): passes.
     repo.write("config.env", &format!("AWS_KEY={t}\n"));
     let (code, out) = staged(&repo);
@@ -56,10 +58,10 @@ fn the_index_is_scanned_not_the_work_tree() {
 #[test]
 fn renames_report_only_changed_lines_and_deletions_nothing() {
     let repo = Repo::new();
-    let (old, new) = (token(), token());
+    let (old, new) = (repo.token(), repo.token());
     let body: String = (0..30).map(|i| format!("line_{i} = {i}\n")).collect();
     repo.write("old name.py", &format!("{body}KEY = \"{old}\"\n"));
-    repo.write("gone.py", &format!("KEY = \"{}\"\n", token()));
+    repo.write("gone.py", &format!("KEY = \"{}\"\n", repo.token()));
     repo.commit_all("start");
     repo.git(&["mv", "old name.py", "new name.py"]);
     repo.git(&["rm", "-q", "gone.py"]);
@@ -79,7 +81,7 @@ fn renames_report_only_changed_lines_and_deletions_nothing() {
 #[test]
 fn unborn_branch_and_unusual_paths() {
     let repo = Repo::new();
-    let t = token();
+    let t = repo.token();
     repo.write("dir with space/naïve ü.py", &format!("token = \"{t}\"\n"));
     repo.write("plain.txt", "nothing\n");
     repo.git(&["add", "-A"]);
@@ -96,7 +98,7 @@ fn binary_files_and_submodules_are_skipped_and_said_so() {
     repo.write("README.md", "hi\n");
     repo.commit_all("start");
     let head = repo.head();
-    let t = token();
+    let t = repo.token();
     std::fs::write(repo.path().join("blob.dat"), format!("\0\x01binary {t}\0").as_bytes()).unwrap();
     repo.git(&["add", "blob.dat"]);
     repo.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{head},vendor/lib")]);
@@ -111,7 +113,7 @@ fn text_that_git_diffs_as_binary_is_scanned_whole() {
     let repo = Repo::new();
     repo.write(".gitattributes", "*.cfg -diff\n");
     repo.commit_all("start");
-    let t = token();
+    let t = repo.token();
     repo.write("deploy.cfg", &format!("[aws]\nkey = {t}\n"));
     repo.git(&["add", "-A"]);
     let (code, out) = staged(&repo);
@@ -124,7 +126,7 @@ fn text_that_git_diffs_as_binary_is_scanned_whole() {
 #[test]
 fn inline_allow_lets_a_line_through() {
     let repo = Repo::new();
-    let t = token();
+    let t = repo.token();
     repo.write("test_fixture.py", &format!("KEY = \"{t}\"  # hoist:allow\n"));
     repo.git(&["add", "-A"]);
     let (code, out) = staged(&repo);
@@ -135,11 +137,11 @@ fn inline_allow_lets_a_line_through() {
 #[test]
 fn json_output_and_subdirectory_invocation() {
     let repo = Repo::new();
-    let t = token();
+    let t = repo.token();
     repo.write("src/a.py", &format!("KEY = \"{t}\"\n"));
     repo.git(&["add", "-A"]);
     let o = repo
-        .cmd(hook_util::hoist_bin())
+        .hoist_with::<&str>(&[])
         .current_dir(repo.path().join("src"))
         .args(["scan", "--staged", "-f", "json"])
         .output()
@@ -154,7 +156,9 @@ fn json_output_and_subdirectory_invocation() {
 #[test]
 fn errors_exit_2_and_never_pass() {
     let outside = tempfile::tempdir().unwrap();
-    let o = std::process::Command::new(hook_util::hoist_bin())
+    // Every shape lies in both trees: an error path must not print any of them either.
+    let values = plant_shapes(outside.path());
+    let o = Hoist::new(&values)
         .args(["scan", "--staged"])
         .current_dir(outside.path())
         .env("GIT_CEILING_DIRECTORIES", outside.path().parent().unwrap())
@@ -164,7 +168,8 @@ fn errors_exit_2_and_never_pass() {
     assert!(text(&o).contains("not inside a git work tree"), "{}", text(&o));
 
     let repo = Repo::new();
-    let o = repo.cmd(hook_util::hoist_bin()).env("PATH", "/nonexistent").args(["scan", "--staged"]).output().unwrap();
+    repo.plant(&plant_shapes(repo.path()));
+    let o = repo.hoist_with::<&str>(&[]).env("PATH", "/nonexistent").args(["scan", "--staged"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("cannot run git"), "{}", text(&o));
 }
@@ -172,7 +177,7 @@ fn errors_exit_2_and_never_pass() {
 #[test]
 fn config_excludes_apply_to_staged_files() {
     let repo = Repo::new();
-    let t = token();
+    let t = repo.token();
     repo.write(".hoist.toml", "[scan]\nexclude = [\"fixtures/**\"]\n");
     repo.write("fixtures/keys.py", &format!("KEY = \"{t}\"\n"));
     repo.git(&["add", "-A"]);

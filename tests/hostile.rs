@@ -8,8 +8,8 @@
 mod common;
 
 use common::fault::{FaultServer, Mode};
-use common::fixture::Fixture;
-use common::leak::{Leak, SHAPES};
+use common::fixture::{Fixture, plant_shapes};
+use common::leak::Leak;
 use common::moto::{Moto, hoist_bin};
 use hoist::model::Shape;
 use std::path::Path;
@@ -236,32 +236,9 @@ fn no_command_leaks_a_planted_value_of_any_shape() {
     let moto = Moto::start();
     let repo = tempfile::tempdir().unwrap();
     let dir = repo.path();
-    let [short, escaped, unicode, b64, user, password, pem] = SHAPES else { unreachable!() };
-    let encoded = password.replace('@', "%40").replace(':', "%3A").replace('/', "%2F");
-    std::fs::write(dir.join(".env"), format!("SHORT_PASSWORD={short}\nUNICODE_PASSWORD={unicode}\nB64_SECRET={b64}\n"))
-        .unwrap();
-    // A DSN whose parts go to separate keys is left to the user (a manual site keeps its value in
-    // its file by design), so it lives alone: the files hoist changes are checked whole.
-    std::fs::write(
-        dir.join("database.env"),
-        format!("DATABASE_URL=postgres://{user}:{encoded}@db.example.com:5432/app\n"),
-    )
-    .unwrap();
-    let py_escaped = escaped.replace('\\', "\\\\").replace('"', "\\\"");
-    std::fs::write(
-        dir.join("settings.py"),
-        format!("DB_PASSWORD = \"{py_escaped}\"\nAPI_TOKEN = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("key.pem"),
-        format!("-----BEGIN RSA PRIVATE KEY-----\n{pem}\nAwEAAQJAb3Jk2mXk3Tn2lWn8x9Qw0pYqfzZzK1x3Vb7sT8uFfWmD\n-----END RSA PRIVATE KEY-----\n"),
-    )
-    .unwrap();
+    let values = plant_shapes(dir);
     git_init(dir);
-    let mut values: Vec<&str> = SHAPES.to_vec();
-    values.push("sk_live_4eC39HqLyjWDarjtT1zdp7dc");
-    values.push(&encoded);
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let run = |args: &[&str]| {
         let leak = Leak::watch(dir, &values);
         let out = moto.hoist().current_dir(dir).args(args).output().unwrap();

@@ -11,13 +11,13 @@ mod common;
 
 use clap::CommandFactory;
 use common::cli::{Hoist, checked, text};
+use common::fixture::plant_shapes;
 use common::leak::SHAPES;
 use common::moto::Moto;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const PROVIDER: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
 const HISTORY_ONLY: &str = "Hist0ryOnly-Tok3n-Zq81";
 const STAGED_ONLY: &str = "St4gedOnly-Pa55-Wd93x";
 const CUSTOM_RULE: &str = "acmetok_Z9x8C7v6B5n4M3q2W1e0";
@@ -35,20 +35,9 @@ fn git(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The repository: every shape in files hoist migrates, one value only in history.
-fn repo(dir: &Path) -> String {
-    let [short, escaped, unicode, b64, user, password, pem] = SHAPES else { unreachable!() };
-    let encoded = password.replace('@', "%40").replace(':', "%3A").replace('/', "%2F");
+fn repo(dir: &Path) -> Vec<String> {
+    let mut values = plant_shapes(dir);
     let write = |p: &str, s: String| std::fs::write(dir.join(p), s).unwrap();
-    write(".env", format!("SHORT_PASSWORD={short}\nUNICODE_PASSWORD={unicode}\nB64_SECRET={b64}\n"));
-    write("database.env", format!("DATABASE_URL=postgres://{user}:{encoded}@db.example.com:5432/app\n"));
-    let py_escaped = escaped.replace('\\', "\\\\").replace('"', "\\\"");
-    write("settings.py", format!("DB_PASSWORD = \"{py_escaped}\"\nAPI_TOKEN = \"{PROVIDER}\"\n"));
-    write(
-        "key.pem",
-        format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{pem}\nAwEAAQJAb3Jk2mXk3Tn2lWn8x9Qw0pYqfzZzK1x3Vb7sT8uFfWmD\n-----END RSA PRIVATE KEY-----\n"
-        ),
-    );
     write("acme.cfg", format!("token: {CUSTOM_RULE}\n"));
     write(
         "rules.yaml",
@@ -60,7 +49,8 @@ fn repo(dir: &Path) -> String {
     git(dir, &["commit", "-qm", "one"]);
     git(dir, &["rm", "-q", "old.env"]);
     git(dir, &["commit", "-qm", "two"]);
-    encoded
+    values.extend([HISTORY_ONLY, STAGED_ONLY, CUSTOM_RULE].map(String::from));
+    values
 }
 
 #[test]
@@ -68,9 +58,8 @@ fn every_command_goes_through_the_leak_harness() {
     let moto = Moto::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let encoded = repo(dir);
-    let mut values: Vec<&str> = SHAPES.to_vec();
-    values.extend([PROVIDER, HISTORY_ONLY, STAGED_ONLY, CUSTOM_RULE, &encoded]);
+    let planted = repo(dir);
+    let values: Vec<&str> = planted.iter().map(String::as_str).collect();
     let mut ran: BTreeSet<String> = BTreeSet::new();
     let mut run = |args: &[&str]| -> Output {
         let sub = args.iter().take_while(|a| !a.starts_with('-')).take(2).cloned().collect::<Vec<_>>();

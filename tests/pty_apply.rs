@@ -4,11 +4,10 @@
 //! helper was declined. The `aws` CLI reads back what is in Secrets Manager.
 
 mod common;
-mod hook_util;
 mod pty;
 
 use common::moto::Moto;
-use hook_util::{Repo, hoist_bin};
+use common::repo::{Repo, hoist_bin};
 use std::path::Path;
 use std::process::Command;
 
@@ -34,7 +33,7 @@ fn planned_demo() -> Repo {
     let repo = Repo::new();
     copy_dir(&manifest().join("testdata/demo"), repo.path());
     let o = repo.hoist(&["plan", ".", "--app", "demo"]);
-    assert!(o.status.success(), "plan: {}", hook_util::text(&o));
+    assert!(o.status.success(), "plan: {}", common::repo::text(&o));
     repo.commit_all("demo and its plan");
     repo
 }

@@ -6,13 +6,14 @@
 
 mod common;
 
+use common::leak::Leak;
 use common::moto::{Moto, free_port};
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const README_SENTENCE: &str = "To try the real migration against a local emulator";
@@ -35,12 +36,16 @@ fn substitute_once(text: &str, from: &str, to: &str) -> String {
 }
 
 fn planted() -> Vec<String> {
-    std::fs::read_to_string("testdata/demo-planted.txt")
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
+    common::fixture::planted("demo-planted.txt")
+}
+
+fn planted_refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// What the snippet copies into its demo folder.
+fn demo_source() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")
 }
 
 /// The venv the README names: `$HOIST_VENV`, default `~/.cache/hoist/venv` (what `scripts/test`
@@ -146,7 +151,12 @@ fn readme_emulator_flow_runs_as_pasted() {
     assert!(log.contains("Running on http://127.0.0.1"), "moto's log is not in the file:\n{log}");
     assert!(!stderr.contains("Running on http://127.0.0.1"), "moto logged to the terminal");
 
-    // No planted value in anything printed.
+    // The leak harness over the whole flow: what it printed, every file under the demo copy's
+    // `.hoist/` and every file of the copy that differs from testdata/demo (rewritten files,
+    // helpers, policies), for every planted value and 6-character piece.
+    let before = Leak::watch(&demo_source(), &planted_refs(&planted()));
+    let flow = Output { status, stdout: stdout.clone().into_bytes(), stderr: stderr.clone().into_bytes() };
+    before.check(&demo, "the README flow (bash)", &flow);
     for v in planted() {
         assert!(!stdout.contains(&v) && !stderr.contains(&v), "the README flow printed a planted value");
     }

@@ -3,18 +3,21 @@
 //! relative to the repository root even when a subdirectory is scanned, fingerprints hold across
 //! runs, and the run names its analysis in `automationDetails`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Hoist;
+use common::fixture::{plant_shapes, planted};
 use serde_json::Value;
 use std::fs;
 
+const TOKEN: &str = "ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk";
+
+/// `hoist ARGS` under the leak harness for the demo's planted values, every shape and [`TOKEN`].
 fn hoist(args: &[&str]) -> (i32, Value, String) {
-    let out = Command::cargo_bin("hoist")
-        .unwrap()
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
+    let mut values = planted("demo-planted.txt");
+    values.extend(common::fixture::shape_values());
+    values.push(TOKEN.into());
+    let out = Hoist::new(&values).args(args).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
     (out.status.code().unwrap(), v, text)
@@ -90,7 +93,7 @@ fn uris_are_relative_to_the_repository_root() {
     git(&["init", "-q"]);
     let sub = dir.path().join("services/api");
     fs::create_dir_all(&sub).unwrap();
-    fs::write(sub.join("app.py"), "TOKEN = \"ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk\"\n").unwrap();
+    fs::write(sub.join("app.py"), format!("TOKEN = \"{TOKEN}\"\n")).unwrap();
     let uri = |log: &Value| results(log)[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone();
     let (_, log, _) = hoist(&["scan", sub.to_str().unwrap(), "-f", "sarif"]);
     assert_valid(&log);
@@ -108,4 +111,20 @@ fn uris_are_relative_to_the_repository_root() {
     let v = results(&a)[0]["partialFingerprints"]["hoist/v1"].clone();
     assert!(v.is_string(), "{a}");
     assert_eq!(v, results(&b)[0]["partialFingerprints"]["hoist/v1"]);
+}
+
+#[test]
+fn a_log_over_every_planted_shape_validates_and_holds_none() {
+    let dir = tempfile::tempdir().unwrap();
+    plant_shapes(dir.path());
+    let (code, log, all) = hoist(&["scan", dir.path().to_str().unwrap(), "-f", "sarif", "--include-config"]);
+    assert_eq!(code, 1, "{all}");
+    assert_valid(&log);
+    let uris: std::collections::BTreeSet<String> = results(&log)
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_string())
+        .collect();
+    for f in [".env", "database.env", "settings.py", "key.pem"] {
+        assert!(uris.contains(f), "no result in {f}: {uris:?}");
+    }
 }

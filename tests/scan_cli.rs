@@ -1,8 +1,15 @@
 //! `hoist scan` over the real binary: a tree with binary, invalid-UTF-8, oversized and unreadable
 //! files completes and says what it skipped; exit codes follow the contract; JSON has the promised
 //! shape; SARIF validates against the official 2.1.0 schema; and no output format ever carries a
-//! planted value (every rule example, the demo repository).
+//! planted value (every rule example, the demo repository). Every run goes through the leak
+//! harness (`common::cli`): stdout, stderr and any file a scan would write, pieces included.
 
+mod common;
+
+use common::cli::{Hoist, checked};
+use common::fixture::{plant_shapes, planted};
+use common::leak::Leak;
+use common::moto::Moto;
 use hoist::model::Detection;
 use hoist::rules::RuleSet;
 use serde_json::Value;
@@ -27,22 +34,22 @@ fn token(seed: u64, len: usize, alphabet: &str) -> String {
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-fn hoist(args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args).env("NO_COLOR", "1").env("AWS_EC2_METADATA_DISABLED", "true");
-    c
+/// `hoist ARGS` under the leak harness for the planted `values`.
+fn hoist(values: &[String], args: &[&str]) -> Run {
+    run(Hoist::new(values).args(args).output().unwrap())
 }
 
 /// The binary run as the unprivileged `nobody` (65534): root reads every file whatever its mode, so
-/// an unreadable file is only unreadable to another user.
-fn hoist_as_nobody(args: &[&str]) -> Command {
+/// an unreadable file is only unreadable to another user. Under the leak harness for `root`.
+fn hoist_as_nobody(root: &Path, values: &[String], args: &[&str]) -> Run {
     let setpriv = which("setpriv").expect("setpriv (util-linux) is required to test unreadable files");
     let mut c = Command::new(setpriv);
     c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
         .args(args)
         .env("NO_COLOR", "1")
         .env("HOME", "/nonexistent");
-    c
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    run(checked(root, &values, &format!("(as nobody) {}", args.join(" ")), &mut c))
 }
 
 fn which(name: &str) -> Option<std::path::PathBuf> {
@@ -55,8 +62,8 @@ struct Run {
     stderr: String,
 }
 
-fn run(mut c: Command) -> Run {
-    let Output { status, stdout, stderr } = c.output().expect("run hoist");
+fn run(out: Output) -> Run {
+    let Output { status, stdout, stderr } = out;
     Run {
         code: status.code().expect("exit code"),
         stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
@@ -95,6 +102,7 @@ fn a_tree_of_bad_files_completes_and_reports_each_skip_class() {
     let in_binary = format!("glpat-{}", token(3, 20, ALNUM));
     let in_big = format!("npm_{}", token(4, 36, ALNUM));
     let in_locked = format!("dop_v1_{}", token(5, 64, "0123456789abcdef"));
+    let values = vec![ghp.clone(), stripe.clone(), in_binary.clone(), in_big.clone(), in_locked.clone()];
 
     write(root, "src/app.py", format!("TOKEN = \"{ghp}\"\n").as_bytes());
     let mut latin1 = b"# caf\xe9 \xff\xfe config\n".to_vec();
@@ -122,7 +130,7 @@ fn a_tree_of_bad_files_completes_and_reports_each_skip_class() {
     assert!(!probe.status.success(), "the locked file must be unreadable to uid 65534");
 
     let root_s = root.to_str().unwrap();
-    let human = run(hoist_as_nobody(&["scan", root_s]));
+    let human = hoist_as_nobody(root, &values, &["scan", root_s]);
     assert_eq!(human.code, 1, "findings exit 1\n{}{}", human.stdout, human.stderr);
     assert!(human.stdout.contains("src/app.py:1:10") && human.stdout.contains("github.personal-access-token"));
     assert!(human.stdout.contains("conf/legacy.properties:2:12") && human.stdout.contains("stripe.secret-key-live"));
@@ -133,13 +141,13 @@ fn a_tree_of_bad_files_completes_and_reports_each_skip_class() {
     assert!(human.stdout.contains("secret/locked.env") && human.stdout.contains("Permission denied"));
     assert!(!human.stdout.contains("blob.dat:") && !human.stdout.contains("big.log:"));
 
-    let json = run(hoist_as_nobody(&["scan", "--format", "json", root_s]));
+    let json = hoist_as_nobody(root, &values, &["scan", "--format", "json", root_s]);
     assert_eq!(json.code, 1);
     let arr: Vec<Value> = serde_json::from_str(&json.stdout).expect("one JSON array on stdout");
     assert_eq!(arr.len(), 2, "{}", json.stdout);
     assert!(json.stderr.contains("1 binary") && json.stderr.contains("could not be read"), "summary on stderr");
 
-    let sarif = run(hoist_as_nobody(&["scan", "--format", "sarif", root_s]));
+    let sarif = hoist_as_nobody(root, &values, &["scan", "--format", "sarif", root_s]);
     assert_eq!(sarif.code, 1);
     assert_no_values(&[&human, &json, &sarif], &[ghp, stripe, in_binary, in_big, in_locked]);
 }
@@ -151,26 +159,28 @@ fn exit_codes_follow_the_contract() {
     write(root, "README.md", b"# nothing to see\nAKIAIOSFODNN7EXAMPLE is the documentation key\n");
     fs::set_permissions(root.join("README.md"), fs::Permissions::from_mode(0o644)).unwrap();
     let root_s = root.to_str().unwrap();
+    let sendgrid = format!("SG.{}.{}", token(7, 22, ALNUM), token(8, 43, ALNUM));
+    let values = vec![sendgrid.clone()];
 
-    let clean = run(hoist(&["scan", root_s]));
+    let clean = hoist(&values, &["scan", root_s]);
     assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
     assert!(clean.stdout.contains("0 finding(s)"));
 
-    let missing = run(hoist(&["scan", &format!("{root_s}/does-not-exist")]));
+    let missing = hoist(&values, &["scan", &format!("{root_s}/does-not-exist")]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("does-not-exist"), "{}", missing.stderr);
 
     // Nothing found but a file could not be read: the scan is incomplete, which is not "clean".
     write(root, "locked.txt", b"nothing\n");
     fs::set_permissions(root.join("locked.txt"), fs::Permissions::from_mode(0o000)).unwrap();
-    let incomplete = run(hoist_as_nobody(&["scan", root_s]));
+    let incomplete = hoist_as_nobody(root, &values, &["scan", root_s]);
     assert_eq!(incomplete.code, 2, "{}{}", incomplete.stdout, incomplete.stderr);
     assert!(incomplete.stdout.contains("locked.txt"));
 
-    write(root, "app.env", format!("SENDGRID_API_KEY=SG.{}.{}\n", token(7, 22, ALNUM), token(8, 43, ALNUM)).as_bytes());
-    let found = run(hoist(&["scan", root_s]));
+    write(root, "app.env", format!("SENDGRID_API_KEY={sendgrid}\n").as_bytes());
+    let found = hoist(&values, &["scan", root_s]);
     assert_eq!(found.code, 1);
-    let one_file = run(hoist(&["scan", &format!("{root_s}/app.env")]));
+    let one_file = hoist(&values, &["scan", &format!("{root_s}/app.env")]);
     assert_eq!(one_file.code, 1, "a single file path scans too");
 }
 
@@ -180,7 +190,8 @@ fn json_is_one_array_with_the_promised_fields() {
     let root = dir.path();
     let key = format!("AKIA{}", token(11, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
     write(root, "svc/deep/config.yaml", format!("aws:\n  region: us-east-1\n  access_key_id: {key}\n").as_bytes());
-    let out = run(hoist(&["scan", "-f", "json", root.to_str().unwrap()]));
+    let values = vec![key.clone()];
+    let out = hoist(&values, &["scan", "-f", "json", root.to_str().unwrap()]);
     assert_eq!(out.code, 1);
     let arr: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
     let f = arr.iter().find(|f| f["rule"] == "aws.access-key-id").expect("the key id is found");
@@ -216,19 +227,13 @@ fn sarif_validates_against_the_official_schema() {
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "a b/settings.py",
-        format!(
-            "SLACK = \"xoxb-{}-{}-{}\"\n",
-            token(21, 12, "0123456789"),
-            token(22, 13, "0123456789"),
-            token(23, 24, ALNUM)
-        )
-        .as_bytes(),
-    );
-    write(root, "tests/fixture.env", format!("STRIPE=sk_live_{}\n", token(24, 30, ALNUM)).as_bytes());
-    let out = run(hoist(&["scan", "--format", "sarif", root.to_str().unwrap()]));
+    let slack =
+        format!("xoxb-{}-{}-{}", token(21, 12, "0123456789"), token(22, 13, "0123456789"), token(23, 24, ALNUM));
+    let stripe = format!("sk_live_{}", token(24, 30, ALNUM));
+    let values = vec![slack.clone(), stripe.clone()];
+    write(root, "a b/settings.py", format!("SLACK = \"{slack}\"\n").as_bytes());
+    write(root, "tests/fixture.env", format!("STRIPE={stripe}\n").as_bytes());
+    let out = hoist(&values, &["scan", "--format", "sarif", root.to_str().unwrap()]);
     assert_eq!(out.code, 1);
     let log = assert_valid_sarif(&validator, &out.stdout);
     let results = log["runs"][0]["results"].as_array().unwrap();
@@ -240,7 +245,7 @@ fn sarif_validates_against_the_official_schema() {
     assert!(uris.contains(&"tests/fixture.env"), "{uris:?}");
 
     let empty = tempfile::tempdir().unwrap();
-    let clean = run(hoist(&["scan", "--format", "sarif", empty.path().to_str().unwrap()]));
+    let clean = hoist(&values, &["scan", "--format", "sarif", empty.path().to_str().unwrap()]);
     assert_eq!(clean.code, 0);
     assert_valid_sarif(&validator, &clean.stdout);
 }
@@ -257,7 +262,9 @@ fn every_rule_example_is_found_and_never_printed() {
     let mut files = Vec::new();
     for r in set.compiled() {
         for (i, ex) in r.rule.examples.iter().enumerate() {
-            let rel = format!("{}/{}-{i}.txt", r.rule.source.trim_start_matches("patterns/"), r.rule.id);
+            // Named by position, not by rule id: a path like `anthropic-admin-key-0.txt` shares
+            // 6-character pieces with the example it holds (`sk-ant-admin01-…`).
+            let rel = format!("examples/r{}-{i}.txt", files.len());
             write(root, &rel, ex.as_bytes());
             let mut found: Vec<Detection> = Vec::new();
             r.find_into(ex.as_bytes(), &mut found);
@@ -267,9 +274,21 @@ fn every_rule_example_is_found_and_never_printed() {
     }
     assert!(values.iter().all(|v| v.len() >= 8), "planted values are long enough to grep for");
     let root_s = root.to_str().unwrap();
-    let human = run(hoist(&["scan", "--rules-only", root_s]));
-    let json = run(hoist(&["scan", "--rules-only", "-f", "json", root_s]));
-    let sarif = run(hoist(&["scan", "--rules-only", "-f", "sarif", root_s]));
+    // Hundreds of unrelated examples at once: their 6-character pieces meet other examples'
+    // public prefixes and hosts by chance, so this one checks whole values (every other test
+    // here checks pieces too); stdout, stderr and every file still go through the harness.
+    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+    let whole = |args: &[&str]| {
+        let leak = Leak::watch(root, &refs).whole_values_only();
+        let mut cmd = Command::new(BIN);
+        Moto::dummy_env(&mut cmd);
+        let out = cmd.args(args).env("NO_COLOR", "1").output().unwrap();
+        leak.check(root, &args.join(" "), &out);
+        run(out)
+    };
+    let human = whole(&["scan", "--rules-only", root_s]);
+    let json = whole(&["scan", "--rules-only", "-f", "json", root_s]);
+    let sarif = whole(&["scan", "--rules-only", "-f", "sarif", root_s]);
     for r in [&human, &json, &sarif] {
         assert_eq!(r.code, 1, "{}", r.stderr);
     }
@@ -294,21 +313,15 @@ fn every_rule_example_is_found_and_never_printed() {
 
 #[test]
 fn the_demo_repository_is_found_and_never_printed() {
-    let planted: Vec<String> = fs::read_to_string("testdata/demo-planted.txt")
-        .expect("testdata/demo-planted.txt lists the demo's planted values")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
-    assert!(planted.len() >= 5);
-    let human = run(hoist(&["scan", "testdata/demo"]));
-    let json = run(hoist(&["scan", "-f", "json", "testdata/demo"]));
-    let sarif = run(hoist(&["scan", "-f", "sarif", "testdata/demo"]));
+    let values = planted("demo-planted.txt");
+    assert!(values.len() >= 5);
+    let human = hoist(&values, &["scan", "testdata/demo"]);
+    let json = hoist(&values, &["scan", "-f", "json", "testdata/demo"]);
+    let sarif = hoist(&values, &["scan", "-f", "sarif", "testdata/demo"]);
     for r in [&human, &json, &sarif] {
         assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     }
-    assert_no_values(&[&human, &json, &sarif], &planted);
+    assert_no_values(&[&human, &json, &sarif], &values);
     assert_valid_sarif(&sarif_validator(), &sarif.stdout);
     // The provider-format credentials are the rules' job; the rest belong to the language detectors.
     let arr: Vec<Value> = serde_json::from_str(&json.stdout).unwrap();
@@ -324,5 +337,24 @@ fn the_demo_repository_is_found_and_never_printed() {
             arr.iter().any(|f| f["path"] == path && f["line"] == line && f["rule"] == rule),
             "{rule} at {path}:{line} not reported"
         );
+    }
+}
+
+/// Every planted shape (short, escaped, unicode, base64, DSN parts, PEM, a provider key) in one tree,
+/// in every format: found, and never printed — not a 6-character piece of any.
+#[test]
+fn every_planted_shape_is_found_and_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = plant_shapes(dir.path());
+    let root_s = dir.path().to_str().unwrap();
+    let json = hoist(&values, &["scan", "-f", "json", "--include-config", root_s]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let arr: Vec<Value> = serde_json::from_str(&json.stdout).unwrap();
+    for f in [".env", "database.env", "settings.py", "key.pem"] {
+        assert!(arr.iter().any(|x| x["path"] == f), "nothing found in {f}: {}", json.stdout);
+    }
+    for format in ["human", "sarif", "markdown"] {
+        let r = hoist(&values, &["scan", "-f", format, root_s]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
     }
 }

@@ -1,30 +1,15 @@
 //! The whole path on the demo repository: the real `hoist plan`, then `hoist upload` against moto;
 //! the `aws` CLI reads every secret back and each value matches the plan's keyed fingerprint.
+//! Every hoist run goes through the leak harness (`common::cli`).
 
 mod common;
 
+use common::cli::Hoist;
+use common::deployed::copy_dir;
+use common::fixture::planted;
 use common::moto::Moto;
 use hoist::model::{Fingerprinter, Shape};
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-fn planted() -> Vec<String> {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo-planted.txt")).unwrap();
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
-}
 
 #[test]
 fn plan_then_upload_the_demo_and_read_every_secret_back() {
@@ -33,14 +18,17 @@ fn plan_then_upload_the_demo_and_read_every_secret_back() {
     let root = dir.path().join("demo");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"), &root);
 
-    let plan_out = moto.hoist().arg("plan").arg(&root).output().unwrap();
+    let planted = planted("demo-planted.txt");
+    // Every run under the leak harness: stdout, stderr, .hoist/ (plan, state), changed files.
+    let hoist = || Hoist::moto(&moto, &planted);
+    let plan_out = hoist().arg("plan").arg(&root).output().unwrap();
     assert!(plan_out.status.success(), "{}", String::from_utf8_lossy(&plan_out.stderr));
     let plan = hoist::plan::load_plan(&root.join(".hoist/plan.yaml")).unwrap();
     let active: Vec<_> = plan.active_secrets().collect();
     assert!(active.len() >= 3, "the demo plan is too small to prove anything: {}", active.len());
 
-    let first = moto.hoist().args(["upload", "--tag", "project=demo"]).arg(&root).output().unwrap();
-    let second = moto.hoist().arg("upload").arg(&root).output().unwrap();
+    let first = hoist().args(["upload", "--tag", "project=demo"]).arg(&root).output().unwrap();
+    let second = hoist().arg("upload").arg(&root).output().unwrap();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let out1 = String::from_utf8_lossy(&first.stdout).into_owned();
     let out2 = String::from_utf8_lossy(&second.stdout).into_owned();
@@ -76,7 +64,7 @@ fn plan_then_upload_the_demo_and_read_every_secret_back() {
 
     let state = std::fs::read_to_string(root.join(".hoist/state.yaml")).unwrap();
     let plan_text = std::fs::read_to_string(root.join(".hoist/plan.yaml")).unwrap();
-    for v in planted() {
+    for v in planted {
         for (what, hay) in [
             ("upload stdout", out1.as_str()),
             ("second stdout", out2.as_str()),

@@ -1,13 +1,21 @@
 //! `hoist upload` against a real Secrets Manager emulator (moto), read back with the `aws` CLI.
+//! Every run goes through the leak harness (`common::cli`): stdout, stderr, `.hoist/` (plan,
+//! state) and any changed file, pieces included.
 
 mod common;
 
+use common::cli::Hoist;
 use common::fixture::{DEMO_VALUES, demo};
 use common::moto::Moto;
 use std::process::Output;
 
+/// The value the rotation test changes to.
+const ROTATED: &str = "sk_live_PLANTEDrotated9876543210zz";
+
 fn run_upload(moto: &Moto, root: &std::path::Path, extra: &[&str]) -> Output {
-    let out = moto.hoist().arg("upload").arg(root).args(extra).output().expect("cannot run hoist");
+    let mut values: Vec<&str> = DEMO_VALUES.to_vec();
+    values.push(ROTATED);
+    let out = Hoist::moto(moto, &values).arg("upload").arg(root).args(extra).output().unwrap();
     assert_no_values(&out);
     out
 }
@@ -125,11 +133,7 @@ fn a_changed_value_is_refused_without_update_and_becomes_one_new_version_with_it
     // The value changes in the tree and the plan is redone.
     f.file("web/pay.js", "const stripe = require('stripe')('sk_live_PLANTEDrotated9876543210zz');\n");
     f.plan.secrets.retain(|s| s.name != "demo/prod/stripe");
-    f.secret(
-        "demo/prod/stripe",
-        hoist::model::Shape::String,
-        &[("value", "web/pay.js", "sk_live_PLANTEDrotated9876543210zz")],
-    );
+    f.secret("demo/prod/stripe", hoist::model::Shape::String, &[("value", "web/pay.js", ROTATED)]);
     f.write_plan();
 
     let refused = run_upload(&moto, f.root(), &[]);
@@ -146,7 +150,7 @@ fn a_changed_value_is_refused_without_update_and_becomes_one_new_version_with_it
     assert!(updated.status.success(), "{}", text(&updated.stderr));
     assert!(text(&updated.stdout).contains("0 created, 1 updated, 2 unchanged, 0 failed"), "{}", text(&updated.stdout));
     assert!(!text(&updated.stdout).contains("sk_live_PLANTEDrotated"));
-    assert_eq!(moto.secret_string("demo/prod/stripe"), "sk_live_PLANTEDrotated9876543210zz");
+    assert_eq!(moto.secret_string("demo/prod/stripe"), ROTATED);
     assert_eq!(moto.version_ids("demo/prod/stripe").len(), 2);
     let after = f.state().secrets["demo/prod/stripe"].clone();
     assert_eq!(after.arn, before.arn);

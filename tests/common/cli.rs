@@ -12,6 +12,7 @@
 
 use super::leak::Leak;
 use super::moto::{Moto, hoist_bin};
+use super::repo::Repo;
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,12 +27,19 @@ pub struct Hoist {
     args: Vec<OsString>,
     stdin: Option<Vec<u8>>,
     shows_secrets: bool,
+    kept: Vec<String>,
 }
 
 impl Hoist {
     /// hoist with dummy credentials and no endpoint; `values` are the planted secrets to grep for.
     pub fn new<S: AsRef<str>>(values: &[S]) -> Hoist {
-        let mut cmd = Command::new(hoist_bin());
+        Hoist::new_at(&hoist_bin(), values)
+    }
+
+    /// Like [`Hoist::new`] with another build of hoist (`program`), e.g. a copy that a shared
+    /// target directory can't overwrite mid-test.
+    pub fn new_at<S: AsRef<str>>(program: &Path, values: &[S]) -> Hoist {
+        let mut cmd = Command::new(program);
         Moto::dummy_env(&mut cmd);
         cmd.env_remove("AWS_ENDPOINT_URL").env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER").env("NO_COLOR", "1");
         Hoist {
@@ -42,6 +50,7 @@ impl Hoist {
             args: Vec::new(),
             stdin: None,
             shows_secrets: false,
+            kept: Vec::new(),
         }
     }
 
@@ -98,10 +107,29 @@ impl Hoist {
         self
     }
 
+    /// Clears the whole environment (as `Command::env_clear`: no dummy credentials either).
+    pub fn env_clear(&mut self) -> &mut Self {
+        self.cmd.env_clear();
+        self
+    }
+
+    /// Applies a fixture's environment to the command (e.g. [`Repo::env`]).
+    pub fn with(&mut self, f: impl FnOnce(&mut Command)) -> &mut Self {
+        f(&mut self.cmd);
+        self
+    }
+
     /// For a command whose job is to print values (`diff --show-secrets`): stdout is not checked;
     /// stderr and every file still are.
     pub fn shows_secrets_on_purpose(&mut self) -> &mut Self {
         self.shows_secrets = true;
+        self
+    }
+
+    /// Planted values the test leaves in project files on purpose (a `manual` site): see
+    /// [`Leak::keeping_in_files`]. They must also be among the planted values.
+    pub fn keeps_in_files<S: AsRef<str>>(&mut self, values: &[S]) -> &mut Self {
+        self.kept.extend(values.iter().map(|v| v.as_ref().to_string()));
         self
     }
 
@@ -138,7 +166,8 @@ impl Hoist {
         let root = self.watched();
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
         let stdin = self.stdin.clone();
-        Ok(checked_at(root.as_deref(), &values, &what, &mut self.cmd, stdin, self.shows_secrets))
+        let kept: Vec<&str> = self.kept.iter().map(String::as_str).collect();
+        Ok(checked_at(root.as_deref(), &values, &kept, &what, &mut self.cmd, stdin, self.shows_secrets))
     }
 
     /// [`Hoist::output`] as an `assert_cmd` assertion.
@@ -154,15 +183,41 @@ impl Hoist {
     }
 }
 
+impl Repo {
+    /// hoist in this repository (its environment, its working tree) under the leak harness for
+    /// every value planted so far ([`Repo::plant`]) and `more`.
+    pub fn hoist_with<S: AsRef<str>>(&self, more: &[S]) -> Hoist {
+        let mut values = self.planted.borrow().clone();
+        values.extend(more.iter().map(|v| v.as_ref().to_string()));
+        let mut h = Hoist::new(&values);
+        self.env(&mut h.cmd);
+        h.current_dir(self.path());
+        h
+    }
+
+    /// Runs hoist with `args` in this repository under the leak harness ([`Repo::hoist_with`]).
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.hoist_with::<&str>(&[]).args(args).output().unwrap()
+    }
+
+    /// Any other command (a `git commit` firing the hook) under the leak harness.
+    pub fn checked(&self, what: &str, cmd: &mut Command) -> Output {
+        let values = self.planted.borrow().clone();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        checked(self.path(), &values, what, cmd)
+    }
+}
+
 /// Runs any command (a `git commit` firing the hook, a rewritten program) under the leak harness
 /// for the repository `root`.
 pub fn checked(root: &Path, values: &[&str], what: &str, cmd: &mut Command) -> Output {
-    checked_at(Some(root), values, what, cmd, None, false)
+    checked_at(Some(root), values, &[], what, cmd, None, false)
 }
 
 fn checked_at(
     root: Option<&Path>,
     values: &[&str],
+    kept: &[&str],
     what: &str,
     cmd: &mut Command,
     stdin: Option<Vec<u8>>,
@@ -177,7 +232,8 @@ fn checked_at(
             scratch.path()
         }
     };
-    let leak = Leak::watch(root, values);
+    assert!(kept.iter().all(|k| values.contains(k)), "`{what}`: a kept value must be a planted one");
+    let leak = Leak::watch(root, values).keeping_in_files(kept);
     let out = match stdin {
         None => cmd.output().unwrap_or_else(|e| panic!("`{what}`: cannot run: {e}")),
         Some(bytes) => {
@@ -202,7 +258,4 @@ fn checked_at(
     out
 }
 
-/// stdout + stderr.
-pub fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
+pub use super::repo::text;

@@ -157,3 +157,53 @@ pub fn demo() -> Fixture {
     );
     f
 }
+
+/// A provider key planted beside [`crate::common::leak::SHAPES`] (its public prefix `sk_live_` is
+/// what previews show on purpose; every piece after it is checked).
+pub const PROVIDER_KEY: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+
+/// Writes every planted shape into files hoist detects and migrates under `dir`: `.env` (short,
+/// unicode, base64), `database.env` (a DSN of the user and the percent-encoded password on a host
+/// that is no reserved example host, which hoist rightly ignores — alone,
+/// as a DSN split into keys is a manual site that keeps its value by design), `settings.py` (the
+/// escaped value as a Python string literal, and [`PROVIDER_KEY`]) and `key.pem` (the PEM body).
+/// Returns every value to grep for: the shapes, the provider key and the encoded password.
+pub fn plant_shapes(dir: &Path) -> Vec<String> {
+    let [short, escaped, unicode, b64, user, password, pem] = crate::common::leak::SHAPES else { unreachable!() };
+    let encoded = password.replace('@', "%40").replace(':', "%3A").replace('/', "%2F");
+    let write = |p: &str, s: String| std::fs::write(dir.join(p), s).unwrap();
+    write(".env", format!("SHORT_PASSWORD={short}\nUNICODE_PASSWORD={unicode}\nB64_SECRET={b64}\n"));
+    write("database.env", format!("DATABASE_URL=postgres://{user}:{encoded}@orders-db.prod.internal:5432/app\n"));
+    let py_escaped = escaped.replace('\\', "\\\\").replace('"', "\\\"");
+    write("settings.py", format!("DB_PASSWORD = \"{py_escaped}\"\nAPI_TOKEN = \"{PROVIDER_KEY}\"\n"));
+    write(
+        "key.pem",
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{pem}\nAwEAAQJAb3Jk2mXk3Tn2lWn8x9Qw0pYqfzZzK1x3Vb7sT8uFfWmD\n-----END RSA PRIVATE KEY-----\n"
+        ),
+    );
+    shape_values()
+}
+
+/// The values [`plant_shapes`] plants (without writing anything).
+pub fn shape_values() -> Vec<String> {
+    let shapes = crate::common::leak::SHAPES;
+    let encoded = shapes[5].replace('@', "%40").replace(':', "%3A").replace('/', "%2F");
+    let mut values: Vec<String> = shapes.iter().map(|v| v.to_string()).collect();
+    values.extend([PROVIDER_KEY.to_string(), encoded]);
+    values
+}
+
+/// The values a fixture tree plants, one a line in `testdata/<list>` (e.g. `demo-planted.txt`).
+pub fn planted(list: &str) -> Vec<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(list);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    text.lines().filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+/// `testdata/<name>` copied into a fresh temp dir (the tests change their copy, never the original).
+pub fn copy_testdata(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::deployed::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name), dir.path());
+    dir
+}

@@ -27,25 +27,66 @@ const PUBLIC_URL_PREFIXES: &[&str] =
 /// Public identifiers in hoist's output (the account id of moto and the fixtures' ARNs).
 const PUBLIC_IDS: &[&str] = &["123456789012"];
 
+/// The ids of hoist's built-in rules (public words of every scan output).
+fn rule_ids() -> &'static [String] {
+    static IDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        hoist::rules::RuleSet::builtin().expect("built-in rules").compiled().iter().map(|r| r.rule.id.clone()).collect()
+    })
+}
+
 /// What a repository looked like before a command, and the values to look for.
 pub struct Leak {
     values: Vec<String>,
     before: BTreeMap<PathBuf, Vec<u8>>,
+    kept: Vec<String>,
+    whole_only: bool,
 }
 
 impl Leak {
     /// Starts watching `root` for `values` (pieces of 6 characters are checked too).
     pub fn watch(root: &Path, values: &[&str]) -> Leak {
-        Leak { values: values.iter().map(|v| v.to_string()).collect(), before: snapshot(root) }
+        Leak {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            before: snapshot(root),
+            kept: Vec::new(),
+            whole_only: false,
+        }
+    }
+
+    /// Only whole values and their JSON-escaped forms, no 6-character pieces: for a test that plants
+    /// hundreds of unrelated provider examples at once (every rule's), whose pieces meet each
+    /// other's public prefixes, hosts and rule names by chance.
+    pub fn whole_values_only(mut self) -> Leak {
+        self.whole_only = true;
+        self
+    }
+
+    /// Values the test leaves in the project's files on purpose (a site planned `manual` keeps its
+    /// value where it is): still checked in stdout, stderr and `.hoist/`, not in the project files.
+    pub fn keeping_in_files(mut self, values: &[&str]) -> Leak {
+        self.kept = values.iter().map(|v| v.to_string()).collect();
+        self
     }
 
     /// Every needle: each value, its JSON-escaped form, and each 6-character piece of it.
     fn needles(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        // Every public prefix a preview may show (`sk_live_` of any planted value): a piece of
+        // another value that lies inside one (`_live_` of `duffel_live_…`) proves nothing.
+        let publics: Vec<&str> = self
+            .values
+            .iter()
+            .filter_map(|v| hoist::model::secret::public_prefix(v))
+            .chain(PUBLIC_URL_PREFIXES.iter().copied())
+            .collect();
         for v in &self.values {
             out.push((v.clone(), v.clone()));
             let json = serde_json::to_string(v).unwrap();
             out.push((json.trim_matches('"').to_string(), v.clone()));
+            if self.whole_only {
+                continue;
+            }
             let chars: Vec<char> = v.chars().collect();
             // A provider's public prefix (`sk_live_`) is what previews show on purpose; every
             // piece holding at least one character after it is checked.
@@ -57,6 +98,11 @@ impl Leak {
                 // The test account id (123456789012) in every ARN hoist prints is public; a
                 // planted value that happens to hold "0123456789" shares digits with it.
                 if PUBLIC_IDS.iter().any(|p| p.contains(&piece)) {
+                    continue;
+                }
+                // Rule ids are printed beside every finding (`azure.search-admin-key`): a piece
+                // that is part of one (`-admin`) proves nothing. The whole value still counts.
+                if rule_ids().iter().any(|id| id.contains(&piece)) || publics.iter().any(|p| p.contains(&piece)) {
                     continue;
                 }
                 if i + 6 > public {
@@ -74,17 +120,21 @@ impl Leak {
     pub fn check(&self, root: &Path, what: &str, out: &Output) -> String {
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        let mut channels: Vec<(String, String)> =
-            vec![("stdout".into(), stdout.clone()), ("stderr".into(), stderr.clone())];
+        // (name, text, is a project file)
+        let mut channels: Vec<(String, String, bool)> =
+            vec![("stdout".into(), stdout.clone(), false), ("stderr".into(), stderr.clone(), false)];
         for (path, bytes) in snapshot(root) {
             let in_hoist = path.starts_with(".hoist");
             let changed = self.before.get(&path) != Some(&bytes);
             if in_hoist || changed {
-                channels.push((path.display().to_string(), String::from_utf8_lossy(&bytes).to_string()));
+                channels.push((path.display().to_string(), String::from_utf8_lossy(&bytes).to_string(), !in_hoist));
             }
         }
         for (needle, value) in self.needles() {
-            for (name, text) in &channels {
+            for (name, text, project) in &channels {
+                if *project && self.kept.contains(&value) {
+                    continue;
+                }
                 assert!(
                     !text.contains(&needle),
                     "`hoist {what}` leaked {needle:?} (a piece of planted value {value:?}) into {name}"

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: the moto server harness (`moto`), a local fault
 //! endpoint (`fault`), the leak harness (`leak`) and the hoist runner every CLI test uses, which
-//! leak-checks every command (`cli`), bless mode (`bless`), small fixture helpers (`fixture`) and a runner of apps as their ECS task
-//! definition deploys them (`deployed`).
+//! leak-checks every command (`cli`), bless mode (`bless`), small fixture helpers (`fixture`), a
+//! git repository fixture (`repo`) and a runner of apps as their ECS task definition deploys them
+//! (`deployed`).
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
@@ -12,3 +13,4 @@ pub mod fault;
 pub mod fixture;
 pub mod leak;
 pub mod moto;
+pub mod repo;

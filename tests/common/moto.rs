@@ -37,6 +37,11 @@ pub const REMOVED_ENV: &[&str] = &[
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    // hoist's own knobs: an exported one would change the settings a test means to exercise
+    // (the retry tests drive the defaults).
+    "HOIST_AWS_TIMEOUT",
+    "HOIST_AWS_MAX_ATTEMPTS",
+    "HOIST_CONFIG",
 ];
 
 /// Finds an executable on `PATH`, then in the test venv. Panics with instructions when missing.
