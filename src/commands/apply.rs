@@ -62,8 +62,11 @@ pub fn apply_plan(
     let fp = fingerprinter(plan)?;
     let mut journal = Journal::load(root)?;
     let checks = check_sites(root, plan, &fp, &journal);
-    if print_stale(ui.err, &checks)? > 0 {
-        writeln!(ui.err, "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`")?;
+    if print_stale(ui.errors, &checks)? > 0 {
+        writeln!(
+            ui.errors,
+            "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`"
+        )?;
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(plan_path)?;
@@ -81,7 +84,7 @@ pub fn apply_plan(
         referenced.borrow_mut().insert(n.to_string());
         arn_for(&state, n, &region)
     })?;
-    if preview.files.is_empty() && uploads.is_empty() {
+    if preview.files.is_empty() && uploads.is_empty() && preview.removals.is_empty() {
         let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
         writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
         print_manual(ui.err, &preview.manual)?;
@@ -89,14 +92,15 @@ pub fn apply_plan(
     }
     let touched: Vec<PathBuf> = preview.files.iter().map(|c| c.path.clone()).collect();
     if !opts.allow_dirty
-        && let Err(why) = check_clean(root, &touched)
+        && let Err(why) =
+            check_clean(root, &touched).and_then(|()| crate::keyfile::tree::check_removable(root, &preview.removals))
     {
-        writeln!(ui.err, "hoist: refusing to apply: {why}")?;
+        writeln!(ui.errors, "hoist: refusing to apply: {why}")?;
         return Ok(EXIT_ERROR);
     }
     if !opts.yes && !ui.interactive {
         writeln!(
-            ui.err,
+            ui.errors,
             "hoist: refusing to apply without confirmation: not a terminal; review `hoist diff` and pass --yes"
         )?;
         return Ok(EXIT_ERROR);
@@ -110,7 +114,7 @@ pub fn apply_plan(
         let recorded = referenced.borrow().clone();
         match super::recorded::check(&s, &mut state, super::diff::STATE_FILE, &recorded, &uploadable, &checks)? {
             super::recorded::Verdict::Refuse(why) => {
-                writeln!(ui.err, "hoist: refusing to apply: the state file doesn't match this session:\n  {why}")?;
+                writeln!(ui.errors, "hoist: refusing to apply: the state file doesn't match this session:\n  {why}")?;
                 return Ok(EXIT_ERROR);
             }
             super::recorded::Verdict::Go(gone) if !gone.is_empty() => {
@@ -158,7 +162,7 @@ pub fn apply_plan(
         };
         let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
         if !summary.failed.is_empty() {
-            writeln!(ui.err, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
+            writeln!(ui.errors, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
             return Ok(EXIT_ERROR);
         }
         state = load_state(plan_path)?;
@@ -173,7 +177,8 @@ pub fn apply_plan(
     );
     // Record every site's fate before writing: a crash after a file's rename must not make its
     // sites look stale, and a re-run must find each site done or where it now sits.
-    let (done, moved) = site_fates(&changes.files, &selected, &checks);
+    let (mut done, moved) = site_fates(&changes.files, &selected, &checks);
+    done.extend(changes.removals.iter().map(|r| AppliedSite::of(&r.site)));
     journal.record(root, done, moved).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
@@ -183,17 +188,22 @@ pub fn apply_plan(
         written.push(change);
         maybe_abort(written.len());
     }
-    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
+    let mut steps = written.len();
+    let removed = super::keyfiles::remove_all(root, &changes.removals, &state, &mut steps, ui)?;
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?
+        & super::keyfiles::verify(root, &removed, ui)?;
     let policies = super::finish::write_policies(root, plan, &state, &written, ui)?;
+    let mut notes = changes.notes.clone();
+    notes.extend(super::keyfiles::next_step(&removed));
     super::finish::next_steps(
         ui,
         plan,
         &state,
         &checks,
         &changes.manual,
-        &changes.notes,
+        &notes,
         &policies,
-        !written.is_empty(),
+        !written.is_empty() || !removed.is_empty(),
     )?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }
@@ -374,7 +384,7 @@ fn verify(
         for line in &still {
             ok = false;
             writeln!(
-                ui.err,
+                ui.errors,
                 "hoist: verify: {}: the value planned at line {line} is still in the file",
                 change.path.display()
             )?;
@@ -394,7 +404,7 @@ fn verify(
         {
             ok = false;
             writeln!(
-                ui.err,
+                ui.errors,
                 "hoist: verify: {}: {after} syntax error(s) after the rewrite, {before} before",
                 change.path.display()
             )?;
