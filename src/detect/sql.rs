@@ -40,7 +40,7 @@ const SCOPES: usize = usize::MAX / 2;
 
 /// Candidates for the SQL statements in `text` (each statement its own scope).
 pub fn candidates(text: &str) -> Vec<Candidate> {
-    if !KEYWORDS.is_match(text) {
+    if !worth_matching(text) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -59,6 +59,47 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         );
     }
     out
+}
+
+/// The gate before the statement regex (a Unicode pattern that falls back to a slow engine on
+/// non-ASCII text): an `identified`, or a `password` standing where one of the statements puts it —
+/// after whitespace or `_ = , (` and before `= ( ' "` or, after `SET `, whitespace. Service models
+/// and code name passwords everywhere (`"Password":{`, `self.password`) without a statement; those
+/// files no longer run the regex. A necessary condition of every alternative: non-ASCII bytes
+/// (Unicode whitespace) count as whitespace.
+fn worth_matching(text: &str) -> bool {
+    let b = text.as_bytes();
+    let ws = |c: u8| c.is_ascii_whitespace() || c == 0x0b || c >= 0x80;
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    KEYWORDS.find_iter(text).any(|m| {
+        if m.pattern().as_usize() == 0 {
+            return true; // `identified`
+        }
+        let Some(&prev) = m.start().checked_sub(1).and_then(|i| b.get(i)) else { return false };
+        let after = skip_ws(m.end());
+        let next = b.get(after).copied();
+        let value_follows = || {
+            // `password\s*=?\s*['"]` (CREATE/ALTER USER … PASSWORD 'x')
+            let i = if next == Some(b'=') { skip_ws(after + 1) } else { after };
+            matches!(b.get(i), Some(b'\'' | b'"'))
+        };
+        let after_set = || {
+            // `SET\s+PASSWORD\s+…=`
+            let mut i = m.start();
+            while i > 0 && ws(b[i - 1]) {
+                i -= 1;
+            }
+            i >= 3 && (b[i - 3..i].eq_ignore_ascii_case(b"set") || b[i - 3..i].iter().any(|&c| c >= 0x80))
+        };
+        (ws(prev) && (value_follows() || (after > m.end() && after_set())))
+            || (prev == b'_' && next == Some(b'='))
+            || ((ws(prev) || matches!(prev, b'=' | b',' | b'(')) && next == Some(b'('))
+    })
 }
 
 /// A stored hash, not the password: MySQL `*` + 40 hex, PostgreSQL `md5` + 32 hex, SCRAM.
@@ -108,6 +149,30 @@ mod tests {
         assert_eq!(values("update user set password=password('r00tpw') where user='root'"), ["r00tpw"]);
         assert_eq!(values("SET PASSWORD FOR 'bob'@'%' = 'b0bpw';"), ["b0bpw"]);
         assert_eq!(values("change master to master_user='repl',master_password='r3pl';"), ["r3pl"]);
+    }
+
+    #[test]
+    fn the_gate_passes_every_statement_and_skips_names_without_one() {
+        for t in [
+            "SQL> alter user sys identified by Welc0me1 container=all;",
+            "CREATE USER app WITH PASSWORD 'Zq9-app';",
+            "CREATE LOGIN web WITH PASSWORD = 'W3b!pw'",
+            "create user app with\u{a0}password 'x';",
+            "update user set password=password('r00tpw') where user='root'",
+            "SET PASSWORD FOR 'bob'@'%' = 'b0bpw';",
+            "set  password = 'b0bpw';",
+            "change master to master_user='repl',master_password='r3pl';",
+        ] {
+            assert!(worth_matching(t), "{t}");
+        }
+        for t in [
+            r#"{"Password":{"shape":"SensitiveString","documentation":"<p>The password for the user.</p>"}}"#,
+            "self.password = password\nif not password_ok(user):",
+            "def login(user, password):",
+        ] {
+            assert!(!worth_matching(t), "{t}");
+            assert!(STATEMENT.captures_iter(t).next().is_none(), "{t}");
+        }
     }
 
     #[test]

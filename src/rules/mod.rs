@@ -249,10 +249,21 @@ fn validate_fields(rule: &Rule) -> Result<(), RuleError> {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
+    /// The keywords' first [`PREFIX`] bytes (deduplicated): an automaton over these is a few
+    /// times smaller than one over the whole keywords, so its table stays in cache (the overlapping
+    /// keyword search was the largest single entry of a scan's profile) and it builds faster at
+    /// start-up; each prefix hit is confirmed against its keywords in place.
     prefilter: AhoCorasick,
-    /// For each prefilter pattern, the rules it enables.
+    /// For each prefix pattern, the keywords (indices into `words`) that start with it.
+    prefix_words: Vec<Vec<usize>>,
+    /// The distinct keywords, ASCII-lowercased.
+    words: Vec<Vec<u8>>,
+    /// For each keyword, the rules it enables.
     owners: Vec<Vec<usize>>,
 }
+
+/// How many leading bytes of each keyword the prefilter automaton holds.
+const PREFIX: usize = 4;
 
 impl RuleSet {
     /// Builds a set, rejecting duplicate ids and malformed rules.
@@ -290,15 +301,47 @@ impl RuleSet {
                 }
             }
         }
-        // A full DFA: a few hundred short keywords make a small one, and it is the fastest of the three
-        // automata (the default picks an NFA above ~100 patterns).
+        let words: Vec<Vec<u8>> = words.into_iter().map(String::into_bytes).collect();
+        let mut prefixes: Vec<&[u8]> = Vec::new();
+        let mut prefix_words: Vec<Vec<usize>> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let p = &w[..w.len().min(PREFIX)];
+            match prefixes.iter().position(|q| *q == p) {
+                Some(j) => prefix_words[j].push(i),
+                None => {
+                    prefixes.push(p);
+                    prefix_words.push(vec![i]);
+                }
+            }
+        }
+        // A full DFA: a few hundred short prefixes make a small one, and it is the fastest of the
+        // three automata (the default picks an NFA above ~100 patterns).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
+            .build(&prefixes)
             .map_err(|e| RuleError::Invalid { id: "<prefilter>".into(), message: e.to_string() })?;
-        Ok(Self { rules: compiled, prefilter, owners })
+        Ok(Self { rules: compiled, prefilter, prefix_words, words, owners })
+    }
+
+    /// Calls `found` with each keyword (index into `words`) at its first occurrence in `text`,
+    /// until it returns false: every occurrence of a keyword starts with an occurrence of its
+    /// prefix, and the overlapping search reports every prefix occurrence.
+    fn keywords_in(&self, text: &[u8], mut found: impl FnMut(usize) -> bool) {
+        let mut seen = vec![false; self.words.len()];
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let rest = &text[m.start()..];
+            for &w in &self.prefix_words[m.pattern().as_usize()] {
+                let word = &self.words[w];
+                if !seen[w] && rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
+                    seen[w] = true;
+                    if !found(w) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /// The built-in rules embedded from `patterns/`.
@@ -329,22 +372,23 @@ impl RuleSet {
     /// Which rules have a keyword in `text`.
     pub fn candidates(&self, text: &[u8]) -> Vec<usize> {
         let mut hit = vec![false; self.rules.len()];
-        let mut seen_pat = vec![false; self.owners.len()];
-        for m in self.prefilter.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
-            if !seen_pat[p] {
-                seen_pat[p] = true;
-                for &r in &self.owners[p] {
-                    hit[r] = true;
-                }
+        self.keywords_in(text, |w| {
+            for &r in &self.owners[w] {
+                hit[r] = true;
             }
-        }
+            true
+        });
         hit.iter().enumerate().filter(|(_, h)| **h).map(|(i, _)| i).collect()
     }
 
     /// True when any keyword of any rule occurs in `text`.
     pub fn any_keyword(&self, text: &[u8]) -> bool {
-        self.prefilter.is_match(text)
+        let mut any = false;
+        self.keywords_in(text, |_| {
+            any = true;
+            false
+        });
+        any
     }
 
     /// All rule detections in `text`, one per span (the first rule in file order wins a tie).
@@ -386,6 +430,23 @@ mod tests {
         let set = RuleSet::builtin().unwrap();
         assert_eq!(set.prefilter.kind(), AhoCorasickKind::DFA);
         assert!(set.prefilter.memory_usage() < 16 << 20, "{} bytes", set.prefilter.memory_usage());
+    }
+
+    #[test]
+    fn prefix_hits_are_confirmed_against_whole_keywords() {
+        let mut a = rule(r"(tok_[a-zA-Z0-9]{15})");
+        a.keywords = vec!["tok_".into(), "TOKEN_live".into()];
+        let mut b = rule(r"(toke[a-zA-Z0-9]{15})");
+        b.id = "t.b".into();
+        b.keywords = vec!["token_test".into(), "ab".into()];
+        let set = RuleSet::new(vec![a, b]).unwrap();
+        assert_eq!(set.candidates(b"x token_LIVE y"), [0]);
+        assert_eq!(set.candidates(b"x Token_Test"), [1]);
+        assert_eq!(set.candidates(b"token_tes tok"), Vec::<usize>::new());
+        assert_eq!(set.candidates(b"tok_ab"), [0, 1]);
+        assert_eq!(set.candidates(b"token_live"), [0]); // overlapping: `token_live` holds no `tok_`
+        assert!(set.any_keyword(b"..aB.."));
+        assert!(!set.any_keyword(b"token_tes"));
     }
 
     #[test]

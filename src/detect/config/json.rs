@@ -7,7 +7,16 @@ use crate::model::Span;
 use tree_sitter::Node;
 
 /// Parses `text`, whose first byte sits at `base` in the file; the flag says the parse had errors.
+/// Strict JSON is read by the fast reader (the same tree, [`super::json_fast`]).
 pub(crate) fn document(text: &str, base: usize) -> (Option<Val>, bool) {
+    match super::json_fast::document(text, base) {
+        Some(doc) => (Some(doc), false),
+        None => tree_sitter_document(text, base),
+    }
+}
+
+/// The tree-sitter-json reading of [`document`] (comments, errors, anything not strict).
+pub(crate) fn tree_sitter_document(text: &str, base: usize) -> (Option<Val>, bool) {
     let Some(tree) = parse(Grammar::Json, text) else { return (None, true) };
     let root = tree.root_node();
     let mut cur = root.walk();

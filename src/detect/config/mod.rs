@@ -7,6 +7,7 @@ mod entry;
 mod generic;
 mod hcl;
 mod json;
+mod json_fast;
 mod lines;
 mod parsers;
 mod prefilter;
