@@ -19,7 +19,7 @@ pub fn yaml(rel: &str) -> Value {
 }
 
 /// Replaces every `${{ expr }}` with its value from `ctx`.
-pub fn expand(text: &str, ctx: &Context) -> String {
+pub fn expand<K: std::borrow::Borrow<str> + Ord>(text: &str, ctx: &BTreeMap<K, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("${{") {
