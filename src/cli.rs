@@ -362,6 +362,11 @@ pub struct RunArgs {
     /// whose per-environment secrets map the same variable.
     #[arg(long, value_name = "ENV")]
     pub env: Option<String>,
+    /// Write a key file from its secret while the command runs (mode 0600, removed afterwards, also
+    /// on failure or Ctrl-C): PATH of a `file` site in the plan, or DEST=SECRET (a name or ARN).
+    /// Relative paths are in the repository. Repeatable.
+    #[arg(long = "file", value_name = "PATH[=SECRET]")]
+    pub files: Vec<String>,
     /// AWS options.
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod diff;
 pub mod format;
 pub mod hook;
+pub mod keyfile;
 pub mod lock;
 pub mod model;
 pub mod paths;

@@ -64,7 +64,9 @@ pub const MIGRATE_EXAMPLES: &str = "Examples:
 pub const RUN_EXAMPLES: &str = "Examples:
   hoist run -- python app.py                  run with the plan's secrets in the environment
   hoist run ~/src/api -- npm start
-  hoist run --profile dev -- env";
+  hoist run --profile dev -- env
+  hoist run --file certs/server.key -- ./server   write a moved key file while ./server runs
+  hoist run --file tls/ca.p12=shop/prod/ca-p12 -- java -jar app.jar";
 /// `hoist policy`.
 pub const POLICY_EXAMPLES: &str = "Examples:
   hoist policy

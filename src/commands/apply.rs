@@ -84,7 +84,7 @@ pub fn apply_plan(
         referenced.borrow_mut().insert(n.to_string());
         arn_for(&state, n, &region)
     })?;
-    if preview.files.is_empty() && uploads.is_empty() {
+    if preview.files.is_empty() && uploads.is_empty() && preview.removals.is_empty() {
         let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
         writeln!(ui.err, "hoist: nothing to do: {applied} site(s) already rewritten, every secret uploaded")?;
         print_manual(ui.err, &preview.manual)?;
@@ -92,7 +92,8 @@ pub fn apply_plan(
     }
     let touched: Vec<PathBuf> = preview.files.iter().map(|c| c.path.clone()).collect();
     if !opts.allow_dirty
-        && let Err(why) = check_clean(root, &touched)
+        && let Err(why) =
+            check_clean(root, &touched).and_then(|()| crate::keyfile::tree::check_removable(root, &preview.removals))
     {
         writeln!(ui.errors, "hoist: refusing to apply: {why}")?;
         return Ok(EXIT_ERROR);
@@ -176,7 +177,8 @@ pub fn apply_plan(
     );
     // Record every site's fate before writing: a crash after a file's rename must not make its
     // sites look stale, and a re-run must find each site done or where it now sits.
-    let (done, moved) = site_fates(&changes.files, &selected, &checks);
+    let (mut done, moved) = site_fates(&changes.files, &selected, &checks);
+    done.extend(changes.removals.iter().map(|r| AppliedSite::of(&r.site)));
     journal.record(root, done, moved).context("cannot write the apply journal")?;
     let mut written = Vec::new();
     for change in changes.files.iter().filter(|c| selected.contains(&c.path)) {
@@ -186,17 +188,22 @@ pub fn apply_plan(
         written.push(change);
         maybe_abort(written.len());
     }
-    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?;
+    let mut steps = written.len();
+    let removed = super::keyfiles::remove_all(root, &changes.removals, &state, &mut steps, ui)?;
+    let ok = verify(root, &written, &checks, &changes.manual, &fp, &journal, ui)?
+        & super::keyfiles::verify(root, &removed, ui)?;
     let policies = super::finish::write_policies(root, plan, &state, &written, ui)?;
+    let mut notes = changes.notes.clone();
+    notes.extend(super::keyfiles::next_step(&removed));
     super::finish::next_steps(
         ui,
         plan,
         &state,
         &checks,
         &changes.manual,
-        &changes.notes,
+        &notes,
         &policies,
-        !written.is_empty(),
+        !written.is_empty() || !removed.is_empty(),
     )?;
     Ok(if ok { EXIT_CLEAN } else { EXIT_ERROR })
 }

@@ -32,7 +32,7 @@ pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     print_changes(ui.out, &changes, ui.color, &redaction, args.stat)?;
     print_manual(ui.err, &changes.manual)?;
     let applied = checks.iter().filter(|c| c.state == SiteState::Applied).count();
-    if changes.files.is_empty() && stale == 0 {
+    if changes.files.is_empty() && changes.removals.is_empty() && stale == 0 {
         let what = if applied > 0 { "every site is already rewritten" } else { "no site to rewrite" };
         writeln!(ui.err, "hoist: nothing to change ({what})")?;
     }
@@ -234,6 +234,7 @@ pub fn print_changes(
         let (old, new) = (c.old.as_deref().map(|o| mask(o, &old_spans)), mask(&c.new, &new_spans));
         write_file_diff(out, &crate::scan::slash_path(&c.path), old.as_deref(), &new, opts)?;
     }
+    super::keyfiles::print_removals(out, &changes.removals, opts.color)?;
     Ok(())
 }
 

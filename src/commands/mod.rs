@@ -11,6 +11,7 @@ pub mod files;
 pub mod finish;
 pub mod history;
 pub mod hook;
+pub mod keyfiles;
 pub mod migrate;
 pub mod plan;
 pub mod policy;
@@ -20,6 +21,7 @@ pub mod review;
 pub mod rotate;
 pub mod rules;
 pub mod run;
+pub mod run_files;
 pub mod sarif;
 pub mod scan;
 pub mod upload;
@@ -33,13 +35,7 @@ use std::path::{Path, PathBuf};
 
 /// The built-in rules plus the repo config's and any extra rule files, minus disabled ones.
 pub fn load_rules(cfg: &RepoConfig, extra_files: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut builtin: Vec<Rule> = crate::rules::BUILTIN_RULE_FILES
-        .iter()
-        .map(|(name, text)| RuleFile::parse(&format!("patterns/{name}"), text))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut builtin: Vec<Rule> = crate::rules::builtin_rules()?;
     let mut rules: Vec<Rule> = cfg.rules.to_vec();
     for f in extra_files {
         let text = std::fs::read_to_string(f).with_context(|| format!("cannot read rule file {}", f.display()))?;

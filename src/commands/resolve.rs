@@ -156,8 +156,6 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
                     });
                     continue;
                 }
-                let text =
-                    files.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path).map_err(Some));
                 let stale = |why: String| ResolveError::Stale {
                     path: shown(),
                     line: site.line,
@@ -165,6 +163,23 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
                     key: key.key.clone(),
                     why,
                 };
+                // A key file is read whole, as bytes (it may be binary).
+                if crate::keyfile::is_whole_file(&site.rule) {
+                    match crate::keyfile::tree::site_state(root, site, &fp, &journal) {
+                        (SiteState::Pending, Some(v)) => match &value {
+                            Some(prev) if prev != &v => {
+                                errors.push(stale("two sites of the key hold different values".into()))
+                            }
+                            Some(_) => {}
+                            None => value = Some(v),
+                        },
+                        (SiteState::Stale(why), _) => errors.push(stale(why)),
+                        _ => {}
+                    }
+                    continue;
+                }
+                let text =
+                    files.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path).map_err(Some));
                 let text = match text {
                     Ok(text) => text,
                     // A file an earlier apply removed is done; any other is reported once.
@@ -211,8 +226,10 @@ pub fn resolve_plan(root: &Path, plan: &Plan) -> anyhow::Result<Resolved> {
                 continue;
             }
             Shape::String => Payload::String(values.into_values().next().expect("one value")),
+            // A binary key file's value is the base64 of its bytes; anything else is its text.
             Shape::Binary => {
-                Payload::Binary(values.into_values().next().expect("one value").expose().as_bytes().to_vec())
+                let rule = secret.keys.first().and_then(|k| k.sites.first()).map_or("", |s| s.rule.as_str());
+                Payload::Binary(crate::keyfile::value_bytes(rule, &values.into_values().next().expect("one value")))
             }
         };
         let bytes = payload.to_body().len();

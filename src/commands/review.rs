@@ -22,7 +22,12 @@ pub enum Answer {
 
 /// Prints what apply is about to do, before the diff: secrets to upload, files to write.
 pub fn write_summary(out: &mut dyn Write, uploads: &[&str], changes: &Changes) -> std::io::Result<()> {
-    let helpers = changes.files.iter().filter(|c| c.old.is_none()).count();
+    // A new `.gitignore` (key files) is not a helper module.
+    let helpers = changes
+        .files
+        .iter()
+        .filter(|c| c.old.is_none() && c.path != Path::new(crate::keyfile::tree::GITIGNORE))
+        .count();
     writeln!(out, "hoist apply will:")?;
     if uploads.is_empty() {
         writeln!(out, "  upload nothing (every secret is already in Secrets Manager)")?;
@@ -34,6 +39,15 @@ pub fn write_summary(out: &mut dyn Write, uploads: &[&str], changes: &Changes) -
         write!(out, " and create {helpers} helper module(s)")?;
     }
     writeln!(out)?;
+    if !changes.removals.is_empty() {
+        let paths: Vec<String> = changes.removals.iter().map(|r| crate::scan::slash_path(&r.site.path)).collect();
+        writeln!(
+            out,
+            "  take {} key file(s) out of the tree (moved whole to Secrets Manager, listed in .gitignore): {}",
+            paths.len(),
+            paths.join(", ")
+        )?;
+    }
     if !changes.manual.is_empty() {
         writeln!(out, "  leave {} site(s) for you to change by hand (listed at the end)", changes.manual.len())?;
     }

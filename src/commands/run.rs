@@ -1,7 +1,9 @@
 //! `hoist run -- CMD…`: resolves the environment variables the plan maps to secrets (one
 //! GetSecretValue per secret, by the full ARN from the state file) and execs the command with them
 //! set, so `env`-style code runs on a laptop or in CI as it will under ECS. Values go only into the
-//! child's environment.
+//! child's environment. `--file` writes key files back from their secrets for the command's
+//! lifetime (see [`crate::keyfile::materialise`]); hoist then waits for the command instead of
+//! replacing itself with it, so it can remove them afterwards.
 
 use crate::Ui;
 use crate::cli::{AwsArgs, RunArgs};
@@ -12,6 +14,8 @@ use std::collections::BTreeMap;
 
 /// Runs `hoist run`.
 pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    // Before any other thread exists (the runtime's): no signal may kill hoist while key files do.
+    let guard = (!args.files.is_empty()).then(crate::keyfile::materialise::signals::Guard::install);
     let root = args.repo.clone();
     let plan_path = args.plan.clone().unwrap_or_else(|| root.join(super::plan::DEFAULT_PLAN));
     let plan = crate::plan::load_plan(&plan_path).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -22,13 +26,24 @@ pub fn run(args: &RunArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     wanted.retain(|_, src| {
         state.secrets.contains_key(&src.secret) || plan.secret(&src.secret).is_some_and(|s| s.is_referenced())
     });
+    let requests = super::run_files::requests(&root, &plan, &state, &args.files)?;
+    super::run_files::hint(ui, &plan, &requests)?;
     let (rt, client) = secrets_client(&args.aws)?;
     let vars = rt.block_on(resolve_env(&client, &state, &wanted))?;
-    writeln!(ui.err, "hoist: running {} with {} variable(s) from Secrets Manager", args.command[0], vars.len())?;
+    let contents = rt.block_on(super::run_files::fetch(&client, &requests))?;
+    drop(rt);
+    let files = match contents.len() {
+        0 => String::new(),
+        n => format!(" and {n} key file(s)"),
+    };
+    writeln!(ui.err, "hoist: running {} with {} variable(s){files} from Secrets Manager", args.command[0], vars.len())?;
     ui.err.flush()?;
     let mut cmd = std::process::Command::new(&args.command[0]);
     cmd.args(&args.command[1..]).envs(vars.iter().map(|(k, v)| (k, v.expose())));
-    exec(cmd, ui)
+    match guard {
+        None => exec(cmd, ui),
+        Some(guard) => super::run_files::run_with_files(cmd, &requests, contents, &guard),
+    }
 }
 
 #[cfg(unix)]

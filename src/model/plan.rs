@@ -109,6 +109,9 @@ pub enum Strategy {
     Manual,
     /// Leave it alone. The site still fills its key's value; only its rewrite is skipped.
     Skip,
+    /// The whole file is the secret (a key or certificate file): apply uploads it, removes it from
+    /// the tree and lists it in `.gitignore`; `hoist run --file PATH` writes it back.
+    File,
 }
 
 /// One place a value is written in the repository.
@@ -147,9 +150,22 @@ pub struct Site {
     /// Deployment-file context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy: Option<DeployInfo>,
-    /// Why the strategy is `manual` or `skip`.
+    /// Why the strategy is `manual` or `skip`; for `file`, where deployments mount the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl Strategy {
+    /// The strategy's word, as the plan spells it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Strategy::Env => "env",
+            Strategy::Sdk => "sdk",
+            Strategy::Manual => "manual",
+            Strategy::Skip => "skip",
+            Strategy::File => "file",
+        }
+    }
 }
 
 impl Plan {
@@ -175,9 +191,13 @@ impl PlannedSecret {
         self.keys.iter().flat_map(|k| &k.sites).all(|s| s.strategy == Strategy::Skip)
     }
 
-    /// True when a site hoist rewrites (`env` or `sdk`) will reference the secret. `apply` creates
-    /// only these (unless `--include-manual`): a secret nothing references would be an orphan.
+    /// True when a site hoist rewrites (`env` or `sdk`) or moves (`file`) will reference the
+    /// secret. `apply` creates only these (unless `--include-manual`): a secret nothing references
+    /// would be an orphan.
     pub fn is_referenced(&self) -> bool {
-        self.keys.iter().flat_map(|k| &k.sites).any(|s| matches!(s.strategy, Strategy::Env | Strategy::Sdk))
+        self.keys
+            .iter()
+            .flat_map(|k| &k.sites)
+            .any(|s| matches!(s.strategy, Strategy::Env | Strategy::Sdk | Strategy::File))
     }
 }

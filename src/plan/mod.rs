@@ -37,7 +37,8 @@
 //! Defaults:
 //! - Secrets are JSON objects, also for a lone provider token (one key), so every reference has
 //!   the same `ARN:key::` form. A key or certificate file (`*.pem`, `*.key`, `id_rsa`…) standing
-//!   alone becomes a `string` secret with one key, `value`, and a `manual` site.
+//!   alone becomes a `string` secret (a binary keystore — `*.p12`, `*.jks` — a `binary` one) with
+//!   one key, `value`, named after the file, and a `file` site spanning the whole file.
 //! - Names are `{app}/{env}/{group}`: group = database engine (`postgres`, `mysql`…, else
 //!   `database`), `redis`, the provider (`stripe`, `aws`), the detector's label for a credential
 //!   with companions (`smtp`), else the credential's name (`jwt-signing-key`). A name ending in
@@ -123,7 +124,7 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
     let mut drafts = Vec::with_capacity(c.clusters.len());
     for cl in &c.clusters {
         let env = cl.env.clone().or_else(|| default_env.clone());
-        let group = naming::group_of(&cl.findings(), &cl.keys());
+        let mut group = naming::group_of(&cl.findings(), &cl.keys());
         let mut keys: Vec<(String, Vec<&Finding>)> = Vec::new();
         for m in &cl.members {
             match keys.iter_mut().find(|(k, _)| *k == m.key) {
@@ -136,6 +137,10 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
         let key_file = keys.len() == 1 && cl.members.iter().all(|m| sites::is_key_file(&m.f.path));
         if key_file {
             keys[0].0 = "value".into();
+            // A whole key file is named after the file (`server.key` → `{app}/server-key`).
+            if let Some(m) = cl.members.iter().find(|m| crate::keyfile::is_whole_file(&m.f.rule)) {
+                group = crate::keyfile::group(&m.f.path);
+            }
         }
         drafts.push((env, group, keys, key_file));
     }
@@ -167,14 +172,19 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
             p
         };
         let payload: BTreeMap<&str, &str> = keys.iter().map(|(k, fs)| (k.as_str(), fs[0].value.expose())).collect();
+        let binary = *key_file && keys[0].1.iter().all(|f| crate::keyfile::is_binary(&f.rule));
         sizes.push(if *key_file {
-            keys[0].1[0].value.len()
+            crate::keyfile::value_bytes(&keys[0].1[0].rule, &keys[0].1[0].value).len()
         } else {
             serde_json::to_string(&payload).map(|s| s.len()).unwrap_or(0)
         });
         secrets.push(PlannedSecret {
             name: naming::sanitise(&base),
-            shape: if *key_file { Shape::String } else { Shape::Json },
+            shape: match (*key_file, binary) {
+                (true, true) => Shape::Binary,
+                (true, false) => Shape::String,
+                _ => Shape::Json,
+            },
             description: Some(description(group, &paths)),
             tags: tags.clone(),
             kms_key_id: opts.kms_key_id.clone(),

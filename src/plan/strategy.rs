@@ -12,6 +12,10 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
             Some("test, fixture or example file: left alone (set strategy to env or sdk to migrate it)".into()),
         );
     }
+    // A key or certificate file moves whole: uploaded, removed from the tree, written back at run time.
+    if crate::keyfile::is_whole_file(&f.rule) {
+        return (Strategy::File, Some(crate::keyfile::plan_note(&f.path, crate::keyfile::is_binary(&f.rule))));
+    }
     // Rewriting a host inside a URL or an `engine` argument of a database resource buys nothing:
     // the site still fills its key (apply reads every site), only the rewrite is skipped.
     // A Kubernetes Secret's settings stay as they are too: the ExternalSecret's template writes
@@ -78,21 +82,18 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
             "no deployment file hoist rewrites injects this value and hoist has no {} SDK rewrite",
             f.format
         )),
-        Place::Config => config_strategy(f, manual),
+        Place::Config => config_strategy(f, env_var, manual),
     }
 }
 
-/// True for a key or certificate file (`server.key`, `id_rsa`, `tls.pem`…): the file is the
-/// secret, so it becomes a plain-string secret the deployment writes back out.
-pub(crate) fn is_key_file(path: &std::path::Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    matches!(ext, "pem" | "key" | "crt" | "cer" | "p8" | "ppk" | "asc" | "gpg")
-        || ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&name.as_str())
-}
+pub(crate) use crate::keyfile::is_key_file;
 
 /// Config files: `${VAR}` only where the consumer is known to expand it.
-fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
+fn config_strategy(
+    f: &Finding,
+    env_var: &str,
+    manual: impl Fn(&str) -> (Strategy, Option<String>),
+) -> (Strategy, Option<String>) {
     let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let spring = file.starts_with("application") || file.starts_with("bootstrap");
     if is_key_file(&f.path) {
@@ -114,9 +115,22 @@ fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<Strin
         "pgpass" | "netrc" | "git-credentials" | "htpasswd" => {
             manual("a credential file: delete it from the repository and write it at deploy time")
         }
-        "shell" | "dockerfile" => manual("hoist does not rewrite shell scripts or Dockerfiles"),
+        // A script reads `"${X:?…}"`: `hoist run` or the deployment running it provides X.
+        "shell" if f.kind == Kind::Config => {
+            (Strategy::Skip, Some("a setting, not a credential: left in place; its value still fills this key".into()))
+        }
+        "shell" => (Strategy::Env, Some(script_reason(env_var))),
+        "dockerfile" => manual("a Dockerfile bakes the value into the image: pass it at run time instead"),
         other => manual(&format!(
             "hoist can't tell whether the program reading this {other} file expands ${{VAR}} references"
         )),
     }
+}
+
+/// Why a shell script's literal becomes `"${X:?…}"`, and who provides X.
+pub(crate) fn script_reason(env_var: &str) -> String {
+    format!(
+        "the script reads \"${{{env_var}:?…}}\" and stops with a message when it is unset: run it with `hoist run -- \
+         SCRIPT`, or give {env_var} in the deployment that runs it"
+    )
 }

@@ -19,7 +19,7 @@ pub fn write_summary(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
                 keys = keys.chars().take(KEYS_WIDTH - 1).collect::<String>() + "…";
             }
             let sites: Vec<_> = s.keys.iter().flat_map(|k| &k.sites).collect();
-            let strategies = [Strategy::Env, Strategy::Sdk, Strategy::Manual, Strategy::Skip]
+            let strategies = [Strategy::Env, Strategy::Sdk, Strategy::File, Strategy::Manual, Strategy::Skip]
                 .iter()
                 .filter_map(|st| {
                     let n = sites.iter().filter(|t| t.strategy == *st).count();
@@ -42,10 +42,5 @@ pub fn write_summary(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 }
 
 fn strategy_word(s: Strategy) -> &'static str {
-    match s {
-        Strategy::Env => "env",
-        Strategy::Sdk => "sdk",
-        Strategy::Manual => "manual",
-        Strategy::Skip => "skip",
-    }
+    s.word()
 }

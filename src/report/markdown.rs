@@ -121,12 +121,7 @@ fn rotate_table(out: &mut dyn Write, findings: &[HistoryFinding]) -> io::Result<
 }
 
 fn strategy_word(s: Strategy) -> &'static str {
-    match s {
-        Strategy::Env => "env",
-        Strategy::Sdk => "sdk",
-        Strategy::Manual => "manual",
-        Strategy::Skip => "skip",
-    }
+    s.word()
 }
 
 /// What history says about a plan, for its report.

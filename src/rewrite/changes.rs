@@ -36,6 +36,12 @@ pub fn check_sites<'p>(root: &Path, plan: &'p Plan, fp: &Fingerprinter, journal:
     let mut texts: BTreeMap<PathBuf, Result<String, String>> = BTreeMap::new();
     plan.sites()
         .map(|(secret, key, site)| {
+            // A key file is read whole, as bytes (it may be binary).
+            if crate::keyfile::is_whole_file(&site.rule) {
+                let (state, value) = crate::keyfile::tree::site_state(root, site, fp, journal);
+                let value = value.map(|v| (v.clone(), v));
+                return SiteCheck { secret, key, site, current: site.clone(), state, value };
+            }
             let text = texts.entry(site.path.clone()).or_insert_with(|| read_site_file(root, &site.path));
             let (state, value, current) = match text {
                 // A file an earlier apply removed (its value moved out) is done, not stale.
@@ -100,6 +106,8 @@ pub struct Changes {
     pub rewritten: usize,
     /// Steps for "Still to do" that are not sites (a dependency to add by hand, a lock to update).
     pub notes: Vec<String>,
+    /// Key files to take out of the tree (`file` sites); `.gitignore` is among `files`.
+    pub removals: Vec<crate::keyfile::tree::Removal>,
 }
 
 /// Rewrites every pending `env`/`sdk` site. `arn_of` gives the ARN for a secret name (the state
@@ -123,9 +131,16 @@ pub fn compute_changes(
             Strategy::Env | Strategy::Sdk if c.state == SiteState::Pending => {
                 by_file.entry(&c.site.path).or_default().push(c)
             }
+            Strategy::File if c.state == SiteState::Pending => changes.removals.push(crate::keyfile::tree::Removal {
+                site: c.site.clone(),
+                secret: c.secret.name.clone(),
+                bytes: c.site.span.len(),
+            }),
             _ => {}
         }
     }
+    let keyfiles: Vec<PathBuf> = changes.removals.iter().map(|r| r.site.path.clone()).collect();
+    changes.files.extend(crate::keyfile::tree::gitignore_change(root, &keyfiles));
     let mut helpers: Vec<HelperNeed> = Vec::new();
     for (rel, sites) in by_file {
         let text = read_site_file(root, rel).map_err(|message| RewriteError::Stale {

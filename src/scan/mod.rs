@@ -106,13 +106,21 @@ impl Scanner {
     /// test-file severity and the finding's path).
     pub fn scan_bytes(&self, rel: &Path, bytes: &[u8]) -> FileOutcome {
         let mut outcome = FileOutcome::default();
-        if let Some(reason) = skip::by_content(rel, bytes) {
+        // A binary keystore (`*.p12`, `*.jks`, a DER key) is itself the secret: one finding.
+        let keystore = crate::keyfile::binary_detection(rel, bytes);
+        if keystore.is_none()
+            && let Some(reason) = skip::by_content(rel, bytes)
+        {
             outcome.skipped = Some(reason);
             return outcome;
         }
         let format = FileFormat::of(rel);
-        let mut detections = self.rules.detect(bytes);
+        let mut detections = match keystore {
+            Some(d) => vec![d],
+            None => self.rules.detect(bytes),
+        };
         match std::str::from_utf8(bytes) {
+            _ if detections.first().is_some_and(|d| crate::keyfile::is_whole_file(&d.rule)) => {}
             Ok(text) if self.context => {
                 let ctx = self.language_aware(rel, format, text, &mut outcome.limits);
                 detections = merge(detections, ctx);
