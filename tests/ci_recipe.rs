@@ -5,32 +5,11 @@
 //! here, for a pull request event: the SARIF it writes validates and holds only the pull request's
 //! secret, and the step fails because of it.
 
+mod actions_util;
 mod common;
+use actions_util::{expand, yaml};
 use common::repo::{Repo, assert_no_leak, hoist_bin, text};
-use serde_yaml::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
-
-fn yaml(rel: &str) -> Value {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// Replaces every `${{ expr }}` with its value from `ctx`; an expression the test doesn't know is
-/// a failure (so a new expression in the recipe gets a value here on purpose).
-fn expand(text: &str, ctx: &BTreeMap<&str, String>) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("${{") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find("}}").expect("unclosed ${{") + i;
-        let expr = rest[i + 3..end].trim();
-        out.push_str(ctx.get(expr).unwrap_or_else(|| panic!("unknown expression {expr:?}")));
-        rest = &rest[end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
 
 #[test]
 fn the_example_workflow_is_what_the_readme_shows() {

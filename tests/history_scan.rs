@@ -224,14 +224,7 @@ fn a_subdirectory_scans_only_its_own_history() {
     let (_, findings, all) = json(&repo, &planted, &["scan", "--history", "--format", "json"]);
     assert_eq!(findings.len(), 2, "the whole repository from the top: {all}");
     let o = hoist(&repo, &planted, &["scan", "svc/api", "--history", "--format", "sarif"]);
-    let s: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-    let uris: Vec<&str> = s["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
-        .collect();
-    assert_eq!(uris, ["svc/api/keys.py"], "{s}");
+    assert_eq!(sarif_uris(&o), ["svc/api/keys.py"]);
     // Human output: the findings, then a summary; -q keeps the findings only.
     let o = hoist(&repo, &planted, &["scan", "svc/api", "--history"]);
     assert!(text(&o).contains("1 secret(s) in history"), "{}", text(&o));

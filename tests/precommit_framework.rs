@@ -52,6 +52,33 @@ fn hook_definitions_declare_files_and_stages() {
         assert!(h["stages"].as_sequence().is_some());
     }
     assert_eq!(by_id("hoist-files")["language"], "rust");
+    // The `-system` ids the tests run are the plain ones with hoist from PATH: same entry, files,
+    // stages — so `try-repo … hoist-files-system` proves what `hoist-files` does, minus the build.
+    for (plain, system) in [("hoist-files", "hoist-files-system"), ("hoist-staged", "hoist-staged-system")] {
+        let (p, s) = (by_id(plain), by_id(system));
+        assert_eq!(s["language"], "system");
+        for field in ["entry", "pass_filenames", "types", "stages", "always_run"] {
+            assert_eq!(p[field], s[field], "{plain} and {system} differ in {field}");
+        }
+    }
+}
+
+/// The Must-show command itself, `pre-commit try-repo . hoist-files --all-files`, with the
+/// `language: rust` hook: pre-commit builds hoist with `cargo install` from a clone of this
+/// repository (every dependency, minutes of CPU), so it is run by hand:
+/// `cargo test --test precommit_framework -- --ignored`.
+#[test]
+#[ignore = "builds hoist from scratch inside pre-commit (minutes); run with --ignored"]
+fn try_repo_hoist_files_builds_hoist_and_fails_on_a_secret() {
+    let cache = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    let key = token();
+    repo.write("app/settings.py", &format!("AWS_ACCESS_KEY_ID = \"{key}\"\n"));
+    repo.commit_all("oops");
+    let (code, out) = try_repo(&repo, cache.path(), "hoist-files", &["--all-files"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Failed") && out.contains("app/settings.py:1:"), "{out}");
+    assert_no_leak(&out, &[&key]);
 }
 
 #[test]

@@ -3,23 +3,13 @@
 //! runs without and with `-q`: the error text must be in both, the note only in the loud one.
 
 mod common;
+mod hook_util;
 use common::cli::Hoist;
+use hook_util::Repo;
 use std::path::Path;
 use std::process::{Command, Output};
 
 const TOKEN: &str = "ghp_0Snjvo8rad30gM2mNUoIgyTp9ZaTCtTIFQYk";
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-}
 
 /// hoist in `dir` through the leak harness; AWS pointed at a closed local port (nothing here
 /// may get that far).
@@ -47,12 +37,10 @@ fn check(dir: &Path, args: &[&str], code: i32, error: &str, note: Option<&str>) 
 
 #[test]
 fn quiet_keeps_validation_errors_refusals_and_failures() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    git(dir, &["init", "-q", "-b", "main", "."]);
-    std::fs::write(dir.join("app.py"), format!("import os\nTOKEN = \"{TOKEN}\"\n")).unwrap();
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-q", "-m", "app"]);
+    let repo = Repo::new();
+    let dir = repo.path();
+    repo.write("app.py", &format!("import os\nTOKEN = \"{TOKEN}\"\n"));
+    repo.commit_all("app");
     let plan = dir.join(".hoist/plan.yaml");
     assert_eq!(hoist(dir, &["plan", "."]).status.code(), Some(0));
     let good = std::fs::read_to_string(&plan).unwrap();
@@ -74,13 +62,13 @@ fn quiet_keeps_validation_errors_refusals_and_failures() {
     check(dir, &["diff", "."], 2, "hoist: stale: app.py:2", None);
     check(dir, &["apply", ".", "--yes"], 2, "refusing to apply: the plan no longer matches", None);
     check(dir, &["plan", "--check", ".hoist/plan.yaml"], 2, "hoist: stale: app.py:2", None);
-    git(dir, &["checkout", "--", "app.py"]);
+    repo.git(&["checkout", "--", "app.py"]);
 
     // A staged file the detectors could not read in full: the hook refuses to vouch.
     std::fs::remove_dir_all(dir.join(".hoist")).unwrap();
     let rows: String = (0..60_000).map(|i| format!("key_{i}: value {i}\n")).collect();
     std::fs::write(dir.join("big.yaml"), format!("api_token_ref: see-vault\n{rows}")).unwrap();
-    git(dir, &["add", "big.yaml"]);
+    repo.git(&["add", "big.yaml"]);
     check(dir, &["scan", "--staged", "."], 2, "could not be scanned in full (big.yaml)", Some("budget"));
 }
 

@@ -151,17 +151,7 @@ impl Git {
             return Ok(Vec::new());
         }
         let args = ["cat-file", "--batch-check"];
-        let mut child = self
-            .command(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(GitError::Missing)?;
-        let mut stdin = child.stdin.take().expect("piped");
-        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
-        // Written from a thread, as in `cat_blobs`: the answers fill the pipe meanwhile.
-        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let (child, writer) = self.cat_file(&args, ids)?;
         let out = child.wait_with_output()?;
         writer.join().unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))?;
         if !out.status.success() {
@@ -169,19 +159,26 @@ impl Git {
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut lines = text.lines();
-        ids.iter()
-            .map(|id| {
-                let line = lines.next().unwrap_or_default();
-                let mut parts = line.split_whitespace();
-                match (parts.next(), parts.next(), parts.next().and_then(|s| s.parse().ok())) {
-                    (Some(got), Some("blob"), Some(size)) if got == *id => Ok(size),
-                    _ => Err(GitError::Parse {
-                        args: args.join(" "),
-                        message: format!("asked for blob {id}, got {:?}", line.trim()),
-                    }),
-                }
-            })
-            .collect()
+        ids.iter().map(|id| blob_header(&args, id, lines.next().unwrap_or_default())).collect()
+    }
+
+    /// Starts `git cat-file` (`args`) and writes `ids` to it from a thread: with thousands of ids
+    /// the request outgrows the pipe buffer while git blocks writing answers not read yet.
+    fn cat_file(
+        &self,
+        args: &[&str],
+        ids: &[&str],
+    ) -> Result<(std::process::Child, std::thread::JoinHandle<std::io::Result<()>>), GitError> {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Missing)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        Ok((child, std::thread::spawn(move || stdin.write_all(request.as_bytes()))))
     }
 
     /// Streams the contents of `ids` (blob ids) from one `git cat-file --batch`, calling `each`
@@ -196,37 +193,14 @@ impl Git {
             return Ok(());
         }
         let args = ["cat-file", "--batch"];
-        let mut child = self
-            .command(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(GitError::Missing)?;
-        let mut stdin = child.stdin.take().expect("piped");
-        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
-        // A writer thread: with thousands of ids the request outgrows the pipe buffer while git
-        // blocks writing answers we haven't read yet.
-        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let (mut child, writer) = self.cat_file(&args, ids)?;
         let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
-        let result = (|| {
+        let result: Result<(), GitError> = (|| {
             let mut header = Vec::new();
             for (i, id) in ids.iter().enumerate() {
                 header.clear();
                 reader.read_until(b'\n', &mut header)?;
-                let line = String::from_utf8_lossy(&header);
-                let mut parts = line.split_whitespace();
-                let (got, kind, size) = (parts.next(), parts.next(), parts.next());
-                if kind == Some("missing") || got != Some(id) || kind != Some("blob") {
-                    return Err(GitError::Parse {
-                        args: args.join(" "),
-                        message: format!("asked for blob {id}, got {:?}", line.trim()),
-                    });
-                }
-                let size: u64 = size.and_then(|s| s.parse().ok()).ok_or_else(|| GitError::Parse {
-                    args: args.join(" "),
-                    message: format!("bad header {:?}", line.trim()),
-                })?;
+                let size = blob_header(&args, id, &String::from_utf8_lossy(&header))?;
                 let mut body = (&mut reader).take(size);
                 each(i, size, &mut body)?;
                 std::io::copy(&mut body, &mut std::io::sink())?;
@@ -244,6 +218,19 @@ impl Git {
             return Err(self.failure(&args, &out.stderr));
         }
         Ok(())
+    }
+}
+
+/// The size in a `cat-file` answer header (`<id> blob <size>`) for blob `id`; anything else
+/// (`missing`, another id or type) is a parse error.
+fn blob_header(args: &[&str], id: &str, line: &str) -> Result<u64, GitError> {
+    let mut parts = line.split_whitespace();
+    match (parts.next(), parts.next(), parts.next().and_then(|s| s.parse().ok())) {
+        (Some(got), Some("blob"), Some(size)) if got == id => Ok(size),
+        _ => Err(GitError::Parse {
+            args: args.join(" "),
+            message: format!("asked for blob {id}, got {:?}", line.trim()),
+        }),
     }
 }
 
