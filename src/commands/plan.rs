@@ -123,6 +123,7 @@ pub fn scan_for_plan(
     let mut report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
     bar.finish_and_clear();
     plan::whole::add_whole_urls(root, &mut report.findings, scanner.fingerprinter());
+    plan::scripts::annotate(root, &mut report.findings);
     for (path, why) in &report.errors {
         writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
     }
