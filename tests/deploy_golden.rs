@@ -207,6 +207,9 @@ fn parses(ext: &str, out: &str, dir: &Path) {
             terraform_fmt(out, dir);
         }
         "yaml" => yaml_loads(out, dir),
+        // No Dockerfile parser runs offline here (BuildKit's needs a daemon): the structural check.
+        "dockerfile" => hoist::rewrite::deploy::dockerfile::check(out)
+            .unwrap_or_else(|e| panic!("{}: output isn't a valid Dockerfile: {e}", dir.display())),
         other => panic!("no parser check for .{other}"),
     }
 }

@@ -124,6 +124,7 @@ pub fn scan_for_plan(
     bar.finish_and_clear();
     plan::whole::add_whole_urls(root, &mut report.findings, scanner.fingerprinter());
     crate::keyfile::widen(root, &mut report.findings, scanner.fingerprinter());
+    plan::scripts::annotate(root, &mut report.findings);
     for (path, why) in &report.errors {
         writeln!(ui.errors, "hoist: warning: {}: {why}", path.display())?;
     }

@@ -62,6 +62,7 @@ mod io;
 pub mod naming;
 mod replan;
 pub mod runners;
+pub mod scripts;
 mod sites;
 mod strategy;
 mod summary;

@@ -31,12 +31,24 @@ pub struct Runner {
     pub roots: Vec<PathBuf>,
     /// Variables its environment declares (literal entries, references, ECS `secrets`).
     pub env: BTreeSet<String>,
+    /// The Dockerfile a compose service builds (`build.dockerfile` in its context, else
+    /// `Dockerfile`), repository-relative.
+    pub dockerfile: Option<PathBuf>,
 }
 
 impl Runner {
     /// True when this runner runs the code in `file` (a repository-relative path).
     pub fn runs(&self, file: &Path) -> bool {
         self.roots.iter().any(|r| r.as_os_str().is_empty() || file.starts_with(r))
+    }
+
+    /// True when this runner runs the image built from `dockerfile`: the compose service that
+    /// builds it, or an ECS container running that service's code.
+    pub fn runs_image(&self, dockerfile: &Path) -> bool {
+        match self.kind {
+            RunnerKind::Compose => self.dockerfile.as_deref() == Some(dockerfile),
+            RunnerKind::Ecs => self.runs(dockerfile),
+        }
     }
 }
 
@@ -102,6 +114,7 @@ fn compose_runners(rel: &Path, text: &str) -> Vec<Runner> {
     for (name, svc) in services {
         let Some(name) = name.as_str() else { continue };
         let mut roots = Vec::new();
+        let mut dockerfile = None;
         let context = match svc.get("build") {
             Some(serde_yaml::Value::String(s)) => Some(s.clone()),
             Some(b) => Some(b.get("context").and_then(|c| c.as_str()).unwrap_or(".").to_string()),
@@ -110,6 +123,8 @@ fn compose_runners(rel: &Path, text: &str) -> Vec<Runner> {
         if let Some(c) = context.filter(|c| !c.contains("://"))
             && let Some(p) = normalise(&dir.join(c))
         {
+            let file = svc.get("build").and_then(|b| b.get("dockerfile")).and_then(|d| d.as_str());
+            dockerfile = normalise(&p.join(file.unwrap_or("Dockerfile")));
             roots.push(p);
         }
         for v in svc.get("volumes").and_then(|v| v.as_sequence()).into_iter().flatten() {
@@ -134,7 +149,8 @@ fn compose_runners(rel: &Path, text: &str) -> Vec<Runner> {
             }
             _ => {}
         }
-        out.push(Runner { path: rel.to_path_buf(), kind: RunnerKind::Compose, container: name.into(), roots, env });
+        let (path, container) = (rel.to_path_buf(), name.into());
+        out.push(Runner { path, kind: RunnerKind::Compose, container, roots, env, dockerfile });
     }
     out
 }
@@ -167,7 +183,8 @@ fn ecs_runners(root: &Path, rel: &Path, text: &str) -> Vec<Runner> {
             }
         }
         if matches!(c.kind, NodeKind::Map(_)) {
-            out.push(Runner { path: rel.to_path_buf(), kind: RunnerKind::Ecs, container: name.into(), roots, env });
+            let (path, container) = (rel.to_path_buf(), name.into());
+            out.push(Runner { path, kind: RunnerKind::Ecs, container, roots, env, dockerfile: None });
         }
     }
     out
@@ -226,6 +243,8 @@ mod tests {
         let db = rs.iter().find(|r| r.container == "db").unwrap();
         assert!(db.roots.is_empty(), "an image-only service runs no repository code");
         assert!(rs.iter().find(|r| r.container == "web").unwrap().runs(Path::new("web/app.js")));
+        assert!(api.runs_image(Path::new("services/users/Dockerfile")));
+        assert!(!api.runs_image(Path::new("services/users/Dockerfile.prod")));
     }
 
     #[test]

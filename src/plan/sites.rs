@@ -115,8 +115,16 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
                     k.findings
                         .iter()
                         .map(|f| {
-                            let runs: Vec<&Runner> = wiring.runners.iter().filter(|r| r.runs(&f.path)).collect();
+                            // An image's ENV reaches the processes of the deployments running
+                            // the image; a script's variables those running its directory.
+                            let image = f.deploy.as_ref().is_some_and(|d| d.kind == "dockerfile");
+                            let runs: Vec<&Runner> = wiring
+                                .runners
+                                .iter()
+                                .filter(|r| if image { r.runs_image(&f.path) } else { r.runs(&f.path) })
+                                .collect();
                             let code = place(f) == Place::Code;
+                            let script = f.format == "shell" || image;
                             let (env_var, via) = if code && !wiring.runners.is_empty() {
                                 code_env_var(f, &canonical, s.group, k, &runs)
                             } else {
@@ -157,7 +165,10 @@ pub(crate) fn sites(secrets: &[SecretInput<'_>], wiring: &Wiring<'_>) -> (Vec<Ve
                                      {env_var} only (`hoist run` provides it)"
                                 ));
                             }
-                            if code && strategy == Strategy::Env && f.severity != Severity::Low {
+                            if image && strategy == Strategy::Env {
+                                reason = Some(super::strategy::image_reason(&env_var, &runs));
+                            }
+                            if (code || script) && strategy == Strategy::Env && f.severity != Severity::Low {
                                 for r in runs.iter().filter(|r| !r.env.contains(&env_var)) {
                                     let inj = Injection {
                                         path: r.path.clone(),

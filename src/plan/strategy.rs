@@ -1,6 +1,8 @@
 //! The default rewrite strategy of a site (`env`, `sdk`, `manual` with the reason, `skip`), from
 //! where the finding sits (deployment file, code, config, `.env`) and what the format can express.
 
+use super::naming;
+use super::runners::Runner;
 use super::sites::{Place, SDK_LANGS, env_entry, in_url, place};
 use crate::model::{Finding, Kind, Severity, Strategy};
 
@@ -71,7 +73,22 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
                     "Kubernetes can't read Secrets Manager itself: sync it with External Secrets or the Secrets Store \
                      CSI driver and use a secretKeyRef",
                 ),
-                "dockerfile" => manual("a Dockerfile bakes the value into the image: pass it at run time instead"),
+                "dockerfile" | "dockerfile-arg" if f.kind == Kind::Config => (
+                    Strategy::Skip,
+                    Some("a setting, not a credential: left in place; its value still fills this key".into()),
+                ),
+                "dockerfile" if f.kind == Kind::Secret => (Strategy::Env, Some(image_reason(env_var, &[]))),
+                "dockerfile-arg" if f.kind == Kind::Secret && f.name.as_deref().is_some_and(naming::is_env_var) => (
+                    Strategy::Env,
+                    Some(format!(
+                        "removed from the image: a build argument's value stays in the image history; the RUN \
+                         that reads it while building mounts it as BuildKit secret id={env_var} (`docker build \
+                         --secret id={env_var},env={env_var}`, compose `build.secrets`)"
+                    )),
+                ),
+                "dockerfile" | "dockerfile-arg" => {
+                    manual("a Dockerfile bakes the value into the image: pass it at run time instead")
+                }
                 other => manual(&format!("hoist has no rewrite for `{other}` deployment files")),
             }
         }
@@ -132,5 +149,23 @@ pub(crate) fn script_reason(env_var: &str) -> String {
     format!(
         "the script reads \"${{{env_var}:?…}}\" and stops with a message when it is unset: run it with `hoist run -- \
          SCRIPT`, or give {env_var} in the deployment that runs it"
+    )
+}
+
+/// Why a Dockerfile `ENV` literal leaves the image, and which deployments now give the variable.
+pub(crate) fn image_reason(env_var: &str, runs: &[&Runner]) -> String {
+    let given = if runs.is_empty() {
+        format!(
+            "no deployment in the repository runs this image: pass {env_var} at run time (`docker run -e \
+             {env_var}`, `hoist run -- docker run -e {env_var} …`, or the deployment's environment)"
+        )
+    } else {
+        let names: Vec<String> =
+            runs.iter().map(|r| format!("`{}` in {}", r.container, crate::scan::slash_path(&r.path))).collect();
+        format!("{} get{} {env_var} at run time", names.join(", "), if names.len() == 1 { "s" } else { "" })
+    };
+    format!(
+        "removed from the image (an ENV is baked into every layer): {given}; a RUN that reads it while building \
+         mounts it as BuildKit secret id={env_var} (`docker build --secret id={env_var},env={env_var}`)"
     )
 }

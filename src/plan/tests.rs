@@ -339,7 +339,9 @@ fn deployment_kinds_choose_their_strategy() {
         ("cloudformation", Some("TaskDef"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
         ("kubernetes", Some("web"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
         ("kubernetes-secret", Some("orders-db"), "API_TOKEN", Strategy::Env, "API_TOKEN"),
-        ("dockerfile", None, "API_TOKEN", Strategy::Manual, "API_TOKEN"),
+        // Leaves the image; the reason says who gives it at run time / as a build secret.
+        ("dockerfile", None, "API_TOKEN", Strategy::Env, "API_TOKEN"),
+        ("dockerfile-arg", None, "NPM_TOKEN", Strategy::Env, "NPM_TOKEN"),
     ];
     for (i, (kind, container, name, want, var)) in cases.into_iter().enumerate() {
         let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, name, None);
@@ -348,7 +350,7 @@ fn deployment_kinds_choose_their_strategy() {
         let site = &p.secrets[0].keys[0].sites[0];
         assert_eq!(site.strategy, want, "{kind} {container:?}");
         assert_eq!(site.env_var.as_deref(), Some(var), "{kind} {container:?}");
-        assert_eq!(site.reason.is_some(), want == Strategy::Manual, "{kind}");
+        assert_eq!(site.reason.is_some(), want == Strategy::Manual || kind.starts_with("dockerfile"), "{kind}");
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`hoist check`) and the least-privilege IAM policy for the task execution roles.
 
 pub mod cfn;
+pub mod dockerfile;
 pub mod ecs;
 pub mod k8s;
 pub mod k8s_workload;
@@ -28,6 +29,8 @@ pub enum DeployKind {
     CloudFormation,
     /// Kubernetes manifests.
     Kubernetes,
+    /// A Dockerfile (`ENV`/`ARG` defaults).
+    Dockerfile,
 }
 
 impl DeployKind {
@@ -38,12 +41,16 @@ impl DeployKind {
             "terraform" => Some(Self::Terraform),
             "cloudformation" => Some(Self::CloudFormation),
             "kubernetes" | "kubernetes-secret" => Some(Self::Kubernetes),
+            "dockerfile" | "dockerfile-arg" => Some(Self::Dockerfile),
             _ => None,
         }
     }
 
     /// Sniffs a file's kind from its name and content.
     pub fn sniff(path: &Path, text: &str) -> Option<Self> {
+        if crate::format::FileFormat::of(path) == crate::format::FileFormat::Dockerfile {
+            return Some(Self::Dockerfile);
+        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
             "tf" | "tfvars" => return Some(Self::Terraform),
@@ -79,7 +86,7 @@ pub struct Rewritten {
 }
 
 /// Rewrites the planned sites of one deployment file. `None` when the file isn't a deployment
-/// file handled here (docker-compose and Dockerfiles belong to the generic rewriter).
+/// file handled here (docker-compose belongs to the generic rewriter).
 /// Sites with strategy `manual` or `skip` are left to the caller.
 pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<Result<FileRewrite, RewriteError>> {
     let named = sites.iter().find_map(|s| s.site.deploy.as_ref()).map(|d| d.kind.as_str());
@@ -104,6 +111,7 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
         DeployKind::Terraform => terraform::rewrite(path, text, &active),
         DeployKind::CloudFormation => cfn::rewrite(path, text, &active),
         DeployKind::Kubernetes => k8s::rewrite(path, text, &active),
+        DeployKind::Dockerfile => dockerfile::rewrite(path, text, &active),
     };
     Some(result.and_then(|r| {
         let edits: Vec<Edit> = r
