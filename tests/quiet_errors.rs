@@ -3,9 +3,8 @@
 //! runs without and with `-q`: the error text must be in both, the note only in the loud one.
 
 mod common;
-mod hook_util;
 use common::cli::Hoist;
-use hook_util::Repo;
+use common::repo::Repo;
 use std::path::Path;
 use std::process::{Command, Output};
 
