@@ -23,7 +23,7 @@ pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detectio
     let low = docs::is_doc(rel);
     let before = out.len();
     for mut d in found {
-        if out[..before].iter().any(|o| o.span.overlaps(&d.span)) {
+        if out[..before].iter().any(|o| !super::is_site(o) && o.span.overlaps(&d.span)) {
             continue;
         }
         if low {
