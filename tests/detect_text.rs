@@ -5,9 +5,10 @@
 //! below that root is the file's relative path, so `fixtures/` means a test path) has a sibling
 //! `<file>.expected` with exactly its findings, one per line (tab-separated):
 //!
-//! `line  name  kind  key  group  severity  text`
+//! `line  name  kind  key  group  severity  text  [deploy]`
 //!
-//! `group` is a letter standing for the file-local label. Files named `decoy*` expect nothing.
+//! `group` is a letter standing for the file-local label; `deploy` (`kind/container`) is written
+//! only for findings that carry deployment context. Files named `decoy*` expect nothing.
 //! `scripts/bless` rewrites the `.expected` files (the ignored `bless_text_fixtures` test; review
 //! the diff!); the normal test only compares.
 
@@ -50,6 +51,9 @@ fn render(text: &str, dets: &[Detection]) -> String {
             d.severity,
             &text[d.span.start..d.span.end],
         ));
+        if let Some(dep) = &d.deploy {
+            out.insert_str(out.len() - 1, &format!("\t{}/{}", dep.kind, dep.container.as_deref().unwrap_or("")));
+        }
     }
     out
 }

@@ -92,7 +92,7 @@ pub fn analyze(rel: &Path, text: &str) -> Vec<Detection> {
     }
     let generic = super::config::generic_text(text, super::config::Values::Any);
     for d in generic {
-        if !out.iter().any(|o| o.span.overlaps(&d.span)) {
+        if !out.iter().any(|o| !crate::detect::is_site(o) && o.span.overlaps(&d.span)) {
             out.push(d);
         }
     }

@@ -1,8 +1,10 @@
 //! Detectors that read any file whatever its format, beside the format's own: credentials on
-//! command lines ([`super::cmdline`]) and in SQL statements ([`super::sql`]). What they find is
-//! added where the format's detectors found nothing at the same bytes.
+//! command lines ([`super::cmdline`]) and in SQL statements ([`super::sql`]), added where the
+//! format's detectors found nothing at the same bytes; and documents embedded in scripts and CI
+//! files ([`super::embedded`]: task definitions in heredocs and AWS CLI arguments), which replace
+//! what the format's detectors found at the same bytes (they know the deployment context).
 
-use super::{cmdline, docs, group, sql};
+use super::{cmdline, docs, embedded, group, sql};
 use crate::format::FileFormat;
 use crate::model::{Detection, Severity};
 use std::path::Path;
@@ -11,6 +13,9 @@ use std::path::Path;
 /// cover are theirs).
 pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detection>) {
     use FileFormat::*;
+    if matches!(format, Shell | Text | Dockerfile | Yaml) {
+        embed(rel, text, out);
+    }
     // In source code a flag and its value are separate expressions (`["--password", pw]`); the
     // grammar-aware detectors read them.
     let code = matches!(format, Python | JavaScript | TypeScript | Tsx | Go | Java | Ruby | Php | Kotlin | CSharp);
@@ -23,7 +28,7 @@ pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detectio
     let low = docs::is_doc(rel);
     let before = out.len();
     for mut d in found {
-        if out[..before].iter().any(|o| o.span.overlaps(&d.span)) {
+        if out[..before].iter().any(|o| !super::is_site(o) && o.span.overlaps(&d.span)) {
             continue;
         }
         if low {
@@ -32,6 +37,29 @@ pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detectio
         // Labels are file-local: keep these apart from the format detectors' groups.
         d.group = d.group.map(|g| format!("cmd:{g}"));
         out.push(d);
+    }
+    out.sort_by_key(|d| d.span.start);
+}
+
+/// Adds the detections of the documents embedded in `text`; what the host format's detectors
+/// found inside an embedded document gives way to them.
+fn embed(rel: &Path, text: &str, out: &mut Vec<Detection>) {
+    let regions = embedded::regions(text);
+    if regions.is_empty() {
+        return;
+    }
+    let low = docs::is_doc(rel);
+    out.retain(|d| !regions.iter().any(|r| r.span.start <= d.span.start && d.span.end <= r.span.end));
+    for r in regions {
+        let snippet = &text[r.span.start..r.span.end];
+        for mut d in super::config::analyze_embedded(rel, r.format, snippet, r.span.start) {
+            if low {
+                d.severity = Severity::Low;
+            }
+            // Labels are file-local: keep each document's apart from the host file's.
+            d.group = d.group.map(|g| format!("doc@{}:{g}", r.span.start));
+            out.push(d);
+        }
     }
     out.sort_by_key(|d| d.span.start);
 }

@@ -6,6 +6,7 @@ pub mod cmdline;
 pub mod config;
 pub mod docs;
 pub mod dsn;
+pub mod embedded;
 mod extra;
 pub mod group;
 pub mod judge;
@@ -17,13 +18,38 @@ use crate::format::FileFormat;
 use crate::model::Detection;
 use std::path::Path;
 
+/// The rule id of a deployment site: an environment entry of a deployment file (ECS container,
+/// Kubernetes workload, compose service…) that no detector reported. Not a finding: the scanner
+/// gives its name and deployment context to a provider rule's finding at the same bytes
+/// (`STRIPE_KEY: sk_live_…` in a CronJob's `env`), so the planner knows where it is injected,
+/// and drops the site otherwise.
+pub const SITE: &str = "deploy.site";
+
+/// True for a [`SITE`] detection (no finding of its own; other detectors' overlap checks pass it by).
+pub fn is_site(d: &Detection) -> bool {
+    d.rule == SITE
+}
+
+/// The detections without the [`SITE`]s.
+pub(crate) fn without_sites(mut out: Vec<Detection>) -> Vec<Detection> {
+    out.retain(|d| !is_site(d));
+    out
+}
+
 /// Detects credentials and their config companions in one UTF-8 file.
 /// `rel` is the path relative to the scanned root.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
+    without_sites(analyze_sited(rel, format, text, false))
+}
+
+/// [`analyze`] and the deployment [`SITE`]s among the detections, for the scanner's merge with
+/// the provider rules. `rules_found`: the rules found something in this file, so a deployment
+/// file is read for its sites even when no credential word would make it worth parsing.
+pub fn analyze_sited(rel: &Path, format: FileFormat, text: &str, rules_found: bool) -> Vec<Detection> {
     if is_hoist_output(rel) {
         return Vec::new();
     }
-    let mut out = analyze_format(rel, format, text);
+    let mut out = analyze_format(rel, format, text, rules_found);
     extra::extend(rel, format, text, &mut out);
     let fakes_too = crate::scan::is_test_path(rel) || docs::is_doc(rel);
     drop_fakes(out, text, fakes_too)
@@ -68,7 +94,7 @@ fn is_hoist_output(rel: &Path) -> bool {
         || stem == "hoist-secrets"
 }
 
-fn analyze_format(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
+fn analyze_format(rel: &Path, format: FileFormat, text: &str, rules_found: bool) -> Vec<Detection> {
     match format {
         FileFormat::Python
         | FileFormat::JavaScript
@@ -83,7 +109,7 @@ fn analyze_format(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> 
         FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
         FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
         FileFormat::Text if !FileFormat::is_template(rel) => unknown(rel, text),
-        _ => config::analyze(rel, format, text),
+        _ => config::analyze_sited(rel, format, text, rules_found),
     }
 }
 
@@ -95,7 +121,7 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
         None => Vec::new(),
     };
     for d in config::generic_text(text, config::Values::Any) {
-        if !out.iter().any(|o| o.span.overlaps(&d.span)) {
+        if !out.iter().any(|o| !is_site(o) && o.span.overlaps(&d.span)) {
             out.push(d);
         }
     }
@@ -106,5 +132,5 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
 /// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
 /// language-aware detectors pass over (over the work budget, generated, minified).
 pub fn lines_only(text: &str) -> Vec<Detection> {
-    drop_fakes(config::lines_only(text), text, false)
+    without_sites(drop_fakes(config::lines_only(text), text, false))
 }

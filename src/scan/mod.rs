@@ -122,7 +122,7 @@ impl Scanner {
         match std::str::from_utf8(bytes) {
             _ if detections.first().is_some_and(|d| crate::keyfile::is_whole_file(&d.rule)) => {}
             Ok(text) if self.context => {
-                let ctx = self.language_aware(rel, format, text, &mut outcome.limits);
+                let ctx = self.language_aware(rel, format, text, !detections.is_empty(), &mut outcome.limits);
                 detections = merge(detections, ctx);
             }
             Ok(_) => {}
@@ -180,7 +180,16 @@ impl Scanner {
     /// The language-aware detections of one UTF-8 file, within the budget: a leading BOM is
     /// looked past (its detectors would read it as part of the first key), and a file over the
     /// budget, generated or minified gets the line detectors instead, noted in `limits`.
-    fn language_aware(&self, rel: &Path, format: FileFormat, text: &str, limits: &mut Vec<Limit>) -> Vec<Detection> {
+    /// `rules_found`: the provider rules found something in the file, whose deployment context
+    /// the config detectors then read even without a credential word (`detect::SITE`).
+    fn language_aware(
+        &self,
+        rel: &Path,
+        format: FileFormat,
+        text: &str,
+        rules_found: bool,
+        limits: &mut Vec<Limit>,
+    ) -> Vec<Detection> {
         let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
         let body = &text[bom..];
         let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
@@ -204,7 +213,7 @@ impl Scanner {
         // Every format has detectors now: plain text, docs, Kotlin and C# get the content sniffer
         // and the tolerant assignment tokenizer (`detect::analyze`).
         let mut found = match skip {
-            None => crate::detect::analyze(rel, format, body),
+            None => crate::detect::analyze_sited(rel, format, body, rules_found),
             Some(l) => {
                 limits.push(l);
                 crate::detect::lines_only(body)
@@ -263,6 +272,8 @@ pub fn merge(rules: Vec<Detection>, context: Vec<Detection>) -> Vec<Detection> {
                 }
                 r.deploy = r.deploy.take().or(c.deploy);
             }
+            // A deployment site no rule found anything at is no finding (detect::SITE).
+            None if crate::detect::is_site(&c) => {}
             None => out.push(c),
         }
     }

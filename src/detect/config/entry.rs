@@ -209,7 +209,29 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
         }
     }
     out.sort_by_key(|d| d.span.start);
+    add_sites(&sink.entries, &mut out);
     out
+}
+
+/// Values shorter than this hold no provider token: their deployment entries need no site.
+const SITE_MIN_CHARS: usize = 12;
+
+/// Adds a [`crate::detect::SITE`] for every literal deployment-file entry nothing in `out`
+/// (sorted by start) covers, kept sorted.
+fn add_sites(entries: &[Entry], out: &mut Vec<Detection>) {
+    let covered = |e: &Entry| {
+        let i = out.partition_point(|d| d.span.start < e.span.end);
+        out[..i].iter().rev().take(4).any(|d| d.span.overlaps(&e.span))
+    };
+    let sites: Vec<Detection> = entries
+        .iter()
+        .filter(|e| e.literal && e.deploy.is_some() && e.value.len() >= SITE_MIN_CHARS && !covered(e))
+        .map(|e| detection(Kind::Config, crate::detect::SITE, e.span, &e.value, e, ""))
+        .collect();
+    if !sites.is_empty() {
+        out.extend(sites);
+        out.sort_by_key(|d| d.span.start);
+    }
 }
 
 /// Environment names with a meaning fixed by a client library, as (key, prefix): libpq's `PGHOST`

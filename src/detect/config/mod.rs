@@ -78,17 +78,30 @@ pub fn handles(format: FileFormat) -> bool {
 /// deployment file. `rel` is the path relative to the scanned root (its name tells templates and
 /// compose files apart); `text` is the whole file.
 pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
+    crate::detect::without_sites(analyze_sited(rel, format, text, false))
+}
+
+/// [`analyze`] and the deployment sites among the detections ([`crate::detect::SITE`]);
+/// `rules_found` reads the file even when no credential word makes it worth parsing.
+pub(crate) fn analyze_sited(rel: &Path, format: FileFormat, text: &str, rules_found: bool) -> Vec<Detection> {
+    analyze_as(rel, format, text, FileFormat::is_template(rel), rules_found)
+}
+
+/// [`analyze`], reading the file as a template (`template`: its grammar may be broken by
+/// templating, so what parses is kept and the line detectors read it too, without a parse-error
+/// note); `parse_all` skips the keyword gates.
+fn analyze_as(rel: &Path, format: FileFormat, text: &str, template: bool, parse_all: bool) -> Vec<Detection> {
     let credential_file = matches!(format, FileFormat::Pgpass | FileFormat::Netrc | FileFormat::GitCredentials);
-    if !credential_file && !PREFILTER_AC.is_match(text) {
+    let gated = !(credential_file || parse_all);
+    if gated && !PREFILTER_AC.is_match(text) {
         return Vec::new();
     }
     // Dockerfile's legacy `ENV NAME value` has no separator after the name; templates may put
     // anything anywhere: both keep the plain word check.
     let keyed = !matches!(format, FileFormat::Dockerfile | FileFormat::Text);
-    if keyed && !credential_file && !prefilter::worth_parsing(text, &PREFILTER_AC, PREFILTER) {
+    if keyed && gated && !prefilter::worth_parsing(text, &PREFILTER_AC, PREFILTER) {
         return Vec::new();
     }
-    let template = FileFormat::is_template(rel);
     let file_name = rel.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let mut sink = Sink::default();
     let mut broken = false;
@@ -150,7 +163,7 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
         // the rest (reported), so a secret after the break isn't lost without a word.
         crate::scan::limit::note(crate::scan::limit::Limit::ParseError);
         for d in lines_only(text) {
-            if !out.iter().any(|o| o.span.overlaps(&d.span)) {
+            if !out.iter().any(|o| !crate::detect::is_site(o) && o.span.overlaps(&d.span)) {
                 out.push(d);
             }
         }
@@ -219,9 +232,10 @@ pub(crate) fn generic_text(text: &str, values: Values) -> Vec<Detection> {
 
 /// Detects in a config document embedded in another file (a task definition written by a shell
 /// heredoc, a YAML string in code): `snippet` starts at byte `base` of the file, and the returned
-/// spans are file offsets. `rel` names the outer file; `format` is the snippet's format.
+/// spans are file offsets. `rel` names the outer file; `format` is the snippet's format. The
+/// snippet is read as a template: the outer file's own expansions (`$VAR`) may break its grammar.
 pub fn analyze_embedded(rel: &Path, format: FileFormat, snippet: &str, base: usize) -> Vec<Detection> {
-    let mut out = analyze(rel, format, snippet);
+    let mut out = analyze_as(rel, format, snippet, true, false);
     for d in &mut out {
         d.span = crate::model::Span::new(d.span.start + base, d.span.end + base);
     }

@@ -45,16 +45,18 @@ type Part = (&'static str, usize, usize);
 /// optional PDO-style `mysql:` prefix.
 fn kv_parts(v: &str) -> Option<Vec<Part>> {
     let lower = v.to_ascii_lowercase();
-    if !lower.contains("password=") && !lower.contains("pwd=") {
+    if !lower.contains("password") && !lower.contains("pwd") {
         return None;
     }
-    let sep = if v.contains(';') { ';' } else { ' ' };
-    if sep == ';' && !v.contains(' ') && v.contains("://") {
+    if !v.contains(';') {
+        return libpq_parts(v);
+    }
+    if !v.contains(' ') && v.contains("://") {
         return None;
     }
     let mut parts = Vec::new();
     let mut at = 0;
-    for item in v.split(sep) {
+    for item in v.split(';') {
         if let Some((k, val)) = item.split_once('=') {
             let k_trim = k.trim();
             let k_clean = k_trim.rsplit(':').next().unwrap_or(k_trim);
@@ -68,6 +70,67 @@ fn kv_parts(v: &str) -> Option<Vec<Part>> {
         at += item.len() + 1;
     }
     Some(parts)
+}
+
+/// libpq's conninfo grammar: `keyword = value` pairs separated by whitespace, spaces allowed
+/// around `=`, a value either a word or single-quoted (`password='two words'`). A quoted value
+/// with backslash escapes is left out: its bytes are not its value. `None` unless it holds a
+/// `password` keyword.
+fn libpq_parts(v: &str) -> Option<Vec<Part>> {
+    let b = v.as_bytes();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    let mut saw_password = false;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let ks = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b"_:".contains(&b[i])) {
+            i += 1;
+        }
+        let key = &v[ks..i];
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if key.is_empty() || b.get(i) != Some(&b'=') {
+            // Not `keyword=`: skip the word (a prefix like `mysql:`, prose).
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        let (vs, ve, escaped) = if b.get(i) == Some(&b'\'') {
+            let vs = i + 1;
+            let mut j = vs;
+            let mut escaped = false;
+            while j < b.len() && b[j] != b'\'' {
+                if b[j] == b'\\' {
+                    escaped = true;
+                    j += 1;
+                }
+                j += 1;
+            }
+            i = (j + 1).min(b.len());
+            (vs, j.min(b.len()), escaped)
+        } else {
+            let vs = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            (vs, i, false)
+        };
+        let k_clean = key.rsplit(':').next().unwrap_or(key);
+        if let Some(k) = kv_key(k_clean).filter(|_| !escaped) {
+            saw_password |= k == "password";
+            push(&mut parts, k, vs, ve);
+        }
+    }
+    saw_password.then_some(parts)
 }
 
 fn kv_key(k: &str) -> Option<&'static str> {
@@ -140,6 +203,12 @@ mod tests {
             keys("Server=sql1;Database=crm;User Id=sa;Password=Pa55;"),
             kv(&[("host", "sql1"), ("dbname", "crm"), ("username", "sa"), ("password", "Pa55")])
         );
+        assert_eq!(
+            keys("host=pg.q user = q password='two words' dbname=q"),
+            kv(&[("host", "pg.q"), ("username", "q"), ("password", "two words"), ("dbname", "q")])
+        );
+        // An escaped quoted value isn't its bytes: no wrong span, nothing to group.
+        assert!(keys("host=db password='it\\'s' dbname=x").is_empty());
         assert!(keys("https://example.com/path").is_empty());
         assert!(keys("redis://cache:6379/0").is_empty());
     }

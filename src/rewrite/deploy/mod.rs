@@ -106,6 +106,23 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
             }));
         }
     }
+    // A deployment document written inside a script (a heredoc, an AWS CLI argument: see
+    // detect::embedded): the file isn't the document, so its entries are left to the person.
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !matches!(
+        ext.as_str(),
+        "json" | "yaml" | "yml" | "template" | "tf" | "tfvars" | "tpl" | "tmpl" | "j2" | "jinja" | "jinja2" | "erb"
+    ) {
+        let manual = active
+            .iter()
+            .map(|(i, s)| {
+                let why = "in a deployment document written inside this script (heredoc or AWS CLI argument): \
+                           hoist leaves it; move the entry to the container's `secrets` by hand";
+                (*i, format!("{why} (valueFrom {})", s.value_from()))
+            })
+            .collect();
+        return Some(Ok(FileRewrite { edits: Vec::new(), manual }));
+    }
     let result = match kind {
         DeployKind::EcsTaskDefinition => taskdef::rewrite(path, text, &active),
         DeployKind::Terraform => terraform::rewrite(path, text, &active),

@@ -1,0 +1,136 @@
+//! Deployment documents written inside another file: task-definition (or any JSON/YAML) documents
+//! in shell heredocs (`cat > td.json <<EOF … EOF`) and in the JSON arguments of the AWS CLI
+//! (`aws ecs register-task-definition --cli-input-json '…'`, `--container-definitions '[…]'`).
+//! Each region is read by the config detectors as the document it is, so an ECS container's
+//! `environment` entry keeps its deployment context; the shell's own `$VAR` expansions make it a
+//! template, read tolerantly (what parses is kept, the line detectors read the rest).
+
+use crate::format::FileFormat;
+use crate::model::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A document embedded in a file: its format and where it lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// JSON or YAML.
+    pub format: FileFormat,
+    /// The document's bytes in the file (a heredoc's body, the inside of a quoted argument).
+    pub span: Span,
+}
+
+/// `<<EOF`, `<<-'EOF'`, `<< "JSON"`: a heredoc's delimiter (quoted or not).
+static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<<-?[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))"#)
+        .expect("static")
+});
+
+/// AWS CLI options whose value is a JSON document, followed by its opening quote.
+static CLI_JSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"--(?:cli-input-json|container-definitions|cli-input-yaml)(?:=|[ \t]+(?:\\\r?\n[ \t]*)?)([$]?['"])"#)
+        .expect("static")
+});
+
+/// The embedded documents of `text`, in file order. Linear: each heredoc body and quoted argument
+/// is walked once from where its opener was found.
+pub fn regions(text: &str) -> Vec<Region> {
+    if !text.contains("<<") && !text.contains("--c") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut next = 0;
+    for c in HEREDOC.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        if m.start() < next {
+            continue;
+        }
+        let delim = c.get(1).or(c.get(2)).or(c.get(3)).expect("one alternative").as_str();
+        let Some(body_start) = text[m.end()..].find('\n').map(|p| m.end() + p + 1) else { break };
+        let mut end = None;
+        let mut at = body_start;
+        for line in text[body_start..].split_inclusive('\n') {
+            if line.trim() == delim {
+                end = Some(at);
+                break;
+            }
+            at += line.len();
+        }
+        // Unterminated: not a heredoc after all (`$((a << b))`), or one the shell warns about.
+        let Some(body_end) = end else { continue };
+        if let Some(r) = document(text, Span::new(body_start, body_end)) {
+            out.push(r);
+        }
+        next = body_end;
+    }
+    for c in CLI_JSON.captures_iter(text) {
+        let q = c.get(1).expect("quote");
+        let quote = q.as_str().as_bytes()[q.len() - 1];
+        let start = q.end();
+        // Single quotes end at the next `'`; a double-quoted document is only read when it has no
+        // escapes (its bytes are then the document's).
+        let Some(len) = text[start..].find(quote as char) else { continue };
+        let inner = &text[start..start + len];
+        if quote == b'"' && inner.contains('\\') || q.as_str().starts_with('$') {
+            continue;
+        }
+        if out.iter().any(|r: &Region| r.span.start <= start && start < r.span.end) {
+            continue;
+        }
+        if let Some(r) = document(text, Span::new(start, start + len)) {
+            out.push(r);
+        }
+    }
+    out.sort_by_key(|r| r.span.start);
+    out
+}
+
+/// The region `span` of `text` when it holds a JSON or YAML document: JSON starts with `{` or `[`;
+/// YAML is taken only when it is a deployment document (a task definition, a CloudFormation
+/// template, a Kubernetes object), since a heredoc of `key: value` lines is as often a config
+/// the line detectors already read.
+fn document(text: &str, span: Span) -> Option<Region> {
+    let body = &text[span.start..span.end];
+    let t = body.trim_start();
+    if t.starts_with(['{', '[']) {
+        return Some(Region { format: FileFormat::Json, span });
+    }
+    let deployment = t.contains("containerDefinitions:")
+        || t.contains("AWSTemplateFormatVersion")
+        || t.contains("apiVersion:") && t.contains("kind:");
+    deployment.then_some(Region { format: FileFormat::Yaml, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(text: &str) -> Vec<(FileFormat, &str)> {
+        regions(text).into_iter().map(|r| (r.format, text[r.span.start..r.span.end].trim())).collect()
+    }
+
+    #[test]
+    fn heredocs_and_cli_arguments() {
+        let sh = "cat > td.json <<EOF\n{\"a\": \"$X\"}\nEOF\ncat <<-'YML' > k.yaml\n\tapiVersion: v1\n\tkind: Pod\n\tYML\n\
+                  aws ecs register-task-definition --cli-input-json '{\"family\": \"web\"}'\n\
+                  aws ecs register-task-definition --family web --container-definitions \\\n  '[{\"name\": \"w\"}]'\n\
+                  cat <<EOF\nhello $USER\nEOF\n";
+        assert_eq!(
+            formats(sh),
+            [
+                (FileFormat::Json, "{\"a\": \"$X\"}"),
+                (FileFormat::Yaml, "apiVersion: v1\n\tkind: Pod"),
+                (FileFormat::Json, "{\"family\": \"web\"}"),
+                (FileFormat::Json, "[{\"name\": \"w\"}]"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_and_escaped_documents() {
+        // Unterminated: a shift, not a heredoc.
+        assert!(formats("x=$((a <<b))\n{\"a\": 1}\n").is_empty());
+        // A double-quoted argument with escapes isn't the document's bytes.
+        assert!(formats("aws ecs register-task-definition --cli-input-json \"{\\\"a\\\": 1}\"").is_empty());
+        assert!(formats("x=$((a << 2))\necho done").is_empty());
+    }
+}
