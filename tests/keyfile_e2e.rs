@@ -85,6 +85,8 @@ impl Repo {
                 "pass:changeit",
             ],
         );
+        // A DER certificate is public: it must stay.
+        tool(d, "openssl", &["x509", "-in", "certs/server.crt", "-outform", "DER", "-out", "certs/ca.der"]);
         tool(d, "ssh-keygen", &["-q", "-t", "ed25519", "-N", "", "-C", "hoist-test", "-f", "deploy/id_ed25519"]);
         std::fs::write(d.join("serve.sh"), "#!/bin/sh\nopenssl pkey -in certs/server.key -noout\n").unwrap();
         git(d, &["init", "-q"]);
@@ -197,7 +199,9 @@ fn key_files_move_whole_and_hoist_run_file_writes_the_identical_bytes_back() {
     }
     let ignore = std::fs::read_to_string(d.join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "/certs/server.key"), "{ignore}");
-    assert!(d.join("certs/server.crt").exists(), "the public certificate is not a secret and stays");
+    for public in ["certs/server.crt", "certs/ca.der"] {
+        assert!(d.join(public).exists(), "{public}: a certificate is not a secret and stays");
+    }
 
     // Secrets Manager holds the exact bytes, read by an independent client.
     assert_eq!(stored(&moto, &arn(d, "shop/server-key")), (repo.pem.clone(), "string"));

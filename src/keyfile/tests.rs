@@ -21,13 +21,17 @@ fn binary_keystores_are_one_whole_file_detection_by_name_and_magic() {
     assert_eq!((d.rule.as_str(), d.span), ("key-file.jks", Span::new(0, jks.len())));
     assert!(is_binary(&d.rule) && is_whole_file(&d.rule));
     assert_eq!(value_bytes(&d.rule, &d.value), jks.to_vec(), "the value stands for the exact bytes");
-    let der = [0x30, 0x82, 0x01, 0x00, 0xFF, 0x00];
+    let der = [0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00, 0xFF];
     assert_eq!(binary_detection(Path::new("client.p12"), &der).unwrap().rule, "key-file.pkcs12");
     assert_eq!(binary_detection(Path::new("k.der"), &der).unwrap().rule, "key-file.der");
     assert!(binary_detection(Path::new("logo.png"), &der).is_none(), "not a key file by name");
     assert!(binary_detection(Path::new("client.p12"), b"PEM text is not binary").is_none());
     assert!(binary_detection(Path::new("client.p12"), &[0x00, 0xFF, 0x00]).is_none(), "no known magic");
     assert!(binary_detection(Path::new("truststore.jks"), &jks).is_none());
+    // A DER certificate (SEQUENCE { SEQUENCE tbsCertificate … }) is public.
+    let cert = [0x30, 0x82, 0x01, 0x00, 0x30, 0x82, 0x00, 0xF0, 0xA0, 0x03, 0xFF];
+    assert!(binary_detection(Path::new("ca.der"), &cert).is_none());
+    assert!(binary_detection(Path::new("server.crt"), &cert).is_none());
 }
 
 #[test]
