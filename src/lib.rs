@@ -34,8 +34,11 @@ pub const EXIT_ERROR: u8 = 2;
 pub struct Ui<'a> {
     /// Standard output.
     pub out: &'a mut dyn Write,
-    /// Standard error.
+    /// Standard error for notes, progress and prompts: a sink with `-q/--quiet`.
     pub err: &'a mut dyn Write,
+    /// Standard error for what went wrong — validation errors, refusals, failures, warnings about
+    /// the input — written even with `-q` (which hides only summaries and notes).
+    pub errors: &'a mut dyn Write,
     /// Colour stdout.
     pub color: bool,
     /// Standard error is a terminal (progress bars, prompts).
@@ -71,6 +74,9 @@ pub fn run_main(cli: cli::Cli) -> u8 {
     // stderr and would block on it forever while the main thread waits for the bar (a hang on
     // every terminal). `Stderr` itself locks per write, which is what the ticker needs.
     let mut err = stderr;
+    // A second handle for the errors channel (`Stderr` locks per write, so two handles interleave
+    // by line).
+    let mut errors = io::stderr();
     // --- conventions (issue #15): -o/--output, -q/--quiet, -v/--verbose, --exit-code ---
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     let findings_code = cli.command.findings_exit_code();
@@ -90,7 +96,8 @@ pub fn run_main(cli: cli::Cli) -> u8 {
             None => &mut out,
         };
         let note: &mut dyn Write = if cli.quiet { &mut quiet_sink } else { &mut err };
-        let mut ui = Ui { out, err: note, color, interactive: interactive && !cli.quiet, quiet: cli.quiet };
+        let mut ui =
+            Ui { out, err: note, errors: &mut errors, color, interactive: interactive && !cli.quiet, quiet: cli.quiet };
         let r = run(cli.command, &mut ui);
         r.and_then(|code| ui.out.flush().map(|()| code).map_err(anyhow::Error::from))
     };

@@ -244,6 +244,80 @@ fn a_subdirectory_scans_only_its_own_history() {
     assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// `uri` of each SARIF result.
+fn sarif_uris(o: &Output) -> Vec<String> {
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
+    s["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_file_scans_only_its_own_history() {
+    let repo = Repo::new();
+    let (mine, beside, gone, top) = (token(), token(), token(), token());
+    repo.write("svc/keys.py", &format!("KEY_ID = \"{mine}\"\n"));
+    repo.write("svc/other.py", &format!("KEY_ID = \"{beside}\"\n"));
+    repo.write("svc/old.py", &format!("KEY_ID = \"{gone}\"\n"));
+    repo.write("app.py", &format!("KEY_ID = \"{top}\"\n"));
+    repo.commit_all("keys");
+    let added = repo.head();
+    // keys.py stays (without its key), old.py is gone from the work tree.
+    repo.write("svc/keys.py", "import os\nKEY_ID = os.environ[\"KEY_ID\"]\n");
+    repo.git(&["rm", "-q", "svc/old.py"]);
+    repo.commit_all("remove keys");
+    let planted = [mine.as_str(), beside.as_str(), gone.as_str(), top.as_str()];
+    for (path, want, uri) in
+        [("svc/keys.py", &mine, "svc/keys.py"), ("svc/old.py", &gone, "svc/old.py"), ("app.py", &top, "app.py")]
+    {
+        let (code, findings, all) = json(&repo, &planted, &["scan", path, "--history", "--format", "json"]);
+        assert_eq!((code, findings.len()), (1, 1), "{path}: only its own secret: {all}");
+        let name = uri.rsplit('/').next().unwrap();
+        assert_eq!(findings[0]["path"], name, "{path}: reported by name, as `hoist scan FILE` does: {all}");
+        assert_eq!(findings[0]["commit"]["id"], added.as_str(), "{all}");
+        assert_eq!(findings[0]["preview"].as_str().map(|p| p.len() < want.len()), Some(true));
+        let o = hoist(&repo, &planted, &["scan", path, "--history", "--format", "sarif"]);
+        assert_eq!(sarif_uris(&o), [uri], "{path}: SARIF URIs from the repository root");
+    }
+    // From inside the directory, the same file by its relative name.
+    let leak = Leak::watch(repo.path(), &planted);
+    let o = repo
+        .cmd(common::moto::hoist_bin())
+        .current_dir(repo.path().join("svc"))
+        .args(["scan", "keys.py", "--history", "--format", "json"])
+        .output()
+        .unwrap();
+    leak.check(repo.path(), "scan keys.py --history (in svc)", &o);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{}", text(&o));
+    assert_eq!(v[0]["path"], "keys.py");
+    // The directory still scans all three of its files.
+    let (_, findings, all) = json(&repo, &planted, &["scan", "svc", "--history", "--format", "json"]);
+    assert_eq!(findings.len(), 3, "{all}");
+    let o = hoist(&repo, &planted, &["scan", "svc/never.py", "--history"]);
+    assert_eq!(o.status.code(), Some(0), "a path history never had: nothing found: {}", text(&o));
+}
+
+#[test]
+fn blobs_over_the_size_limit_are_counted_not_scanned() {
+    let repo = Repo::new();
+    let (small, big) = (token(), token());
+    repo.write("small.py", &format!("KEY_ID = \"{small}\"\n"));
+    repo.write("big.py", &format!("KEY_ID = \"{big}\"\n{}", "# padding\n".repeat(200)));
+    repo.commit_all("keys");
+    let planted = [small.as_str(), big.as_str()];
+    let args = ["scan", "--history", "--max-file-size", "1000", "--format", "json"];
+    let (code, findings, all) = json(&repo, &planted, &args);
+    assert_eq!((code, findings.len()), (1, 1), "{all}");
+    assert_eq!(findings[0]["path"], "small.py", "{all}");
+    assert!(all.contains("1 over the size limit"), "{all}");
+    let (_, findings, all) = json(&repo, &planted, &["scan", "--history", "--format", "json"]);
+    assert_eq!(findings.len(), 2, "within the default limit both are read: {all}");
+}
+
 #[test]
 fn allow_markers_baseline_and_all_refs() {
     let repo = Repo::new();

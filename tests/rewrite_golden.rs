@@ -260,7 +260,13 @@ fn expected_outputs_pass_the_real_toolchains() {
                 "rb" => check_tool(&dir, "ruby -c", Command::new("ruby").arg("-c").arg(p)),
                 "php" => check_tool(&dir, "php -l", Command::new("php").arg("-l").arg(p)),
                 "go" => check_tool(&dir, "gofmt -e", Command::new("gofmt").arg("-e").arg(p)),
-                "sh" => check_tool(&dir, "bash -n", Command::new("bash").arg("-n").arg(p)),
+                "sh" => {
+                    check_tool(&dir, "bash -n", Command::new("bash").arg("-n").arg(p));
+                    // A `#!/bin/sh` script must also parse as POSIX sh (dash here), not only bash.
+                    if std::fs::read_to_string(&entry).unwrap().starts_with("#!/bin/sh") {
+                        check_tool(&dir, "sh -n", Command::new("sh").arg("-n").arg(p));
+                    }
+                }
                 "ts" | "tsx" => {
                     let lang = if ext == "ts" {
                         hoist::rewrite::lang::Lang::TypeScript

@@ -13,6 +13,7 @@ pub const SCAN_EXAMPLES: &str = "Examples:
   hoist scan ~/src/api -f json -o findings.json
   hoist scan --staged                         what the next commit adds (the pre-commit hook)
   hoist scan --history                        every commit reachable from HEAD, only added lines
+  hoist scan config/prod.env --history        one file's history (a directory: only its files)
   hoist scan --since origin/main -f sarif -o hoist.sarif   a pull request's commits, for code scanning
   hoist scan --all --min-severity high        every branch and tag, high severity only
   hoist scan -f markdown -o report.md         a summary to paste into an issue";

@@ -83,7 +83,8 @@ pub struct ScanArgs {
     pub no_baseline: bool,
     // --- history scan (issue #15) ---
     /// Scan git history instead of the tree: every commit reachable from HEAD, only the lines each
-    /// commit adds; each secret once, with the commit that first added it.
+    /// commit adds; each secret once, with the commit that first added it. Given a file or a
+    /// subdirectory, only that path's history (also when the work tree no longer has it).
     #[arg(long, conflicts_with = "staged")]
     pub history: bool,
     /// With --history: every ref (branches, tags, remotes, stash), not just HEAD. Implies --history.

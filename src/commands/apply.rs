@@ -62,8 +62,11 @@ pub fn apply_plan(
     let fp = fingerprinter(plan)?;
     let mut journal = Journal::load(root)?;
     let checks = check_sites(root, plan, &fp, &journal);
-    if print_stale(ui.err, &checks)? > 0 {
-        writeln!(ui.err, "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`")?;
+    if print_stale(ui.errors, &checks)? > 0 {
+        writeln!(
+            ui.errors,
+            "hoist: refusing to apply: the plan no longer matches the files above; re-run `hoist plan`"
+        )?;
         return Ok(EXIT_ERROR);
     }
     let mut state = load_state(plan_path)?;
@@ -92,12 +95,12 @@ pub fn apply_plan(
         && let Err(why) =
             check_clean(root, &touched).and_then(|()| crate::keyfile::tree::check_removable(root, &preview.removals))
     {
-        writeln!(ui.err, "hoist: refusing to apply: {why}")?;
+        writeln!(ui.errors, "hoist: refusing to apply: {why}")?;
         return Ok(EXIT_ERROR);
     }
     if !opts.yes && !ui.interactive {
         writeln!(
-            ui.err,
+            ui.errors,
             "hoist: refusing to apply without confirmation: not a terminal; review `hoist diff` and pass --yes"
         )?;
         return Ok(EXIT_ERROR);
@@ -111,7 +114,7 @@ pub fn apply_plan(
         let recorded = referenced.borrow().clone();
         match super::recorded::check(&s, &mut state, super::diff::STATE_FILE, &recorded, &uploadable, &checks)? {
             super::recorded::Verdict::Refuse(why) => {
-                writeln!(ui.err, "hoist: refusing to apply: the state file doesn't match this session:\n  {why}")?;
+                writeln!(ui.errors, "hoist: refusing to apply: the state file doesn't match this session:\n  {why}")?;
                 return Ok(EXIT_ERROR);
             }
             super::recorded::Verdict::Go(gone) if !gone.is_empty() => {
@@ -159,7 +162,7 @@ pub fn apply_plan(
         };
         let summary = super::upload::upload_plan(&session, root, plan_path, &sub, &opts.upload, ui)?;
         if !summary.failed.is_empty() {
-            writeln!(ui.err, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
+            writeln!(ui.errors, "hoist: {} secret(s) failed to upload; no file was rewritten", summary.failed.len())?;
             return Ok(EXIT_ERROR);
         }
         state = load_state(plan_path)?;
@@ -381,7 +384,7 @@ fn verify(
         for line in &still {
             ok = false;
             writeln!(
-                ui.err,
+                ui.errors,
                 "hoist: verify: {}: the value planned at line {line} is still in the file",
                 change.path.display()
             )?;
@@ -401,7 +404,7 @@ fn verify(
         {
             ok = false;
             writeln!(
-                ui.err,
+                ui.errors,
                 "hoist: verify: {}: {after} syntax error(s) after the rewrite, {before} before",
                 change.path.display()
             )?;

@@ -41,7 +41,7 @@ pub fn run(args: &BaselineArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let report = scanner.scan_tree(root, &opts, &|n| bar.set_message(format!("{n} files")));
     bar.finish_and_clear();
     for (path, err) in &report.errors {
-        writeln!(ui.err, "hoist: warning: {}: {err}", path.display())?;
+        writeln!(ui.errors, "hoist: warning: {}: {err}", path.display())?;
     }
     let (baseline, pruned) = match existing {
         Some(mut b) => {

@@ -23,7 +23,7 @@ pub fn run(args: &DiffArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let fp = fingerprinter(&plan)?;
     let checks =
         crate::rewrite::changes::check_sites(&root, &plan, &fp, &crate::rewrite::journal::Journal::load(&root)?);
-    let stale = print_stale(ui.err, &checks)?;
+    let stale = print_stale(ui.errors, &checks)?;
     let state = load_state(&plan_path)?;
     let region = resolve_region(args.region.as_deref());
     let arn_of = |name: &str| arn_for(&state, name, &region);
@@ -64,9 +64,9 @@ pub fn load_valid_plan(root: &Path, path: &Path, ui: &mut Ui<'_>) -> anyhow::Res
         let errors: Vec<_> =
             errors.into_iter().filter(|e| !matches!(e, crate::plan::PlanError::TooLarge { .. })).collect();
         if !errors.is_empty() {
-            writeln!(ui.err, "hoist: the plan {} needs fixing:", path.display())?;
+            writeln!(ui.errors, "hoist: the plan {} needs fixing:", path.display())?;
             for e in &errors {
-                writeln!(ui.err, "  error: {e}")?;
+                writeln!(ui.errors, "  error: {e}")?;
             }
             return Ok(None);
         }

@@ -96,6 +96,10 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if counts.excluded > 0 {
         writeln!(note, "{} file(s) excluded by config or --exclude", counts.excluded)?;
     }
+    if ui.quiet {
+        // The summary that lists them is hidden.
+        report::write_errors(ui.errors, &report)?;
+    }
     Ok(if !report.findings.is_empty() {
         EXIT_FINDINGS
     } else if !report.errors.is_empty() {

@@ -52,7 +52,7 @@ pub fn write_policies(
         .collect();
     for d in &roleless {
         writeln!(
-            ui.err,
+            ui.errors,
             "hoist: warning: {} ({}) has no execution role: ECS needs one to fetch secrets",
             d.path.display(),
             d.name

@@ -31,8 +31,9 @@ const READ_AHEAD: usize = 64;
 pub struct HistoryRange {
     /// Revisions for `git log` (`HEAD`, `--all`, `A..B`).
     pub revs: Vec<String>,
-    /// The scanned directory within the work tree (`None`: all of it). Only its paths are read,
-    /// and findings' paths are relative to it, as in a tree scan of that directory.
+    /// The scanned directory or file within the work tree (`None`: all of it). Only its paths
+    /// are read, and findings' paths are relative to it (to a file's directory: its name), as in
+    /// a tree scan of that directory or file.
     pub dir: Option<PathBuf>,
 }
 
@@ -50,9 +51,17 @@ impl HistoryRange {
         Self { revs, dir }
     }
 
-    /// The pathspecs for `git log`: the directory, literally, from the top of the work tree.
+    /// The pathspecs for `git log`: the directory or file, literally, from the top of the work tree.
     fn pathspecs(&self) -> Vec<String> {
         self.dir.iter().map(|d| format!(":(top,literal){}", crate::scan::slash_path(d))).collect()
+    }
+
+    /// `path` (from the top of the work tree) as reported: relative to the scanned directory; the
+    /// scanned file itself is its name. `None`: outside it (never from the pathspec).
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let Some(dir) = &self.dir else { return Some(path.to_path_buf()) };
+        let rel = path.strip_prefix(dir).ok()?;
+        if rel.as_os_str().is_empty() { path.file_name().map(PathBuf::from) } else { Some(rel.to_path_buf()) }
     }
 }
 
@@ -67,6 +76,8 @@ pub struct HistoryReport {
     pub commits: usize,
     /// Findings left out because the baseline accepts them.
     pub baselined: usize,
+    /// The scanned path ([`HistoryRange::dir`]) was a file in some commit.
+    pub file: bool,
 }
 
 /// One changed file of one commit.
@@ -120,12 +131,13 @@ pub(super) fn scan_history(
     let (tx, rx) = sync_channel::<(Vec<Job>, ScanReport, StagedCounts)>(2);
     let pathspecs = range.pathspecs();
     std::thread::scope(|s| -> anyhow::Result<()> {
-        let reader = s.spawn(move || -> anyhow::Result<usize> {
+        let reader = s.spawn(move || -> anyhow::Result<(usize, bool)> {
             let mut seq = 0usize;
             let mut jobs = Vec::new();
             let mut skipped = ScanReport::default();
             let mut c = StagedCounts::default();
-            stream_log(git, &range.revs, &pathspecs, |LogCommit { info, files }| {
+            let mut file_seen = false;
+            let log = stream_log(git, &range.revs, &pathspecs, |LogCommit { info, files }| {
                 seq += 1;
                 let commit = Arc::new(info);
                 for mut file in files {
@@ -133,11 +145,10 @@ pub(super) fn scan_history(
                     if !selector.keep(&file, &mut skipped, &mut c) {
                         continue;
                     }
-                    if let Some(dir) = &range.dir {
-                        // The pathspec keeps to `dir`; paths become relative to it.
-                        let Ok(rel) = file.path.strip_prefix(dir) else { continue };
-                        file.path = rel.to_path_buf();
-                    }
+                    // The pathspec keeps to `dir`; paths become relative to it.
+                    file_seen |= range.dir.as_ref().is_some_and(|d| *d == file.path);
+                    let Some(rel) = range.relative(&file.path) else { continue };
+                    file.path = rel;
                     jobs.push(Job { seq, commit: commit.clone(), file });
                 }
                 if jobs.len() >= BATCH_FILES {
@@ -146,9 +157,10 @@ pub(super) fn scan_history(
                     return Ok(tx.send(batch).is_ok());
                 }
                 Ok(true)
-            })?;
+            });
+            log?;
             let _ = tx.send((jobs, skipped, c));
-            Ok(seq)
+            Ok((seq, file_seen))
         });
         let mut result = Ok(());
         for (jobs, skipped, c) in rx.iter() {
@@ -160,9 +172,10 @@ pub(super) fn scan_history(
             progress(jobs.last().map_or(0, |j| j.seq));
         }
         drop(rx);
-        let commits = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the git log reader panicked")))?;
+        let (commits, file) = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the git log reader panicked")))?;
         result?;
         report.commits = commits;
+        report.file = file;
         Ok(())
     })?;
     Ok((report, counts))
@@ -287,8 +300,9 @@ impl Blobs {
 
 /// Streams `blobs` (id, the path to scan it as) from one `git cat-file --batch` on a thread of
 /// its own while the pool scans what has arrived; returns each blob's scan by index (`outcome`
-/// `None`: over the size limit, not read). Newest blobs are asked for first: git stores older
-/// versions as deltas of newer ones, so its delta cache serves them.
+/// `None`: over the size limit, not read — git is asked for sizes first, so it never inflates
+/// those). Newest blobs are asked for first: git stores older versions as deltas of newer ones,
+/// so its delta cache serves them.
 fn read_and_scan(
     git: &Git,
     scanner: &Scanner,
@@ -298,32 +312,35 @@ fn read_and_scan(
     if blobs.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<&str> = blobs.iter().rev().map(|b| b.0).collect();
-    let last = blobs.len() - 1;
-    let (tx, rx) = sync_channel::<(usize, Option<Vec<u8>>)>(READ_AHEAD);
+    let sizes = git.blob_sizes(&blobs.iter().map(|b| b.0).collect::<Vec<_>>())?;
+    let mut results: Vec<(usize, Scanned)> = Vec::with_capacity(blobs.len());
+    // Indices into `blobs` to read, newest first.
+    let mut wanted: Vec<usize> = Vec::with_capacity(blobs.len());
+    for i in (0..blobs.len()).rev() {
+        if sizes[i] > max {
+            results.push((i, Scanned { len: 0, outcome: None }));
+        } else {
+            wanted.push(i);
+        }
+    }
+    let ids: Vec<&str> = wanted.iter().map(|&i| blobs[i].0).collect();
+    let (tx, rx) = sync_channel::<(usize, Vec<u8>)>(READ_AHEAD);
     std::thread::scope(|s| {
+        let wanted = &wanted;
         let cat = s.spawn(move || {
             git.cat_blobs(&ids, |i, size, body| {
-                let bytes = if size > max {
-                    None
-                } else {
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    body.read_to_end(&mut bytes)?;
-                    Some(bytes)
-                };
+                let mut bytes = Vec::with_capacity(size as usize);
+                body.read_to_end(&mut bytes)?;
                 // The scanner stopped (a panic): nothing more to read for.
-                tx.send((last - i, bytes)).map_err(|_| std::io::Error::other("history scanner stopped"))?;
+                tx.send((wanted[i], bytes)).map_err(|_| std::io::Error::other("history scanner stopped"))?;
                 Ok(())
             })
         });
-        let results: Vec<(usize, Scanned)> = rx
+        let scanned = rx
             .into_iter()
             .par_bridge()
-            .map(|(i, bytes)| match bytes {
-                None => (i, Scanned { len: 0, outcome: None }),
-                Some(bytes) => (i, Scanned { len: bytes.len(), outcome: Some(scanner.scan_bytes(blobs[i].1, &bytes)) }),
-            })
-            .collect();
+            .map(|(i, bytes)| (i, Scanned { len: bytes.len(), outcome: Some(scanner.scan_bytes(blobs[i].1, &bytes)) }));
+        results.par_extend(scanned);
         cat.join().unwrap_or_else(|_| Err(std::io::Error::other("the blob reader panicked").into()))?;
         Ok(results)
     })
@@ -332,6 +349,8 @@ fn read_and_scan(
 /// Runs `hoist scan --history` (also `--all`, `--since`).
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (base, gone) = locate(&args.path)?;
+    // A file is scanned alone, like `hoist scan FILE`: its history, reported by name.
+    let is_file = args.path.is_file();
     let git = Git::new(&base);
     let (top, head) = git.toplevel_and_head()?;
     // The scanned directory, which history may hold even when the work tree no longer does.
@@ -353,8 +372,8 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     scanner.include_generated = args.include_generated;
     let selector = Selector::new(&cfg, args.include_vendored, &args.exclude)?;
     let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
-    // Like a tree scan of `dir`: its baseline, its paths.
-    let baseline = super::baseline::for_scan(&dir, args)?;
+    // Like a tree scan of `dir` (of a file's directory): its baseline, its paths.
+    let baseline = super::baseline::for_scan(if is_file { &base } else { &dir }, args)?;
     if let Some((path, b)) = &baseline {
         b.check_key(&fp, path)?;
     }
@@ -384,8 +403,15 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         FormatArg::Markdown => report::write_markdown_history(ui.out, &report.findings, report.commits)?,
         FormatArg::Sarif => {
             let mut opts = super::sarif::options_for(&top, args, "history");
-            opts.uri_prefix =
-                range.dir.as_deref().map(|d| format!("{}/", crate::scan::slash_path(d))).unwrap_or_default();
+            // URIs from the repository root: the scanned directory (a file's directory) before the path.
+            let prefix_dir = match range.dir.as_deref() {
+                Some(d) if is_file || report.file => d.parent(),
+                d => d,
+            };
+            opts.uri_prefix = prefix_dir
+                .filter(|d| !d.as_os_str().is_empty())
+                .map(|d| format!("{}/", crate::scan::slash_path(d)))
+                .unwrap_or_default();
             report::write_sarif_history(ui.out, &report.findings, scanner.rules().rules(), &opts)?
         }
     }
@@ -404,9 +430,13 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     Ok(if report.findings.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
 }
 
-/// Where to run git for `path`, and the part of `path` the work tree no longer has (empty when it
-/// exists): the nearest existing directory at or above it, and the rest.
+/// Where to run git for `path`, and the part of `path` below it: the nearest existing directory
+/// at or above it, and the rest (a file's name; what the work tree no longer has; else empty).
 fn locate(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    if path.is_file() {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        return Ok((dir.to_path_buf(), path.file_name().map(PathBuf::from).unwrap_or_default()));
+    }
     if path.exists() {
         return Ok((super::root_of(path)?, PathBuf::new()));
     }
@@ -417,7 +447,7 @@ fn locate(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
             let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base.to_path_buf() };
             Ok((base, rest.to_path_buf()))
         }
-        _ => anyhow::bail!("cannot open {}: no such directory in the work tree", path.display()),
+        _ => anyhow::bail!("cannot open {}: no such file or directory in the work tree", path.display()),
     }
 }
 

@@ -116,20 +116,35 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_sarif_with(ui.out, &report.findings, rules.rules(), &opts)?
         }
     }
-    let note = ui.notes(human);
-    write_staged_summary(note, &report, &counts)?;
+    write_staged_summary(ui.notes(human), &report, &counts)?;
+    if ui.quiet {
+        // The summary that lists them is hidden.
+        report::write_errors(ui.errors, &report)?;
+    }
     if report.findings.is_empty() {
         if report.incomplete() {
-            // A clean exit must mean every staged file was read by every detector it needs.
+            // A clean exit must mean every staged file was read by every detector it needs; a
+            // failure, so on the errors channel (kept by -q) with the files.
+            let mut partial: Vec<String> = report
+                .limited
+                .iter()
+                .filter(|(l, _)| l.incomplete())
+                .flat_map(|(_, paths)| paths.iter().map(|p| p.display().to_string()))
+                .collect();
+            partial.extend(report.errors.iter().map(|(p, _)| p.display().to_string()));
+            if let Some(n) = report.skipped.get(&crate::scan::SkipReason::TooLarge) {
+                partial.push(format!("{n} file(s) over the size limit"));
+            }
             writeln!(
-                note,
-                "hoist: some staged files could not be scanned in full (see above): not vouching for this commit"
+                ui.errors,
+                "hoist: some staged files could not be scanned in full ({}): not vouching for this commit",
+                partial.join(", ")
             )?;
             return Ok(crate::EXIT_ERROR);
         }
         return Ok(EXIT_CLEAN);
     }
-    write_block_advice(note, report.findings.len())?;
+    write_block_advice(ui.notes(human), report.findings.len())?;
     Ok(EXIT_FINDINGS)
 }
 

@@ -42,9 +42,9 @@ pub fn run(args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if let Err(errors) = plan::validate(&plan, &root) {
         let errors: Vec<_> = errors.into_iter().filter(|e| !matches!(e, plan::PlanError::TooLarge { .. })).collect();
         if !errors.is_empty() {
-            writeln!(ui.err, "hoist: the plan needs fixing (run `hoist plan` and edit .hoist/plan.yaml):")?;
+            writeln!(ui.errors, "hoist: the plan needs fixing (run `hoist plan` and edit .hoist/plan.yaml):")?;
             for e in &errors {
-                writeln!(ui.err, "  error: {e}")?;
+                writeln!(ui.errors, "  error: {e}")?;
             }
             return Ok(EXIT_ERROR);
         }
@@ -98,7 +98,7 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
 fn dry_run(root: &std::path::Path, plan: &Plan, args: &MigrateArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let fp = fingerprinter(plan)?;
     let checks = check_sites(root, plan, &fp, &crate::rewrite::journal::Journal::load(root)?);
-    let stale = print_stale(ui.err, &checks)?;
+    let stale = print_stale(ui.errors, &checks)?;
     let state = load_state(&root.join(super::plan::DEFAULT_PLAN))?;
     let region = resolve_region(args.aws.region.as_deref());
     let changes = compute_changes(root, &checks, &|n| arn_for(&state, n, &region))?;

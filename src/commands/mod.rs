@@ -35,13 +35,7 @@ use std::path::{Path, PathBuf};
 
 /// The built-in rules plus the repo config's and any extra rule files, minus disabled ones.
 pub fn load_rules(cfg: &RepoConfig, extra_files: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut builtin: Vec<Rule> = crate::rules::BUILTIN_RULE_FILES
-        .iter()
-        .map(|(name, text)| RuleFile::parse(&format!("patterns/{name}"), text))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut builtin: Vec<Rule> = crate::rules::builtin_rules()?;
     let mut rules: Vec<Rule> = cfg.rules.to_vec();
     for f in extra_files {
         let text = std::fs::read_to_string(f).with_context(|| format!("cannot read rule file {}", f.display()))?;

@@ -90,9 +90,9 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if errors.is_empty() {
         return Ok(EXIT_CLEAN);
     }
-    writeln!(ui.err, "hoist: the plan needs fixing before it can be applied:")?;
+    writeln!(ui.errors, "hoist: the plan needs fixing before it can be applied:")?;
     for e in &errors {
-        writeln!(ui.err, "  error: {e}")?;
+        writeln!(ui.errors, "  error: {e}")?;
     }
     Ok(EXIT_ERROR)
 }
@@ -125,7 +125,7 @@ pub fn scan_for_plan(
     plan::whole::add_whole_urls(root, &mut report.findings, scanner.fingerprinter());
     crate::keyfile::widen(root, &mut report.findings, scanner.fingerprinter());
     for (path, why) in &report.errors {
-        writeln!(ui.err, "hoist: warning: {}: {why}", path.display())?;
+        writeln!(ui.errors, "hoist: warning: {}: {why}", path.display())?;
     }
     Ok(report)
 }
@@ -172,7 +172,7 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let plan = match plan::load_plan(path) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(ui.err, "hoist: error: {e}")?;
+            writeln!(ui.errors, "hoist: error: {e}")?;
             return Ok(EXIT_ERROR);
         }
     };
@@ -185,9 +185,9 @@ fn check_plan(path: &Path, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Ok(EXIT_CLEAN)
         }
         Err(errors) => {
-            writeln!(ui.err, "{}: {} problem(s):", path.display(), errors.len())?;
+            writeln!(ui.errors, "{}: {} problem(s):", path.display(), errors.len())?;
             for e in errors {
-                writeln!(ui.err, "  error: {e}")?;
+                writeln!(ui.errors, "  error: {e}")?;
             }
             Ok(EXIT_ERROR)
         }
@@ -199,7 +199,7 @@ fn stale_sites(plan: &Plan, root: &Path, ui: &mut Ui<'_>) -> anyhow::Result<usiz
     let fp = super::diff::fingerprinter(plan)?;
     let journal = crate::rewrite::journal::Journal::load(root)?;
     let checks = crate::rewrite::changes::check_sites(root, plan, &fp, &journal);
-    super::diff::print_stale(ui.err, &checks)
+    super::diff::print_stale(ui.errors, &checks)
 }
 
 fn report_plan(

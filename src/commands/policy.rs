@@ -33,7 +33,7 @@ pub fn run(args: &PolicyArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (policies, roleless) = repo_policies(root, plan.as_ref(), &state);
     for d in &roleless {
         writeln!(
-            ui.err,
+            ui.errors,
             "warning: {} ({}) has no execution role: ECS needs one to fetch secrets; add executionRoleArn and attach the policy below",
             d.path.display(),
             d.name

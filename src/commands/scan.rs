@@ -59,6 +59,10 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             report::write_summary(ui.err, &report)?;
         }
     }
+    if ui.quiet {
+        // The summary that lists them is hidden.
+        report::write_errors(ui.errors, &report)?;
+    }
     Ok(exit_code(&report))
 }
 

@@ -164,7 +164,7 @@ pub fn upload_plan(
     match &report.unreachable {
         // One line, not one per secret: every other call would fail the same way.
         Some(first) => writeln!(
-            ui.err,
+            ui.errors,
             "hoist: upload stopped: Secrets Manager is unreachable: {first}; {} secret(s) not attempted, {} done \
              and kept in {}",
             report.not_tried,
@@ -173,7 +173,7 @@ pub fn upload_plan(
         )?,
         None => {
             for (_, message) in &summary.failed {
-                writeln!(ui.err, "hoist: upload failed: {message}")?;
+                writeln!(ui.errors, "hoist: upload failed: {message}")?;
             }
         }
     }

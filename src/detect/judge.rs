@@ -6,7 +6,7 @@ mod placeholder;
 mod seed;
 pub mod url;
 mod value;
-pub use credential::{is_fake, is_made_up_token, names_machine_secret};
+pub use credential::{Site, UrlLogin, is_fake, is_made_up_token, is_no_credential, names_machine_secret};
 pub use placeholder::{is_placeholder, is_stand_in, is_token_placeholder};
 pub use seed::{in_seed_code, is_seed_path};
 pub use value::{is_config_value, is_password_hash, is_secret_value, is_uuid};

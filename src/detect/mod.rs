@@ -26,20 +26,22 @@ pub fn analyze(rel: &Path, format: FileFormat, text: &str) -> Vec<Detection> {
     let mut out = analyze_format(rel, format, text);
     extra::extend(rel, format, text, &mut out);
     let fakes_too = crate::scan::is_test_path(rel) || docs::is_doc(rel);
-    drop_fakes(out, fakes_too)
+    drop_fakes(out, text, fakes_too)
 }
 
-/// Drops the secrets that are no credential (see [`judge::is_fake`]) and, in tests, fixtures and
-/// docs, the stand-ins (`foo`, `password: "password"`, `secret1`) and made-up tokens (`token:
-/// "testac"`) — elsewhere such a value is a weak one the program really runs with — and the config
-/// values grouped with a dropped secret.
-fn drop_fakes(mut out: Vec<Detection>, test_fakes_too: bool) -> Vec<Detection> {
+/// Drops the secrets the judge says are no credential at their site ([`judge::is_no_credential`]:
+/// `test_or_doc` for tests, fixtures and docs; the URL login around the value, read from `text`)
+/// and the config values grouped with a dropped secret.
+fn drop_fakes(mut out: Vec<Detection>, text: &str, test_or_doc: bool) -> Vec<Detection> {
     let fake = |d: &Detection| {
-        let v = d.value.expose();
+        if d.kind != crate::model::Kind::Secret {
+            return false;
+        }
+        let mut buf = Default::default();
         let name = d.name.as_deref().or(d.key.as_deref());
-        d.kind == crate::model::Kind::Secret
-            && (judge::is_fake(v)
-                || test_fakes_too && (judge::is_stand_in(v) && !in_url(d) || judge::is_made_up_token(name, v)))
+        let site =
+            judge::Site { name, test_or_doc, ..judge::Site::at(text.as_bytes(), d.span.start, d.span.end, &mut buf) };
+        judge::is_no_credential(d.value.expose(), &site)
     };
     let dropped: std::collections::HashSet<String> =
         out.iter().filter(|d| fake(d)).filter_map(|d| d.group.clone()).collect();
@@ -54,12 +56,6 @@ fn drop_fakes(mut out: Vec<Detection>, test_fakes_too: bool) -> Vec<Detection> {
         !(fake(d) || orphan)
     });
     out
-}
-
-/// A password in a URL's userinfo (`nats://ivan:pass@host`): even a stand-in word there is a
-/// login the test really connects with, so it is kept (as a low-severity test finding).
-fn in_url(d: &Detection) -> bool {
-    d.rule.starts_with("dsn.") || d.rule.contains("url")
 }
 
 /// hoist's own files: its state directory and the `hoist_secrets` helpers it writes. They name
@@ -110,5 +106,5 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
 /// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
 /// language-aware detectors pass over (over the work budget, generated, minified).
 pub fn lines_only(text: &str) -> Vec<Detection> {
-    drop_fakes(config::lines_only(text), false)
+    drop_fakes(config::lines_only(text), text, false)
 }

@@ -144,6 +144,46 @@ impl Git {
         Ok(())
     }
 
+    /// The sizes of `ids` (blob ids), in order, from one `git cat-file --batch-check` (object
+    /// headers only: git inflates nothing but the start of each object).
+    pub fn blob_sizes(&self, ids: &[&str]) -> Result<Vec<u64>, GitError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = ["cat-file", "--batch-check"];
+        let mut child = self
+            .command(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Missing)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        // Written from a thread, as in `cat_blobs`: the answers fill the pipe meanwhile.
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let out = child.wait_with_output()?;
+        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))?;
+        if !out.status.success() {
+            return Err(self.failure(&args, &out.stderr));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        ids.iter()
+            .map(|id| {
+                let line = lines.next().unwrap_or_default();
+                let mut parts = line.split_whitespace();
+                match (parts.next(), parts.next(), parts.next().and_then(|s| s.parse().ok())) {
+                    (Some(got), Some("blob"), Some(size)) if got == *id => Ok(size),
+                    _ => Err(GitError::Parse {
+                        args: args.join(" "),
+                        message: format!("asked for blob {id}, got {:?}", line.trim()),
+                    }),
+                }
+            })
+            .collect()
+    }
+
     /// Streams the contents of `ids` (blob ids) from one `git cat-file --batch`, calling `each`
     /// with the index into `ids`, the object size, and a reader limited to the object's bytes.
     /// `each` may read all, some or none of the bytes; the rest is drained.

@@ -82,14 +82,18 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
             "no deployment file hoist rewrites injects this value and hoist has no {} SDK rewrite",
             f.format
         )),
-        Place::Config => config_strategy(f, manual),
+        Place::Config => config_strategy(f, env_var, manual),
     }
 }
 
 pub(crate) use crate::keyfile::is_key_file;
 
 /// Config files: `${VAR}` only where the consumer is known to expand it.
-fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<String>)) -> (Strategy, Option<String>) {
+fn config_strategy(
+    f: &Finding,
+    env_var: &str,
+    manual: impl Fn(&str) -> (Strategy, Option<String>),
+) -> (Strategy, Option<String>) {
     let file = f.path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let spring = file.starts_with("application") || file.starts_with("bootstrap");
     if is_key_file(&f.path) {
@@ -111,9 +115,22 @@ fn config_strategy(f: &Finding, manual: impl Fn(&str) -> (Strategy, Option<Strin
         "pgpass" | "netrc" | "git-credentials" | "htpasswd" => {
             manual("a credential file: delete it from the repository and write it at deploy time")
         }
-        "shell" | "dockerfile" => manual("hoist does not rewrite shell scripts or Dockerfiles"),
+        // A script reads `"${X:?…}"`: `hoist run` or the deployment running it provides X.
+        "shell" if f.kind == Kind::Config => {
+            (Strategy::Skip, Some("a setting, not a credential: left in place; its value still fills this key".into()))
+        }
+        "shell" => (Strategy::Env, Some(script_reason(env_var))),
+        "dockerfile" => manual("a Dockerfile bakes the value into the image: pass it at run time instead"),
         other => manual(&format!(
             "hoist can't tell whether the program reading this {other} file expands ${{VAR}} references"
         )),
     }
+}
+
+/// Why a shell script's literal becomes `"${X:?…}"`, and who provides X.
+pub(crate) fn script_reason(env_var: &str) -> String {
+    format!(
+        "the script reads \"${{{env_var}:?…}}\" and stops with a message when it is unset: run it with `hoist run -- \
+         SCRIPT`, or give {env_var} in the deployment that runs it"
+    )
 }

@@ -103,3 +103,12 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     }
     Ok(())
 }
+
+/// The paths a scan could not read, one `hoist: error:` line each: for the errors channel
+/// ([`crate::Ui::errors`]) when `-q` hides the summary that lists them.
+pub fn write_errors(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
+    for (path, err) in &report.errors {
+        writeln!(out, "hoist: error: {}: {err}", path.display())?;
+    }
+    Ok(())
+}

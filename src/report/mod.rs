@@ -6,7 +6,7 @@ mod human;
 mod markdown;
 mod sarif;
 
-pub use human::{write_human, write_human_history, write_summary};
+pub use human::{write_errors, write_human, write_human_history, write_summary};
 pub use markdown::{PlanHistory, write_markdown, write_markdown_history, write_plan_markdown};
 pub use sarif::{SarifOptions, security_severity, write_sarif, write_sarif_history, write_sarif_with};
 

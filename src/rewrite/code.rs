@@ -67,7 +67,7 @@ pub fn rewrite_code(
             });
         }
         if lang == Lang::Shell {
-            match shell_replacement(root, text, span, &s.env_var, s.strategy()) {
+            match super::shell::replacement(root, text, span, &s.env_var, s.strategy()) {
                 Ok(edit) => out.file.edits.push(Edit { path: path.into(), span: edit.0, replacement: edit.1 }),
                 Err(reason) => out.file.manual.push((i, with_reference(reason, lang, s))),
             }
@@ -315,47 +315,4 @@ fn in_async_context(node: Node<'_>, esm: bool) -> bool {
         cur = n.parent();
     }
     esm
-}
-
-/// Shell: the span is replaced in place with an expansion that fits where it sits (bare word,
-/// double-quoted string, single-quoted string), so no splitting is needed.
-fn shell_replacement(
-    root: Node<'_>,
-    text: &str,
-    span: Span,
-    var: &str,
-    strategy: Strategy,
-) -> Result<(Span, String), String> {
-    if strategy == Strategy::Sdk {
-        return Err("hoist has no sdk rewrite for shell; use the env strategy".into());
-    }
-    let expansion = format!("${{{var}:?missing environment variable {var}}}");
-    let mut node = root.descendant_for_byte_range(span.start, span.end).ok_or("no syntax node at the value")?;
-    loop {
-        match node.kind() {
-            "string" => {
-                let whole = Span::new(node.start_byte(), node.end_byte());
-                return Ok(if whole == Span::new(span.start - 1, span.end + 1) {
-                    (whole, format!("\"{expansion}\""))
-                } else {
-                    (span, expansion)
-                });
-            }
-            "raw_string" => {
-                let whole = Span::new(node.start_byte(), node.end_byte());
-                return Ok(if whole == Span::new(span.start - 1, span.end + 1) {
-                    (whole, format!("\"{expansion}\""))
-                } else {
-                    (span, format!("'\"{expansion}\"'"))
-                });
-            }
-            "word" | "number" | "concatenation" => return Ok((span, format!("\"{expansion}\""))),
-            "heredoc_body" | "heredoc_content" => return Ok((span, expansion)),
-            "program" => break,
-            _ => {}
-        }
-        node = node.parent().ok_or("no enclosing word")?;
-    }
-    let _ = text;
-    Err("the value is not in a shell word or string".into())
 }

@@ -42,12 +42,7 @@ pub fn env_lookup(lang: Lang, q: char, var: &str, int: bool, indent: &str) -> St
             "{}(getenv('{sq}') ?: throw new \\RuntimeException('missing environment variable {sq}'))",
             if int { "(int) " } else { "" }
         ),
-        Lang::Shell => {
-            // `${NAME:?…}` takes a name, not a string: anything else becomes `_`.
-            let name: String =
-                raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
-            format!("\"${{{name}:?missing environment variable {name}}}\"")
-        }
+        Lang::Shell => format!("\"{}\"", super::shell::expansion(raw)),
         Lang::Go if int => [
             "func() int {".to_string(),
             format!("{indent}\tv, err := strconv.Atoi(os.Getenv(\"{dq}\"))"),
@@ -262,7 +257,7 @@ mod tests {
         assert_eq!(env_lookup(Lang::Ruby, '"', "A#{x}", false, ""), "ENV.fetch(\"A\\#{x}\")");
         assert_eq!(
             env_lookup(Lang::Shell, '"', "A;rm -rf $HOME", false, ""),
-            "\"${A_rm__rf__HOME:?missing environment variable A_rm__rf__HOME}\""
+            "\"${A_rm__rf__HOME:?set A_rm__rf__HOME: hoist run or the deployment}\""
         );
         assert!(
             env_lookup(Lang::Php, '"', "A'.system('id').'", false, "").contains("getenv('A\\'.system(\\'id\\').\\'')")

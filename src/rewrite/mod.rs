@@ -13,6 +13,7 @@ pub mod inject;
 pub mod journal;
 pub mod lang;
 pub mod manifest;
+pub mod shell;
 pub mod textstyle;
 pub mod verify;
 pub mod write;

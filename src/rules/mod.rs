@@ -5,7 +5,7 @@ mod entropy;
 mod load;
 
 pub use entropy::{looks_random, shannon_entropy};
-pub use load::{BUILTIN_RULE_FILES, RuleFile};
+pub use load::{BUILTIN_RULE_FILES, RuleFile, builtin_rules};
 
 use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
@@ -193,11 +193,13 @@ impl CompiledRule {
     }
 }
 
-/// A URL rule's password (`scheme://user:<value>@host`) that is no credential pair, judged where
-/// the connection-string detector judges it too ([`crate::detect::judge::url`]).
+/// A URL rule's password (`scheme://user:<value>@host`) that is no credential pair, judged by the
+/// judge every detector asks ([`crate::detect::judge::is_no_credential`]) at its URL site.
 fn fake_userinfo(text: &[u8], start: usize, end: usize, value: &str) -> bool {
-    use crate::detect::judge::url;
-    url::userinfo_around(text, start, end).is_some_and(|(user, host)| url::is_fake_userinfo(&user, value, &host))
+    use crate::detect::judge;
+    let mut buf = Default::default();
+    let site = judge::Site::at(text, start, end, &mut buf);
+    site.url.is_some() && judge::is_no_credential(value, &site)
 }
 
 fn keyword_hit(keywords: &[String], text: &str) -> bool {

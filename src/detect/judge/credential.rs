@@ -1,9 +1,10 @@
 //! The last word on a credential a detector found, whatever the format: values no real
-//! credential has, and (in tests, fixtures and docs) tokens a test made up. Applied once to every
-//! language-aware detection (`detect::analyze`), so a value is judged the same in Python, YAML,
-//! `.env`, Go raw strings and docs.
+//! credential has, logins in a URL that aren't, and (in tests, fixtures and docs) stand-ins and
+//! tokens a test made up. Applied once to every language-aware detection (`detect::analyze`) and
+//! to the URL rules, with the site the value was found at, so a value is judged the same in
+//! Python, YAML, `.env`, Go raw strings, docs and provider rules.
 
-use super::words;
+use super::{is_stand_in, url, words};
 
 /// Fewer characters than this is no credential (`a`, `p`, `foo`, `pwd`): a stand-in or a code.
 pub const MIN_CHARS: usize = 4;
@@ -23,6 +24,60 @@ const KEY_QUALIFIERS: &[&str] = &["api", "access", "private", "auth", "app", "cl
 
 /// Qualifiers that may follow the credential word (`tokenValue`, `API_KEY_PROD`, `token2`).
 const TRAILING: &[&str] = &["value", "val", "str", "string", "prod", "dev", "test", "live", "default"];
+
+/// Where a detector found a value: what the judge weighs beside the value itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Site<'a> {
+    /// The name or key the value is assigned to (`db_password`, `access_token`), if any.
+    pub name: Option<&'a str>,
+    /// A test, fixture or docs file, where made-up values live beside real ones.
+    pub test_or_doc: bool,
+    /// The URL login the value is the password of (`scheme://user:<value>@host`), if it is one.
+    pub url: Option<UrlLogin<'a>>,
+}
+
+/// `scheme://user:password@host`, each part as written (not percent-decoded).
+#[derive(Clone, Copy, Debug)]
+pub struct UrlLogin<'a> {
+    /// The user part.
+    pub user: &'a str,
+    /// The password part as written.
+    pub password: &'a str,
+    /// The host (and port) after the `@`.
+    pub host: &'a str,
+}
+
+impl<'a> Site<'a> {
+    /// The site of `text[start..end]`: a URL login when `://user:` precedes it and `@host`
+    /// follows (the scratch `buf` holds the user and host found around it).
+    pub fn at(text: &'a [u8], start: usize, end: usize, buf: &'a mut (String, String)) -> Site<'a> {
+        let password = text.get(start..end).and_then(|p| std::str::from_utf8(p).ok());
+        let url = match (url::userinfo_around(text, start, end), password) {
+            (Some(found), Some(password)) => {
+                *buf = found;
+                Some(UrlLogin { user: &buf.0, password, host: &buf.1 })
+            }
+            _ => None,
+        };
+        Site { url, ..Site::default() }
+    }
+}
+
+/// The one judgement of a secret a detector found: true when `value` at `site` is no credential.
+/// Anywhere: [`is_fake`] values, and URL logins that aren't one ([`url::is_fake_userinfo`]:
+/// format strings, example hosts). In tests, fixtures and docs also stand-ins (`foo`, `password:
+/// "password"`, `secret1`) and made-up tokens (`token: "testac"`) — elsewhere such a value is a
+/// weak one the program really runs with — except in a URL's userinfo: there even a stand-in word
+/// (`nats://ivan:pass@host`) is the login the test really connects with.
+pub fn is_no_credential(value: &str, site: &Site) -> bool {
+    if is_fake(value) {
+        return true;
+    }
+    if let Some(u) = &site.url {
+        return url::is_fake_userinfo(u.user, u.password, u.host);
+    }
+    site.test_or_doc && (is_stand_in(value) || is_made_up_token(site.name, value))
+}
 
 /// True when `value`, found under `name` (if any), is not a credential anywhere: too short to be
 /// one, an e-mail address (an account, not its secret), a password hash (what a server stores to
@@ -111,6 +166,31 @@ mod tests {
             "SECRET_KEY",
         ] {
             assert!(!names_machine_secret(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn the_site_decides_stand_ins() {
+        let test = Site { test_or_doc: true, ..Site::default() };
+        let deployed = Site::default();
+        assert!(is_no_credential("password", &test));
+        assert!(!is_no_credential("password", &deployed));
+        let mut buf = Default::default();
+        let t = "a = 'nats://ivan:pass@10.0.0.5:4222'";
+        let s = t.find("pass@").unwrap();
+        let login = Site { test_or_doc: true, ..Site::at(t.as_bytes(), s, s + 4, &mut buf) };
+        assert!(login.url.is_some_and(|u| u.user == "ivan" && u.host == "10.0.0.5:4222"));
+        assert!(!is_no_credential("pass", &login), "a stand-in in a URL login is the login a test uses");
+        let mut buf = Default::default();
+        let t = "'http://john.doe:letmein123@proxy.example.com'";
+        let s = t.find("letmein123").unwrap();
+        assert!(
+            is_no_credential("letmein123", &Site::at(t.as_bytes(), s, s + 10, &mut buf)),
+            "an example host anywhere"
+        );
+        for (n, v) in [("token", "testac"), ("api_key", "myKeyA")] {
+            assert!(is_no_credential(v, &Site { name: Some(n), ..test }), "{n}");
+            assert!(!is_no_credential(v, &Site { name: Some(n), ..deployed }), "{n}");
         }
     }
 
