@@ -134,6 +134,13 @@ impl Repo {
         out
     }
 
+    /// `hoist plan`, and the plan committed.
+    fn planned(&self, moto: &Moto) {
+        self.ok(moto, &["plan", ".", "--app", "shop"]);
+        git(self.path(), &["add", "-A"]);
+        git(self.path(), &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    }
+
     fn ok(&self, moto: &Moto, args: &[&str]) -> String {
         let out = self.hoist(moto, args, &[]);
         assert!(out.status.success(), "hoist {args:?} failed ({:?}):\n{}", out.status.code(), text(&out));
@@ -263,9 +270,7 @@ fn hoist_run_removes_the_key_file_when_it_is_told_to_stop() {
     let moto = Moto::start();
     let repo = Repo::new();
     let d = repo.path();
-    repo.ok(&moto, &["plan", ".", "--app", "shop"]);
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    repo.planned(&moto);
     repo.ok(&moto, &["apply", ".", "--yes"]);
 
     let ready = d.join(".git/ready");
@@ -306,9 +311,7 @@ fn an_apply_killed_at_any_step_and_rerun_ends_like_one_clean_run() {
     let moto = Moto::start();
     let repo = Repo::new();
     let d = repo.path();
-    repo.ok(&moto, &["plan", ".", "--app", "shop"]);
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    repo.planned(&moto);
     let head = git(d, &["rev-parse", "HEAD"]);
     let project = |d: &Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
         snapshot(d).into_iter().filter(|(p, _)| !p.starts_with(".hoist")).collect()

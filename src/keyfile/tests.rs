@@ -2,7 +2,27 @@
 
 use super::*;
 use crate::model::Fingerprinter;
+use crate::model::Site;
 use std::path::Path;
+
+/// A `file` site of `path` for unit tests (span and fingerprint to be set by the test).
+pub(crate) fn site(path: &str, rule: &str) -> Site {
+    Site {
+        path: path.into(),
+        line: 1,
+        span: Span::new(0, 1),
+        fingerprint: Fingerprinter::from_hex(&"00".repeat(32)).unwrap().fingerprint("x"),
+        encoding: None,
+        raw_fingerprint: None,
+        rule: rule.into(),
+        format: "text".into(),
+        strategy: crate::model::Strategy::File,
+        env_var: None,
+        name: None,
+        deploy: None,
+        reason: None,
+    }
+}
 
 #[test]
 fn key_files_and_keystores_by_name_but_not_truststores() {
@@ -86,20 +106,10 @@ fn a_whole_file_site_reads_back_only_the_planned_bytes() {
     let bytes = [0x30u8, 0x82, 0x00, 0xFF, 0x10];
     std::fs::write(dir.path().join("c.p12"), bytes).unwrap();
     let v = site_value(&bytes);
-    let site = crate::model::Site {
-        path: "c.p12".into(),
-        line: 1,
+    let site = Site {
         span: Span::new(0, bytes.len()),
         fingerprint: fp.fingerprint(v.expose()),
-        encoding: None,
-        raw_fingerprint: None,
-        rule: "key-file.pkcs12".into(),
-        format: "text".into(),
-        strategy: crate::model::Strategy::File,
-        env_var: None,
-        name: None,
-        deploy: None,
-        reason: None,
+        ..site("c.p12", "key-file.pkcs12")
     };
     assert_eq!(read_site(dir.path(), &site, &fp).unwrap(), Some(v));
     std::fs::write(dir.path().join("c.p12"), [0x30u8, 0x82, 0x00, 0xFF, 0x11]).unwrap();
