@@ -85,6 +85,8 @@ impl Repo {
                 "pass:changeit",
             ],
         );
+        // A DER certificate is public: it must stay.
+        tool(d, "openssl", &["x509", "-in", "certs/server.crt", "-outform", "DER", "-out", "certs/ca.der"]);
         tool(d, "ssh-keygen", &["-q", "-t", "ed25519", "-N", "", "-C", "hoist-test", "-f", "deploy/id_ed25519"]);
         std::fs::write(d.join("serve.sh"), "#!/bin/sh\nopenssl pkey -in certs/server.key -noout\n").unwrap();
         git(d, &["init", "-q"]);
@@ -130,6 +132,13 @@ impl Repo {
             }
         }
         out
+    }
+
+    /// `hoist plan`, and the plan committed.
+    fn planned(&self, moto: &Moto) {
+        self.ok(moto, &["plan", ".", "--app", "shop"]);
+        git(self.path(), &["add", "-A"]);
+        git(self.path(), &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
     }
 
     fn ok(&self, moto: &Moto, args: &[&str]) -> String {
@@ -197,7 +206,9 @@ fn key_files_move_whole_and_hoist_run_file_writes_the_identical_bytes_back() {
     }
     let ignore = std::fs::read_to_string(d.join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "/certs/server.key"), "{ignore}");
-    assert!(d.join("certs/server.crt").exists(), "the public certificate is not a secret and stays");
+    for public in ["certs/server.crt", "certs/ca.der"] {
+        assert!(d.join(public).exists(), "{public}: a certificate is not a secret and stays");
+    }
 
     // Secrets Manager holds the exact bytes, read by an independent client.
     assert_eq!(stored(&moto, &arn(d, "shop/server-key")), (repo.pem.clone(), "string"));
@@ -259,9 +270,7 @@ fn hoist_run_removes_the_key_file_when_it_is_told_to_stop() {
     let moto = Moto::start();
     let repo = Repo::new();
     let d = repo.path();
-    repo.ok(&moto, &["plan", ".", "--app", "shop"]);
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    repo.planned(&moto);
     repo.ok(&moto, &["apply", ".", "--yes"]);
 
     let ready = d.join(".git/ready");
@@ -302,9 +311,7 @@ fn an_apply_killed_at_any_step_and_rerun_ends_like_one_clean_run() {
     let moto = Moto::start();
     let repo = Repo::new();
     let d = repo.path();
-    repo.ok(&moto, &["plan", ".", "--app", "shop"]);
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    repo.planned(&moto);
     let head = git(d, &["rev-parse", "HEAD"]);
     let project = |d: &Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
         snapshot(d).into_iter().filter(|(p, _)| !p.starts_with(".hoist")).collect()

@@ -62,10 +62,11 @@ pub fn binary_detection(rel: &Path, bytes: &[u8]) -> Option<Detection> {
         [0xFE, 0xED, 0xFE, 0xED, ..] => "jks",
         [0xCE, 0xCE, 0xCE, 0xCE, ..] => "jceks",
         [0, 0, 0, 1 | 2, ..] if file_name(rel).ends_with(".bks") => "bks",
-        // A DER SEQUENCE: PKCS#12, a PKCS#8 / PKCS#1 key, a DER certificate.
-        [0x30, ..] if is_keystore_name(rel) => "pkcs12",
-        [0x30, ..] => "der",
-        _ => return None,
+        // A DER SEQUENCE opening with an INTEGER: PKCS#12 (version 3) or a PKCS#8 / PKCS#1 key
+        // (version 0). A certificate opens with a SEQUENCE (tbsCertificate): public, not a secret.
+        _ if !der_opens_with_integer(bytes) => return None,
+        _ if is_keystore_name(rel) => "pkcs12",
+        _ => "der",
     };
     Some(Detection {
         rule: format!("{RULE_PREFIX}{kind}"),
@@ -78,6 +79,16 @@ pub fn binary_detection(rel: &Path, bytes: &[u8]) -> Option<Detection> {
         deploy: None,
         severity: Severity::High,
     })
+}
+
+/// True for DER bytes `SEQUENCE { INTEGER …`: the shape of keys and keystores, not certificates.
+fn der_opens_with_integer(bytes: &[u8]) -> bool {
+    let header = match bytes {
+        [0x30, n, ..] if *n < 0x80 => 2,
+        [0x30, n, ..] if (0x81..=0x84).contains(n) => 2 + usize::from(n & 0x7f),
+        _ => return false,
+    };
+    bytes.get(header) == Some(&0x02)
 }
 
 /// The in-memory value of a whole key file: its text, or the standard base64 of its bytes when

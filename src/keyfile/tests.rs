@@ -2,7 +2,27 @@
 
 use super::*;
 use crate::model::Fingerprinter;
+use crate::model::Site;
 use std::path::Path;
+
+/// A `file` site of `path` for unit tests (span and fingerprint to be set by the test).
+pub(crate) fn site(path: &str, rule: &str) -> Site {
+    Site {
+        path: path.into(),
+        line: 1,
+        span: Span::new(0, 1),
+        fingerprint: Fingerprinter::from_hex(&"00".repeat(32)).unwrap().fingerprint("x"),
+        encoding: None,
+        raw_fingerprint: None,
+        rule: rule.into(),
+        format: "text".into(),
+        strategy: crate::model::Strategy::File,
+        env_var: None,
+        name: None,
+        deploy: None,
+        reason: None,
+    }
+}
 
 #[test]
 fn key_files_and_keystores_by_name_but_not_truststores() {
@@ -21,13 +41,17 @@ fn binary_keystores_are_one_whole_file_detection_by_name_and_magic() {
     assert_eq!((d.rule.as_str(), d.span), ("key-file.jks", Span::new(0, jks.len())));
     assert!(is_binary(&d.rule) && is_whole_file(&d.rule));
     assert_eq!(value_bytes(&d.rule, &d.value), jks.to_vec(), "the value stands for the exact bytes");
-    let der = [0x30, 0x82, 0x01, 0x00, 0xFF, 0x00];
+    let der = [0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00, 0xFF];
     assert_eq!(binary_detection(Path::new("client.p12"), &der).unwrap().rule, "key-file.pkcs12");
     assert_eq!(binary_detection(Path::new("k.der"), &der).unwrap().rule, "key-file.der");
     assert!(binary_detection(Path::new("logo.png"), &der).is_none(), "not a key file by name");
     assert!(binary_detection(Path::new("client.p12"), b"PEM text is not binary").is_none());
     assert!(binary_detection(Path::new("client.p12"), &[0x00, 0xFF, 0x00]).is_none(), "no known magic");
     assert!(binary_detection(Path::new("truststore.jks"), &jks).is_none());
+    // A DER certificate (SEQUENCE { SEQUENCE tbsCertificate … }) is public.
+    let cert = [0x30, 0x82, 0x01, 0x00, 0x30, 0x82, 0x00, 0xF0, 0xA0, 0x03, 0xFF];
+    assert!(binary_detection(Path::new("ca.der"), &cert).is_none());
+    assert!(binary_detection(Path::new("server.crt"), &cert).is_none());
 }
 
 #[test]
@@ -82,20 +106,10 @@ fn a_whole_file_site_reads_back_only_the_planned_bytes() {
     let bytes = [0x30u8, 0x82, 0x00, 0xFF, 0x10];
     std::fs::write(dir.path().join("c.p12"), bytes).unwrap();
     let v = site_value(&bytes);
-    let site = crate::model::Site {
-        path: "c.p12".into(),
-        line: 1,
+    let site = Site {
         span: Span::new(0, bytes.len()),
         fingerprint: fp.fingerprint(v.expose()),
-        encoding: None,
-        raw_fingerprint: None,
-        rule: "key-file.pkcs12".into(),
-        format: "text".into(),
-        strategy: crate::model::Strategy::File,
-        env_var: None,
-        name: None,
-        deploy: None,
-        reason: None,
+        ..site("c.p12", "key-file.pkcs12")
     };
     assert_eq!(read_site(dir.path(), &site, &fp).unwrap(), Some(v));
     std::fs::write(dir.path().join("c.p12"), [0x30u8, 0x82, 0x00, 0xFF, 0x11]).unwrap();

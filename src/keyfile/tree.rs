@@ -166,21 +166,7 @@ mod tests {
     use super::*;
 
     fn site(path: &str) -> Site {
-        Site {
-            path: path.into(),
-            line: 1,
-            span: crate::model::Span::new(0, 1),
-            fingerprint: Fingerprinter::from_hex(&"00".repeat(32)).unwrap().fingerprint("x"),
-            encoding: None,
-            raw_fingerprint: None,
-            rule: super::super::TEXT_RULE.into(),
-            format: "text".into(),
-            strategy: crate::model::Strategy::File,
-            env_var: None,
-            name: None,
-            deploy: None,
-            reason: None,
-        }
+        super::super::tests::site(path, super::super::TEXT_RULE)
     }
 
     fn repo() -> tempfile::TempDir {

@@ -223,6 +223,32 @@ fn a_key_file_is_a_plain_string_secret_with_a_manual_site() {
 }
 
 #[test]
+fn a_whole_key_file_is_a_file_site_named_after_the_file_string_or_binary() {
+    let mut pem = secret("certs/server.key", 0, "-----BEGIN RSA PRIVATE KEY-----\nx\n", None, "x", None);
+    pem.name = None;
+    pem.rule = crate::keyfile::TEXT_RULE.into();
+    let mut p12 = secret("certs/client.p12", 0, "MIIBAgEDMAA=", None, "x", None);
+    p12.name = None;
+    p12.rule = "key-file.pkcs12".into();
+    let mut fixture = secret("tests/fixtures/test.key", 0, "-----BEGIN EC PRIVATE KEY-----\ny\n", None, "x", None);
+    fixture.name = None;
+    fixture.rule = crate::keyfile::TEXT_RULE.into();
+    let planned = build(&[pem, p12, fixture], &opts()).unwrap();
+    let p = planned.plan;
+    let s = secret_named(&p, "shop/server-key");
+    assert_eq!((s.shape, s.keys[0].key.as_str()), (crate::model::Shape::String, "value"));
+    assert_eq!(s.keys[0].sites[0].strategy, Strategy::File);
+    let why = s.keys[0].sites[0].reason.as_deref().unwrap();
+    assert!(why.contains("hoist run --file certs/server.key") && why.contains("ExternalSecret"), "{why}");
+    let b = secret_named(&p, "shop/client-p12");
+    assert_eq!((b.shape, b.keys[0].sites[0].strategy), (crate::model::Shape::Binary, Strategy::File));
+    assert_eq!(planned.payload_sizes["shop/client-p12"], 8, "the keystore's bytes, not its base64");
+    assert!(b.is_referenced(), "apply creates it without --include-manual");
+    let t = secret_named(&p, "shop/test-key");
+    assert_eq!(t.keys[0].sites[0].strategy, Strategy::Skip, "a test fixture's key stays");
+}
+
+#[test]
 fn carried_names_win_and_the_default_holder_moves_aside() {
     let fs =
         vec![secret("a.py", 1, "tok-a", None, "API_TOKEN", None), secret("b.py", 1, "tok-b", None, "API_TOKEN", None)];
