@@ -54,6 +54,9 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
         ));
     }
     match place(f) {
+        Place::Deploy if crate::rewrite::deploy::embedded_in_script(&f.path) => {
+            (Strategy::Manual, Some(crate::rewrite::deploy::EMBEDDED_WHY.to_string()))
+        }
         Place::Deploy => {
             let kind = f.deploy.as_ref().map(|d| d.kind.as_str()).unwrap_or("");
             match kind {

@@ -381,6 +381,22 @@ fn deployment_kinds_choose_their_strategy() {
 }
 
 #[test]
+fn a_task_definition_written_inside_a_script_is_manual_in_the_plan_as_in_the_diff() {
+    // detect::extra reads task definitions in heredocs / `--cli-input-json '…'`; the rewriter leaves
+    // them (the script isn't the document), so the plan must not promise `env`.
+    for (path, want) in [("deploy/register.sh", Strategy::Manual), ("deploy/td.json", Strategy::Env)] {
+        let mut f = secret(path, 1, "value-embedded", None, "API_TOKEN", None);
+        f.deploy = Some(crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: Some("web".into()) });
+        let p = build(&[f], &opts()).unwrap().plan;
+        let site = &p.secrets[0].keys[0].sites[0];
+        assert_eq!(site.strategy, want, "{path}");
+        if want == Strategy::Manual {
+            assert!(site.reason.as_deref().unwrap().contains("inside this script"), "{:?}", site.reason);
+        }
+    }
+}
+
+#[test]
 fn code_reading_a_variable_a_dotenv_file_defines_uses_env() {
     // The value's variable is defined in .env: env works; a value no .env defines reads the SDK.
     let fs = vec![

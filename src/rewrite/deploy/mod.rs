@@ -76,6 +76,36 @@ impl DeployKind {
     }
 }
 
+/// Why the entries of a deployment document written inside a script are left to the person.
+pub const EMBEDDED_WHY: &str = "in a deployment document written inside this script (heredoc or AWS CLI argument): \
+                                hoist leaves it; move the entry to the container's `secrets` by hand";
+
+/// True when a deployment finding sits in a file that isn't the document itself — a task definition
+/// or manifest in a shell heredoc or an AWS CLI argument (see `detect::extra`). The one answer the
+/// planner (strategy `manual`) and the rewriter share; a Dockerfile is its own document.
+pub fn embedded_in_script(path: &Path) -> bool {
+    if crate::format::FileFormat::of(path) == crate::format::FileFormat::Dockerfile {
+        return false;
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    !matches!(
+        ext.as_str(),
+        "json"
+            | "yaml"
+            | "yml"
+            | "template"
+            | "tf"
+            | "tfvars"
+            | "hcl"
+            | "tpl"
+            | "tmpl"
+            | "j2"
+            | "jinja"
+            | "jinja2"
+            | "erb"
+    )
+}
+
 /// An intermediate result in (span, replacement) form; the file handlers return this.
 #[derive(Debug, Default)]
 pub struct Rewritten {
@@ -106,21 +136,9 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
             }));
         }
     }
-    // A deployment document written inside a script (a heredoc, an AWS CLI argument: see
-    // detect::embedded): the file isn't the document, so its entries are left to the person.
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !matches!(
-        ext.as_str(),
-        "json" | "yaml" | "yml" | "template" | "tf" | "tfvars" | "tpl" | "tmpl" | "j2" | "jinja" | "jinja2" | "erb"
-    ) {
-        let manual = active
-            .iter()
-            .map(|(i, s)| {
-                let why = "in a deployment document written inside this script (heredoc or AWS CLI argument): \
-                           hoist leaves it; move the entry to the container's `secrets` by hand";
-                (*i, format!("{why} (valueFrom {})", s.value_from()))
-            })
-            .collect();
+    if embedded_in_script(path) {
+        let manual =
+            active.iter().map(|(i, s)| (*i, format!("{EMBEDDED_WHY} (valueFrom {})", s.value_from()))).collect();
         return Some(Ok(FileRewrite { edits: Vec::new(), manual }));
     }
     let result = match kind {
