@@ -168,14 +168,17 @@ fn cases() -> Vec<Case> {
     vec![
         c(
             "py-postgresql",
-            vec![("settings.py", "DATABASE_URL = \"postgresql://app:Qw9rTz2Lm8Xp@db.example.com:5432/orders\"\n")],
+            vec![(
+                "settings.py",
+                "DATABASE_URL = \"postgresql://app:Qw9rTz2Lm8Xp@orders-db.prod.internal:5432/orders\"\n",
+            )],
             vec![("Qw9rTz2Lm8Xp", "Qw9rTz2Lm8Xp")],
         ),
         c(
             "py-psycopg2",
             vec![(
                 "settings.py",
-                "SQLALCHEMY_DATABASE_URI = \"postgresql+psycopg2://app:Hn3vB8kLp2Qw@db.example.com/orders\"\n",
+                "SQLALCHEMY_DATABASE_URI = \"postgresql+psycopg2://app:Hn3vB8kLp2Qw@orders-db.prod.internal/orders\"\n",
             )],
             vec![("Hn3vB8kLp2Qw", "Hn3vB8kLp2Qw")],
         ),
@@ -183,7 +186,7 @@ fn cases() -> Vec<Case> {
             "js-mongodb",
             vec![(
                 "db.js",
-                "const MONGO_URL = \"mongodb://svc:Zk4pW9sLq2Vn@mongo.example.com:27017/jobs\";\nmodule.exports = { MONGO_URL };\n",
+                "const MONGO_URL = \"mongodb://svc:Zk4pW9sLq2Vn@mongo.prod.internal:27017/jobs\";\nmodule.exports = { MONGO_URL };\n",
             )],
             vec![("Zk4pW9sLq2Vn", "Zk4pW9sLq2Vn")],
         ),
@@ -191,7 +194,7 @@ fn cases() -> Vec<Case> {
             "js-mongodb-srv",
             vec![(
                 "db.js",
-                "const MONGO_URL = \"mongodb+srv://svc:Rt5yU8iOp3As@cluster0.example.net/jobs\";\nmodule.exports = { MONGO_URL };\n",
+                "const MONGO_URL = \"mongodb+srv://svc:Rt5yU8iOp3As@cluster0.jobs.internal/jobs\";\nmodule.exports = { MONGO_URL };\n",
             )],
             vec![("Rt5yU8iOp3As", "Rt5yU8iOp3As")],
         ),
@@ -199,7 +202,7 @@ fn cases() -> Vec<Case> {
             "java-jdbc",
             vec![(
                 "src/main/java/app/Db.java",
-                "package app;\n\npublic class Db {\n    static final String URL = \"jdbc:postgresql://db.example.com:5432/orders?user=app&password=Jd8fG3hK5lMn\";\n}\n",
+                "package app;\n\npublic class Db {\n    static final String URL = \"jdbc:postgresql://orders-db.prod.internal:5432/orders?user=app&password=Jd8fG3hK5lMn\";\n}\n",
             )],
             vec![("Jd8fG3hK5lMn", "Jd8fG3hK5lMn")],
         ),
@@ -215,7 +218,7 @@ fn cases() -> Vec<Case> {
             "go-postgresql",
             vec![(
                 "main.go",
-                "package main\n\nimport \"fmt\"\n\nvar dsn = \"postgresql://app:Gp6nM3kL9sWq@db.example.com:5432/orders\"\n\nfunc main() { fmt.Println(len(dsn)) }\n",
+                "package main\n\nimport \"fmt\"\n\nvar dsn = \"postgresql://app:Gp6nM3kL9sWq@orders-db.prod.internal:5432/orders\"\n\nfunc main() { fmt.Println(len(dsn)) }\n",
             )],
             vec![("Gp6nM3kL9sWq", "Gp6nM3kL9sWq")],
         ),
@@ -223,13 +226,16 @@ fn cases() -> Vec<Case> {
             "go-mongodb",
             vec![(
                 "main.go",
-                "package main\n\nimport \"fmt\"\n\nvar mongoURI = \"mongodb+srv://svc:Gm4bV7cX2zLk@cluster0.example.net/jobs\"\n\nfunc main() { fmt.Println(len(mongoURI)) }\n",
+                "package main\n\nimport \"fmt\"\n\nvar mongoURI = \"mongodb+srv://svc:Gm4bV7cX2zLk@cluster0.jobs.internal/jobs\"\n\nfunc main() { fmt.Println(len(mongoURI)) }\n",
             )],
             vec![("Gm4bV7cX2zLk", "Gm4bV7cX2zLk")],
         ),
         c(
             "percent-encoded",
-            vec![("settings.py", "DATABASE_URL = \"postgresql://app:Pc%40nt8Rw2Lq@db.example.com:5432/orders\"\n")],
+            vec![(
+                "settings.py",
+                "DATABASE_URL = \"postgresql://app:Pc%40nt8Rw2Lq@orders-db.prod.internal:5432/orders\"\n",
+            )],
             vec![("Pc@nt8Rw2Lq", "Pc%40nt8Rw2Lq")],
         ),
         c(
@@ -286,6 +292,8 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn every_dsn_shape_and_escaped_spelling_applies_and_reapplies_as_a_no_op() {
+    // Hosts are real-looking: a login at a reserved example host (`example.com`) is a stand-in by
+    // design (detect::judge), in code as in config.
     let moto = Moto::start();
     let parent = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
@@ -470,13 +478,13 @@ fn crash_repo_files() -> Vec<(&'static str, String)> {
     let mut files: Vec<(&'static str, String)> = vec![
         (
             "app/settings.py",
-            "DATABASE_URL = \"postgresql://app:Qw9rTz2Lm8Xp@db.example.com:5432/orders\"\nSECRET_KEY = \"dj4ng0-s3cr3t-Kq8vLm2Pz7Rt\"\n"
+            "DATABASE_URL = \"postgresql://app:Qw9rTz2Lm8Xp@orders-db.prod.internal:5432/orders\"\nSECRET_KEY = \"dj4ng0-s3cr3t-Kq8vLm2Pz7Rt\"\n"
                 .into(),
         ),
         ("app/__init__.py", String::new()),
         (
             "worker/index.js",
-            "const MONGO_URL = \"mongodb+srv://svc:Zk4pW9sLq2Vn@cluster0.example.net/jobs\";\nconst REDIS_URL = \"redis://:Rd5tY8uI2oPq@cache.example.com:6379/0\";\nmodule.exports = { MONGO_URL, REDIS_URL };\n"
+            "const MONGO_URL = \"mongodb+srv://svc:Zk4pW9sLq2Vn@cluster0.jobs.internal/jobs\";\nconst REDIS_URL = \"redis://:Rd5tY8uI2oPq@cache.prod.internal:6379/0\";\nmodule.exports = { MONGO_URL, REDIS_URL };\n"
                 .into(),
         ),
         (

@@ -164,7 +164,7 @@ fn a_percent_encoded_dsn_password_is_stored_decoded_and_the_url_keeps_its_encodi
     let repo = tempfile::tempdir().unwrap();
     let dir = repo.path();
     let (encoded, decoded) = ("p%40ss%3Aw0rd%2FXy9Q", "p@ss:w0rd/Xy9Q");
-    let url = format!("postgres://appuser:{encoded}@db.example.com:5432/app");
+    let url = format!("postgres://appuser:{encoded}@orders-db.prod.internal:5432/app");
     std::fs::write(dir.join("settings.py"), format!("DATABASE_URL = \"{url}\"\nprint(DATABASE_URL)\n")).unwrap();
     git_init(dir);
     let leak = Leak::watch(dir, &[encoded, decoded]);

@@ -240,9 +240,12 @@ fn qualifiers(group: &str, keys: &[(String, Vec<&Finding>)]) -> Vec<String> {
     if let Some(n) = first.and_then(|f| f.name.as_deref()) {
         let full = naming::slug(n);
         // `POSTGRES_PASSWORD` in group `postgres` qualifies as `password`, and a bare key name
-        // says nothing the group doesn't.
+        // (`AWS_ACCESS_KEY_ID` beside key `aws_access_key_id` in group `aws`) says nothing the group doesn't.
         let s = full.strip_prefix(&format!("{group}-")).unwrap_or(&full).to_string();
-        let bare = keys.iter().any(|(k, _)| naming::slug(k) == s);
+        let bare = keys.iter().any(|(k, _)| {
+            let k = naming::slug(k);
+            k == s || k.strip_prefix(&format!("{group}-")) == Some(s.as_str())
+        });
         if !s.is_empty() && s != group && !bare {
             out.push(s);
         }
