@@ -249,6 +249,18 @@ fn golden_plans_for_spring_node_compose_and_cloudformation() {
             assert!(!yaml.contains(v.as_str()), "{name}: a planted value is in the plan");
         }
         insta::assert_snapshot!(format!("plan_{name}"), yaml);
+        // The snapshot is a plan hoist itself accepts: diff and apply on the same tree succeed
+        // against a real Secrets Manager API (no "stale" site), and a second apply is a no-op.
+        let moto = common::moto::Moto::start();
+        let (code, out) = Hoist::moto(&moto, &values).arg("diff").arg(&root).run();
+        assert_eq!(code, Some(0), "{name}: diff right after plan: {out}");
+        assert!(!out.contains("stale"), "{name}: {out}");
+        let (code, out) = Hoist::moto(&moto, &values).args(["apply", "--yes", "--allow-dirty"]).arg(&root).run();
+        assert_eq!(code, Some(0), "{name}: apply right after plan: {out}");
+        assert!(!moto.secret_names().is_empty(), "{name}: apply created no secret: {out}");
+        let (code, out) = Hoist::moto(&moto, &values).args(["apply", "--yes", "--allow-dirty"]).arg(&root).run();
+        assert_eq!(code, Some(0), "{name}: second apply: {out}");
+        assert!(!out.contains("stale"), "{name}: second apply: {out}");
     }
 }
 
