@@ -206,6 +206,7 @@ fn golden_plan_for_the_per_format_fixture() {
     hoist().arg("plan").arg(&root).assert().success();
     let yaml = std::fs::read_to_string(root.join(".hoist/plan.yaml")).unwrap();
     insta::assert_snapshot!("plan_formats", yaml);
+    diff_and_apply_succeed("formats", &root, &planted("plan/plan-fixtures-planted.txt"));
 }
 
 #[test]
@@ -235,6 +236,9 @@ fn golden_plan_for_the_demo() {
     let table = String::from_utf8(out.stdout).unwrap();
     let table: String = table.lines().take_while(|l| !l.starts_with("kept ")).map(|l| format!("{l}\n")).collect();
     insta::assert_snapshot!("plan_demo_table", table);
+    let mut values = planted("plan/plan-fixtures-planted.txt");
+    values.extend(planted("demo-planted.txt"));
+    diff_and_apply_succeed("demo", &root, &values);
 }
 
 #[test]
@@ -249,18 +253,7 @@ fn golden_plans_for_spring_node_compose_and_cloudformation() {
             assert!(!yaml.contains(v.as_str()), "{name}: a planted value is in the plan");
         }
         insta::assert_snapshot!(format!("plan_{name}"), yaml);
-        // The snapshot is a plan hoist itself accepts: diff and apply on the same tree succeed
-        // against a real Secrets Manager API (no "stale" site), and a second apply is a no-op.
-        let moto = common::moto::Moto::start();
-        let (code, out) = Hoist::moto(&moto, &values).arg("diff").arg(&root).run();
-        assert_eq!(code, Some(0), "{name}: diff right after plan: {out}");
-        assert!(!out.contains("stale"), "{name}: {out}");
-        let (code, out) = Hoist::moto(&moto, &values).args(["apply", "--yes", "--allow-dirty"]).arg(&root).run();
-        assert_eq!(code, Some(0), "{name}: apply right after plan: {out}");
-        assert!(!moto.secret_names().is_empty(), "{name}: apply created no secret: {out}");
-        let (code, out) = Hoist::moto(&moto, &values).args(["apply", "--yes", "--allow-dirty"]).arg(&root).run();
-        assert_eq!(code, Some(0), "{name}: second apply: {out}");
-        assert!(!out.contains("stale"), "{name}: second apply: {out}");
+        diff_and_apply_succeed(name, &root, &values);
     }
 }
 
@@ -301,4 +294,19 @@ fn a_kubernetes_secret_is_planned_env_and_diffs_to_an_external_secret() {
     }
     // The dry diff changed nothing.
     assert_eq!(std::fs::read(root.join("deploy/secret.yaml")).unwrap(), std::fs::read(&manifest).unwrap());
+}
+
+/// A plan snapshot is a plan hoist itself accepts: diff and apply on the same tree succeed against
+/// a real Secrets Manager API (no "stale" site), and a second apply is a no-op.
+fn diff_and_apply_succeed(name: &str, root: &Path, values: &[String]) {
+    let moto = common::moto::Moto::start();
+    let (code, out) = Hoist::moto(&moto, values).arg("diff").arg(root).run();
+    assert_eq!(code, Some(0), "{name}: diff right after plan: {out}");
+    assert!(!out.contains("stale"), "{name}: {out}");
+    let (code, out) = Hoist::moto(&moto, values).args(["apply", "--yes", "--allow-dirty"]).arg(root).run();
+    assert_eq!(code, Some(0), "{name}: apply right after plan: {out}");
+    assert!(!moto.secret_names().is_empty(), "{name}: apply created no secret: {out}");
+    let (code, out) = Hoist::moto(&moto, values).args(["apply", "--yes", "--allow-dirty"]).arg(root).run();
+    assert_eq!(code, Some(0), "{name}: second apply: {out}");
+    assert!(!out.contains("stale"), "{name}: second apply: {out}");
 }
