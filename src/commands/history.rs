@@ -5,6 +5,8 @@
 //! replaced didn't hold the same value, and is reported once — at the first commit that added it.
 //! Memory holds the ids of the blobs seen and the secrets of those that hold any, never the history.
 
+mod range;
+
 use super::hook::{Selector, StagedCounts};
 use crate::cli::{FormatArg, ScanArgs};
 use crate::config::RepoConfig;
@@ -14,6 +16,7 @@ use crate::model::{CommitInfo, Finding, HistoryFinding, Kind, Severity};
 use crate::report;
 use crate::scan::{FileOutcome, ScanReport, Scanner, SkipReason};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
+pub use range::HistoryRange;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -25,45 +28,6 @@ use std::sync::mpsc::sync_channel;
 const BATCH_FILES: usize = 4096;
 /// Blobs read ahead of the scanner (each at most the size limit).
 const READ_AHEAD: usize = 64;
-
-/// Which commits (and which part of the tree) to scan.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HistoryRange {
-    /// Revisions for `git log` (`HEAD`, `--all`, `A..B`).
-    pub revs: Vec<String>,
-    /// The scanned directory or file within the work tree (`None`: all of it). Only its paths
-    /// are read, and findings' paths are relative to it (to a file's directory: its name), as in
-    /// a tree scan of that directory or file.
-    pub dir: Option<PathBuf>,
-}
-
-impl HistoryRange {
-    /// From the scan flags: `--all`, `--since REV` (`REV..HEAD`) or a range `A..B`, else `HEAD`;
-    /// `dir` is the scanned directory's place in the work tree.
-    pub fn from_args(args: &ScanArgs, dir: Option<PathBuf>) -> Self {
-        let revs = if args.all {
-            vec!["--all".to_string()]
-        } else if let Some(since) = &args.since {
-            if since.contains("..") { vec![since.clone()] } else { vec![format!("{since}..HEAD")] }
-        } else {
-            vec!["HEAD".to_string()]
-        };
-        Self { revs, dir }
-    }
-
-    /// The pathspecs for `git log`: the directory or file, literally, from the top of the work tree.
-    fn pathspecs(&self) -> Vec<String> {
-        self.dir.iter().map(|d| format!(":(top,literal){}", crate::scan::slash_path(d))).collect()
-    }
-
-    /// `path` (from the top of the work tree) as reported: relative to the scanned directory; the
-    /// scanned file itself is its name. `None`: outside it (never from the pathspec).
-    fn relative(&self, path: &Path) -> Option<PathBuf> {
-        let Some(dir) = &self.dir else { return Some(path.to_path_buf()) };
-        let rel = path.strip_prefix(dir).ok()?;
-        if rel.as_os_str().is_empty() { path.file_name().map(PathBuf::from) } else { Some(rel.to_path_buf()) }
-    }
-}
 
 /// What a history scan produced.
 #[derive(Debug, Default)]
