@@ -141,9 +141,14 @@ fn refused<E>(action: &str, id: &str, e: &aws_sdk_secretsmanager::error::SdkErro
 where
     E: aws_sdk_secretsmanager::error::ProvideErrorMetadata + std::error::Error + 'static,
 {
+    use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
     let (kind, why) = fault::describe(e);
     if matches!(kind, Fault::Unreachable | Fault::BadResponse) {
         anyhow::bail!("cannot reach Secrets Manager: {why}");
+    }
+    if e.code().is_some_and(|c| c.contains("AccessDenied")) {
+        // The words every command uses: the action, the secret, what to grant.
+        return Ok(crate::upload::client::describe_api_error(action, id, e.code(), e.message(), &String::new));
     }
     Ok(format!("Secrets Manager refused {action} on {id}: {why}"))
 }

@@ -20,6 +20,9 @@ pub enum Mode {
     Throttle,
     /// Accepts, then closes the connection without a byte.
     Reset,
+    /// HTTP 400 `AccessDeniedException` naming the action, for every call (a caller without the
+    /// permission).
+    Denied,
     /// `DescribeSecret` says the secret exists and is hoist's; `GetSecretValue` answers 200 with
     /// this body (not valid JSON), e.g. one holding a planted value.
     GarbageValue(String),
@@ -67,6 +70,13 @@ fn serve(mut s: TcpStream, mode: &Mode, hits: &AtomicUsize) {
             Mode::Reset => return,
             Mode::Error500 => (500, String::new()),
             Mode::Throttle => (400, r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_string()),
+            Mode::Denied => (
+                400,
+                format!(
+                    r#"{{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform: secretsmanager:{} because no identity-based policy allows it"}}"#,
+                    target.rsplit('.').next().unwrap_or_default()
+                ),
+            ),
             Mode::GarbageValue(garbage) if target.ends_with("GetSecretValue") => (200, garbage.clone()),
             Mode::GarbageValue(_) if target.ends_with("DescribeSecret") => (
                 200,
