@@ -87,23 +87,38 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let git = Git::new(&dir);
     let mut report = ScanReport::default();
     let (top, cfg, fp, files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
+        // Three things in parallel, none waiting on another: git's diff; git's view of the top
+        // of the work tree; the key (derived from the root commit unless `.hoist/salt` exists).
         let diff = s.spawn(|| crate::hook::staged_files(&git));
-        // Meanwhile: the repository, its config and key, and the rules (needed unless nothing
-        // is staged; building them on the other core costs no wall time).
-        let ready = (|| -> anyhow::Result<_> {
-            let (top, _) = git.toplevel_and_head()?;
-            let cfg = RepoConfig::load(&top)?;
-            let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
-            let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
-            scanner.context = !args.rules_only;
-            scanner.include_generated = args.include_generated;
-            Ok((top, cfg, fp, scanner))
-        })();
-        let files = diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(std::io::Error::other("panicked"))));
+        let toplevel = s.spawn(|| git.toplevel_and_head());
+        let guess = crate::config::repo_root(&dir);
+        let key = {
+            let guess = guess.clone();
+            s.spawn(move || crate::salt::repo_fingerprinter(&guess))
+        };
+        // Meanwhile the config and rules of the repository found by walking up to `.git`; built
+        // again in the rare case git's top differs (GIT_WORK_TREE, a `.git` git doesn't use).
+        let setup = |top: &Path| -> anyhow::Result<(RepoConfig, crate::rules::RuleSet)> {
+            let cfg = RepoConfig::load(top)?;
+            let rules = super::load_rules(&cfg, &args.rule_files)?;
+            Ok((cfg, rules))
+        };
+        let guessed = setup(&guess);
+        let panicked = || std::io::Error::other("a git reader panicked");
         // rev-parse's error first: outside a repository `git diff --cached` only says "unknown
         // option", rev-parse says "not a git repository".
-        let (top, cfg, fp, scanner) = ready?;
-        let files = files?;
+        let (top, _) = toplevel.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked())))?;
+        let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
+        let (cfg, rules) = if same(&top, &guess) { guessed? } else { setup(&top)? };
+        let (fp, _) = if same(&top, &guess) {
+            key.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the key reader panicked")))?
+        } else {
+            crate::salt::repo_fingerprinter(&top)?
+        };
+        let files = diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked())))?;
+        let mut scanner = Scanner::new(rules, fp.clone());
+        scanner.context = !args.rules_only;
+        scanner.include_generated = args.include_generated;
         Ok((top, cfg, fp, files, scanner))
     })?;
     let mut counts = StagedCounts { staged: files.len(), ..Default::default() };
