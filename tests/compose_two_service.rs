@@ -110,10 +110,32 @@ fn missing(env: &BTreeMap<String, String>, reads: &[String], optional: &[&str]) 
 
 #[test]
 fn each_app_service_receives_every_variable_its_rewritten_code_reads() {
+    migrate_and_check("docker-compose.yml", None);
+}
+
+/// The same repository with its compose file in `deploy/` (`build: ../web`), flow-style and empty
+/// `environment`s, an `env_file` list and the db's variables as a `K=V` list.
+const FLOW: &str = "services:\n  web:\n    build: ../web\n    environment: { PORT: \"3000\", PGHOST: db }\n  worker:\n    build:\n      context: ../worker\n    env_file:\n      - ../worker/worker.env\n    environment: []\n  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_USER=shop\n      - POSTGRES_PASSWORD=Hk4pW8sZq2VnR6yT\n      - POSTGRES_DB=shop\n";
+
+#[test]
+fn flow_style_and_empty_environments_in_a_compose_file_of_a_subfolder() {
+    migrate_and_check("deploy/compose.yaml", Some(FLOW));
+}
+
+/// Migrates the fixture (its compose file replaced by `text` at `rel` when given) and checks
+/// every service as compose deploys it.
+fn migrate_and_check(rel: &str, text: Option<&str>) {
     let moto = Moto::start();
     let app = repo();
     let dir = app.path();
-    let compose = dir.join("docker-compose.yml");
+    if let Some(text) = text {
+        std::fs::remove_file(dir.join("docker-compose.yml")).unwrap();
+        std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(dir.join(rel), text).unwrap();
+        git(dir, &["add", "-A"]);
+        git(dir, &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "layout"]);
+    }
+    let compose = dir.join(rel);
 
     // Before: literal values, nothing required from the shell.
     let before = ComposeEnv::resolve(&compose, &[]).expect("the fixture resolves with an empty shell");
@@ -156,10 +178,9 @@ fn each_app_service_receives_every_variable_its_rewritten_code_reads() {
             assert!(!only_db, "{service}'s code reads {v}, which only the db service receives");
         }
     }
-    // The injected entries reference the variable (no value in the file): the worker keeps its
-    // `env_file` and gains an `environment` for the password.
+    // The worker keeps its `env_file` (its settings still come from there).
     let raw: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&compose).unwrap()).unwrap();
-    assert_eq!(raw["services"]["worker"]["env_file"].as_str(), Some("./worker/worker.env"));
+    assert!(!raw["services"]["worker"]["env_file"].is_null(), "the worker lost its env_file");
 
     // A second apply changes nothing.
     let snap = common::leak::snapshot(dir);
