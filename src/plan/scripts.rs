@@ -35,7 +35,7 @@ pub fn annotate(root: &Path, findings: &mut [Finding]) {
                 f.name = Some(pair.key);
             }
             let kind = if inst.keyword == "ARG" { "dockerfile-arg" } else { "dockerfile" };
-            f.deploy = Some(DeployInfo { kind: kind.into(), container: inst.stage_name });
+            f.deploy = Some(DeployInfo { kind: kind.into(), container: inst.stage_name, embedded: false });
         } else if let Some(name) = shell_variable(text, f.span) {
             f.name = Some(name);
         }
