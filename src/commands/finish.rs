@@ -114,6 +114,15 @@ pub fn next_steps(
             orphans.join(", ")
         )?;
     }
+    let skipped: Vec<&str> = plan.secrets.iter().filter(|s| s.is_skipped()).map(|s| s.name.as_str()).collect();
+    if wrote && !skipped.is_empty() {
+        writeln!(
+            ui.out,
+            "  - Not created, as every site is `skip` (test or example files, settings; `--include-manual` doesn't \
+             change that): {}.",
+            skipped.join(", ")
+        )?;
+    }
     if wrote {
         let names: Vec<&str> =
             plan.secrets.iter().filter(|s| state.secrets.contains_key(&s.name)).map(|s| s.name.as_str()).collect();

@@ -15,8 +15,16 @@ pub const DEFAULT_TEMPLATE: &str = "{app}/{env}/{group}";
 /// `stage` → `staging`), from its directories and file name (`deploy/prod/…`, `.env.production`,
 /// `values-prod.yaml`). The deepest mention wins; `None` when the path names none.
 pub fn env_of_path(path: &str) -> Option<String> {
-    // In a test file (`tests/test_api.py`) "test" says what the file is, not where it runs.
-    let test_file = crate::scan::is_test_path(std::path::Path::new(path));
+    // In a test program (`tests/test_api.py`) "test" says what the file is, not where it runs;
+    // a settings or deployment file in a `test/` folder (`deploy/test/.env`) is the test
+    // environment's, and must not merge with dev's or prod's by an equal value.
+    let p = std::path::Path::new(path);
+    use crate::format::FileFormat as F;
+    let code = !matches!(
+        F::of(p),
+        F::Yaml | F::Json | F::Hcl | F::Xml | F::Dotenv | F::Properties | F::Ini | F::Toml | F::Dockerfile
+    );
+    let test_file = crate::scan::is_test_path(p) && code;
     let mut found = None;
     for token in path.split(['/', '\\', '.', '-', '_']) {
         if let Some(e) = normalise_env(token).filter(|e| !(test_file && *e == "test")) {
@@ -345,6 +353,10 @@ mod tests {
         assert_eq!(env_of_path("tests/conftest.py"), None);
         assert_eq!(env_of_path("tests/test_api.py"), None);
         assert_eq!(env_of_path("config/environments/test.rb").as_deref(), Some("test"));
+        // A settings file in a `test/` folder is the test environment's; a test program isn't.
+        assert_eq!(env_of_path("deploy/test/.env").as_deref(), Some("test"));
+        assert_eq!(env_of_path("k8s/test/api.yaml").as_deref(), Some("test"));
+        assert_eq!(env_of_path("test/test_env.py"), None);
     }
 
     #[test]
