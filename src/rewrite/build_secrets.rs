@@ -91,9 +91,12 @@ pub fn secret_ids(text: &str) -> Vec<String> {
     out
 }
 
+/// Insertions, and the (service, secret id) pairs hoist couldn't write.
+type BuildEdits = (Vec<(Span, String)>, Vec<(String, String)>);
+
 /// The insertions that give each (service, ids) `build.secrets` and the file its top-level
 /// `secrets` entries; the (service, id) pairs whose shape hoist doesn't edit.
-fn build_edits(text: &str, wants: &[(String, Vec<String>)]) -> (Vec<(Span, String)>, Vec<(String, String)>) {
+fn build_edits(text: &str, wants: &[(String, Vec<String>)]) -> BuildEdits {
     let mut edits = Vec::new();
     let mut refused = Vec::new();
     let refuse_all = |refused: &mut Vec<(String, String)>| {
