@@ -210,6 +210,7 @@ pub fn compute_changes(
         });
     }
     super::inject::add_injections(root, checks, arn_of, &mut changes.files, &mut changes.manual);
+    super::build_secrets::add_build_secrets(root, checks, &mut changes.files, &mut changes.manual);
     crate::keyfile::edits::add_mounts(root, checks, arn_of, &mut changes);
     helpers.sort();
     helpers.dedup();

@@ -85,42 +85,56 @@ pub fn add_injections(
                 });
             }
         }
-        if edits.is_empty() {
-            continue;
-        }
-        let mut edits: Vec<Edit> =
-            edits.into_iter().map(|(span, replacement)| Edit { path: path.clone(), span, replacement }).collect();
-        super::textstyle::fit_edits(&text, 0, &mut edits);
-        let Ok(new) = apply_edits(text.as_bytes(), &edits) else { continue };
-        let Ok(new) = String::from_utf8(new) else { continue };
-        match existing {
-            Some(i) => {
-                let f = &mut files[i];
-                f.values_new = f.values_new.iter().map(|s| shift(*s, &edits)).collect();
-                f.moved = f.moved.iter().map(|(o, n)| (*o, shift(*n, &edits))).collect();
-                f.new = new;
-            }
-            None => {
-                let mut values_old: Vec<Span> = checks
-                    .iter()
-                    .filter(|c| c.site.path == path && c.state == SiteState::Pending)
-                    .map(|c| c.current.span)
-                    .collect();
-                values_old.sort();
-                values_old.dedup();
-                let moved: Vec<(Span, Span)> = values_old.iter().map(|s| (*s, shift(*s, &edits))).collect();
-                files.push(Change {
-                    path,
-                    old: Some(text),
-                    new,
-                    values_new: moved.iter().map(|(_, n)| *n).collect(),
-                    values_old,
-                    moved,
-                });
-            }
-        }
+        merge_edits(files, checks, &path, text, existing, edits);
     }
     files.sort_by(|a, b| (a.old.is_some(), &a.path).cmp(&(b.old.is_some(), &b.path)));
+}
+
+/// Applies insertions (`edits`, in `text`'s coordinates) to deployment file `path`: to its pending
+/// change when it is already being rewritten (`existing`), else as a new change of the file on
+/// disk (`text`), keeping the spans of values still in it in step.
+pub(super) fn merge_edits(
+    files: &mut Vec<Change>,
+    checks: &[SiteCheck<'_>],
+    path: &Path,
+    text: String,
+    existing: Option<usize>,
+    edits: Vec<(Span, String)>,
+) {
+    if edits.is_empty() {
+        return;
+    }
+    let mut edits: Vec<Edit> =
+        edits.into_iter().map(|(span, replacement)| Edit { path: path.to_path_buf(), span, replacement }).collect();
+    super::textstyle::fit_edits(&text, 0, &mut edits);
+    let Ok(new) = apply_edits(text.as_bytes(), &edits) else { return };
+    let Ok(new) = String::from_utf8(new) else { return };
+    match existing {
+        Some(i) => {
+            let f = &mut files[i];
+            f.values_new = f.values_new.iter().map(|s| shift(*s, &edits)).collect();
+            f.moved = f.moved.iter().map(|(o, n)| (*o, shift(*n, &edits))).collect();
+            f.new = new;
+        }
+        None => {
+            let mut values_old: Vec<Span> = checks
+                .iter()
+                .filter(|c| c.site.path == path && c.state == SiteState::Pending)
+                .map(|c| c.current.span)
+                .collect();
+            values_old.sort();
+            values_old.dedup();
+            let moved: Vec<(Span, Span)> = values_old.iter().map(|s| (*s, shift(*s, &edits))).collect();
+            files.push(Change {
+                path: path.to_path_buf(),
+                old: Some(text),
+                new,
+                values_new: moved.iter().map(|(_, n)| *n).collect(),
+                values_old,
+                moved,
+            });
+        }
+    }
 }
 
 /// True when the injection's code file reads the variable: an `env` site of the secret in it that
@@ -275,7 +289,7 @@ fn service_edit(text: &str, svc: &Entry, vars: Vec<&str>) -> Result<Option<(Span
 
 /// Adds `items` to a flow collection: after its last item (`, X`) or, when it is empty, right
 /// after the opening bracket.
-fn flow_insert(n: &Node, last: Option<usize>, items: &[String]) -> (Span, String) {
+pub(super) fn flow_insert(n: &Node, last: Option<usize>, items: &[String]) -> (Span, String) {
     let joined = items.join(", ");
     match last {
         Some(end) => (Span::new(end, end), format!(", {joined}")),
@@ -290,12 +304,12 @@ fn service_line(text: &str, service: &str) -> usize {
 }
 
 /// Where text can be added after a block collection: the end of its last line.
-fn block_end(text: &str, n: &Node) -> usize {
+pub(super) fn block_end(text: &str, n: &Node) -> usize {
     line_end(text, n.span.end.saturating_sub(1).max(n.span.start))
 }
 
 /// A newline when `at` is the end of a text that doesn't end with one.
-fn nl_before(text: &str, at: usize) -> String {
+pub(super) fn nl_before(text: &str, at: usize) -> String {
     if at > 0 && !text[..at].ends_with('\n') { "\n".into() } else { String::new() }
 }
 

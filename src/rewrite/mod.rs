@@ -2,6 +2,7 @@
 //! hardcoded value is gone and the program reads the same value from the environment or from
 //! Secrets Manager. Deployment files (ECS, Terraform, CloudFormation, Kubernetes) live in `deploy`.
 
+pub mod build_secrets;
 pub mod changes;
 pub mod code;
 pub mod config;
