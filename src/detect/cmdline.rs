@@ -9,8 +9,9 @@
 
 use super::group::{Candidate, Role};
 use super::judge;
+use super::sql;
 use crate::model::Span;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::LazyLock;
 
 /// One whitespace-separated word of a line, quotes removed.
@@ -40,15 +41,47 @@ const STOPWORDS: &[&str] = &[
 /// Help-text metavariables (`--password TEXT`, `--token STRING`).
 const METAVARS: &[&str] = &["TEXT", "STRING", "STR", "VALUE", "VAL", "ARG", "ARGS", "FILE", "PATH", "NAME", "INT"];
 
-/// [`HINTS`] as one automaton: the hint check of every line is one pass over the file.
-static HINTS_AC: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(HINTS).expect("static patterns"));
+/// [`HINTS`] and the SQL detector's [`sql::KEYWORDS`] as one automaton (leftmost-longest, so a
+/// `password` is reported as itself, not as the hint `pass` inside it): the hint check of every
+/// line and the SQL gate take one pass over the file.
+static WORDS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(HINTS.iter().chain(sql::KEYWORDS.iter()))
+        .expect("static patterns")
+});
 
 /// Candidates for every command line in `text`.
 pub fn candidates(text: &str) -> Vec<Candidate> {
+    with_sql(text, true, false)
+}
+
+/// The command-line candidates of `text` (when `cmdline`) and its SQL statements' (when `sql`,
+/// [`sql::candidates`]), from one automaton pass.
+pub(crate) fn with_sql(text: &str, cmdline: bool, sql: bool) -> Vec<Candidate> {
+    let (mut hints, mut keywords) = (Vec::new(), Vec::new());
+    for m in WORDS_AC.find_iter(text) {
+        let p = m.pattern().as_usize();
+        // `password` is a hint too (it holds `pass`); no hint crosses a line, so a line holds
+        // one iff a match starts in it.
+        if p != HINTS.len() {
+            hints.push(m.start());
+        }
+        if p >= HINTS.len() {
+            keywords.push((p == HINTS.len(), m.start(), m.end()));
+        }
+    }
+    let mut out = if cmdline { read_hinted_lines(text, &hints) } else { Vec::new() };
+    if sql && !keywords.is_empty() {
+        out.extend(super::sql::candidates_at(text, keywords));
+    }
+    out
+}
+
+/// Reads the lines holding a hint (`hints`: match starts, in order), tracking continuations.
+fn read_hinted_lines(text: &str, hints: &[usize]) -> Vec<Candidate> {
     let mut out = Vec::new();
-    // Where the hints are (no hint crosses a line, so a line holds one iff a match starts in it).
-    let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
     if hints.is_empty() {
         return out;
     }
@@ -410,7 +443,8 @@ mod tests {
         };
         let text = "x = 1\n--PASSWORD s3\r\n// a comment\ncurl -u a:b https://h\n\nfn key() -> u8\nmysql\n\
                     plain token line\n/usr/bin/Secret\n-p\tAUTH\nTOKEN";
-        let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
+        let hints: Vec<usize> =
+            WORDS_AC.find_iter(text).filter(|m| m.pattern().as_usize() != HINTS.len()).map(|m| m.start()).collect();
         let mut off = 0;
         let mut read = 0;
         for line in text.split_inclusive('\n') {
@@ -422,6 +456,22 @@ mod tests {
         }
         assert_eq!(read, 5);
         assert!(found("no hint -- at all / here\n").is_empty());
+        // The SQL keywords from the same pass as separate passes find them.
+        let sql_text = "x identified by 'a'\nkeypassword = 'b'\nPASSPASSWORD('c') identifiedpassword";
+        let own: Vec<(bool, usize, usize)> = WORDS_AC
+            .find_iter(sql_text)
+            .filter(|m| m.pattern().as_usize() >= HINTS.len())
+            .map(|m| (m.pattern().as_usize() == HINTS.len(), m.start(), m.end()))
+            .collect();
+        let separate: Vec<(bool, usize, usize)> = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(sql::KEYWORDS)
+            .unwrap()
+            .find_iter(sql_text)
+            .map(|m| (m.pattern().as_usize() == 0, m.start(), m.end()))
+            .collect();
+        assert_eq!(own, separate);
+        assert_eq!(own.len(), 5);
         assert_eq!(found("run --user admin --password=Hx9-q\n").len(), 2);
     }
 
