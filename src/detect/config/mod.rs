@@ -192,8 +192,10 @@ pub fn lines_only(text: &str) -> Vec<Detection> {
     entry::judge(sink)
 }
 
-/// Files smaller than this go straight to the whole-file line detectors.
-const GATE_MIN: usize = 16 * 1024;
+/// Files smaller than this go straight to the whole-file line detectors. The gate pays even on
+/// small files: most files the fallback reads (generated manifests such as every crate's
+/// `Cargo.toml`, with its `keywords`/`authors` lines) hold a prefilter word and no credential.
+const GATE_MIN: usize = 0;
 
 /// The lines of `text` that hold a prefilter word (or `webhook`, a credential word the prefilter
 /// leaves to the names beside it), joined.
