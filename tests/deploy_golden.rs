@@ -103,7 +103,7 @@ fn run_case(dir: &Path) -> (String, String, Vec<usize>, Case) {
                 strategy: Strategy::Env,
                 env_var: s.env_var.clone(),
                 name: None,
-                deploy: case.kind.clone().map(|kind| DeployInfo { kind, container: None }),
+                deploy: case.kind.clone().map(|kind| DeployInfo { kind, container: None, embedded: false }),
                 reason: None,
             }
         })

@@ -75,3 +75,31 @@ fn the_plan_injects_them_into_the_workload() {
         ]
     );
 }
+
+/// The detector that reads a deployment document inside another file says so (`deploy.embedded`),
+/// so the planner and the rewriter leave those entries to the person whatever the file is called;
+/// a document read as itself never carries the mark.
+#[test]
+fn documents_inside_scripts_are_marked_embedded_by_the_detector() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/detect");
+    let marks = |rel: &str| -> Vec<bool> {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let rel = Path::new(rel);
+        hoist::detect::analyze(rel, hoist::format::FileFormat::of(rel), &text)
+            .iter()
+            .filter_map(|d| d.deploy.as_ref().map(|i| i.embedded))
+            .collect()
+    };
+    // Heredoc and `--cli-input-json` task definitions in a script, and one in a CI step.
+    let script = marks("text/deploy/register.sh");
+    assert_eq!(script.len(), 4, "register.sh's task-definition entries");
+    assert!(script.iter().all(|e| *e), "{script:?}");
+    assert_eq!(marks("text/deploy/ci-deploy.yml"), [true]);
+    // The same kinds of documents as files of their own.
+    for own in ["config/json/ecs-task-definition.json", "config/yaml/cloudformation-intrinsics.yaml"] {
+        let m = marks(own);
+        assert!(!m.is_empty() && m.iter().all(|e| !e), "{own}: {m:?}");
+    }
+    // A script's plain heredoc (an INI file it writes) is no deployment document.
+    assert_eq!(marks("text/scripts/write-config.sh"), Vec::<bool>::new());
+}

@@ -3,7 +3,9 @@
 //! (`aws ecs register-task-definition --cli-input-json '…'`, `--container-definitions '[…]'`).
 //! Each region is read by the config detectors as the document it is, so an ECS container's
 //! `environment` entry keeps its deployment context; the shell's own `$VAR` expansions make it a
-//! template, read tolerantly (what parses is kept, the line detectors read the rest).
+//! template, read tolerantly (what parses is kept, the line detectors read the rest). A script's
+//! other heredocs (`cat > app.conf <<EOF … password=… EOF`) are text its own grammar doesn't read:
+//! [`regions_in_script`] returns them too, for the line detectors.
 
 use crate::format::FileFormat;
 use crate::model::Span;
@@ -13,7 +15,7 @@ use std::sync::LazyLock;
 /// A document embedded in a file: its format and where it lies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
-    /// JSON or YAML.
+    /// JSON or YAML; `Text` for a script's heredoc holding no document.
     pub format: FileFormat,
     /// The document's bytes in the file (a heredoc's body, the inside of a quoted argument).
     pub span: Span,
@@ -34,6 +36,17 @@ static CLI_JSON: LazyLock<Regex> = LazyLock::new(|| {
 /// The embedded documents of `text`, in file order. Linear: each heredoc body and quoted argument
 /// is walked once from where its opener was found.
 pub fn regions(text: &str) -> Vec<Region> {
+    find(text, false)
+}
+
+/// [`regions`], and every other heredoc body as a `Text` region: in a shell script (or a
+/// Dockerfile's `RUN <<EOF`) a heredoc is data the shell's grammar leaves unread — a config file
+/// written at deploy time, input for `mysql` or `psql`.
+pub fn regions_in_script(text: &str) -> Vec<Region> {
+    find(text, true)
+}
+
+fn find(text: &str, text_bodies: bool) -> Vec<Region> {
     if !text.contains("<<") && !text.contains("--c") {
         return Vec::new();
     }
@@ -57,8 +70,12 @@ pub fn regions(text: &str) -> Vec<Region> {
         }
         // Unterminated: not a heredoc after all (`$((a << b))`), or one the shell warns about.
         let Some(body_end) = end else { continue };
-        if let Some(r) = document(text, Span::new(body_start, body_end)) {
-            out.push(r);
+        match document(text, Span::new(body_start, body_end)) {
+            Some(r) => out.push(r),
+            None if text_bodies && body_end > body_start => {
+                out.push(Region { format: FileFormat::Text, span: Span::new(body_start, body_end) })
+            }
+            None => {}
         }
         next = body_end;
     }
@@ -91,7 +108,9 @@ pub fn regions(text: &str) -> Vec<Region> {
 fn document(text: &str, span: Span) -> Option<Region> {
     let body = &text[span.start..span.end];
     let t = body.trim_start();
-    if t.starts_with(['{', '[']) {
+    // `[` opens a JSON array of values, not an INI section (`[client]`).
+    let array = t.strip_prefix('[').is_some_and(|r| r.trim_start().starts_with(['{', '[', '"', ']']));
+    if t.starts_with('{') || array {
         return Some(Region { format: FileFormat::Json, span });
     }
     let deployment = t.contains("containerDefinitions:")
@@ -123,6 +142,15 @@ mod tests {
                 (FileFormat::Json, "[{\"name\": \"w\"}]"),
             ]
         );
+    }
+
+    #[test]
+    fn a_scripts_other_heredocs_are_text() {
+        let sh = "cat > app.conf <<EOF\n[db]\npassword=x\nEOF\ncat > td.json <<'J'\n{\"a\": 1}\nJ\n";
+        assert!(regions(sh).iter().all(|r| r.format == FileFormat::Json));
+        let all: Vec<_> =
+            regions_in_script(sh).into_iter().map(|r| (r.format, &sh[r.span.start..r.span.end])).collect();
+        assert_eq!(all, [(FileFormat::Text, "[db]\npassword=x\n"), (FileFormat::Json, "{\"a\": 1}\n")]);
     }
 
     #[test]

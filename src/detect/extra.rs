@@ -14,7 +14,7 @@ use std::path::Path;
 pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detection>) {
     use FileFormat::*;
     if matches!(format, Shell | Text | Dockerfile | Yaml) {
-        embed(rel, text, out);
+        embed(rel, text, matches!(format, Shell | Dockerfile), out);
     }
     // In source code a flag and its value are separate expressions (`["--password", pw]`); the
     // grammar-aware detectors read them.
@@ -41,22 +41,32 @@ pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detectio
 }
 
 /// Adds the detections of the documents embedded in `text`; what the host format's detectors
-/// found inside an embedded document gives way to them.
-fn embed(rel: &Path, text: &str, out: &mut Vec<Detection>) {
-    let regions = embedded::regions(text);
+/// found inside an embedded document gives way to them. `script`: the host is a script, whose
+/// other heredocs the line detectors read too (beside what the host's detectors found there).
+fn embed(rel: &Path, text: &str, script: bool, out: &mut Vec<Detection>) {
+    let regions = if script { embedded::regions_in_script(text) } else { embedded::regions(text) };
     if regions.is_empty() {
         return;
     }
     let low = docs::is_doc(rel);
-    out.retain(|d| !regions.iter().any(|r| r.span.start <= d.span.start && d.span.end <= r.span.end));
+    let document = |r: &embedded::Region| r.format != FileFormat::Text;
+    out.retain(|d| !regions.iter().any(|r| document(r) && r.span.start <= d.span.start && d.span.end <= r.span.end));
+    let host = out.len();
     for r in regions {
         let snippet = &text[r.span.start..r.span.end];
         for mut d in super::config::analyze_embedded(rel, r.format, snippet, r.span.start) {
+            if !document(&r) && out[..host].iter().any(|o| !super::is_site(o) && o.span.overlaps(&d.span)) {
+                continue;
+            }
             if low {
                 d.severity = Severity::Low;
             }
             // Labels are file-local: keep each document's apart from the host file's.
             d.group = d.group.map(|g| format!("doc@{}:{g}", r.span.start));
+            // The planner and the rewriter must know this file isn't the document.
+            if let Some(info) = &mut d.deploy {
+                info.embedded = true;
+            }
             out.push(d);
         }
     }

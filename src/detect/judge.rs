@@ -273,6 +273,10 @@ pub fn env_default(value: &str) -> Option<(usize, &str)> {
     let rest = &inner[name_end..];
     let sep = [":-", ":=", ":", "-", "="].iter().find(|s| rest.starts_with(**s))?;
     let default = &rest[sep.len()..];
+    // `${X:?message}` fails with a message, `${X:+alt}` expands when X is set: no default.
+    if *sep == ":" && default.starts_with(['?', '+']) {
+        return None;
+    }
     let clean = !default.is_empty() && !["${", "}", "{", "$("].iter().any(|t| default.contains(t));
     clean.then_some((2 + name_end + sep.len(), default))
 }
@@ -381,6 +385,17 @@ mod tests {
         {
             assert!(!is_secret_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn env_defaults_are_defaults_only() {
+        assert_eq!(env_default("${DB_PASSWORD:-s3cret}"), Some((15, "s3cret")));
+        assert_eq!(env_default("${db.password:s3cret}"), Some((14, "s3cret")));
+        assert_eq!(env_default("${PASSWORD:=pw4}"), Some((12, "pw4")));
+        // An error message and an alternative value are no defaults.
+        assert_eq!(env_default("${DB_PASSWORD:?set DB_PASSWORD}"), None);
+        assert_eq!(env_default("${DB_PASSWORD:+--password=x}"), None);
+        assert_eq!(env_default("${A:-${B:-pw}}"), None);
     }
 
     #[test]

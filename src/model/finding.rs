@@ -73,6 +73,11 @@ pub struct DeployInfo {
     /// The container (ECS container definition / compose service / k8s object) it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// The deployment document is written inside another file (a task definition in a shell
+    /// heredoc or an AWS CLI `--cli-input-json '…'` argument): set by the detector that read it
+    /// there (`detect::extra`), so the planner and the rewriter know the file isn't the document.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub embedded: bool,
 }
 
 /// One detection inside one file, before the scanner adds location and fingerprint.

@@ -325,7 +325,8 @@ mod tests {
             cfg("a/.env", 20, "localhost", Some("a/.env#db"), "DB_HOST", "host"),
         ];
         let mut fs = fs;
-        fs[0].deploy = Some(crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: None });
+        fs[0].deploy =
+            Some(crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: None, embedded: false });
         fs[1].deploy = fs[0].deploy.clone();
         let c = cluster(&fs);
         // a/.env starts a cluster; the prod task definition joins it (and makes it prod); the

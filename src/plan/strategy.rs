@@ -54,7 +54,7 @@ pub(super) fn strategy(f: &Finding, injected: bool, key: &str, env_var: &str) ->
         ));
     }
     match place(f) {
-        Place::Deploy if crate::rewrite::deploy::embedded_in_script(&f.path) => {
+        Place::Deploy if crate::rewrite::deploy::embedded_in_script(f.deploy.as_ref()) => {
             (Strategy::Manual, Some(crate::rewrite::deploy::EMBEDDED_WHY.to_string()))
         }
         Place::Deploy => {

@@ -371,7 +371,11 @@ fn deployment_kinds_choose_their_strategy() {
     ];
     for (i, (kind, container, name, want, var)) in cases.into_iter().enumerate() {
         let mut f = secret("deploy/x.yaml", 1, &format!("value-{i}"), None, name, None);
-        f.deploy = Some(crate::model::DeployInfo { kind: kind.into(), container: container.map(str::to_string) });
+        f.deploy = Some(crate::model::DeployInfo {
+            kind: kind.into(),
+            container: container.map(str::to_string),
+            embedded: false,
+        });
         let p = build(&[f], &opts()).unwrap().plan;
         let site = &p.secrets[0].keys[0].sites[0];
         assert_eq!(site.strategy, want, "{kind} {container:?}");
@@ -382,11 +386,20 @@ fn deployment_kinds_choose_their_strategy() {
 
 #[test]
 fn a_task_definition_written_inside_a_script_is_manual_in_the_plan_as_in_the_diff() {
-    // detect::extra reads task definitions in heredocs / `--cli-input-json '…'`; the rewriter leaves
-    // them (the script isn't the document), so the plan must not promise `env`.
-    for (path, want) in [("deploy/register.sh", Strategy::Manual), ("deploy/td.json", Strategy::Env)] {
+    // detect::extra reads task definitions in heredocs / `--cli-input-json '…'` and says so in the
+    // deploy info; the rewriter leaves them (the script isn't the document), so the plan must not
+    // promise `env`. The detector's word decides, not the file's name: a task definition read as
+    // itself is `env` whatever its name (`taskdef` without an extension).
+    for (path, embedded, want) in [
+        ("deploy/register.sh", true, Strategy::Manual),
+        ("deploy/ci.yml", true, Strategy::Manual),
+        ("deploy/td.json", false, Strategy::Env),
+        ("deploy/taskdef", false, Strategy::Env),
+    ] {
         let mut f = secret(path, 1, "value-embedded", None, "API_TOKEN", None);
-        f.deploy = Some(crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: Some("web".into()) });
+        let info =
+            crate::model::DeployInfo { kind: "ecs-task-definition".into(), container: Some("web".into()), embedded };
+        f.deploy = Some(info);
         let p = build(&[f], &opts()).unwrap().plan;
         let site = &p.secrets[0].keys[0].sites[0];
         assert_eq!(site.strategy, want, "{path}");

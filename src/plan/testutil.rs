@@ -54,6 +54,6 @@ pub fn cfg(path: &str, at: usize, value: &str, group: Option<&str>, name: &str, 
 
 /// Marks a finding as sitting in a deployment file.
 pub fn deployed(mut f: Finding, kind: &str, container: &str) -> Finding {
-    f.deploy = Some(DeployInfo { kind: kind.into(), container: Some(container.into()) });
+    f.deploy = Some(DeployInfo { kind: kind.into(), container: Some(container.into()), embedded: false });
     f
 }

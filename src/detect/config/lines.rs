@@ -162,7 +162,7 @@ pub(crate) fn dockerfile(text: &str, sink: &mut Sink) {
                 scope = sink.scope(stage.clone().unwrap_or_default(), true);
             }
             "ENV" | "ARG" => {
-                let deploy = DeployInfo { kind: "dockerfile".into(), container: stage.clone() };
+                let deploy = DeployInfo { kind: "dockerfile".into(), container: stage.clone(), embedded: false };
                 let body_at = off + indent + word.len();
                 let body = &text[body_at..end];
                 for (name, v) in env_pairs(text, body_at, body) {

@@ -47,6 +47,97 @@ impl Val {
     }
 }
 
+/// CloudFormation's short-form tag of an intrinsic function (`!If`, `!Join`) in its long form
+/// (`Fn::If`, `Fn::Join`), as JSON templates write it.
+pub(crate) fn cfn_function(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "!If" => "Fn::If",
+        "!Join" => "Fn::Join",
+        "!Select" => "Fn::Select",
+        "!Sub" => "Fn::Sub",
+        "!FindInMap" => "Fn::FindInMap",
+        "!GetAtt" => "Fn::GetAtt",
+        "!Split" => "Fn::Split",
+        "!Base64" => "Fn::Base64",
+        "!Equals" => "Fn::Equals",
+        "!Not" => "Fn::Not",
+        "!And" => "Fn::And",
+        "!Or" => "Fn::Or",
+        "!Cidr" => "Fn::Cidr",
+        "!ImportValue" => "Fn::ImportValue",
+        "!Transform" => "Fn::Transform",
+        "!GetAZs" => "Fn::GetAZs",
+        "!ToJsonString" => "Fn::ToJsonString",
+        "!Length" => "Fn::Length",
+        "!Ref" => "Ref",
+        "!Condition" => "Condition",
+        _ => return None,
+    })
+}
+
+/// The CloudFormation intrinsic function a value is (`{"Fn::If": [...]}`, `!If [...]`): its name
+/// and arguments.
+fn intrinsic(v: &Val) -> Option<(&str, &Val)> {
+    match v {
+        Val::Map(p) if p.len() == 1 && (p[0].0.starts_with("Fn::") || p[0].0 == "Ref") => Some((&p[0].0, &p[0].1)),
+        _ => None,
+    }
+}
+
+/// The scalars a value can evaluate to when the stack deploys: a scalar is itself; `Fn::If` is
+/// either branch (the condition's name is no value); `Fn::Select` with a literal index the item
+/// it picks; `Fn::Sub`'s template string a reference (only a literal URL login in it counts, as
+/// in any templated value); `Fn::Join` the literal part that holds the value (the longest part
+/// that is no URL fragment or separator; a part carrying a URL is judged as a template).
+/// `Ref`, `Fn::GetAtt`, `Fn::ImportValue`, … evaluate to nothing written here.
+pub(crate) fn outcomes(v: &Val) -> Vec<Scalar> {
+    let Some(_depth) = crate::scan::limit::enter() else { return Vec::new() };
+    let Some((f, args)) = intrinsic(v) else {
+        return match v {
+            Val::Str(s) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+    };
+    let items = match args {
+        Val::Seq(items) => items.as_slice(),
+        _ => &[],
+    };
+    match (f, items) {
+        ("Fn::If", [_, a, b]) => outcomes(a).into_iter().chain(outcomes(b)).collect(),
+        ("Fn::Select", [Val::Str(i), Val::Seq(list)]) => {
+            i.value.parse::<usize>().ok().and_then(|i| list.get(i)).map(outcomes).unwrap_or_default()
+        }
+        ("Fn::Sub", _) => {
+            let template = match (args, items.first()) {
+                (Val::Str(s), _) | (_, Some(Val::Str(s))) => s,
+                _ => return Vec::new(),
+            };
+            vec![Scalar { literal: false, ..template.clone() }]
+        }
+        ("Fn::Join", [_, Val::Seq(parts)]) => {
+            let literal = |p: &&Val| matches!(p, Val::Str(s) if s.literal);
+            let scalars = parts.iter().filter(literal).filter_map(|p| match p {
+                Val::Str(s) => Some(s),
+                _ => None,
+            });
+            let mut url = Vec::new();
+            let mut best: Option<&Scalar> = None;
+            for s in scalars {
+                if s.value.contains("://") {
+                    url.push(Scalar { literal: false, ..s.clone() });
+                } else if !s.value.ends_with([':', '@', '/', '=', ';'])
+                    && s.value.chars().any(char::is_alphanumeric)
+                    && best.is_none_or(|b| s.value.len() > b.value.len())
+                {
+                    best = Some(s);
+                }
+            }
+            url.into_iter().chain(best.cloned()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What kind of deployment document is being walked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Deploy {
@@ -121,7 +212,11 @@ struct Ctx {
 
 impl Ctx {
     fn info(&self) -> Option<DeployInfo> {
-        self.deploy.kind().map(|k| DeployInfo { kind: k.to_string(), container: self.container.clone() })
+        self.deploy.kind().map(|k| DeployInfo {
+            kind: k.to_string(),
+            container: self.container.clone(),
+            embedded: false,
+        })
     }
 
     fn label(&self) -> String {
@@ -170,19 +265,17 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
     for (k, val) in pairs {
         match val {
             Val::Str(s) => {
-                let (name, role) = match cfn_parameter_name(ctx, k) {
-                    Some(p) => (p.0, p.1),
-                    None if is_tf_variable_default(ctx, k) => (ctx.path[1].clone(), Role::Auto),
-                    None => (k.clone(), Role::Auto),
-                };
                 if k8s_secret {
                     add_k8s_secret(sink, scope, k, s, last == "data", ctx);
                     continue;
                 }
-                let e = sink.add(scope, &name, s.value.clone(), s.span, s.literal);
-                e.role = role;
-                e.deploy = ctx.info();
-                e.parent = parent.clone();
+                add_scalar(sink, scope, ctx, k, s, parent.clone());
+            }
+            // `MasterUserPassword: !If [IsDev, "literal", !Ref Pw]`: each literal outcome.
+            Val::Map(_) if intrinsic(val).is_some() => {
+                for s in outcomes(val) {
+                    add_scalar(sink, scope, ctx, k, &s, parent.clone());
+                }
             }
             Val::Seq(items) if ENV_KEYS.contains(&k.to_ascii_lowercase().as_str()) => {
                 walk_env_list(items, &ctx.child(k), sink);
@@ -190,9 +283,11 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
             Val::Map(_) if pair_of(val).is_some() => {
                 // `<add key="DbPassword" value="…"/>`, `<property name="password" value="…"/>`:
                 // named by the pair's own name, grouped with its siblings.
-                let (n, s) = pair_of(val).expect("checked");
-                let e = sink.add(scope, &n, s.value.clone(), s.span, s.literal);
-                e.deploy = ctx.info();
+                let (n, values) = pair_of(val).expect("checked");
+                for s in values {
+                    let e = sink.add(scope, &n, s.value.clone(), s.span, s.literal);
+                    e.deploy = ctx.info();
+                }
             }
             _ => {
                 let mut c = ctx.child(k);
@@ -203,6 +298,20 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// One scalar under key `k` of a mapping: named by the key (or the CloudFormation parameter /
+/// Terraform variable whose default it is).
+fn add_scalar(sink: &mut Sink, scope: usize, ctx: &Ctx, k: &str, s: &Scalar, parent: Option<String>) {
+    let (name, role) = match cfn_parameter_name(ctx, k) {
+        Some(p) => (p.0, p.1),
+        None if is_tf_variable_default(ctx, k) => (ctx.path[1].clone(), Role::Auto),
+        None => (k.to_string(), Role::Auto),
+    };
+    let e = sink.add(scope, &name, s.value.clone(), s.span, s.literal);
+    e.role = role;
+    e.deploy = ctx.info();
+    e.parent = parent;
 }
 
 /// The container/service/resource a subtree belongs to.
@@ -249,9 +358,11 @@ fn walk_env_list(items: &[Val], ctx: &Ctx, sink: &mut Sink) {
                 e.deploy = ctx.info();
             }
             Val::Map(_) => match pair_of(item) {
-                Some((n, s)) => {
-                    let e = sink.add(scope, &n, s.value.clone(), s.span, s.literal);
-                    e.deploy = ctx.info();
+                Some((n, values)) => {
+                    for s in values {
+                        let e = sink.add(scope, &n, s.value.clone(), s.span, s.literal);
+                        e.deploy = ctx.info();
+                    }
                 }
                 None if item.get("valueFrom").is_some() || item.get("name").is_some() => {}
                 None => walk(item, ctx, sink),
@@ -261,17 +372,16 @@ fn walk_env_list(items: &[Val], ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-/// A `{name|key: N, value: V}` map: the entry it stands for.
-fn pair_of(v: &Val) -> Option<(String, &Scalar)> {
+/// A `{name|key: N, value: V}` map: the entry it stands for, with what its value can evaluate
+/// to ([`outcomes`]: `Value: !If [IsProd, !Ref Pw, "literal"]` in a CloudFormation environment).
+fn pair_of(v: &Val) -> Option<(String, Vec<Scalar>)> {
     let Val::Map(pairs) = v else { return None };
     if pairs.len() > 4 {
         return None;
     }
     let name = v.str_at("name").or_else(|| v.str_at("key"))?;
-    match v.get("value")? {
-        Val::Str(s) => Some((name.to_string(), s)),
-        _ => None,
-    }
+    let values = outcomes(v.get("value")?);
+    (!values.is_empty()).then(|| (name.to_string(), values))
 }
 
 /// CloudFormation `Parameters: {DbPassword: {Default: …, NoEcho: true}}`: the parameter's name

@@ -2,7 +2,7 @@
 //! scalar styles with their escapes decoded, short tags (`!Ref`, `!Sub`) marked as references.
 
 use super::parsers::{Grammar, parse_range};
-use super::tree::{Scalar, Val};
+use super::tree::{Scalar, Val, cfn_function};
 use crate::model::Span;
 use tree_sitter::Node;
 
@@ -64,15 +64,23 @@ fn convert(node: Node, text: &str, tagged: bool) -> Val {
         "block_node" | "flow_node" => {
             let mut cur = node.walk();
             let mut tag = tagged;
+            let mut function = None;
             let mut out = Val::Other;
             for child in node.named_children(&mut cur) {
                 match child.kind() {
                     "tag" => {
                         let t = &text[child.byte_range()];
                         tag = !matches!(t, "!!str" | "!!int" | "!!binary" | "tag:yaml.org,2002:str");
+                        function = cfn_function(t);
                     }
                     "anchor" | "comment" => {}
                     "alias" => return Val::Other,
+                    // `!If [cond, !Ref X, "literal"]`: the long form `{Fn::If: [...]}` JSON writes,
+                    // its arguments judged for themselves (each may be a literal or a reference).
+                    k if function.is_some() && !k.ends_with("scalar") && !tagged => {
+                        let args = convert(child, text, false);
+                        out = Val::Map(vec![(function.take().expect("checked").to_string(), args)]);
+                    }
                     _ => out = convert(child, text, tag),
                 }
             }

@@ -46,8 +46,11 @@ static PREFILTER: Lazy<Regex> = Lazy::new(|| {
 
 /// ASCII-only classes (`-u`) keep the search on the fast DFA even in non-ASCII files.
 /// Shell assigns unquoted words (`export TOKEN=abc`): its prefilter accepts those too.
-static SHELL_PREFILTER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(&format!(r"(?i-u){WORDS}\w*\s*=\s*[^\s$'\x22(]")).expect("static prefilter compiles"));
+/// So does a credential-named parameter expansion with a default (`${DB_PASSWORD:-s3cret}`).
+static SHELL_PREFILTER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(r"(?i-u){WORDS}\w*\s*=\s*[^\s$'\x22(]|\$\{{\w*{WORDS}\w*:?[-=][^}}]"))
+        .expect("static prefilter compiles")
+});
 
 thread_local! {
     static PARSERS: RefCell<HashMap<FileFormat, Parser>> = RefCell::new(HashMap::new());
@@ -144,6 +147,11 @@ fn walk<'t>(ctx: &Ctx<'t>, root: Node<'t>, out: &mut Vec<Candidate>) {
             || (ctx.format == FileFormat::Shell && kind == "word" && is_assigned(ctx, node))
         {
             literal_candidates(ctx, node, out);
+            if ctx.format == FileFormat::Shell && kind == "string" {
+                shell::expansions_in(ctx, node, out);
+            }
+        } else if ctx.format == FileFormat::Shell && kind == "expansion" {
+            shell::expansion(ctx, node, out);
         } else if ctx.format == FileFormat::Shell && kind == "command" {
             shell::command(ctx, node, out);
         } else if matches!(kind, "comment" | "line_comment" | "block_comment") {

@@ -1,6 +1,7 @@
 //! Shell commands that carry credentials on the command line: `PGPASSWORD=… psql -h … -U …`,
 //! `mysql -uroot -p…`, `curl -u user:pass`, `sshpass -p …`, and `--password=…`-style flags of any
-//! command. Each command is one scope, so its host/user/database group with its password.
+//! command. Each command is one scope, so its host/user/database group with its password. Also
+//! the defaults of parameter expansions (`${DB_PASSWORD:-s3cret}`).
 
 use super::context::{Ctx, named};
 use super::dsn_hook;
@@ -118,6 +119,51 @@ pub fn command(ctx: &Ctx, cmd: Node, out: &mut Vec<Candidate>) {
     }
 }
 
+/// `${DB_PASSWORD:-s3cret}`, `${PASSWORD:=s3cret}`, `${SECRET-"s3 cret"}`: the value the script
+/// runs with when the variable is unset, named after the variable, wherever the expansion stands
+/// (an assignment, a command argument, inside a double-quoted string; nested defaults too).
+/// `${X:1}` is a substring, `${X:?msg}` an error message, `${X:+alt}` the value when set: none is
+/// a default. A default holding an expansion, a command substitution or an escape is a template.
+pub fn expansion(ctx: &Ctx, node: Node, out: &mut Vec<Candidate>) {
+    if node.kind() == "expansion"
+        && let Some((name, value, span)) = expansion_default(ctx.text(node), node.start_byte())
+    {
+        out.push(Candidate::new(name, value, span).with_role(Role::ByName));
+    }
+}
+
+/// Every expansion inside a double-quoted string (the engine's walk doesn't enter literals).
+pub fn expansions_in(ctx: &Ctx, string: Node, out: &mut Vec<Candidate>) {
+    let mut cursor = string.walk();
+    for c in string.named_children(&mut cursor) {
+        if c.kind() == "expansion" {
+            expansion(ctx, c, out);
+            expansions_in(ctx, c, out);
+        } else if c.kind() == "string" {
+            expansions_in(ctx, c, out);
+        }
+    }
+}
+
+/// (variable, default, span of the default) of `${NAME<op>default}` written at byte `at`.
+fn expansion_default(text: &str, at: usize) -> Option<(&str, String, Span)> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let name_len = inner.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    let rest = &inner[name_len..];
+    let op = [":-", ":=", "-", "="].into_iter().find(|op| rest.starts_with(op))?;
+    let raw = &rest[op.len()..];
+    let start = at + 2 + name_len + op.len();
+    let (value, off) = match raw.as_bytes() {
+        [q @ (b'"' | b'\''), .., last] if last == q && raw.len() >= 2 => (&raw[1..raw.len() - 1], 1),
+        _ => (raw, 0),
+    };
+    let template = value.contains(['$', '`', '\\']) || off == 0 && value.contains(['"', '\'', ' ']);
+    if name_len == 0 || value.is_empty() || template {
+        return None;
+    }
+    Some((&inner[..name_len], value.to_string(), Span::new(start + off, start + off + value.len())))
+}
+
 /// A long flag whose name says credential (`--password`, `--api-token`).
 fn takes_secret(flag: &str) -> bool {
     flag.starts_with("--") && judge::is_secret_name(flag.trim_start_matches('-'))
@@ -170,4 +216,28 @@ fn arg(ctx: &Ctx, n: Node) -> Arg {
         return Arg { flag: None, lit: None };
     }
     Arg { flag: None, lit: literal::read(ctx.format, n, ctx.src) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expansion_default;
+
+    #[test]
+    fn parameter_expansion_defaults() {
+        let d = |t: &str| expansion_default(t, 10).map(|(n, v, s)| (n.to_string(), v, s.start - 10, s.len()));
+        assert_eq!(d("${DB_PASSWORD:-s3cret}"), Some(("DB_PASSWORD".into(), "s3cret".into(), 15, 6)));
+        assert_eq!(d("${PASSWORD:=pw4x}"), Some(("PASSWORD".into(), "pw4x".into(), 12, 4)));
+        assert_eq!(d("${SECRET-'let me in'}"), Some(("SECRET".into(), "let me in".into(), 10, 9)));
+        for t in [
+            "${PASSWORD:1}",
+            "${PASSWORD:?unset}",
+            "${PASSWORD:+x}",
+            "${PASSWORD:-}",
+            "${PASSWORD:-$X}",
+            "${A:-${B:-x}}",
+            "${#PASSWORD}",
+        ] {
+            assert_eq!(d(t), None, "{t}");
+        }
+    }
 }

@@ -14,7 +14,7 @@ pub mod taskdef;
 pub mod terraform;
 pub mod tree;
 
-use crate::model::{Edit, Span, Strategy};
+use crate::model::{DeployInfo, Edit, Span, Strategy};
 use crate::rewrite::{FileRewrite, RewriteError, SiteRewrite};
 use std::path::Path;
 
@@ -80,30 +80,12 @@ impl DeployKind {
 pub const EMBEDDED_WHY: &str = "in a deployment document written inside this script (heredoc or AWS CLI argument): \
                                 hoist leaves it; move the entry to the container's `secrets` by hand";
 
-/// True when a deployment finding sits in a file that isn't the document itself — a task definition
-/// or manifest in a shell heredoc or an AWS CLI argument (see `detect::extra`). The one answer the
-/// planner (strategy `manual`) and the rewriter share; a Dockerfile is its own document.
-pub fn embedded_in_script(path: &Path) -> bool {
-    if crate::format::FileFormat::of(path) == crate::format::FileFormat::Dockerfile {
-        return false;
-    }
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    !matches!(
-        ext.as_str(),
-        "json"
-            | "yaml"
-            | "yml"
-            | "template"
-            | "tf"
-            | "tfvars"
-            | "hcl"
-            | "tpl"
-            | "tmpl"
-            | "j2"
-            | "jinja"
-            | "jinja2"
-            | "erb"
-    )
+/// True when a deployment finding sits in a document written inside another file — a task
+/// definition or manifest in a shell heredoc or an AWS CLI argument. The detector that read it
+/// there says so ([`DeployInfo::embedded`], set by `detect::extra`); this is the one answer the
+/// planner (strategy `manual`) and the rewriter share.
+pub fn embedded_in_script(deploy: Option<&DeployInfo>) -> bool {
+    deploy.is_some_and(|d| d.embedded)
 }
 
 /// An intermediate result in (span, replacement) form; the file handlers return this.
@@ -119,12 +101,18 @@ pub struct Rewritten {
 /// file handled here (docker-compose belongs to the generic rewriter).
 /// Sites with strategy `manual` or `skip` are left to the caller.
 pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<Result<FileRewrite, RewriteError>> {
-    let named = sites.iter().find_map(|s| s.site.deploy.as_ref()).map(|d| d.kind.as_str());
+    // The file's own kind: what its sites outside embedded documents say, or its content. A file
+    // that is no deployment document itself but holds one (a script) is answered below.
+    let embedded = |s: &SiteRewrite| embedded_in_script(s.site.deploy.as_ref());
+    let named = sites.iter().filter(|s| !embedded(s)).find_map(|s| s.site.deploy.as_ref()).map(|d| d.kind.as_str());
     let kind = match named {
-        Some(k) => DeployKind::from_name(k)?,
-        None => DeployKind::sniff(path, text)?,
+        Some(k) => DeployKind::from_name(k),
+        None => DeployKind::sniff(path, text),
     };
-    let active: Vec<(usize, &SiteRewrite)> =
+    if kind.is_none() && !sites.iter().any(embedded) {
+        return None;
+    }
+    let mut active: Vec<(usize, &SiteRewrite)> =
         sites.iter().enumerate().filter(|(_, s)| matches!(s.strategy(), Strategy::Env | Strategy::Sdk)).collect();
     for (_, s) in &active {
         let sp = s.site.span;
@@ -136,10 +124,17 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
             }));
         }
     }
-    if embedded_in_script(path) {
-        let manual =
-            active.iter().map(|(i, s)| (*i, format!("{EMBEDDED_WHY} (valueFrom {})", s.value_from()))).collect();
+    // Entries of a document written inside this file are left with the reference to use; in a
+    // file that is no deployment document itself, so is everything else.
+    let why = |s: &SiteRewrite| format!("{EMBEDDED_WHY} (valueFrom {})", s.value_from());
+    let Some(kind) = kind else {
+        let manual = active.iter().map(|(i, s)| (*i, why(s))).collect();
         return Some(Ok(FileRewrite { edits: Vec::new(), manual }));
+    };
+    let inside: Vec<(usize, String)> = active.iter().filter(|(_, s)| embedded(s)).map(|(i, s)| (*i, why(s))).collect();
+    active.retain(|(_, s)| !embedded(s));
+    if active.is_empty() {
+        return Some(Ok(FileRewrite { edits: Vec::new(), manual: inside }));
     }
     let result = match kind {
         DeployKind::EcsTaskDefinition => taskdef::rewrite(path, text, &active),
@@ -156,7 +151,7 @@ pub fn rewrite_deploy(path: &Path, text: &str, sites: &[SiteRewrite]) -> Option<
             .collect();
         // Never hand the applier edits that can't be applied together.
         crate::model::apply_edits(text.as_bytes(), &edits).map_err(|e| parse_error(path, "edits", e.to_string()))?;
-        Ok(FileRewrite { edits, manual: r.manual })
+        Ok(FileRewrite { edits, manual: r.manual.into_iter().chain(inside).collect() })
     }))
 }
 

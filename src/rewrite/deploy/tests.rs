@@ -10,6 +10,11 @@ const ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf
 
 /// Rewrites `text` with one JSON-shaped site per needle (key = lowercased needle).
 fn run(path: &str, kind: &str, text: &str, needles: &[&str]) -> (String, Vec<usize>) {
+    run_marked(path, kind, text, needles, false)
+}
+
+/// [`run`] with the sites' `deploy.embedded` mark (the detector read them inside another file).
+fn run_marked(path: &str, kind: &str, text: &str, needles: &[&str], embedded: bool) -> (String, Vec<usize>) {
     let sites: Vec<Site> = needles
         .iter()
         .map(|n| {
@@ -26,7 +31,7 @@ fn run(path: &str, kind: &str, text: &str, needles: &[&str]) -> (String, Vec<usi
                 strategy: Strategy::Env,
                 env_var: None,
                 name: None,
-                deploy: Some(DeployInfo { kind: kind.into(), container: None }),
+                deploy: Some(DeployInfo { kind: kind.into(), container: None, embedded }),
                 reason: None,
             }
         })
@@ -51,6 +56,21 @@ fn run(path: &str, kind: &str, text: &str, needles: &[&str]) -> (String, Vec<usi
 
 fn json_ok(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
+}
+
+#[test]
+fn the_detectors_embedded_mark_decides_not_the_file_name() {
+    let td = r#"{"containerDefinitions": [{"name": "a", "image": "x", "environment": [
+  {"name": "A", "value": "AAA1"}]}]}"#;
+    // A task definition read inside a script: left with its reference, the script untouched.
+    let script = format!("#!/bin/sh\naws ecs register-task-definition --cli-input-json '{td}'\n");
+    let (out, manual) = run_marked("deploy/register.sh", "ecs-task-definition", &script, &["AAA1"], true);
+    assert_eq!((out.as_str(), manual), (script.as_str(), vec![0]));
+    // The document as a file of its own, whatever its name says: rewritten.
+    for path in ["deploy/taskdef", "deploy/td.json.tpl", "deploy/td.json"] {
+        let (out, manual) = run_marked(path, "ecs-task-definition", td, &["AAA1"], false);
+        assert!(manual.is_empty() && !out.contains("AAA1") && out.contains("valueFrom"), "{path}: {out}");
+    }
 }
 
 #[test]
@@ -125,7 +145,7 @@ fn other_files_are_not_deployment_files() {
         strategy: Strategy::Env,
         env_var: None,
         name: None,
-        deploy: Some(DeployInfo { kind: "docker-compose".into(), container: None }),
+        deploy: Some(DeployInfo { kind: "docker-compose".into(), container: None, embedded: false }),
         reason: None,
     };
     let rw = [SiteRewrite {
