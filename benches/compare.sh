@@ -87,7 +87,8 @@ for tree in $TREES; do
   echo
   echo "| ms | KB | ms/MB | file |"
   echo "|---|---|---|---|"
-  sort -rn "$OUT/times" | head -n 10 |
+  # (awk, not head: with pipefail, sort killed by SIGPIPE ended the script after the first tree.)
+  sort -rn "$OUT/times" | awk "NR <= 10" |
     awk -F'\t' '{printf "| %.1f | %.0f | %.1f | %s |\n", $1 / 1000, $2 / 1024, ($2 > 0 ? $1 / 1000 / ($2 / 1e6) : 0), $3}'
   awk -F'\t' '$2 >= 65536 {r = $1 / 1000 / ($2 / 1e6); if (r > m) {m = r; f = $3}} END {
     printf "\nworst ms/MB among files of 64 KB or more: %.1f (%s)\n", m, f }' "$OUT/times"

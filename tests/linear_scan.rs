@@ -96,3 +96,35 @@ fn large_literals_scan_in_linear_time() {
     }
     eprintln!("{}", table.join("\n"));
 }
+
+/// Grammar-less code and text (`.rs`, `.c`, no extension) are read by the linear detectors
+/// alone: linear in size even when every line names a key or a token, and pathological nesting
+/// needs no depth limit there. Only when the sniffer names a grammar (a YAML-looking `.txt`) is
+/// the nesting checked before parsing, and the limit noted.
+#[test]
+fn grammar_less_files_scan_in_linear_time_and_skip_the_depth_check() {
+    let s = scanner();
+    let rust = |n: usize| {
+        let body: String = (0..n).map(|i| format!("    let key{i} = map.get(&token_{i}).copied();\n")).collect();
+        format!("fn f() {{\n    let db_password = \"{CANARY}\";\n{body}}}\n")
+    };
+    let (ta, fa) = best_of_3(&s, "src/lib.rs", &rust(1_000));
+    let (tb, fb) = best_of_3(&s, "src/lib.rs", &rust(8_000)); // ~400 KB: under the budget
+    assert!(fa && fb, "the credential among the key/token lines was not found");
+    assert!(tb <= ta * 24 + Duration::from_millis(20), "lib.rs grows superlinearly: {ta:?} → {tb:?}");
+
+    let n = 100_000;
+    let deep_c = format!("char *db_password = \"{CANARY}\";\nint x = {}1{};\n", "(".repeat(n), ")".repeat(n));
+    let t = Instant::now();
+    let out = s.scan_bytes(Path::new("deep.c"), deep_c.as_bytes());
+    assert!(t.elapsed() < Duration::from_secs(1), "deep.c: {:?}", t.elapsed());
+    assert!(out.findings.iter().any(|f| f.value.expose() == CANARY), "deep.c: credential lost");
+    assert!(out.limits.is_empty(), "deep.c is read in full by the linear detectors: {:?}", out.limits);
+
+    let deep_yaml = format!("password: {CANARY}\nx: {}1{}\n", "[".repeat(n), "]".repeat(n));
+    let t = Instant::now();
+    let out = s.scan_bytes(Path::new("notes.txt"), deep_yaml.as_bytes());
+    assert!(t.elapsed() < Duration::from_secs(1), "notes.txt: {:?}", t.elapsed());
+    assert!(out.findings.iter().any(|f| f.value.expose() == CANARY), "notes.txt: credential lost");
+    assert!(out.limits.contains(&hoist::scan::Limit::Depth), "sniffed YAML not parsed, noted: {:?}", out.limits);
+}

@@ -9,8 +9,9 @@
 
 use super::group::{Candidate, Role};
 use super::judge;
+use super::sql;
 use crate::model::Span;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::LazyLock;
 
 /// One whitespace-separated word of a line, quotes removed.
@@ -40,39 +41,88 @@ const STOPWORDS: &[&str] = &[
 /// Help-text metavariables (`--password TEXT`, `--token STRING`).
 const METAVARS: &[&str] = &["TEXT", "STRING", "STR", "VALUE", "VAL", "ARG", "ARGS", "FILE", "PATH", "NAME", "INT"];
 
-/// [`HINTS`] as one automaton: the hint check of every line is one pass over the file.
-static HINTS_AC: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(HINTS).expect("static patterns"));
+/// [`HINTS`] and the SQL detector's [`sql::KEYWORDS`] as one automaton (leftmost-longest, so a
+/// `password` is reported as itself, not as the hint `pass` inside it): the hint check of every
+/// line and the SQL gate take one pass over the file.
+static WORDS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(HINTS.iter().chain(sql::KEYWORDS.iter()))
+        .expect("static patterns")
+});
 
 /// Candidates for every command line in `text`.
 pub fn candidates(text: &str) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    // Where the hints are (no hint crosses a line, so a line holds one iff a match starts in it).
-    let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
-    if hints.is_empty() {
-        return out;
+    with_sql(text, true, false)
+}
+
+/// The command-line candidates of `text` (when `cmdline`) and its SQL statements' (when `sql`,
+/// [`sql::candidates`]), from one automaton pass.
+pub(crate) fn with_sql(text: &str, cmdline: bool, sql: bool) -> Vec<Candidate> {
+    let (mut hints, mut keywords) = (Vec::new(), Vec::new());
+    for m in WORDS_AC.find_iter(text) {
+        let p = m.pattern().as_usize();
+        // `password` is a hint too (it holds `pass`); no hint crosses a line, so a line holds
+        // one iff a match starts in it.
+        if p != HINTS.len() {
+            hints.push(m.start());
+        }
+        if p >= HINTS.len() {
+            keywords.push((p == HINTS.len(), m.start(), m.end()));
+        }
     }
-    let mut next_hint = 0;
-    let mut off = 0;
-    let mut scope = 0;
-    let mut continued = false;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        if !continued {
-            scope = off;
-        }
-        let trimmed = body.trim_end();
-        continued = trimmed.ends_with('\\') || trimmed.ends_with('`') || trimmed.ends_with(" ^");
-        while next_hint < hints.len() && hints[next_hint] < off {
-            next_hint += 1;
-        }
-        let hinted = next_hint < hints.len() && hints[next_hint] < off + body.len();
-        if hinted && worth_reading(body) {
-            read_line(body, off, scope, &mut out);
-        }
-        off += line.len();
+    let mut out = if cmdline { read_hinted_lines(text, &hints) } else { Vec::new() };
+    if sql && !keywords.is_empty() {
+        out.extend(super::sql::candidates_at(text, keywords));
     }
     out
+}
+
+/// Reads the lines holding a hint (`hints`: match starts, in order). A line's scope is the start
+/// of its command: the first of the lines before it that end in a continuation (`\\`, `` ` ``,
+/// ` ^`), found by looking back from each hinted line, no further than the last line read (each
+/// byte is looked at a bounded number of times: linear).
+fn read_hinted_lines(text: &str, hints: &[usize]) -> Vec<Candidate> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    // The start of the line after the last line read, and that line's scope if it continues.
+    let (mut floor, mut floor_scope) = (0, None);
+    let mut i = 0;
+    while i < hints.len() {
+        let h = hints[i];
+        let ls = memchr::memrchr(b'\n', &b[floor..h]).map(|p| floor + p + 1).unwrap_or(floor);
+        let le = memchr::memchr(b'\n', &b[h..]).map(|p| h + p).unwrap_or(b.len());
+        let mut scope = ls;
+        loop {
+            if scope == floor {
+                scope = floor_scope.unwrap_or(floor);
+                break;
+            }
+            // The line before `scope`: `[ps, scope - 1)`.
+            let ps = memchr::memrchr(b'\n', &b[floor..scope - 1]).map(|p| floor + p + 1).unwrap_or(floor);
+            if !continues(&text[ps..scope - 1]) {
+                break;
+            }
+            scope = ps;
+        }
+        let body = text[ls..le].trim_end_matches('\r');
+        if worth_reading(body) {
+            read_line(body, ls, scope, &mut out);
+        }
+        floor = (le + 1).min(b.len());
+        floor_scope = continues(body).then_some(scope);
+        while i < hints.len() && hints[i] < floor {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// True when `line` (without its newline) continues on the next line.
+fn continues(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    trimmed.ends_with('\\') || trimmed.ends_with('`') || trimmed.ends_with(" ^")
 }
 
 /// A cheap check before tokenizing a line holding a hint: a flag character, and not too long.
@@ -410,7 +460,8 @@ mod tests {
         };
         let text = "x = 1\n--PASSWORD s3\r\n// a comment\ncurl -u a:b https://h\n\nfn key() -> u8\nmysql\n\
                     plain token line\n/usr/bin/Secret\n-p\tAUTH\nTOKEN";
-        let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
+        let hints: Vec<usize> =
+            WORDS_AC.find_iter(text).filter(|m| m.pattern().as_usize() != HINTS.len()).map(|m| m.start()).collect();
         let mut off = 0;
         let mut read = 0;
         for line in text.split_inclusive('\n') {
@@ -422,7 +473,57 @@ mod tests {
         }
         assert_eq!(read, 5);
         assert!(found("no hint -- at all / here\n").is_empty());
+        // The SQL keywords from the same pass as separate passes find them.
+        let sql_text = "x identified by 'a'\nkeypassword = 'b'\nPASSPASSWORD('c') identifiedpassword";
+        let own: Vec<(bool, usize, usize)> = WORDS_AC
+            .find_iter(sql_text)
+            .filter(|m| m.pattern().as_usize() >= HINTS.len())
+            .map(|m| (m.pattern().as_usize() == HINTS.len(), m.start(), m.end()))
+            .collect();
+        let separate: Vec<(bool, usize, usize)> = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(sql::KEYWORDS)
+            .unwrap()
+            .find_iter(sql_text)
+            .map(|m| (m.pattern().as_usize() == 0, m.start(), m.end()))
+            .collect();
+        assert_eq!(own, separate);
+        assert_eq!(own.len(), 5);
         assert_eq!(found("run --user admin --password=Hx9-q\n").len(), 2);
+    }
+
+    #[test]
+    fn looking_back_for_the_command_start_gives_the_scopes_a_line_by_line_pass_gives() {
+        // The line-by-line pass it replaced: each line's scope is where its command started.
+        let reference = |text: &str| {
+            let hints: Vec<usize> =
+                WORDS_AC.find_iter(text).filter(|m| m.pattern().as_usize() != HINTS.len()).map(|m| m.start()).collect();
+            let (mut out, mut off, mut scope, mut continued) = (Vec::new(), 0, 0, false);
+            for line in text.split_inclusive('\n') {
+                let body = line.trim_end_matches(['\n', '\r']);
+                if !continued {
+                    scope = off;
+                }
+                continued = continues(body);
+                if hints.iter().any(|&h| h >= off && h < off + body.len()) && worth_reading(body) {
+                    read_line(body, off, scope, &mut out);
+                }
+                off += line.len();
+            }
+            out
+        };
+        let key = |c: &Candidate| (c.name.clone(), c.value.expose().to_string(), c.span, c.scope);
+        let text = "docker run \\\n  -e DB_HOST=db \\\n  -e DB_PASSWORD=Hq8-x1 \\\n  --name app\n\
+                    mysql -h db -u app -pS3cr3t-9 \r\n\n\
+                    Invoke-Thing `\r\n  -Password 'Pw-77q' `\r\n  -User admin\r\n\
+                    curl -u ops:Tk-551 https://h ^\n  --data token=Zz-901\n\
+                    plain line\n--password last-Qx7";
+        let got: Vec<_> = with_sql(text, true, false).iter().map(key).collect();
+        let want: Vec<_> = reference(text).iter().map(key).collect();
+        assert_eq!(got, want);
+        assert!(got.len() >= 6, "{got:?}");
+        // The password of the continued `docker run` shares its scope with the command's first line.
+        assert!(got.iter().any(|(n, _, _, s)| n == "DB_PASSWORD" && *s == Some(0)), "{got:?}");
     }
 
     #[test]

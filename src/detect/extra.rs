@@ -4,7 +4,7 @@
 //! files ([`super::embedded`]: task definitions in heredocs and AWS CLI arguments), which replace
 //! what the format's detectors found at the same bytes (they know the deployment context).
 
-use super::{cmdline, docs, embedded, group, sql};
+use super::{cmdline, docs, embedded, group};
 use crate::format::FileFormat;
 use crate::model::{Detection, Severity};
 use std::path::Path;
@@ -19,8 +19,7 @@ pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detectio
     // In source code a flag and its value are separate expressions (`["--password", pw]`); the
     // grammar-aware detectors read them.
     let code = matches!(format, Python | JavaScript | TypeScript | Tsx | Go | Java | Ruby | Php | Kotlin | CSharp);
-    let mut cands = if code { Vec::new() } else { cmdline::candidates(text) };
-    cands.extend(sql::candidates(text));
+    let cands = cmdline::with_sql(text, !code, true);
     let found = group::group(cands);
     if found.is_empty() {
         return;

@@ -51,6 +51,9 @@ pub fn analyze_sited(rel: &Path, format: FileFormat, text: &str, rules_found: bo
     }
     let mut out = analyze_format(rel, format, text, rules_found);
     extra::extend(rel, format, text, &mut out);
+    if out.is_empty() {
+        return out;
+    }
     let fakes_too = crate::scan::is_test_path(rel) || docs::is_doc(rel);
     drop_fakes(out, text, fakes_too)
 }
@@ -108,15 +111,30 @@ fn analyze_format(rel: &Path, format: FileFormat, text: &str, rules_found: bool)
         // No grammar for these: credential-named string literals by the tolerant tokenizer.
         FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
         FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
-        FileFormat::Text if !FileFormat::is_template(rel) => unknown(rel, text),
+        _ if sniffs(rel, format) => unknown(rel, text),
         _ => config::analyze_sited(rel, format, text, rules_found),
     }
 }
 
+/// True for a file whose name says nothing about its format (plain text, grammar-less code, no
+/// extension; not docs or templates): [`unknown`] reads it, sniffing its content.
+pub fn sniffs(rel: &Path, format: FileFormat) -> bool {
+    format == FileFormat::Text && !docs::is_doc(rel) && !FileFormat::is_template(rel)
+}
+
 /// A file whose name says nothing: the sniffed format's detector, and the tolerant tokenizer for
-/// what no grammar reads (its findings only where the first found nothing).
+/// what no grammar reads (its findings only where the first found nothing). A sniffed grammar
+/// is not run over pathological nesting ([`crate::scan::limit::too_deep`]; noted).
 fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
-    let mut out = match sniff::sniff(text) {
+    use crate::scan::limit;
+    let sniffed = sniff::sniff(text).filter(|f| {
+        let deep = !matches!(f, FileFormat::Json | FileFormat::Xml) && limit::too_deep(text.as_bytes());
+        if deep {
+            limit::note(limit::Limit::Depth);
+        }
+        !deep
+    });
+    let mut out = match sniffed {
         Some(f) => analyze(rel, f, text),
         None => Vec::new(),
     };

@@ -12,9 +12,11 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static KEYWORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder().ascii_case_insensitive(true).build(["identified", "password"]).expect("static patterns")
-});
+/// The words every statement holds (`identified` first: [`worth_matching`] tells them apart by index).
+pub(crate) const KEYWORDS: [&str; 2] = ["identified", "password"];
+
+static KEYWORDS_AC: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS).expect("static patterns"));
 
 /// Each alternative captures the value in `q` (quoted with `'`), `d` (quoted with `"`) or `w`
 /// (a bare word, only after `IDENTIFIED BY`).
@@ -40,7 +42,14 @@ const SCOPES: usize = usize::MAX / 2;
 
 /// Candidates for the SQL statements in `text` (each statement its own scope).
 pub fn candidates(text: &str) -> Vec<Candidate> {
-    if !worth_matching(text) {
+    let hits = KEYWORDS_AC.find_iter(text).map(|m| (m.pattern().as_usize() == 0, m.start(), m.end()));
+    candidates_at(text, hits)
+}
+
+/// [`candidates`], given where [`KEYWORDS`] occur in `text` (`(is identified, start, end)`, in
+/// order), found by a caller's own pass.
+pub(crate) fn candidates_at(text: &str, keywords: impl IntoIterator<Item = (bool, usize, usize)>) -> Vec<Candidate> {
+    if !worth_matching(text, keywords) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -67,7 +76,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
 /// and code name passwords everywhere (`"Password":{`, `self.password`) without a statement; those
 /// files no longer run the regex. A necessary condition of every alternative: non-ASCII bytes
 /// (Unicode whitespace) count as whitespace.
-fn worth_matching(text: &str) -> bool {
+fn worth_matching(text: &str, keywords: impl IntoIterator<Item = (bool, usize, usize)>) -> bool {
     let b = text.as_bytes();
     let ws = |c: u8| c.is_ascii_whitespace() || c == 0x0b || c >= 0x80;
     let skip_ws = |mut i: usize| {
@@ -76,12 +85,12 @@ fn worth_matching(text: &str) -> bool {
         }
         i
     };
-    KEYWORDS.find_iter(text).any(|m| {
-        if m.pattern().as_usize() == 0 {
-            return true; // `identified`
+    keywords.into_iter().any(|(identified, start, end)| {
+        if identified {
+            return true;
         }
-        let Some(&prev) = m.start().checked_sub(1).and_then(|i| b.get(i)) else { return false };
-        let after = skip_ws(m.end());
+        let Some(&prev) = start.checked_sub(1).and_then(|i| b.get(i)) else { return false };
+        let after = skip_ws(end);
         let next = b.get(after).copied();
         let value_follows = || {
             // `password\s*=?\s*['"]` (CREATE/ALTER USER … PASSWORD 'x')
@@ -90,13 +99,13 @@ fn worth_matching(text: &str) -> bool {
         };
         let after_set = || {
             // `SET\s+PASSWORD\s+…=`
-            let mut i = m.start();
+            let mut i = start;
             while i > 0 && ws(b[i - 1]) {
                 i -= 1;
             }
             i >= 3 && (b[i - 3..i].eq_ignore_ascii_case(b"set") || b[i - 3..i].iter().any(|&c| c >= 0x80))
         };
-        (ws(prev) && (value_follows() || (after > m.end() && after_set())))
+        (ws(prev) && (value_follows() || (after > end && after_set())))
             || (prev == b'_' && next == Some(b'='))
             || ((ws(prev) || matches!(prev, b'=' | b',' | b'(')) && next == Some(b'('))
     })
@@ -151,6 +160,10 @@ mod tests {
         assert_eq!(values("change master to master_user='repl',master_password='r3pl';"), ["r3pl"]);
     }
 
+    fn gate(t: &str) -> bool {
+        worth_matching(t, KEYWORDS_AC.find_iter(t).map(|m| (m.pattern().as_usize() == 0, m.start(), m.end())))
+    }
+
     #[test]
     fn the_gate_passes_every_statement_and_skips_names_without_one() {
         for t in [
@@ -163,14 +176,14 @@ mod tests {
             "set  password = 'b0bpw';",
             "change master to master_user='repl',master_password='r3pl';",
         ] {
-            assert!(worth_matching(t), "{t}");
+            assert!(gate(t), "{t}");
         }
         for t in [
             r#"{"Password":{"shape":"SensitiveString","documentation":"<p>The password for the user.</p>"}}"#,
             "self.password = password\nif not password_ok(user):",
             "def login(user, password):",
         ] {
-            assert!(!worth_matching(t), "{t}");
+            assert!(!gate(t), "{t}");
             assert!(STATEMENT.captures_iter(t).next().is_none(), "{t}");
         }
     }

@@ -98,19 +98,30 @@ pub fn enter() -> Option<DepthGuard> {
 }
 
 /// The deepest nesting of `[`, `{` and `(` in `bytes` (strings not excluded: an upper bound).
+/// Branch-free over a byte table: it runs over every file a grammar parses.
 pub fn bracket_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
+    static STEP: [i8; 256] = {
+        let mut t = [0i8; 256];
+        t[b'[' as usize] = 1;
+        t[b'{' as usize] = 1;
+        t[b'(' as usize] = 1;
+        t[b']' as usize] = -1;
+        t[b'}' as usize] = -1;
+        t[b')' as usize] = -1;
+        t
+    };
+    let (mut depth, mut max) = (0i64, 0i64);
     for &b in bytes {
-        match b {
-            b'[' | b'{' | b'(' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+        depth = (depth + i64::from(STEP[b as usize])).max(0);
+        max = max.max(depth);
     }
-    max
+    max as usize
+}
+
+/// True when `bytes` nest brackets so deeply that a grammar would slow down on them before the
+/// readers' own depth guard ([`MAX_DEPTH`]) is reached: such a file is not parsed.
+pub fn too_deep(bytes: &[u8]) -> bool {
+    bracket_depth(bytes) > 4 * MAX_DEPTH
 }
 
 /// Markers of generated code, looked for in a file's first 2 KB.

@@ -200,11 +200,14 @@ impl Scanner {
         } else if body.len() > self.lang_budget {
             Some(Limit::Budget)
         } else if !matches!(format, FileFormat::Json | FileFormat::Xml)
-            && limit::bracket_depth(body.as_bytes()) > 4 * limit::MAX_DEPTH
+            && !crate::detect::sniffs(rel, format)
+            && limit::too_deep(body.as_bytes())
         {
             // tree-sitter-hcl, -yaml and the code grammars slow down on pathological nesting (0.4–0.5 s
             // for 100k levels) before the readers' own depth guard is reached: don't parse such a
-            // file at all (JSON and XML stay fast and keep what lies beside the nesting).
+            // file at all (JSON and XML stay fast and keep what lies beside the nesting). A file
+            // whose format is sniffed is parsed only when the sniffer names a grammar: the detector
+            // checks then (most such files are grammar-less code read by linear detectors alone).
             Some(Limit::Depth)
         } else {
             None

@@ -179,21 +179,18 @@ pub fn lines_only(text: &str) -> Vec<Detection> {
     }
     // The lines holding a prefilter word decide: a credential or a connection string is judged by
     // its own line alone (only its companions and scopes need the others), so when those lines
-    // hold nothing the file holds nothing — a 4 MB policy table costs its few hit lines.
-    if text.len() >= GATE_MIN {
-        let mut sink = Sink::default();
-        lines::fallback(&hit_lines(text), &mut sink);
-        if entry::judge(sink).is_empty() {
-            return Vec::new();
-        }
+    // hold nothing the file holds nothing — a 4 MB policy table costs its few hit lines. Small
+    // files too: most files the fallback reads (generated manifests such as every crate's
+    // `Cargo.toml`, with its `keywords`/`authors` lines) hold a prefilter word and no credential.
+    let mut sink = Sink::default();
+    lines::fallback(&hit_lines(text), &mut sink);
+    if entry::judge(sink).is_empty() {
+        return Vec::new();
     }
     let mut sink = Sink::default();
     lines::fallback(text, &mut sink);
     entry::judge(sink)
 }
-
-/// Files smaller than this go straight to the whole-file line detectors.
-const GATE_MIN: usize = 16 * 1024;
 
 /// The lines of `text` that hold a prefilter word (or `webhook`, a credential word the prefilter
 /// leaves to the names beside it), joined.
