@@ -28,11 +28,15 @@ HOIST_BIN=$(realpath "$HOIST_BIN")
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-REPO="$WORK/repo"
-mkdir -p "$REPO"
+# BENCH_REPO=DIR keeps the large repository there (and reuses it on the next run: profiling).
+REPO="${BENCH_REPO:-$WORK/repo}"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
+if [ -d "$REPO/.git" ]; then
+  git -C "$REPO" reset -q --hard main && git -C "$REPO" clean -qfdx
+else
+mkdir -p "$REPO"
 
 # The large repository: the first $FILES regular files under $SRC (sorted, so runs compare).
 (cd "$SRC" && find . -type f -size -256k -not -path '*/.git/*' | LC_ALL=C sort > "$WORK/all")
@@ -46,6 +50,7 @@ fi
 git -C "$REPO" init -q -b main
 git -C "$REPO" add -A
 git -C "$REPO" commit -q -m "large tree"
+fi
 echo "repository: $(git -C "$REPO" ls-files | wc -l) files, $(du -sh --exclude=.git "$REPO" | cut -f1)"
 
 # The typical commit: 40 new lines in the middle of three existing .rs files, two new files of 40
@@ -73,8 +78,10 @@ cd "$REPO"
 measure() { # name command...
   local name=$1; shift
   if command -v hyperfine > /dev/null; then
-    hyperfine --style basic --warmup 3 --runs "$RUNS" -i -N --command-name "$name" "$*" 2>&1 |
-      grep -E "Benchmark|Time|Range" | sed 's/^/  /'
+    hyperfine --style basic --warmup 3 --runs "$RUNS" -i -N --command-name "$name" \
+      --export-json "$WORK/h.json" "$*" 2>&1 | grep -E "Benchmark|Time|Range" | sed 's/^/  /'
+    # The targets are medians: hyperfine prints mean and range only.
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("  median %.1f ms" % (r["median"]*1000))' "$WORK/h.json"
   else
     local times=() t0 t1
     for _ in $(seq 1 "$RUNS"); do

@@ -405,8 +405,10 @@ pub struct CheckArgs {
     /// Repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Also ask Secrets Manager that each secret exists and holds the JSON key (GetSecretValue;
-    /// values are never printed). On by default when an endpoint URL is configured.
+    /// Also ask Secrets Manager about each referenced secret and each one `.hoist/state.yaml`
+    /// records: it exists, isn't being deleted, has the version and JSON key referenced
+    /// (DescribeSecret, GetSecretValue for keys; values are never printed). On by default when an
+    /// endpoint URL is configured.
     #[arg(long = "aws")]
     pub use_aws: bool,
     /// AWS options.

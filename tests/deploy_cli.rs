@@ -56,6 +56,7 @@ fn secret(name: &str, shape: Shape, kms: Option<&str>, keys: Vec<(&str, Vec<Site
             .map(|(k, sites)| SecretKey { key: k.into(), fingerprint: Fingerprint("0".repeat(32)), sites })
             .collect(),
         inject: Vec::new(),
+        mounts: Vec::new(),
     }
 }
 

@@ -185,3 +185,50 @@ fn config_excludes_apply_to_staged_files() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 file(s) excluded"), "{out}");
 }
+
+/// The hook takes each text file's staged content from the diff itself (unlimited context, no
+/// second read from the object store), so it must be the index bytes exactly, whatever the file
+/// holds (lines that look like diff syntax, CRLF, blank lines, no final newline) and however diffs
+/// are configured: every finding lands where a scan of the same bytes puts it.
+#[test]
+fn the_content_the_diff_carries_is_the_index_content() {
+    let repo = Repo::new();
+    for (k, v) in [
+        ("diff.suppressBlankEmpty", "true"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.algorithm", "patience"),
+        ("diff.context", "1"),
+        ("color.diff", "always"),
+        ("core.autocrlf", "false"),
+    ] {
+        repo.git(&["config", k, v]);
+    }
+    let tricky = "+plus\n-minus\n@@ -1 +1 @@\ndiff --git a/x b/x\n\\ backslash\n\n \n\r\nend\r\n";
+    let (t1, t2, t3) = (repo.token(), repo.token(), repo.token());
+    repo.write("app/a.py", &format!("A = 1\r\n{tricky}B = 2\n"));
+    repo.commit_all("start");
+    repo.write("app/a.py", &format!("A = 1\r\nAWS_KEY = \"{t1}\"\r\n{tricky}B = 2\nKEY = \"{t3}\""));
+    repo.write("new.env", &format!("{tricky}\n\nAWS_KEY={t2}"));
+    repo.git(&["add", "-A"]);
+    let places = |out: &std::process::Output| -> Vec<(String, u64, u64)> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)));
+        let mut p: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (f["path"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    let staged = repo.run(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(staged.status.code(), Some(1), "{}", text(&staged));
+    let tree = repo.run(&["scan", "app/a.py", "new.env", "--format", "json"]);
+    let (staged, tree) = (places(&staged), places(&tree));
+    assert_eq!(staged.len(), 3, "{staged:?}");
+    assert_eq!(staged, tree, "the staged scan and a scan of the same bytes disagree");
+    assert!(staged.contains(&("app/a.py".to_string(), 2, 12)), "{staged:?}");
+}

@@ -19,16 +19,31 @@ fn pre_commit() -> PathBuf {
 /// `pre-commit try-repo <this repository> HOOK ARGS…` in `repo`, with hoist on PATH.
 fn try_repo(repo: &Repo, cache: &std::path::Path, hook: &str, extra: &[&str]) -> (i32, String) {
     let path = format!("{}:{}", hoist_bin().parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
-    let o = repo
-        .cmd(pre_commit())
-        .args(["try-repo", env!("CARGO_MANIFEST_DIR"), hook])
+    let mut cmd = repo.cmd(pre_commit());
+    cmd.args(["try-repo", env!("CARGO_MANIFEST_DIR"), hook])
         .args(extra)
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", cache)
-        .env_remove("PRE_COMMIT_COLOR")
-        .output()
-        .unwrap();
+        .env_remove("PRE_COMMIT_COLOR");
+    rust_toolchain_env(&mut cmd);
+    let o = cmd.output().unwrap();
     (o.status.code().unwrap_or(-1), text(&o))
+}
+
+/// What a `language: rust` hook's `cargo install --path .` needs from the user's machine: the
+/// fixture's HOME is empty, so cargo and rustup are pointed at the real homes (registry cache,
+/// toolchain), and the install never writes into the target directory of the build running this
+/// test. `HOIST_PRECOMMIT_BUILD_DIR` (optional) is a cargo build directory to reuse compiled
+/// dependencies from (a copy of `target/release`'s parent), else cargo starts from nothing.
+fn rust_toolchain_env(cmd: &mut std::process::Command) {
+    let home = PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
+    let rustup_home = std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
+    cmd.env("CARGO_HOME", cargo_home).env("RUSTUP_HOME", rustup_home).env_remove("CARGO_TARGET_DIR");
+    match std::env::var_os("HOIST_PRECOMMIT_BUILD_DIR") {
+        Some(dir) => cmd.env("CARGO_BUILD_BUILD_DIR", dir),
+        None => cmd.env_remove("CARGO_BUILD_BUILD_DIR"),
+    };
 }
 
 #[test]

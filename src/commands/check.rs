@@ -1,15 +1,18 @@
 //! `hoist check`: every Secrets Manager reference in the repository — ECS `valueFrom`,
 //! CloudFormation `{{resolve:secretsmanager:…}}`, and every other one hoist writes (ARNs in code
 //! and ExternalSecrets, `.env` and Terraform notes: `check_refs`) — checked for format (ECS only
-//! fails when a task starts) and, with `--aws` or a configured endpoint, against Secrets Manager:
-//! the secret exists in the session's region and holds the JSON key.
+//! fails when a task starts) and, with `--aws` or a configured endpoint, against Secrets Manager
+//! (`check_remote`): each referenced secret, and each one `.hoist/state.yaml` records, exists in the
+//! session's region, is not being deleted, and holds the version and JSON key referenced.
 
 use crate::Ui;
-use crate::cli::{AwsArgs, CheckArgs};
-use crate::model::SecretValue;
+use crate::cli::CheckArgs;
 use crate::rewrite::deploy::refs::{self, SecretRefParts, Verdict};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The upload state, relative to the repository: its ARNs are checked with `--aws`.
+const STATE_FILE: &str = super::diff::STATE_FILE;
 
 /// One problem at one place.
 struct Problem {
@@ -32,12 +35,12 @@ pub fn run(args: &CheckArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     }
     let mut problems = Vec::new();
     let mut ok: BTreeMap<SecretRefParts, Vec<(PathBuf, usize)>> = BTreeMap::new();
-    let (mut total, mut unchecked) = (0usize, 0usize);
+    let (mut total, mut unchecked, mut deploy_time) = (0usize, 0usize, 0usize);
     let mut note = |rel: &PathBuf, line: usize, text: &str, verdict: Verdict| {
         total += 1;
         match verdict {
             // A `!Sub` ARN's account and region are only known at deploy time: format only.
-            Verdict::Ok(_) if text.contains("${") => {}
+            Verdict::Ok(_) if text.contains("${") => deploy_time += 1,
             Verdict::Ok(parts) => ok.entry(parts).or_default().push((rel.clone(), line)),
             Verdict::NotChecked(_) => unchecked += 1,
             Verdict::Bad(message) => {
@@ -61,95 +64,66 @@ pub fn run(args: &CheckArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         || args.aws.endpoint_url.is_some()
         || std::env::var_os("AWS_ENDPOINT_URL").is_some()
         || std::env::var_os("AWS_ENDPOINT_URL_SECRETS_MANAGER").is_some();
+    let mut asked = None;
+    if use_aws {
+        // The secrets hoist recorded as uploaded are references too: a state naming a secret that
+        // is gone means the next apply writes an ARN nobody can read until it is created again.
+        for (line, arn) in state_arns(root)? {
+            ok.entry(SecretRefParts { secret_id: arn, json_key: None, version_stage: None, version_id: None })
+                .or_default()
+                .push((PathBuf::from(STATE_FILE), line));
+        }
+    }
     if use_aws && !ok.is_empty() {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let found = rt.block_on(check_remote(&args.aws, ok.keys().cloned().collect()))?;
-        for (parts, err) in found {
-            for (path, line) in &ok[&parts] {
-                problems.push(Problem { path: path.clone(), line: *line, message: err.clone() });
+        let outcome = rt.block_on(super::check_remote::check(&args.aws, ok.keys().cloned().collect()))?;
+        for (parts, err) in &outcome.problems {
+            for (path, line) in &ok[parts] {
+                let hint = if path == Path::new(STATE_FILE) {
+                    " (recorded by upload; `hoist apply` creates it again)"
+                } else {
+                    ""
+                };
+                problems.push(Problem { path: path.clone(), line: *line, message: format!("{err}{hint}") });
             }
         }
+        asked = Some(outcome);
     }
     problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     for p in &problems {
         writeln!(ui.out, "{}:{}: {}", p.path.display(), p.line, p.message)?;
     }
+    let remote = match &asked {
+        Some(o) => {
+            format!("; asked Secrets Manager ({}) about {} secret(s) in {} call(s)", o.region, o.secrets, o.calls)
+        }
+        None if use_aws => "; no reference to a Secrets Manager secret, so nothing to ask Secrets Manager".to_string(),
+        None => " (format only; --aws also asks Secrets Manager)".to_string(),
+    };
     writeln!(
         ui.err,
-        "checked {} reference(s): {} problem(s){}{}",
+        "checked {} reference(s): {} problem(s){}{}{}",
         total - unchecked,
         problems.len(),
         if unchecked > 0 { format!(", {unchecked} not Secrets Manager literals (skipped)") } else { String::new() },
-        if use_aws {
-            ", secrets verified in Secrets Manager"
+        if deploy_time > 0 {
+            format!(", {deploy_time} with deploy-time parts (`${{…}}`: format only)")
         } else {
-            " (format only; --aws also asks Secrets Manager)"
-        }
+            String::new()
+        },
+        remote
     )?;
     Ok(if problems.is_empty() { crate::EXIT_CLEAN } else { crate::EXIT_FINDINGS })
 }
 
-/// Asks Secrets Manager about each reference; returns the ones with a problem and what it is.
-/// Values are read only to look for the JSON key, held as [`SecretValue`], and never printed.
-async fn check_remote(aws: &AwsArgs, refs: Vec<SecretRefParts>) -> anyhow::Result<Vec<(SecretRefParts, String)>> {
-    // The upload stage's client: same credentials check, retries and timeouts as every command.
-    let conn = crate::upload::connect(&crate::upload::AwsSettings::from_args(aws)).await?;
-    let client = conn.client;
-    let mut out = Vec::new();
-    for r in refs {
-        if let Some(other) = crate::upload::standing::arn_region(&r.secret_id).filter(|o| *o != conn.region)
-            && r.secret_id.starts_with("arn:")
-        {
-            let msg =
-                format!("secret {} is in {other}, but this session is in {}; not checked", r.secret_id, conn.region);
-            out.push((r, msg));
-            continue;
-        }
-        let resp = client
-            .get_secret_value()
-            .secret_id(&r.secret_id)
-            .set_version_stage(r.version_stage.clone())
-            .set_version_id(r.version_id.clone())
-            .send()
-            .await;
-        let resp = match resp {
-            Ok(v) => v,
-            Err(e) => {
-                let svc = e.as_service_error();
-                let msg = match svc {
-                    Some(s) if s.is_resource_not_found_exception() => {
-                        format!("secret {} does not exist (or that version/stage doesn't)", r.secret_id)
-                    }
-                    Some(s) => format!(
-                        "Secrets Manager refused GetSecretValue on {}: {}",
-                        r.secret_id,
-                        s.meta().code().unwrap_or("error")
-                    ),
-                    None => {
-                        let (_, why) = crate::upload::fault::describe(&e);
-                        return Err(anyhow::anyhow!("cannot reach Secrets Manager: {why}"));
-                    }
-                };
-                out.push((r, msg));
-                continue;
-            }
-        };
-        let Some(key) = &r.json_key else { continue };
-        let Some(s) = resp.secret_string() else {
-            out.push((r.clone(), format!("secret {} is binary; it has no JSON key {key:?}", r.secret_id)));
-            continue;
-        };
-        let value = SecretValue::new(s);
-        let has_key = serde_json::from_str::<serde_json::Value>(value.expose())
-            .ok()
-            .and_then(|v| v.as_object().map(|o| o.contains_key(key)));
-        match has_key {
-            Some(true) => {}
-            Some(false) => out.push((r.clone(), format!("secret {} has no JSON key {key:?}", r.secret_id))),
-            None => {
-                out.push((r.clone(), format!("secret {} isn't a JSON object, so it has no key {key:?}", r.secret_id)))
-            }
-        }
+/// Every ARN `.hoist/state.yaml` records, with its line (none when there is no state).
+fn state_arns(root: &Path) -> anyhow::Result<Vec<(usize, String)>> {
+    let path = root.join(STATE_FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let state = crate::model::State::load(&path)?;
+    let text = std::fs::read_to_string(&path)?;
+    let line_of = |arn: &str| text.find(arn).map_or(1, |off| text[..off].bytes().filter(|b| *b == b'\n').count() + 1);
+    Ok(state.secrets.values().map(|s| (line_of(&s.arn), s.arn.clone())).collect())
 }

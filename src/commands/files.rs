@@ -1,6 +1,7 @@
-//! `hoist scan PATH PATHS…`: several files or directories at once, as the pre-commit framework
-//! passes them (`pass_filenames: true`). Paths are reported relative to the repository root (the
-//! current directory outside git), so baselines and allow markers work as for a tree scan.
+//! `hoist scan FILE` and `hoist scan PATH PATHS…`: one file, or several files or directories at
+//! once, as the pre-commit framework passes them (`pass_filenames: true`). Paths are reported
+//! relative to the root of the repository holding the first path (the current directory outside
+//! git), so baselines and allow markers work as for a tree scan.
 
 use super::hook::{Selector, StagedCounts};
 use crate::cli::{FormatArg, ScanArgs};
@@ -13,10 +14,17 @@ use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Ui};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Runs `hoist scan` with more than one path.
+/// Runs `hoist scan` with a file or more than one path.
 pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir()?;
-    let root = match Git::new(&cwd).toplevel_and_head() {
+    // The repository holding the (first) path, as for a tree scan; the current directory outside git.
+    let first = &args.path;
+    let anchor = match first.parent().filter(|p| !first.is_dir() && !p.as_os_str().is_empty()) {
+        Some(parent) => parent.to_path_buf(),
+        None if first.is_dir() => first.clone(),
+        None => cwd.clone(),
+    };
+    let root = match Git::new(&anchor).toplevel_and_head() {
         Ok((top, _)) => top,
         Err(_) => cwd.clone(),
     };
@@ -25,6 +33,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let (fp, _) = crate::salt::repo_fingerprinter(&root)?;
     let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp);
     scanner.context = !args.rules_only;
+    scanner.include_generated = args.include_generated;
     let selector = Selector::new(&cfg, args.include_vendored, &args.exclude)?;
     let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
     let mut report = ScanReport::default();
@@ -65,6 +74,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
                 *report.skipped.entry(outcome.skipped.unwrap()).or_default() += 1;
             }
             Ok(Some((len, outcome))) => {
+                report.note_limits(rel, &outcome.limits);
                 report.files_scanned += 1;
                 report.bytes_scanned += len as u64;
                 report.non_utf8 += outcome.non_utf8 as usize;

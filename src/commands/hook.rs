@@ -1,6 +1,8 @@
 //! `hoist hook install|uninstall`, and `hoist scan --staged`: the check the hook runs. It asks git
-//! for the staged changes (one diff, one `cat-file --batch`; no tree walk), scans each staged file's
-//! index content, and reports only secrets on the lines the commit adds.
+//! for the staged changes (one diff that carries every text file's staged content; `cat-file
+//! --batch` only for binary files; no tree walk), scans each staged file's index content, and
+//! reports only secrets on the lines the commit adds. git's diff is most of a small commit's time,
+//! so it starts first and runs while hoist finds the repository, its config, key and rules.
 
 use crate::cli::{FormatArg, HookCommand, ScanArgs};
 use crate::config::RepoConfig;
@@ -14,6 +16,7 @@ use crate::scan::{FileOutcome, ScanReport, Scanner, SkipReason, skip};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
 use anyhow::Context;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -82,21 +85,35 @@ pub(super) struct StagedCounts {
 pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let dir = super::root_of(&args.path)?;
     let git = Git::new(&dir);
-    let (top, head) = git.toplevel_and_head()?;
-    let files = crate::hook::staged_files(&git, head.as_deref())?;
-    let cfg = RepoConfig::load(&top)?;
     let mut report = ScanReport::default();
+    let (top, cfg, fp, files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
+        let diff = s.spawn(|| crate::hook::staged_files(&git));
+        // Meanwhile: the repository, its config and key, and the rules (needed unless nothing
+        // is staged; building them on the other core costs no wall time).
+        let ready = (|| -> anyhow::Result<_> {
+            let (top, _) = git.toplevel_and_head()?;
+            let cfg = RepoConfig::load(&top)?;
+            let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
+            let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
+            scanner.context = !args.rules_only;
+            scanner.include_generated = args.include_generated;
+            Ok((top, cfg, fp, scanner))
+        })();
+        let files = diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(std::io::Error::other("panicked"))));
+        // rev-parse's error first: outside a repository `git diff --cached` only says "unknown
+        // option", rev-parse says "not a git repository".
+        let (top, cfg, fp, scanner) = ready?;
+        let files = files?;
+        Ok((top, cfg, fp, files, scanner))
+    })?;
     let mut counts = StagedCounts { staged: files.len(), ..Default::default() };
     let selected = select(&files, &cfg, args, &mut report, &mut counts)?;
-    // Rules and the fingerprint key are only loaded when there is something to scan.
-    let (fp, _) = crate::salt::repo_fingerprinter(&top)?;
     if !selected.is_empty() {
-        let mut scanner = Scanner::new(super::load_rules(&cfg, &args.rule_files)?, fp.clone());
-        scanner.context = !args.rules_only;
-        scanner.include_generated = args.include_generated;
         let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
         scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
     }
+    // The process ends soon: freeing the rule set's automata and regexes one by one is wasted time.
+    std::mem::forget(scanner);
     report.findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     if let Some(min) = args.min_severity.map(Severity::from) {
         report.findings.retain(|f| f.severity >= min);
@@ -226,35 +243,49 @@ impl Selector {
 }
 
 /// Files read but not yet scanned, scanned together (in parallel) once they add up.
-struct Batch {
-    items: Vec<(usize, Vec<u8>)>,
+struct Batch<'a> {
+    items: Vec<(usize, Cow<'a, [u8]>)>,
     bytes: usize,
 }
 
 const BATCH_BYTES: usize = 32 << 20;
 
-fn scan_blobs(
+fn scan_blobs<'a>(
     git: &Git,
     scanner: &Scanner,
-    selected: &[&StagedFile],
+    selected: &[&'a StagedFile],
     max: u64,
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) -> anyhow::Result<()> {
-    let ids: Vec<&str> = selected.iter().map(|f| f.blob.as_str()).collect();
     let mut batch = Batch { items: Vec::new(), bytes: 0 };
-    git.cat_blobs(&ids, |i, size, body| {
+    let add =
+        |batch: &mut Batch<'a>, i: usize, bytes: Cow<'a, [u8]>, report: &mut ScanReport, counts: &mut StagedCounts| {
+            batch.bytes += bytes.len();
+            batch.items.push((i, bytes));
+            if batch.bytes >= BATCH_BYTES {
+                flush(scanner, selected, batch, report, counts);
+            }
+        };
+    // Text files came whole with the diff; the rest (binary, a rename or mode change alone) are
+    // read from the object store.
+    let mut unread: Vec<usize> = Vec::new();
+    for (i, f) in selected.iter().enumerate() {
+        match &f.content {
+            Some(c) if c.0.len() as u64 > max => *report.skipped.entry(SkipReason::TooLarge).or_default() += 1,
+            Some(c) => add(&mut batch, i, Cow::Borrowed(&c.0), report, counts),
+            None => unread.push(i),
+        }
+    }
+    let ids: Vec<&str> = unread.iter().map(|&i| selected[i].blob.as_str()).collect();
+    git.cat_blobs(&ids, |k, size, body| {
         if size > max {
             *report.skipped.entry(SkipReason::TooLarge).or_default() += 1;
             return Ok(());
         }
         let mut bytes = Vec::with_capacity(size as usize);
         body.read_to_end(&mut bytes)?;
-        batch.bytes += bytes.len();
-        batch.items.push((i, bytes));
-        if batch.bytes >= BATCH_BYTES {
-            flush(scanner, selected, &mut batch, report, counts);
-        }
+        add(&mut batch, unread[k], Cow::Owned(bytes), report, counts);
         Ok(())
     })?;
     flush(scanner, selected, &mut batch, report, counts);
@@ -264,11 +295,11 @@ fn scan_blobs(
 fn flush(
     scanner: &Scanner,
     selected: &[&StagedFile],
-    batch: &mut Batch,
+    batch: &mut Batch<'_>,
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) {
-    let scan_one = |(i, bytes): &(usize, Vec<u8>)| {
+    let scan_one = |(i, bytes): &(usize, Cow<'_, [u8]>)| {
         let file = selected[*i];
         let outcome = scanner.scan_bytes(&file.path, bytes);
         (file, bytes.len(), keep_new(outcome, bytes, &file.lines))

@@ -91,7 +91,10 @@ fn scan_and_plan(root: &std::path::Path, args: &MigrateArgs, ui: &mut Ui<'_>) ->
         salt,
         runners: plan::runners::discover(root),
     };
-    Ok(plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan)
+    let mut plan = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?.plan;
+    crate::keyfile::mounts::plan_mounts(root, &mut plan);
+    plan::scripts::fetch_unattended(root, &mut plan);
+    Ok(plan)
 }
 
 /// Shows what `--apply` would write; writes nothing.

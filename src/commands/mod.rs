@@ -5,6 +5,7 @@ pub mod apply;
 pub mod baseline;
 pub mod check;
 pub mod check_refs;
+pub mod check_remote;
 pub mod completions;
 pub mod diff;
 pub mod files;

@@ -41,6 +41,8 @@ pub fn run(args: &PlanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let report = scan_for_plan(&root, &scanner, &cfg, exclude, ui)?;
     let options = plan_options(args, &cfg, old.as_ref(), &root, salt);
     let mut planned = plan::build(&report.findings, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::keyfile::mounts::plan_mounts(&root, &mut planned.plan);
+    plan::scripts::fetch_unattended(&root, &mut planned.plan);
     // On an applied tree, match against the previous plan as the journal says the tree stands, and
     // keep the secrets whose values an apply moved out (the scan can't see them any more).
     let journal = crate::rewrite::journal::Journal::load(&root)?;

@@ -317,6 +317,7 @@ mod tests {
                 kms_key_id: None,
                 keys,
                 inject: Vec::new(),
+                mounts: Vec::new(),
             });
         }
 

@@ -15,7 +15,9 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if args.history || args.all || args.since.is_some() {
         return super::history::run(args, ui);
     }
-    if !args.more.is_empty() {
+    // One file is scanned like several (what pre-commit passes when one file changed): reported
+    // by its path from the repository root, judged with its directories (a test path stays one).
+    if !args.more.is_empty() || args.path.is_file() {
         return super::files::run(args, ui);
     }
     let root = super::root_of(&args.path)?;
@@ -30,11 +32,7 @@ pub fn run(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         threads: args.threads,
     };
     let bar = progress_bar(ui.interactive);
-    let mut report = if args.path.is_file() {
-        scan_one_file(&scanner, &args.path)?
-    } else {
-        scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")))
-    };
+    let mut report = scanner.scan_tree(&root, &opts, &|n| bar.set_message(format!("{n} files")));
     bar.finish_and_clear();
     if let Some(min) = args.min_severity.map(Severity::from) {
         report.findings.retain(|f| f.severity >= min);
@@ -76,22 +74,6 @@ fn exit_code(report: &ScanReport) -> u8 {
     } else {
         EXIT_CLEAN
     }
-}
-
-fn scan_one_file(scanner: &crate::scan::Scanner, path: &std::path::Path) -> anyhow::Result<ScanReport> {
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let rel = std::path::PathBuf::from(path.file_name().unwrap_or_default());
-    let outcome = scanner.scan_bytes(&rel, &bytes);
-    let mut report = ScanReport { files_scanned: 1, bytes_scanned: bytes.len() as u64, ..Default::default() };
-    if let Some(r) = outcome.skipped {
-        report.files_scanned = 0;
-        report.skipped.insert(r, 1);
-    }
-    report.non_utf8 = outcome.non_utf8 as usize;
-    report.note_limits(&rel, &outcome.limits);
-    report.allowed = outcome.allowed;
-    report.findings = outcome.findings;
-    Ok(report)
 }
 
 /// A spinner on stderr when it is a terminal; hidden otherwise.

@@ -10,6 +10,8 @@
 use super::group::{Candidate, Role};
 use super::judge;
 use crate::model::Span;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// One whitespace-separated word of a line, quotes removed.
 struct Token<'a> {
@@ -38,9 +40,19 @@ const STOPWORDS: &[&str] = &[
 /// Help-text metavariables (`--password TEXT`, `--token STRING`).
 const METAVARS: &[&str] = &["TEXT", "STRING", "STR", "VALUE", "VAL", "ARG", "ARGS", "FILE", "PATH", "NAME", "INT"];
 
+/// [`HINTS`] as one automaton: the hint check of every line is one pass over the file.
+static HINTS_AC: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(HINTS).expect("static patterns"));
+
 /// Candidates for every command line in `text`.
 pub fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
+    // Where the hints are (no hint crosses a line, so a line holds one iff a match starts in it).
+    let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
+    if hints.is_empty() {
+        return out;
+    }
+    let mut next_hint = 0;
     let mut off = 0;
     let mut scope = 0;
     let mut continued = false;
@@ -51,7 +63,11 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
         let trimmed = body.trim_end();
         continued = trimmed.ends_with('\\') || trimmed.ends_with('`') || trimmed.ends_with(" ^");
-        if worth_reading(body) {
+        while next_hint < hints.len() && hints[next_hint] < off {
+            next_hint += 1;
+        }
+        let hinted = next_hint < hints.len() && hints[next_hint] < off + body.len();
+        if hinted && worth_reading(body) {
             read_line(body, off, scope, &mut out);
         }
         off += line.len();
@@ -59,13 +75,9 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
     out
 }
 
-/// A cheap check before tokenizing: a flag character and a credential word on the line.
+/// A cheap check before tokenizing a line holding a hint: a flag character, and not too long.
 fn worth_reading(line: &str) -> bool {
-    if line.len() > 4096 || !line.bytes().any(|b| b == b'-' || b == b'/') {
-        return false;
-    }
-    let lower = line.to_ascii_lowercase();
-    HINTS.iter().any(|h| lower.contains(h))
+    line.len() <= 4096 && line.bytes().any(|b| b == b'-' || b == b'/')
 }
 
 fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
@@ -386,6 +398,31 @@ mod tests {
 
     fn found(text: &str) -> Vec<(String, String)> {
         candidates(text).into_iter().map(|c| (c.name, c.value.expose().to_string())).collect()
+    }
+
+    #[test]
+    fn the_hint_automaton_reads_the_lines_a_per_line_check_reads() {
+        // The per-line check it replaced: a flag character and a hint in the lowercased line.
+        let old = |line: &str| {
+            line.len() <= 4096
+                && line.bytes().any(|b| b == b'-' || b == b'/')
+                && HINTS.iter().any(|h| line.to_ascii_lowercase().contains(h))
+        };
+        let text = "x = 1\n--PASSWORD s3\r\n// a comment\ncurl -u a:b https://h\n\nfn key() -> u8\nmysql\n\
+                    plain token line\n/usr/bin/Secret\n-p\tAUTH\nTOKEN";
+        let hints: Vec<usize> = HINTS_AC.find_iter(text).map(|m| m.start()).collect();
+        let mut off = 0;
+        let mut read = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let hinted = hints.iter().any(|&h| h >= off && h < off + body.len());
+            assert_eq!(hinted && worth_reading(body), old(body), "{body:?}");
+            read += usize::from(old(body));
+            off += line.len();
+        }
+        assert_eq!(read, 5);
+        assert!(found("no hint -- at all / here\n").is_empty());
+        assert_eq!(found("run --user admin --password=Hx9-q\n").len(), 2);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! What a commit would add: the staged file list and, for each file, the new-side lines the
-//! commit adds or changes — parsed from one `git diff --cached --raw -z -p -U0`. Also the one
-//! owner of the flags every git diff hoist reads is run with (the staged diff, the history log).
+//! commit adds or changes and its whole staged content — parsed from one `git diff --cached --raw
+//! -z -p` with unlimited context (each text file's one hunk is the whole file, so the hook needs no
+//! second read from the object store). Also the one owner of the flags every git diff hoist reads
+//! is run with (the staged diff, the history log).
 
-use super::git::{EMPTY_TREE, Git, GitError};
+use super::git::{Git, GitError};
 use std::path::PathBuf;
 
 /// File mode of a submodule (gitlink) entry.
@@ -27,9 +29,10 @@ pub const RAW_DIFF_FLAGS: &[&str] = &[
     "--diff-filter=ACMRT",
 ];
 
-/// Added to [`RAW_DIFF_FLAGS`] when the added lines are wanted too: the patch without context,
-/// hunks never merged.
-pub const PATCH_FLAGS: &[&str] = &["-p", "-U0", "--inter-hunk-context=0"];
+/// Added to [`RAW_DIFF_FLAGS`] when the added lines are wanted too: the patch with unlimited
+/// context, so a text file's hunk holds every staged line (` ` kept, `+` added) and its content
+/// comes with its new lines.
+pub const PATCH_FLAGS: &[&str] = &["-p", "--unified=2147483647", "--inter-hunk-context=0"];
 
 /// Lines (1-based, inclusive ranges, sorted, disjoint) that a commit adds to a file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,17 +109,31 @@ pub struct StagedFile {
     pub lines: NewLines,
     /// git called it binary.
     pub git_binary: bool,
+    /// The staged content, when the patch carried it whole (a text file's hunk, or an added empty
+    /// file); `None`: read it from the object store (binary, a rename or mode change alone, a log).
+    pub content: Option<StagedContent>,
+}
+
+/// A staged file's bytes as the patch carried them. `Debug` shows only the length: they may hold
+/// the very secret the hook is looking for.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StagedContent(pub Vec<u8>);
+
+impl std::fmt::Debug for StagedContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StagedContent(<{} bytes>)", self.0.len())
+    }
 }
 
 /// Every staged change the commit would make, except deletions (nothing to scan there).
-pub fn staged_files(git: &Git, head: Option<&str>) -> Result<Vec<StagedFile>, GitError> {
-    // Against HEAD, or against the empty tree on an unborn branch. Every option that user config
-    // could change (prefixes, relative paths, context, renames, external diff drivers) is pinned.
-    let base = head.unwrap_or(EMPTY_TREE);
+pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
+    // No commit named: against HEAD, or every staged file on an unborn branch (so no HEAD lookup
+    // has to come first). Every option that user config could change (prefixes, relative paths,
+    // context, renames, external diff drivers) is pinned.
     let mut args = vec!["diff", "--cached"];
     args.extend_from_slice(RAW_DIFF_FLAGS);
     args.extend_from_slice(PATCH_FLAGS);
-    args.extend([base, "--"]);
+    args.push("--");
     let out = git.output(&args)?;
     parse(&out).map_err(|message| GitError::Parse { args: args.join(" "), message })
 }
@@ -157,9 +174,11 @@ pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
         return Ok(files);
     }
     for (file, section) in files.iter_mut().zip(sections) {
-        let (lines, binary) = parse_section(section)?;
+        let (lines, binary, content) = parse_section(section)?;
         file.lines = lines;
         file.git_binary = binary;
+        // An added file with no hunk and not binary is empty.
+        file.content = content.or_else(|| (file.status == 'A' && !binary).then(StagedContent::default));
     }
     Ok(files)
 }
@@ -213,6 +232,7 @@ pub fn raw_record(meta: &[u8]) -> Result<StagedFile, String> {
         old_blob: (!old_id.bytes().all(|b| b == b'0')).then(|| old_id.to_string()),
         lines: NewLines::Some(LineSet::default()),
         git_binary: false,
+        content: None,
     })
 }
 
@@ -224,13 +244,24 @@ impl StagedFile {
 }
 
 /// Reads one file's patch line by line (lines without their `\n`): which new-side lines it adds,
-/// and whether git called the file binary. Used for a staged diff and for each commit of a log.
+/// whether git called the file binary, and the new side's bytes (context and added lines: with
+/// unlimited context, the whole file). Used for a staged diff and for each commit of a log.
 #[derive(Debug, Default)]
 pub struct SectionLines {
     set: LineSet,
     in_hunk: bool,
     next_new: usize,
+    /// Old- and new-side lines the current hunk still holds (from its header).
+    old_left: usize,
+    new_left: usize,
+    /// The last hunk line was on the new side (a `\ No newline` after it ends the new file).
+    last_new: bool,
+    /// Hunks seen, and the new-side start of the first: the content is the whole file only when
+    /// one hunk starts at the top (unlimited context), never from `-U0` pieces.
+    hunks: usize,
+    first_start: usize,
     binary: bool,
+    content: Option<Vec<u8>>,
 }
 
 impl SectionLines {
@@ -239,49 +270,97 @@ impl SectionLines {
         if self.binary {
             return Ok(());
         }
-        if line.starts_with(b"@@ ") {
-            self.next_new = hunk_new_start(line)?;
-            self.in_hunk = true;
-            return Ok(());
-        }
-        if !self.in_hunk {
-            if line.starts_with(b"Binary files ") || line == b"GIT binary patch" {
-                self.binary = true;
+        if self.in_hunk && line.starts_with(b"\\") {
+            // `\ No newline at end of file` for the line before it.
+            if self.last_new
+                && let Some(c) = &mut self.content
+            {
+                c.pop();
             }
             return Ok(());
         }
-        match line.first() {
-            Some(b'+') => {
-                self.set.push(self.next_new);
+        if self.in_hunk && (self.old_left > 0 || self.new_left > 0) {
+            let content = self.content.get_or_insert_with(Vec::new);
+            // An empty line is an empty context line (`diff.suppressBlankEmpty`).
+            let (old, new, added) = match line.first() {
+                Some(b'+') => (0, 1, true),
+                Some(b'-') => (1, 0, false),
+                Some(b' ') | None => (1, 1, false),
+                Some(_) => return Err(format!("bad hunk line {:?}", String::from_utf8_lossy(line))),
+            };
+            if new == 1 {
+                if added {
+                    self.set.push(self.next_new);
+                }
                 self.next_new += 1;
+                content.extend_from_slice(line.get(1..).unwrap_or_default());
+                content.push(b'\n');
             }
-            Some(b' ') => self.next_new += 1,
-            _ => {}
+            self.old_left = self.old_left.saturating_sub(old);
+            self.new_left = self.new_left.saturating_sub(new);
+            self.last_new = new == 1;
+            return Ok(());
+        }
+        if line.starts_with(b"@@ ") {
+            let h = hunk_header(line)?;
+            (self.next_new, self.old_left, self.new_left) = (h.new_start, h.old_lines, h.new_lines);
+            self.in_hunk = true;
+            self.hunks += 1;
+            if self.hunks == 1 {
+                self.first_start = h.new_start;
+            }
+            self.content.get_or_insert_with(Vec::new);
+            return Ok(());
+        }
+        if !self.in_hunk && (line.starts_with(b"Binary files ") || line == b"GIT binary patch") {
+            self.binary = true;
         }
         Ok(())
     }
 
-    /// The new lines (all of them for a binary file) and whether git called it binary.
-    pub fn finish(self) -> (NewLines, bool) {
-        if self.binary { (NewLines::All, true) } else { (NewLines::Some(self.set), false) }
+    /// The new lines (all of them for a binary file), whether git called it binary, and the new
+    /// side's bytes when a hunk carried them.
+    pub fn finish(self) -> (NewLines, bool, Option<StagedContent>) {
+        if self.binary {
+            (NewLines::All, true, None)
+        } else {
+            let whole = self.hunks == 1 && self.first_start <= 1;
+            (NewLines::Some(self.set), false, self.content.filter(|_| whole).map(StagedContent))
+        }
     }
 }
 
-/// New-side lines of one file's patch, and whether git called it binary.
-fn parse_section(section: &[u8]) -> Result<(NewLines, bool), String> {
+/// New-side lines of one file's patch, whether git called it binary, and its new-side bytes.
+fn parse_section(section: &[u8]) -> Result<(NewLines, bool, Option<StagedContent>), String> {
     let mut lines = SectionLines::default();
-    for line in section.split(|&b| b == b'\n') {
+    // The section's last `\n` ends its last line; nothing follows it.
+    let body = section.strip_suffix(b"\n").unwrap_or(section);
+    for line in body.split(|&b| b == b'\n') {
         lines.line(line)?;
     }
     Ok(lines.finish())
 }
 
-/// The new-side start line of a hunk header `@@ -a[,b] +c[,d] @@`.
-fn hunk_new_start(header: &[u8]) -> Result<usize, String> {
+/// A hunk header's numbers.
+struct HunkHeader {
+    new_start: usize,
+    old_lines: usize,
+    new_lines: usize,
+}
+
+/// Parses `@@ -a[,b] +c[,d] @@…` (a missing count is 1).
+fn hunk_header(header: &[u8]) -> Result<HunkHeader, String> {
     let text = String::from_utf8_lossy(header);
-    let plus = text.split(' ').find(|w| w.starts_with('+')).ok_or_else(|| format!("bad hunk header {text:?}"))?;
-    let start = plus[1..].split(',').next().unwrap_or("");
-    start.parse().map_err(|_| format!("bad hunk header {text:?}"))
+    let bad = || format!("bad hunk header {text:?}");
+    let mut words = text.split(' ').skip(1);
+    let (old, new) = (words.next().ok_or_else(bad)?, words.next().ok_or_else(bad)?);
+    let range = |w: &str, sign: char| -> Result<(usize, usize), String> {
+        let w = w.strip_prefix(sign).ok_or_else(bad)?;
+        let (start, count) = w.split_once(',').unwrap_or((w, "1"));
+        Ok((start.parse().map_err(|_| bad())?, count.parse().map_err(|_| bad())?))
+    };
+    let ((_, old_lines), (new_start, new_lines)) = (range(old, '-')?, range(new, '+')?);
+    Ok(HunkHeader { new_start, old_lines, new_lines })
 }
 
 #[cfg(test)]
@@ -339,9 +418,36 @@ diff --git a/sub b/sub\nnew file mode 160000\nindex 0000..ffff\n--- /dev/null\n+
 
     #[test]
     fn context_lines_inside_merged_hunks_are_not_new() {
-        let (lines, _) = parse_section(b"diff --git a/x b/x\n@@ -1,3 +1,3 @@\n-a\n+A\n b\n-c\n+C\n").unwrap();
+        let (lines, _, content) = parse_section(b"diff --git a/x b/x\n@@ -1,3 +1,3 @@\n-a\n+A\n b\n-c\n+C\n").unwrap();
+        assert_eq!(content, Some(StagedContent(b"A\nb\nC\n".to_vec())));
         let NewLines::Some(s) = lines else { panic!() };
         assert_eq!(s.ranges(), &[(1, 1), (3, 3)]);
+    }
+
+    #[test]
+    fn content_is_the_new_side_of_one_whole_file_hunk_only() {
+        // No newline at the end of the new side; an empty context line printed bare
+        // (`diff.suppressBlankEmpty`); an old-side `\` that doesn't touch the new side.
+        let (lines, _, content) =
+            parse_section(b"diff --git a/x b/x\n@@ -1,3 +1,3 @@\n a\n\n-c\n\\ No newline at end of file\n+C\n\\ No newline at end of file\n")
+                .unwrap();
+        assert_eq!(content, Some(StagedContent(b"a\n\nC".to_vec())));
+        let NewLines::Some(s) = lines else { panic!() };
+        assert_eq!(s.ranges(), &[(3, 3)]);
+        // `-U0` pieces are not the file.
+        let (_, _, content) = parse_section(b"diff --git a/x b/x\n@@ -3 +3 @@\n-a\n+b\n").unwrap();
+        assert_eq!(content, None);
+        let (_, _, content) = parse_section(b"diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-a\n+b\n").unwrap();
+        assert_eq!(content, None);
+        // Binary: nothing carried.
+        let (lines, binary, content) =
+            parse_section(b"diff --git a/x b/x\nindex 1..2\nBinary files a/x and b/x differ\n").unwrap();
+        assert_eq!((lines, binary, content), (NewLines::All, true, None));
+        // A new file's content comes whole; its debug form never shows it.
+        let (_, _, content) = parse_section(b"diff --git a/x b/x\n@@ -0,0 +1,2 @@\n+k=Zq8-Pl4nted\n+\n").unwrap();
+        let content = content.unwrap();
+        assert_eq!(content.0, b"k=Zq8-Pl4nted\n\n");
+        assert_eq!(format!("{content:?}"), "StagedContent(<15 bytes>)");
     }
 
     #[test]

@@ -10,7 +10,9 @@ use base64::Engine;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod edits;
 pub mod materialise;
+pub mod mounts;
 pub mod tree;
 
 /// Rule id prefix of a whole-file finding: the site spans the file, the secret is the file.

@@ -10,6 +10,6 @@ pub mod state;
 pub use edit::{Edit, EditError, apply_edits};
 pub use finding::{DeployInfo, Detection, Finding, Kind, Severity, Span};
 pub use history::{CommitInfo, HistoryFinding};
-pub use plan::{Injection, Plan, PlannedSecret, SecretKey, Shape, Site, Strategy};
+pub use plan::{Injection, Mount, MountKind, Plan, PlannedSecret, SecretKey, Shape, Site, Strategy};
 pub use secret::{Fingerprint, Fingerprinter, SecretValue};
 pub use state::{SecretRef, State};

@@ -64,6 +64,45 @@ pub struct PlannedSecret {
     /// Deployments that must receive a key as a variable because code they run reads it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inject: Vec<Injection>,
+    /// Deployments that read a key file this secret holds (strategy `file`): apply mounts it there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mounts: Vec<Mount>,
+}
+
+/// The kind of deployment a key file is mounted into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    /// A Kubernetes workload: an ExternalSecret, a `secret` volume and a `volumeMount`.
+    Kubernetes,
+    /// A compose service: a top-level `secrets` entry with `file:` and the service's `secrets`.
+    Compose,
+    /// An ECS container: a `secrets` entry holding the file's text (ECS has no secret-file mount).
+    Ecs,
+}
+
+/// One place a deployment reads a key file that apply takes out of the tree, and where it must
+/// find it instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mount {
+    /// The deployment file (manifest, compose file, task definition).
+    pub path: PathBuf,
+    /// Its kind.
+    pub kind: MountKind,
+    /// The Kubernetes workload (`metadata.name`), compose service or ECS container.
+    pub workload: String,
+    /// The Kubernetes container within the workload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// The file's path inside the container.
+    pub target: String,
+    /// ECS: the variable the container receives the file's text in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_var: Option<String>,
+    /// The key file (repository-relative).
+    #[serde(rename = "for")]
+    pub for_path: PathBuf,
 }
 
 /// One variable hoist adds to a deployment's environment: the code `for` was rewritten to read

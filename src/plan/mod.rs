@@ -195,6 +195,7 @@ pub fn build(findings: &[Finding], opts: &PlanOptions) -> Result<Planned, PlanEr
                 .map(|((k, fs), sites)| SecretKey { key: k.clone(), fingerprint: fs[0].fingerprint.clone(), sites })
                 .collect(),
             inject,
+            mounts: Vec::new(),
         });
     }
     let qualifiers: Vec<Vec<String>> = drafts.iter().map(|(_, group, keys, _)| qualifiers(group, keys)).collect();

@@ -91,7 +91,7 @@ pub fn discover(root: &Path) -> Vec<Runner> {
 }
 
 /// `a/b/c` normalised lexically (`./x/../y` → `y`), `/`-separated; `None` when it leaves the root.
-fn normalise(p: &Path) -> Option<PathBuf> {
+pub(crate) fn normalise(p: &Path) -> Option<PathBuf> {
     let mut parts: Vec<String> = Vec::new();
     for c in p.components() {
         match c {

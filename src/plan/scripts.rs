@@ -3,6 +3,11 @@
 //! that variable, so it is the one to provide at run time), and a Dockerfile pair its deployment
 //! context: `dockerfile` for `ENV` (the running container reads it), `dockerfile-arg` for `ARG`
 //! (only the build does: nothing is injected at run time).
+//!
+//! After planning, [`fetch_unattended`] gives the shell sites of scripts that run where nothing
+//! injects variables — named by a CI pipeline or a crontab, or kept in a `bin/` or CI folder, and
+//! run by no compose service or ECS container — strategy `sdk`: the script fetches the value by
+//! full ARN with the `aws` CLI (environment first), since no `hoist run` wraps a CI job or cron.
 
 use crate::model::{DeployInfo, Finding};
 use crate::rewrite::deploy::dockerfile;
@@ -33,6 +38,99 @@ pub fn annotate(root: &Path, findings: &mut [Finding]) {
             f.deploy = Some(DeployInfo { kind: kind.into(), container: inst.stage_name, embedded: false });
         } else if let Some(name) = shell_variable(text, f.span) {
             f.name = Some(name);
+        }
+    }
+}
+
+/// Files that run scripts unattended: CI pipelines and crontabs.
+fn is_scheduler(rel: &Path) -> bool {
+    let p = crate::scan::slash_path(rel).to_ascii_lowercase();
+    let name = p.rsplit('/').next().unwrap_or("");
+    p.starts_with(".github/workflows/")
+        || p.starts_with(".circleci/")
+        || p.starts_with(".buildkite/")
+        || [".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile", "crontab"]
+            .contains(&name)
+        || name.ends_with(".cron")
+        || p.contains("cron.d/")
+}
+
+/// The CI pipelines and crontabs of the repository (at most 1 MiB each) with their text.
+fn schedulers(root: &Path) -> Vec<(PathBuf, String)> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".hoist" | "node_modules")))
+        .build();
+    let mut out = Vec::new();
+    for e in walker.flatten() {
+        let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+        let small = e.metadata().is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        if small
+            && is_scheduler(rel)
+            && let Ok(text) = std::fs::read_to_string(e.path())
+        {
+            out.push((rel.to_path_buf(), text));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Folders whose scripts are tools or CI steps, not a deployment's processes.
+const UNATTENDED_DIRS: &[&str] = &["bin", "ci", ".ci", ".github", ".circleci", ".buildkite", "cron", "cron.d"];
+
+/// Why the script at `rel` runs where no variable is injected, if it does: the CI pipeline or
+/// crontab that names it, or the folder it sits in.
+fn unattended(rel: &Path, schedulers: &[(PathBuf, String)]) -> Option<String> {
+    let p = crate::scan::slash_path(rel);
+    let named = |t: &str| {
+        t.match_indices(p.as_str()).any(|(i, _)| {
+            let before = t[..i].chars().next_back();
+            let after = t[i + p.len()..].chars().next();
+            before.is_none_or(|c| c.is_whitespace() || "/\"'=:;(".contains(c))
+                && after.is_none_or(|c| c.is_whitespace() || "\"';)&|".contains(c))
+        })
+    };
+    if let Some((by, _)) = schedulers.iter().find(|(_, t)| named(t)) {
+        return Some(format!("run by {}", crate::scan::slash_path(by)));
+    }
+    let dirs: Vec<&str> = p.split('/').collect();
+    let dir = dirs[..dirs.len().saturating_sub(1)].iter().find(|d| UNATTENDED_DIRS.contains(d))?;
+    Some(format!("a tool in {dir}/"))
+}
+
+/// Gives the `env` shell sites of unattended scripts that no deployment runs strategy `sdk`, with
+/// the reason (see the module doc).
+pub fn fetch_unattended(root: &Path, plan: &mut crate::model::Plan) {
+    use crate::model::{Shape, Strategy};
+    if !plan.sites().any(|(_, _, s)| s.format == "shell" && s.strategy == Strategy::Env) {
+        return;
+    }
+    let schedulers = schedulers(root);
+    let runners = crate::plan::runners::discover(root);
+    for s in &mut plan.secrets {
+        let shape = s.shape;
+        for k in &mut s.keys {
+            for site in k.sites.iter_mut().filter(|x| x.format == "shell" && x.strategy == Strategy::Env) {
+                if runners.iter().any(|r| r.runs(&site.path)) {
+                    continue;
+                }
+                let Some(why) = unattended(&site.path, &schedulers) else { continue };
+                let var = site.env_var.clone().unwrap_or_default();
+                let fetch = crate::rewrite::shell::fetch_command(&crate::rewrite::shell::Fetch {
+                    var: &var,
+                    arn: "ARN",
+                    key: (shape == Shape::Json).then_some(k.key.as_str()),
+                });
+                site.strategy = Strategy::Sdk;
+                site.reason = Some(format!(
+                    "{why}, where no deployment injects variables: the script reads {var} from the environment if \
+                     set, else fetches it by full ARN (`{fetch}`; needs the aws CLI{} and \
+                     secretsmanager:GetSecretValue there), and stops with a message when neither works; set strategy \
+                     env to have it read {var} only (`hoist run` provides it)",
+                    if shape == Shape::Json { ", jq" } else { "" }
+                ));
+            }
         }
     }
 }
@@ -71,6 +169,24 @@ mod tests {
     }
 
     /// A compose service building `web/Dockerfile`, another building `worker/Dockerfile`.
+    #[test]
+    fn a_script_named_by_a_pipeline_or_crontab_or_kept_in_bin_is_unattended() {
+        let by = |p: &str, t: &str| vec![(PathBuf::from(p), t.to_string())];
+        let ci = by(".github/workflows/release.yml", "steps:\n  - run: bash scripts/release.sh --tag\n");
+        assert_eq!(
+            unattended(Path::new("scripts/release.sh"), &ci).as_deref(),
+            Some("run by .github/workflows/release.yml")
+        );
+        assert_eq!(unattended(Path::new("scripts/release.sh.bak"), &ci), None, "a longer name isn't the script");
+        assert_eq!(unattended(Path::new("old/scripts/release.sh"), &ci), None, "another folder's script");
+        let cron = by("deploy/crontab", "0 3 * * * /srv/app/scripts/backup.sh\n");
+        assert_eq!(unattended(Path::new("scripts/backup.sh"), &cron).as_deref(), Some("run by deploy/crontab"));
+        assert_eq!(unattended(Path::new("bin/rotate-keys"), &[]).as_deref(), Some("a tool in bin/"));
+        assert_eq!(unattended(Path::new("scripts/dev.sh"), &[]), None, "nothing says who runs it");
+        assert!(is_scheduler(Path::new(".gitlab-ci.yml")) && is_scheduler(Path::new("ops/nightly.cron")));
+        assert!(!is_scheduler(Path::new("docs/ci.md")));
+    }
+
     fn runners() -> Vec<crate::plan::runners::Runner> {
         let compose = "services:\n  web:\n    build: ./web\n    environment:\n      PORT: '80'\n  worker:\n    build:\n      context: worker\n";
         let dir = tempfile::tempdir().unwrap();

@@ -209,7 +209,8 @@ pub fn compute_changes(
             moved,
         });
     }
-    super::inject::add_injections(root, checks, arn_of, &mut changes.files);
+    super::inject::add_injections(root, checks, arn_of, &mut changes.files, &mut changes.manual);
+    crate::keyfile::edits::add_mounts(root, checks, arn_of, &mut changes);
     helpers.sort();
     helpers.dedup();
     super::manifest::add_to_changes(root, checks, &helpers, &mut changes);

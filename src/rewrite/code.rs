@@ -54,6 +54,8 @@ pub fn rewrite_code(
     let mut needs = Needs::default();
     // Group sites by the literal node holding them, so a DSN with user and password is one edit.
     let mut groups: BTreeMap<(usize, usize), (Node<'_>, Vec<usize>)> = BTreeMap::new();
+    // Shell `sdk` sites: the variables the script's prologue reads from Secrets Manager.
+    let mut fetches: Vec<super::shell::Fetch<'_>> = Vec::new();
     for (i, s) in sites.iter().enumerate() {
         if !matches!(s.strategy(), Strategy::Env | Strategy::Sdk) {
             continue;
@@ -68,7 +70,13 @@ pub fn rewrite_code(
         }
         if lang == Lang::Shell {
             match super::shell::replacement(root, text, span, &s.env_var, s.strategy()) {
-                Ok(edit) => out.file.edits.push(Edit { path: path.into(), span: edit.0, replacement: edit.1 }),
+                Ok(edit) => {
+                    out.file.edits.push(Edit { path: path.into(), span: edit.0, replacement: edit.1 });
+                    if s.strategy() == Strategy::Sdk {
+                        let key = (s.shape == crate::model::Shape::Json).then_some(s.key);
+                        fetches.push(super::shell::Fetch { var: &s.env_var, arn: &s.arn, key });
+                    }
+                }
                 Err(reason) => out.file.manual.push((i, with_reference(reason, lang, s))),
             }
             continue;
@@ -94,6 +102,9 @@ pub fn rewrite_code(
                 }
             }
         }
+    }
+    if let Some((span, replacement)) = super::shell::prologue(text, &fetches) {
+        out.file.edits.push(Edit { path: path.into(), span, replacement });
     }
     super::imports::add_imports(lang, path, text, root, &needs, esm, python_package, &mut out);
     out.file.edits.sort_by_key(|e| (e.span.start, e.span.end));

@@ -5,8 +5,14 @@
 //! environment (plus `PATH`/`HOME` so toolchains start), nothing inherited. For an `sdk` style
 //! app the secrets are not resolved: only the non-secret environment, the emulator's endpoint and
 //! dummy credentials, so the generated helper must fetch the values itself.
+//!
+//! Compose: [`ComposeEnv`] is each service's environment as `docker compose config` resolves it
+//! (`tests/common/compose.rs`, cross-checked with the real `docker-compose config` when it is
+//! installed) under the shell a compose deployment has, [`deployment_shell`]: the child
+//! environment of `hoist run -- docker compose up` (values read from moto by hoist run).
 
 use super::moto::{DUMMY_ENV, Moto};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -146,4 +152,107 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).map(|_| ()).unwrap()
         }
     }
+}
+
+/// Every service's environment of a compose file, resolved under one shell environment.
+#[derive(Debug)]
+pub struct ComposeEnv {
+    /// Service → variable → value.
+    pub services: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl ComposeEnv {
+    /// Resolves `compose` as `docker compose config` would with exactly `shell` as the shell
+    /// environment; `Err` is the reason compose refuses to start. When `docker-compose` (or
+    /// `docker compose`) is installed, its `config` must agree: same services, same variables, or
+    /// both refuse.
+    pub fn resolve(compose: &Path, shell: &[(String, String)]) -> Result<ComposeEnv, String> {
+        let ours = super::compose::Compose::load(compose, shell).and_then(|c| {
+            let mut services = BTreeMap::new();
+            for s in c.services() {
+                services.insert(s.clone(), c.environment(&s)?);
+            }
+            Ok(ComposeEnv { services })
+        });
+        if let Some(real) = real_compose_config(compose, shell) {
+            match (&ours, real) {
+                (Ok(a), Ok(b)) => assert_eq!(a.services, b.services, "docker-compose config resolves otherwise"),
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!("the resolver and docker-compose config disagree: {a:?} vs {b:?}"),
+            }
+        }
+        ours
+    }
+
+    /// The environment of `service` (panics naming the services when there is none).
+    pub fn service(&self, service: &str) -> BTreeMap<String, String> {
+        self.services
+            .get(service)
+            .unwrap_or_else(|| panic!("no service {service} in {:?}", self.services.keys()))
+            .clone()
+    }
+}
+
+/// `docker-compose -f FILE config` (or `docker compose`), if installed: every service's
+/// `environment` from its output (the real CLI merges `env_file` into it), or its error.
+fn real_compose_config(compose: &Path, shell: &[(String, String)]) -> Option<Result<ComposeEnv, String>> {
+    let dir = compose.parent().unwrap_or(Path::new("."));
+    let candidates: [&[&str]; 2] = [&["docker-compose"], &["docker", "compose"]];
+    for argv in candidates {
+        let probe = Command::new(argv[0]).args(&argv[1..]).arg("version").output();
+        if !probe.is_ok_and(|o| o.status.success()) {
+            continue;
+        }
+        let mut cmd = Command::new(argv[0]);
+        cmd.args(&argv[1..]).current_dir(dir).arg("-f").arg(compose).arg("config");
+        with_exact_env(&mut cmd, shell);
+        let out = cmd.output().expect("docker-compose runs");
+        if !out.status.success() {
+            return Some(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
+        }
+        let doc: serde_yaml::Value = serde_yaml::from_slice(&out.stdout).expect("docker-compose config prints YAML");
+        let mut services = BTreeMap::new();
+        for (name, svc) in doc["services"].as_mapping().into_iter().flatten() {
+            let mut env = BTreeMap::new();
+            for (k, v) in svc["environment"].as_mapping().into_iter().flatten() {
+                let text = |v: &serde_yaml::Value| match v {
+                    serde_yaml::Value::String(s) => Some(s.clone()),
+                    serde_yaml::Value::Number(n) => Some(n.to_string()),
+                    serde_yaml::Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                if let (Some(k), Some(v)) = (text(k), text(v)) {
+                    env.insert(k, v);
+                }
+            }
+            services.insert(name.as_str().unwrap_or_default().to_string(), env);
+        }
+        return Some(Ok(ComposeEnv { services }));
+    }
+    None
+}
+
+/// The shell environment of a compose deployment after hoist: what `hoist run -- docker compose
+/// up` hands its child (every variable the plan maps, read from moto by full ARN, plus the
+/// caller's environment). Captured by running `env -0` under `hoist run` into a file outside the
+/// repository; hoist itself goes through the leak harness with `planted`.
+pub fn deployment_shell(moto: &Moto, repo: &Path, planted: &[&str]) -> Vec<(String, String)> {
+    let out_dir = tempfile::tempdir().unwrap();
+    let file = out_dir.path().join("env");
+    let script = "env -0 > \"$0\"";
+    let (code, text) = super::cli::Hoist::moto(moto, planted)
+        .current_dir(repo)
+        .args(["run", "--", "sh", "-c", script])
+        .arg(&file)
+        .run();
+    assert_eq!(code, Some(0), "hoist run failed:\n{text}");
+    let bytes = std::fs::read(&file).unwrap();
+    bytes
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .filter_map(|e| {
+            let e = String::from_utf8_lossy(e);
+            e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
 }

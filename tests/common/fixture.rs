@@ -90,6 +90,7 @@ impl Fixture {
             kms_key_id: None,
             keys: out,
             inject: Vec::new(),
+            mounts: Vec::new(),
         });
     }
 

@@ -8,6 +8,8 @@
 use super::entry::Sink;
 use crate::detect::judge;
 use crate::model::Span;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// The longest name looked back for.
 const MAX_KEY: usize = 80;
@@ -56,6 +58,44 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
             scan_line(text, line_start, line_end, base, values, block, &mut out);
         }
         line_start = line_end + 1;
+    }
+    out
+}
+
+/// Words one of which every line [`pairs`] finds something on holds (ASCII case-insensitive):
+/// each secret name ([`judge::is_secret_name`]) holds a config prefilter word or `webhook`; each
+/// connection string holding a password holds `://`, `jdbc:` or a `pass`/`pwd` key; each
+/// `Authorization` credential holds `basic `, `bearer `, `token` or `key`; `identified by`.
+static LINE_GATE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words = super::PREFILTER.iter().copied().chain(["webhook", "basic ", "bearer "]);
+    AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static patterns")
+});
+
+/// The `(start, end)` byte ranges (end before the newline) of the lines of `text` that hold a
+/// [`LINE_GATE`] word, in order, each once. Linear: one automaton pass, each line bounded once.
+pub(crate) fn gate_lines(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for m in LINE_GATE.find_iter(text) {
+        if m.start() < next {
+            continue;
+        }
+        let s = memchr::memrchr(b'\n', &b[next..m.start()]).map(|p| next + p + 1).unwrap_or(next);
+        let e = memchr::memchr(b'\n', &b[m.end()..]).map(|p| m.end() + p).unwrap_or(b.len());
+        out.push((s, e));
+        next = e + 1;
+    }
+    out
+}
+
+/// The pairs [`pairs`] finds on the [`gate_lines`] alone (all in block 0): every secret-named
+/// pair, password-holding connection string and `Authorization` credential of `text`, without the
+/// config companions on other lines. When these judge to nothing, so does the whole text.
+pub(crate) fn gate_pairs(text: &str, values: Values) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for (ls, le) in gate_lines(text) {
+        scan_line(text, ls, le, 0, values, 0, &mut out);
     }
     out
 }
@@ -372,6 +412,18 @@ pub(crate) fn into_sink(text: &str, base: usize, values: Values, sink: &mut Sink
     into_sink_where(text, base, values, sink, |_| true);
 }
 
+/// The [`gate_pairs`] of `text` into `sink`, one flat scope.
+pub(crate) fn gate_into_sink(text: &str, values: Values, sink: &mut Sink) {
+    let pairs = gate_pairs(text, values);
+    if pairs.is_empty() {
+        return;
+    }
+    let scope = sink.scope("", true);
+    for p in pairs {
+        sink.add(scope, &p.name, p.value, p.span, true);
+    }
+}
+
 /// [`into_sink`] for the pairs `keep` accepts.
 pub(crate) fn into_sink_where(text: &str, base: usize, values: Values, sink: &mut Sink, keep: impl Fn(&Pair) -> bool) {
     let mut scope = None;
@@ -403,6 +455,38 @@ mod tests {
         assert_eq!(got[4].1, "s3");
         assert_eq!(got[5].1, "abc123");
         assert_eq!(got[6].1, "pw9");
+    }
+
+    /// Every shape [`pairs`] reads whose judgement can report something: the gate must keep it.
+    const GATE_SHAPES: &str = "let x = 1;\nfn key(&self) -> &str { \"k\" }\npassword = \"world\"\n\n\
+        {user: \"admin\", pass: \"s3cr3t!\"}\nhost: db.internal\ndb_user = \"app\"\n-e MYSQL_ROOT_PASSWORD=abc123 \\\n\
+        CREATE USER x IDENTIFIED BY 'pw9'\ndb_host = \"postgres://u:p4ss@db/x\"\n\
+        db_server = \"Server=db;Uid=sa;Pwd=Xq9;\"\nSLACK_WEBHOOK: https://hooks.example/T0/B1\n\
+        req.header(\"Authorization\", \"Basic dXNlcjpwYXNzd29yZA==\")\nh = \"Bearer abcdef0123456789xyz\"\n\
+        mot_de_passe = 'Zx81-q'\nsenha: 'Qq19zz'\nApiKey = \"K9x-77\"\ndb_server: \"jdbc:mysql://h/db;password=Pq1\"\n";
+
+    #[test]
+    fn the_gate_keeps_every_line_with_a_secret_pair_and_only_lines_with_a_word() {
+        for values in [Values::Any, Values::Quoted] {
+            let all = pairs(GATE_SHAPES, 0, values);
+            let gated = gate_pairs(GATE_SHAPES, values);
+            let wanted: Vec<_> = all
+                .iter()
+                .filter(|p| judge::is_secret_name(&p.name) || p.value.contains("://") || p.value.contains(';'))
+                .map(|p| (p.name.clone(), p.span))
+                .collect();
+            assert!(wanted.len() >= 11, "{wanted:?}");
+            for w in &wanted {
+                assert!(gated.iter().any(|g| (g.name.clone(), g.span) == *w), "{w:?} not in {gated:?}");
+            }
+            // The companions on other lines (`host:`, `user:` beside no word) are left to the whole-text pass.
+            assert!(gated.len() < all.len());
+        }
+        let lines: Vec<&str> = gate_lines(GATE_SHAPES).into_iter().map(|(s, e)| &GATE_SHAPES[s..e]).collect();
+        assert!(lines.contains(&"fn key(&self) -> &str { \"k\" }"), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.starts_with("let x") || l.starts_with("host:")), "{lines:?}");
+        assert_eq!(gate_lines("no word here\n"), []);
+        assert_eq!(gate_lines("a token"), [(0, 7)]);
     }
 
     #[test]

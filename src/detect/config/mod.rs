@@ -198,24 +198,10 @@ const GATE_MIN: usize = 16 * 1024;
 /// The lines of `text` that hold a prefilter word (or `webhook`, a credential word the prefilter
 /// leaves to the names beside it), joined.
 fn hit_lines(text: &str) -> String {
-    static GATE_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        let words = PREFILTER.iter().copied().chain(["webhook"]);
-        AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static patterns")
-    });
-    let b = text.as_bytes();
     let mut out = String::new();
-    let mut next = 0;
-    for m in GATE_AC.find_iter(text) {
-        if m.start() < next {
-            continue;
-        }
-        let s = memchr::memrchr(b'\n', &b[..m.start()]).map(|p| p + 1).unwrap_or(0);
-        let e = memchr::memchr(b'\n', &b[m.end()..]).map(|p| m.end() + p + 1).unwrap_or(b.len());
+    for (s, e) in generic::gate_lines(text) {
         out.push_str(&text[s..e]);
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        next = e;
+        out.push('\n');
     }
     out
 }
@@ -223,6 +209,14 @@ fn hit_lines(text: &str) -> String {
 /// The tolerant assignment tokenizer over any text (see [`generic`]), judged like config entries.
 pub(crate) fn generic_text(text: &str, values: Values) -> Vec<Detection> {
     if !PREFILTER_AC.is_match(text) {
+        return Vec::new();
+    }
+    // The lines holding a credential word decide (`generic::gate_pairs`): most code and text
+    // names a key or a token somewhere without assigning a credential, and then only those
+    // lines are tokenized; the whole text only when they hold something (for its companions).
+    let mut sink = Sink::default();
+    generic::gate_into_sink(text, values, &mut sink);
+    if entry::judge(sink).is_empty() {
         return Vec::new();
     }
     let mut sink = Sink::default();
