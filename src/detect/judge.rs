@@ -84,13 +84,12 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("app", "key"),
     ("license", "key"),
     ("session", "key"),
-    // ASP.NET `machineKey` / Yii `cookieValidationKey`, HMAC and cipher keys, PagerDuty's.
+    // ASP.NET `machineKey` / Yii `cookieValidationKey`, HMAC keys. (Duo's
+    // `integration_key` is an identifier: its secret is `secret_key`.)
     ("validation", "key"),
     ("decryption", "key"),
     ("hmac", "key"),
-    ("aes", "key"),
     ("jwt", "key"),
-    ("integration", "key"),
     ("mot", "de"),
 ];
 
