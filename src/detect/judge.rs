@@ -84,6 +84,12 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("app", "key"),
     ("license", "key"),
     ("session", "key"),
+    // ASP.NET `machineKey` / Yii `cookieValidationKey`, HMAC keys. (Duo's
+    // `integration_key` is an identifier: its secret is `secret_key`.)
+    ("validation", "key"),
+    ("decryption", "key"),
+    ("hmac", "key"),
+    ("jwt", "key"),
     ("mot", "de"),
 ];
 
@@ -201,8 +207,13 @@ pub fn is_secret_name(name: &str) -> bool {
     // `EnvPassword`, `var_token`, `test_secret`: a qualifier before the credential word names
     // which credential, it doesn't make the value something else.
     let cred_at = w.iter().rposition(|x| SECRET_WORDS.contains(&x.as_str()) || x == "key");
+    // (`validation` says "not a value" in `password_validation`, but half of `validation_key`.)
+    let pair_half =
+        |i: usize, x: &str| SECRET_PAIRS.iter().any(|(a, b)| *a == x && w.get(i + 1).is_some_and(|n| n == b));
     let disqualifies = |(i, x): (usize, &String)| {
-        NOT_A_VALUE.contains(&x.as_str()) && !(matches!(x.as_str(), "env" | "var") && cred_at.is_some_and(|c| i < c))
+        NOT_A_VALUE.contains(&x.as_str())
+            && !(matches!(x.as_str(), "env" | "var") && cred_at.is_some_and(|c| i < c))
+            && !pair_half(i, x)
     };
     if w.is_empty() || w.iter().enumerate().any(disqualifies) {
         return false;
@@ -216,6 +227,10 @@ pub fn is_secret_name(name: &str) -> bool {
         return true;
     }
     if n >= 2 && SECRET_PAIRS.iter().any(|(a, b)| w[n - 2] == *a && w[n - 1] == *b) {
+        return true;
+    }
+    // The same pairs written as one word (`AUTHKEY`, `hmackey`, `cookievalidationkey`).
+    if SECRET_PAIRS.iter().any(|(a, b)| *b == "key" && last.ends_with(&format!("{a}{b}"))) {
         return true;
     }
     ["password", "passwd", "pwd", "secret", "token", "apikey", "secretkey", "privatekey", "passphrase", "credentials"]
@@ -377,12 +392,26 @@ mod tests {
             "authToken",
             "Kennwort",
             "mot_de_passe",
+            "AUTHKEY",
+            "hmackey",
+            "cookieValidationKey",
+            "validationKey",
+            "JWT_KEY",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
-        for n in
-            ["password_file", "token_url", "SECRET_NAME", "passwordLength", "bypass", "username", "host", "compass"]
-        {
+        for n in [
+            "password_file",
+            "token_url",
+            "SECRET_NAME",
+            "passwordLength",
+            "bypass",
+            "username",
+            "host",
+            "compass",
+            "monkey",
+            "hotkey",
+        ] {
             assert!(!is_secret_name(n), "{n}");
         }
     }

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Parser, Tree};
 
 /// Credential-ish words as they appear in names (ASCII case-insensitive).
-const WORDS: &str = r"(?:pass|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|app[_-]?key|license[_-]?key|session[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|auth[_-]?key|credential|creds|authorization|kennwort|senha|contrase|wachtwoord|mdp|parola)";
+const WORDS: &str = r"(?:pass|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|app[_-]?key|license[_-]?key|session[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|auth[_-]?key|validation[_-]?key|decryption[_-]?key|hmac[_-]?key|jwt[_-]?key|credential|creds|authorization|kennwort|senha|contrase|wachtwoord|mdp|parola)";
 
 /// The prefilter: a file is parsed only where a credential word stands in a name position and is
 /// bound to a literal (`name = "…"`, `name: '…'`, `"name" => "…"`, `f("name", "…")`,
