@@ -9,8 +9,8 @@
 //! with the entrypoint recipe that writes it. Idempotent: what is already there is left alone.
 
 use super::mounts::{VOLUME_PREFIX, bind_mount, ecs_recipe, pod_containers, pod_specs, yaml_docs};
-use crate::model::{Edit, Mount, MountKind, Span, Strategy, apply_edits};
-use crate::rewrite::changes::{Change, Changes, SiteCheck, SiteState};
+use crate::model::{Mount, MountKind, Span, Strategy};
+use crate::rewrite::changes::{Changes, SiteCheck, SiteState, merge_edits, pending_text};
 use crate::rewrite::deploy::ecs::{CAMEL, add_secrets};
 use crate::rewrite::deploy::k8s::{STORE, external_secret_head, q};
 use crate::rewrite::deploy::taskdef;
@@ -58,44 +58,10 @@ pub fn add_mounts(root: &Path, checks: &[SiteCheck<'_>], arn_of: &dyn Fn(&str) -
                 changes.notes.push(note);
             }
         }
-        let existing = changes.files.iter().position(|f| f.path == path);
-        let text = match existing {
-            Some(i) => changes.files[i].new.clone(),
-            None => match crate::paths::safe_join(root, &path).ok().and_then(|p| std::fs::read_to_string(p).ok()) {
-                Some(t) => t,
-                None => continue,
-            },
-        };
+        let Some((existing, text)) = pending_text(&changes.files, root, &path) else { continue };
         let (edits, problems) = edits_for(&path, &text, &wants);
         changes.notes.extend(problems);
-        if edits.is_empty() {
-            continue;
-        }
-        let mut edits: Vec<Edit> =
-            edits.into_iter().map(|(span, replacement)| Edit { path: path.clone(), span, replacement }).collect();
-        crate::rewrite::textstyle::fit_edits(&text, 0, &mut edits);
-        let Ok(new) = apply_edits(text.as_bytes(), &edits) else { continue };
-        let Ok(new) = String::from_utf8(new) else { continue };
-        match existing {
-            Some(i) => {
-                let f = &mut changes.files[i];
-                f.values_new = f.values_new.iter().map(|s| shift(*s, &edits)).collect();
-                f.moved = f.moved.iter().map(|(o, n)| (*o, shift(*n, &edits))).collect();
-                f.new = new;
-            }
-            None => {
-                let mut values_old: Vec<Span> = checks
-                    .iter()
-                    .filter(|c| c.site.path == path && c.state == SiteState::Pending)
-                    .map(|c| c.current.span)
-                    .collect();
-                values_old.sort();
-                values_old.dedup();
-                let moved: Vec<(Span, Span)> = values_old.iter().map(|s| (*s, shift(*s, &edits))).collect();
-                let values_new = moved.iter().map(|(_, n)| *n).collect();
-                changes.files.push(Change { path, old: Some(text), new, values_old, values_new, moved });
-            }
-        }
+        merge_edits(&mut changes.files, checks, &path, text, existing, edits);
     }
 }
 
@@ -122,13 +88,6 @@ fn note_for(m: &Mount) -> String {
             ecs_recipe(m.env_var.as_deref().unwrap_or("?"), &m.target)
         ),
     }
-}
-
-/// Where a span lies after the edits (none of which covers it).
-fn shift(s: Span, edits: &[Edit]) -> Span {
-    let before = edits.iter().filter(|e| e.span.end <= s.start);
-    let delta: isize = before.map(|e| e.replacement.len() as isize - e.span.len() as isize).sum();
-    Span::new((s.start as isize + delta) as usize, (s.end as isize + delta) as usize)
 }
 
 /// The edits for one deployment file and the problems that kept a mount out.

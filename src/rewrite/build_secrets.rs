@@ -6,10 +6,10 @@
 //! build`) — without it BuildKit fails the `required=true` mount. The Dockerfile's new text is the
 //! one answer to "which build secrets": nothing here re-decides what the Dockerfile rewriter did.
 
-use super::changes::{Change, ManualSite, SiteCheck};
+use super::changes::{Change, ManualSite, SiteCheck, merge_edits, pending_text};
 use super::deploy::dockerfile;
 use super::deploy::tree::{Node, NodeKind, Style, from_yaml, line_start, parse};
-use super::inject::{block_end, flow_insert, merge_edits, nl_before};
+use super::inject::{block_end, flow_insert, nl_before};
 use crate::model::Span;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,14 +44,7 @@ pub fn add_build_secrets(root: &Path, checks: &[SiteCheck<'_>], files: &mut Vec<
         }
     }
     for (path, wants) in wanted {
-        let existing = files.iter().position(|f| f.path == path);
-        let text = match existing {
-            Some(i) => files[i].new.clone(),
-            None => match crate::paths::safe_join(root, &path).ok().and_then(|p| std::fs::read_to_string(p).ok()) {
-                Some(t) => t,
-                None => continue,
-            },
-        };
+        let Some((existing, text)) = pending_text(files, root, &path) else { continue };
         let (edits, refused) = build_edits(&text, &wants);
         for (service, id) in refused {
             let site = checks.iter().find(|c| crate::rewrite::env_var_for(c.site, &c.key.key) == id);

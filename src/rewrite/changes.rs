@@ -234,6 +234,76 @@ pub fn compute_changes(
     Ok(changes)
 }
 
+/// A deployment file's text as the steps so far leave it: the pending change's new text (with its
+/// index in `files`) when an earlier step already edits the file, else the file on disk; `None`
+/// when it can't be read. Injections, build secrets and key-file mounts all edit on top of it.
+pub(crate) fn pending_text(files: &[Change], root: &Path, path: &Path) -> Option<(Option<usize>, String)> {
+    match files.iter().position(|f| f.path == path) {
+        Some(i) => Some((Some(i), files[i].new.clone())),
+        None => {
+            let text = crate::paths::safe_join(root, path).ok().and_then(|p| std::fs::read_to_string(p).ok())?;
+            Some((None, text))
+        }
+    }
+}
+
+/// Applies insertions `edits` to `text` (the pending change at `existing`, or the file on disk
+/// when `None`) and records the result in `files`, keeping the spans of planned values still in
+/// it in step. Edits never cover such a span.
+pub(crate) fn merge_edits(
+    files: &mut Vec<Change>,
+    checks: &[SiteCheck<'_>],
+    path: &Path,
+    text: String,
+    existing: Option<usize>,
+    edits: Vec<(Span, String)>,
+) {
+    if edits.is_empty() {
+        return;
+    }
+    let mut edits: Vec<Edit> =
+        edits.into_iter().map(|(span, replacement)| Edit { path: path.to_path_buf(), span, replacement }).collect();
+    super::textstyle::fit_edits(&text, 0, &mut edits);
+    let Ok(new) = apply_edits(text.as_bytes(), &edits) else { return };
+    let Ok(new) = String::from_utf8(new) else { return };
+    match existing {
+        Some(i) => {
+            let f = &mut files[i];
+            f.values_new = f.values_new.iter().map(|s| shift(*s, &edits)).collect();
+            f.moved = f.moved.iter().map(|(o, n)| (*o, shift(*n, &edits))).collect();
+            f.new = new;
+        }
+        None => {
+            let mut values_old: Vec<Span> = checks
+                .iter()
+                .filter(|c| c.site.path == path && c.state == SiteState::Pending)
+                .map(|c| c.current.span)
+                .collect();
+            values_old.sort();
+            values_old.dedup();
+            let moved: Vec<(Span, Span)> = values_old.iter().map(|s| (*s, shift(*s, &edits))).collect();
+            files.push(Change {
+                path: path.to_path_buf(),
+                old: Some(text),
+                new,
+                values_new: moved.iter().map(|(_, n)| *n).collect(),
+                values_old,
+                moved,
+            });
+        }
+    }
+}
+
+/// Where a span lies after edits none of which covers it.
+fn shift(s: Span, edits: &[Edit]) -> Span {
+    let delta: isize = edits
+        .iter()
+        .filter(|e| e.span.end <= s.start)
+        .map(|e| e.replacement.len() as isize - e.span.len() as isize)
+        .sum();
+    Span::new((s.start as isize + delta) as usize, (s.end as isize + delta) as usize)
+}
+
 /// Where the spans not touched by `edits` lie after the edits are applied, as (old, new); spans
 /// an edit replaces are gone.
 fn shift_through(spans: &[Span], edits: &[Edit]) -> Vec<(Span, Span)> {

@@ -3,11 +3,11 @@
 //! `VAR: ${VAR:?…}` (provided by `hoist run` or the shell), ECS `secrets` `valueFrom` by full
 //! ARN. Idempotent: a deployment that already declares the variable is left alone.
 
-use super::changes::{Change, ManualSite, SiteCheck, SiteState};
+use super::changes::{Change, ManualSite, SiteCheck, SiteState, merge_edits, pending_text};
 use super::deploy::ecs::{CAMEL, add_secrets};
 use super::deploy::taskdef;
 use super::deploy::tree::{Entry, Node, NodeKind, Style, from_yaml, line_end, line_start, parse};
-use crate::model::{Edit, Injection, Shape, Span, Strategy, apply_edits};
+use crate::model::{Injection, Shape, Span, Strategy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -59,14 +59,7 @@ pub fn add_injections(
         }
     }
     for (path, wants) in wanted {
-        let existing = files.iter().position(|f| f.path == path);
-        let text = match existing {
-            Some(i) => files[i].new.clone(),
-            None => match crate::paths::safe_join(root, &path).ok().and_then(|p| std::fs::read_to_string(p).ok()) {
-                Some(t) => t,
-                None => continue,
-            },
-        };
+        let Some((existing, text)) = pending_text(files, root, &path) else { continue };
         let (edits, refused) = edits_and_refusals(&path, &text, &wants);
         // Code now reads a variable its service won't get: say so, never succeed silently.
         for (service, vars) in refused {
@@ -90,53 +83,6 @@ pub fn add_injections(
     files.sort_by(|a, b| (a.old.is_some(), &a.path).cmp(&(b.old.is_some(), &b.path)));
 }
 
-/// Applies insertions (`edits`, in `text`'s coordinates) to deployment file `path`: to its pending
-/// change when it is already being rewritten (`existing`), else as a new change of the file on
-/// disk (`text`), keeping the spans of values still in it in step.
-pub(super) fn merge_edits(
-    files: &mut Vec<Change>,
-    checks: &[SiteCheck<'_>],
-    path: &Path,
-    text: String,
-    existing: Option<usize>,
-    edits: Vec<(Span, String)>,
-) {
-    if edits.is_empty() {
-        return;
-    }
-    let mut edits: Vec<Edit> =
-        edits.into_iter().map(|(span, replacement)| Edit { path: path.to_path_buf(), span, replacement }).collect();
-    super::textstyle::fit_edits(&text, 0, &mut edits);
-    let Ok(new) = apply_edits(text.as_bytes(), &edits) else { return };
-    let Ok(new) = String::from_utf8(new) else { return };
-    match existing {
-        Some(i) => {
-            let f = &mut files[i];
-            f.values_new = f.values_new.iter().map(|s| shift(*s, &edits)).collect();
-            f.moved = f.moved.iter().map(|(o, n)| (*o, shift(*n, &edits))).collect();
-            f.new = new;
-        }
-        None => {
-            let mut values_old: Vec<Span> = checks
-                .iter()
-                .filter(|c| c.site.path == path && c.state == SiteState::Pending)
-                .map(|c| c.current.span)
-                .collect();
-            values_old.sort();
-            values_old.dedup();
-            let moved: Vec<(Span, Span)> = values_old.iter().map(|s| (*s, shift(*s, &edits))).collect();
-            files.push(Change {
-                path: path.to_path_buf(),
-                old: Some(text),
-                new,
-                values_new: moved.iter().map(|(_, n)| *n).collect(),
-                values_old,
-                moved,
-            });
-        }
-    }
-}
-
 /// True when the injection's code file reads the variable: an `env` site of the secret in it that
 /// is pending or already applied.
 fn live(checks: &[SiteCheck<'_>], secret: &str, inj: &Injection) -> bool {
@@ -146,13 +92,6 @@ fn live(checks: &[SiteCheck<'_>], secret: &str, inj: &Injection) -> bool {
             && c.site.strategy == Strategy::Env
             && matches!(c.state, SiteState::Pending | SiteState::Applied)
     })
-}
-
-/// Where a span lies after insertions (edits never cover it: they only insert).
-fn shift(s: Span, edits: &[Edit]) -> Span {
-    let delta: usize = edits.iter().filter(|e| e.span.end <= s.start).map(|e| e.replacement.len()).sum::<usize>()
-        - edits.iter().filter(|e| e.span.end <= s.start).map(|e| e.span.len()).sum::<usize>();
-    Span::new(s.start + delta, s.end + delta)
 }
 
 /// The insertions for one deployment file, and the (container, variables) it can't write.
@@ -327,6 +266,7 @@ fn compose_names(env: &Node) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Edit, apply_edits};
 
     fn want(c: &str, v: &str) -> Want {
         Want {
