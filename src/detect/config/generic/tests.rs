@@ -1,0 +1,58 @@
+//! Unit tests of `generic` (moved out to keep the module under ~500 lines).
+
+use super::*;
+
+fn found(text: &str, values: Values) -> Vec<(String, String)> {
+    pairs(text, 0, values).into_iter().map(|p| (p.name, text[p.span.start..p.span.end].to_string())).collect()
+}
+
+#[test]
+fn reads_the_common_shapes() {
+    let t = "password = \"world\"\n{user: \"admin\", pass: \"s3cr3t!\"}\nCONNECT {\\\"user\\\":\\\"derek\\\",\\\"pass\\\":\\\"s3\\\"}\n-e MYSQL_ROOT_PASSWORD=abc123 \\\nCREATE USER x IDENTIFIED BY 'pw9'\nurl: https://h/x\n";
+    let got = found(t, Values::Any);
+    let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["password", "user", "pass", "user", "pass", "MYSQL_ROOT_PASSWORD", "password"]);
+    assert_eq!(got[2].1, "s3cr3t!");
+    assert_eq!(got[4].1, "s3");
+    assert_eq!(got[5].1, "abc123");
+    assert_eq!(got[6].1, "pw9");
+}
+
+/// Every shape [`pairs`] reads whose judgement can report something: the gate must keep it.
+const GATE_SHAPES: &str = "let x = 1;\nfn key(&self) -> &str { \"k\" }\npassword = \"world\"\n\n\
+    {user: \"admin\", pass: \"s3cr3t!\"}\nhost: db.internal\ndb_user = \"app\"\n-e MYSQL_ROOT_PASSWORD=abc123 \\\n\
+    CREATE USER x IDENTIFIED BY 'pw9'\ndb_host = \"postgres://u:p4ss@db/x\"\n\
+    db_server = \"Server=db;Uid=sa;Pwd=Xq9;\"\nSLACK_WEBHOOK: https://hooks.example/T0/B1\n\
+    req.header(\"Authorization\", \"Basic dXNlcjpwYXNzd29yZA==\")\nh = \"Bearer abcdef0123456789xyz\"\n\
+    mot_de_passe = 'Zx81-q'\nsenha: 'Qq19zz'\nApiKey = \"K9x-77\"\ndb_server: \"jdbc:mysql://h/db;password=Pq1\"\n";
+
+#[test]
+fn the_gate_keeps_every_line_with_a_secret_pair_and_only_lines_with_a_word() {
+    for values in [Values::Any, Values::Quoted] {
+        let all = pairs(GATE_SHAPES, 0, values);
+        let gated = gate_pairs(GATE_SHAPES, values);
+        let wanted: Vec<_> = all
+            .iter()
+            .filter(|p| judge::is_secret_name(&p.name) || p.value.contains("://") || p.value.contains(';'))
+            .map(|p| (p.name.clone(), p.span))
+            .collect();
+        assert!(wanted.len() >= 11, "{wanted:?}");
+        for w in &wanted {
+            assert!(gated.iter().any(|g| (g.name.clone(), g.span) == *w), "{w:?} not in {gated:?}");
+        }
+        // The companions on other lines (`host:`, `user:` beside no word) are left to the whole-text pass.
+        assert!(gated.len() < all.len());
+    }
+    let lines: Vec<&str> = gate_lines(GATE_SHAPES).into_iter().map(|(s, e)| &GATE_SHAPES[s..e]).collect();
+    assert!(lines.contains(&"fn key(&self) -> &str { \"k\" }"), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.starts_with("let x") || l.starts_with("host:")), "{lines:?}");
+    assert_eq!(gate_lines("no word here\n"), []);
+    assert_eq!(gate_lines("a token"), [(0, 7)]);
+}
+
+#[test]
+fn skips_expressions_comparisons_and_prose() {
+    let t = "if password == other:\npassword: the one you chose\ntoken = getToken()\nx := password\n";
+    assert!(found(t, Values::Any).iter().all(|(n, _)| n != "password" && n != "token"), "{:?}", found(t, Values::Any));
+    assert!(found("secret = abc123\n", Values::Quoted).is_empty());
+}
