@@ -168,6 +168,27 @@ fn derived_env_vars_are_unique_per_environment() {
 }
 
 #[test]
+fn one_file_never_reads_two_secrets_under_one_variable() {
+    // A key first seen in `docker/` (named MYSQL_PASSWORD there) is also read by a script in
+    // `server/`, where another secret's derived name would be MYSQL_PASSWORD too: the script would
+    // get one value for both. The derived name moves aside in every folder the key is in.
+    let fs = vec![
+        secret("docker/init.sh", 1, "pw-x", Some("docker/init.sh#mysql"), "MYSQL_PASSWORD", Some("password")),
+        secret("server/install.sh", 5, "pw-x", Some("server/install.sh#grant"), "password", Some("password")),
+        cfg("server/install.sh", 90, "root", Some("server/install.sh#mysql"), "-u", "username"),
+        secret("server/install.sh", 99, "pw-y", Some("server/install.sh#mysql"), "-p", Some("password")),
+    ];
+    let p = build(&fs, &opts()).unwrap().plan;
+    let mut owners: BTreeMap<(String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
+    for (s, _, t) in p.sites() {
+        let dir = t.path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+        owners.entry((dir, t.env_var.clone().unwrap())).or_default().insert(s.name.clone());
+    }
+    assert!(owners.values().all(|names| names.len() == 1), "{owners:?}");
+    assert_eq!(owners.len(), 4, "{owners:?}");
+}
+
+#[test]
 fn payload_sizes_are_exact() {
     let big = "k".repeat(70_000);
     let planned = build(&[secret("a.py", 1, &big, None, "PRIVATE_KEY", None)], &opts()).unwrap();
