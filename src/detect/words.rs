@@ -104,7 +104,7 @@ impl Hits {
     }
 
     /// The hits lying wholly in `[start, start + len)`, relative to `start`.
-    fn slice(&self, start: usize, len: usize) -> Hits {
+    pub(crate) fn slice(&self, start: usize, len: usize) -> Hits {
         let from = self.at.partition_point(|&(s, _)| s < start);
         let at: Vec<(usize, u16)> = self.at[from..]
             .iter()

@@ -176,3 +176,17 @@ fn within_a_scope_the_file_and_its_slices_read_the_supplied_hits_and_other_texts
     assert!(caught.is_err());
     assert!(FILE.with(|f| f.borrow().is_none()));
 }
+
+#[test]
+fn the_rules_keyword_pass_finds_the_gate_words_their_own_pass_finds() {
+    let rules = crate::rules::RuleSet::builtin().unwrap();
+    for text in sample_texts() {
+        let (found, hits) = rules.detect_with_words(text.as_bytes());
+        assert_eq!(hits, Hits::scan(&text), "{text:?}");
+        assert_eq!(format!("{found:?}"), format!("{:?}", rules.detect(text.as_bytes())), "{text:?}");
+        // Behind a byte-order mark (the scanner's detectors read the text after it).
+        let bom = format!("\u{feff}{text}");
+        let (_, hits) = rules.detect_with_words(bom.as_bytes());
+        assert_eq!(hits.slice(3, text.len()), Hits::scan(&text), "{text:?}");
+    }
+}
