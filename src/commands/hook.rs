@@ -86,7 +86,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let dir = super::root_of(&args.path)?;
     let git = Git::new(&dir);
     let mut report = ScanReport::default();
-    let (top, cfg, files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
+    let (top, cfg, mut files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
         // git's diff first: it is most of a small commit's time. Meanwhile the top of the work
         // tree (found by walking up when git certainly agrees, else git's own `rev-parse`), and
         // the config and rules of the repository found by walking up to `.git`; built again in
@@ -133,10 +133,12 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Err(e) => Err(anyhow::anyhow!("{e:#}")),
         }
     };
+    let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
+    // A commit that adds many files: their bytes from the work tree where they are the staged ones.
+    crate::hook::staged::fill_from_worktree(&top, &mut files, max);
     let mut counts = StagedCounts { staged: files.len(), ..Default::default() };
     let selected = select(&files, &cfg, args, &mut report, &mut counts)?;
     if !selected.is_empty() {
-        let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
         scan_blobs(&git, &scanner, &selected, max, &fp, &mut report, &mut counts)?;
     }
     // The process ends soon: freeing the rule set's automata and regexes one by one is wasted time.
