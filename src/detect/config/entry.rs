@@ -8,8 +8,8 @@ use crate::detect::{dsn, judge};
 use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
 use labels::{Labels, friendly};
 use names::{
-    canonical_prefix, inherits_secret, is_build_token, is_config_value, looks_like_dsn, looks_like_number_or_time,
-    names_a_credential, names_a_field, names_a_mechanism, names_something, only_pass_inside, well_known,
+    Names, canonical_prefix, inherits_secret, is_build_token, is_config_value, looks_like_dsn,
+    looks_like_number_or_time, names_a_credential, names_something,
 };
 
 /// How the format itself classifies an entry, before the name is judged.
@@ -105,6 +105,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
     let mut candidates = Vec::new();
     let mut labels = Labels::default();
+    let mut names = Names::default();
     for e in &mut sink.entries {
         // `${DB_PASS:s3cret}` (Spring), `${DB_PASS:-s3cret}` (shell, compose): the default is
         // the hardcoded value the program runs with.
@@ -128,26 +129,22 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             continue;
         }
         let scope = &sink.scopes[e.scope];
-        let alias = well_known(&e.name);
+        let facts = names.get(&e.name);
+        let alias = facts.alias;
         let raw_prefix = match alias {
             Some((_, p)) => Some(p.to_string()),
-            None => judge::name_prefix(&e.name),
+            None => facts.prefix.clone(),
         };
         let prefix = raw_prefix.as_deref().map(canonical_prefix);
         let secret_name = match e.role {
             Role::Secret => true,
             Role::Config(_) | Role::Dsn => false,
-            Role::Auto => {
-                (judge::is_secret_name(&e.name) || inherits_secret(e))
-                    && !names_a_mechanism(&e.name)
-                    && !only_pass_inside(&e.name)
-                    && !names_a_field(&e.name)
-            }
+            Role::Auto => (facts.secret || inherits_secret(e)) && !facts.refused,
         };
         let config_key = match (e.role, alias) {
             (Role::Config(k), _) => Some(k),
             (_, Some((k, _))) if k != "password" => Some(k),
-            _ => judge::config_key(&e.name),
+            _ => facts.config_key,
         };
         if looks_like_dsn(&e.value)
             && let Some(parsed) = dsn::parse(&e.value).filter(|_| matches!(e.role, Role::Auto | Role::Dsn))

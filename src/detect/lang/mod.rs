@@ -2,7 +2,8 @@
 //! asks what holds it (binding, call, env default, shell command) through per-language tables, and
 //! hands the (name, literal, span) candidates to the grouping. Only files where a cheap keyword
 //! prefilter hits are parsed; parsers are built once per thread. A large file is first parsed only
-//! in windows around the prefilter's hits ([`window`]): the whole file only when they find something.
+//! in windows around the prefilter's hits ([`window`]); when they find something, in the windows
+//! around the hits and the config names beside literals, and whole only when those cover most of it.
 
 mod calls;
 mod context;
@@ -44,6 +45,12 @@ static PREFILTER: Lazy<Regex> = Lazy::new(|| {
         .expect("static prefilter compiles")
 });
 
+/// JSON written inside a string literal (`"{\"secret\":\"…\"}"`, which the tokenizer reads):
+/// not a reason to parse a file, but a place its windows must cover once it is parsed.
+static ESCAPED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(r#"(?i-u){WORDS}[\w.\-]*\\["']\s*(?::|=)\s*\\["']"#)).expect("static pattern compiles")
+});
+
 /// ASCII-only classes (`-u`) keep the search on the fast DFA even in non-ASCII files.
 /// Shell assigns unquoted words (`export TOKEN=abc`): its prefilter accepts those too.
 /// So does a credential-named parameter expansion with a default (`${DB_PASSWORD:-s3cret}`).
@@ -66,16 +73,36 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     if !may_hold_credential(format, text) {
         return Vec::new();
     }
-    // The windows decide whether the file holds anything; what they hold is then read in the
-    // whole file's context (companions, labels and scopes outside the windows). A window that
-    // doesn't parse cleanly decides nothing.
-    if let Some(windows) = window::ranges(format, text, PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()))
-        && let Some(found) = windowed_candidates(format, text, &windows)
-        && group::group(found).is_empty()
-    {
-        return Vec::new();
+    // The windows decide whether the file holds anything. What they hold is then read with its
+    // companions: in the windows around the credential words and around every config name bound
+    // to a literal (`host`, `user`, `port`…, which group with a credential by scope or name
+    // prefix), or in the whole file when those cover most of it. A window that doesn't parse
+    // cleanly decides nothing: statements inside blocks are read with their block headers first,
+    // then as the top-level statements holding them, then the whole file.
+    let mut hits: Vec<_> = PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()).collect();
+    hits.extend(ESCAPED.find_iter(text.as_bytes()).map(|m| m.range()));
+    hits.sort_by_key(|h| (h.start, h.end));
+    if let Some(found) = windowed(format, text, &hits) {
+        if group::group(found).is_empty() {
+            return Vec::new();
+        }
+        let wider: Vec<_> = window::with_companions(text, hits).collect();
+        if let Some(found) = windowed(format, text, &wider) {
+            return group::group(found);
+        }
     }
     group::group(candidates(format, text))
+}
+
+/// The candidates of the windows around `hits` (nested, else top-level statements), or `None`
+/// when neither is worth a separate pass or parses cleanly.
+fn windowed(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> Option<Vec<Candidate>> {
+    // (Python's and Ruby's windows don't depend on `nest`.)
+    let modes: &[bool] = if matches!(format, FileFormat::Python | FileFormat::Ruby) { &[true] } else { &[true, false] };
+    modes.iter().find_map(|&nest| {
+        let windows = window::ranges(format, text, hits.iter().cloned(), nest)?;
+        windowed_candidates(format, text, &windows)
+    })
 }
 
 /// The candidates of `windows` alone (parsed as one document of those byte ranges), or `None`

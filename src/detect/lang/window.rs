@@ -1,11 +1,18 @@
 //! Windows around the prefilter's hits: the top-level statements (a definition, an assignment, a
-//! class) that hold a hit, so a large source file is first parsed and judged only there. Only when
-//! a window yields a detection is the whole file analysed (that pass also finds the companions and
-//! group labels elsewhere in the file), so findings stay those of a whole-file pass while a file
-//! whose hits are all refused (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
+//! class) that hold a hit — or, for a statement inside blocks, the statement with the header lines
+//! of its blocks — so a large source file is first parsed and judged only there. Only when a window
+//! yields a detection is more of the file read: the windows around the credential words and around
+//! every config name bound to a literal ([`with_companions`]: the values that group with a
+//! credential), or the whole file when those cover most of it. A file whose hits are all refused
+//! (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
+
+mod brace;
 
 use crate::format::FileFormat;
+use regex::bytes::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// Files smaller than this are parsed whole: the windows would save less than they cost.
 pub const MIN_WINDOWED: usize = 4 * 1024;
@@ -13,10 +20,16 @@ pub const MIN_WINDOWED: usize = 4 * 1024;
 /// Windows covering more than this share of the file are not worth a separate pass.
 const MAX_SHARE: f64 = 0.5;
 
-/// Byte ranges of the whole lines of every top-level statement holding one of `hits`, merged and
-/// sorted; `None` when the file is small, the language isn't windowed, or the windows would cover
-/// most of the file anyway.
-pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<usize>>) -> Option<Vec<Range<usize>>> {
+/// Byte ranges of the whole lines of every top-level statement holding one of `hits` (`nest`: of
+/// the statement inside blocks with its block headers, in brace languages too), merged and sorted;
+/// `None` when the file is small, the language isn't windowed, or the windows would cover most of
+/// the file anyway.
+pub fn ranges(
+    format: FileFormat,
+    text: &str,
+    hits: impl Iterator<Item = Range<usize>>,
+    nest: bool,
+) -> Option<Vec<Range<usize>>> {
     if text.len() < MIN_WINDOWED {
         return None;
     }
@@ -33,12 +46,22 @@ pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<u
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
+    let mut closers = HashMap::new();
+    let raw_strings =
+        nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
+    let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };
     for hit in hits {
-        // Python: an indented statement inside `class`/`def` blocks is read with the header lines
-        // of those blocks only (a lexer's `tokens = {…}` without the rest of its class).
-        if format == FileFormat::Python
-            && let Some(ws) = python_nested(b, hit.clone())
-        {
+        let hit = brace::widen(hit, &raws);
+        // An indented statement inside blocks is read with the header lines of those blocks only
+        // (a lexer's `tokens = {…}` without the rest of its class; a field of one interface in a
+        // `declare namespace` of 500 KB; a line of a bundle's one top-level function).
+        let inner = match format {
+            FileFormat::Python => python_nested(b, hit.clone(), &mut closers),
+            FileFormat::Ruby => None,
+            _ if !nest => None,
+            _ => brace::nested(b, hit.clone(), &mut closers),
+        };
+        if let Some(ws) = inner {
             nested.extend(ws);
             continue;
         }
@@ -69,8 +92,36 @@ pub fn ranges(format: FileFormat, text: &str, hits: impl Iterator<Item = Range<u
     ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
 }
 
+/// A config name (the words [`crate::detect::judge::config_key`] reads, anywhere in the name)
+/// bound to a string or number literal, in the shapes the credential prefilter reads
+/// (`DB_HOST = "…"`, `port: 5432`, `setUser("…")`, `"db.name", "…"`): where the companions of a
+/// credential stand.
+static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
+    let words =
+        r"(?:host|server|addr|port|user|login|uid|db|database|schema|engine|dialect|driver|region|account|name)";
+    Regex::new(&format!(
+        r#"(?i-u){words}[\w.\-\]'"$]*\s*(?:=|:=|:|=>|,|\(|\|\||\?\?|\bor\b|\{{)\s*[\(\[\{{]?\s*(?:[rbfuRBFU]{{1,2}}|@)?["'`0-9]"#
+    ))
+    .expect("static companion pattern compiles")
+});
+
+/// A credential word before `:` or `=` whatever follows: config written inside a string literal
+/// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads.
+static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r#"(?i-u){}[\w.\-]*["']?\s*(?::|=)"#, super::WORDS)).expect("static pattern compiles")
+});
+
+/// `hits`, the [`COMPANION`] and the [`LOOSE`] sites of `text`, sorted by start: the windows of
+/// a file whose credential windows found something, read for the config values that group with it.
+pub fn with_companions(text: &str, mut hits: Vec<Range<usize>>) -> impl Iterator<Item = Range<usize>> {
+    hits.extend(COMPANION.find_iter(text.as_bytes()).map(|m| m.range()));
+    hits.extend(LOOSE.find_iter(text.as_bytes()).map(|m| m.range()));
+    hits.sort_by_key(|h| (h.start, h.end));
+    hits.into_iter()
+}
+
 /// Start of the line holding `at`.
-fn line_start(b: &[u8], at: usize) -> usize {
+pub(super) fn line_start(b: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &b[..at.min(b.len())]).map(|p| p + 1).unwrap_or(0)
 }
 
@@ -103,11 +154,11 @@ fn statement_end(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
     e
 }
 
-fn indent(line: &[u8]) -> usize {
+pub(super) fn indent(line: &[u8]) -> usize {
     line.iter().take_while(|&&c| c == b' ' || c == b'\t').count()
 }
 
-fn line_at(b: &[u8], start: usize) -> &[u8] {
+pub(super) fn line_at(b: &[u8], start: usize) -> &[u8] {
     let end = memchr::memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
     &b[start..end]
 }
@@ -115,7 +166,11 @@ fn line_at(b: &[u8], start: usize) -> &[u8] {
 /// The indented Python statement starting on the hit's line (up to the next line indented as
 /// much or less) and the header line of every block around it (`class X:`, `def f(self):`), or
 /// `None` when the hit's line is at the top level or inside an expression rather than a block.
-fn python_nested(b: &[u8], hit: Range<usize>) -> Option<Vec<Range<usize>>> {
+fn python_nested(
+    b: &[u8],
+    hit: Range<usize>,
+    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
+) -> Option<Vec<Range<usize>>> {
     let s = line_start(b, hit.start);
     let level = indent(line_at(b, s));
     let first = line_at(b, s);
@@ -145,12 +200,18 @@ fn python_nested(b: &[u8], hit: Range<usize>) -> Option<Vec<Range<usize>>> {
         if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) >= cur {
             continue;
         }
-        let code = body.split(|&c| c == b'#').next().unwrap_or(body);
-        // `else:`/`except:` need the statement they continue: the top-level window reads those.
-        if !code.trim_ascii_end().ends_with(b":") || starts_word(body, &["else", "elif", "except", "finally", "case"]) {
+        let code = body.split(|&c| c == b'#').next().unwrap_or(body).trim_ascii_end();
+        // A dict, list or call opened on the line above (`return {`, `CONFIG = dict(`) comes
+        // with its closing line; `else:`/`except:` need the statement they continue: the
+        // top-level window reads those.
+        let opens = matches!(code.last(), Some(b'{' | b'[' | b'(')) && !matches!(body[0], b')' | b']' | b'}');
+        if !(code.ends_with(b":") || opens) || starts_word(body, &["else", "elif", "except", "finally", "case"]) {
             return None;
         }
         out.push(at..(at + line.len() + 1).min(b.len()));
+        if opens {
+            out.extend(closers.entry(at).or_insert_with(|| brace::closer(b, at, indent(line))).clone()?);
+        }
         cur = indent(line);
     }
     (cur == 0).then_some(out)
@@ -209,7 +270,7 @@ mod tests {
     fn windows(format: FileFormat, text: &str, needle: &str) -> Vec<String> {
         let hits = text.match_indices(needle).map(|(i, m)| i..i + m.len()).collect::<Vec<_>>();
         let padded = format!("{text}{}", "x = 0\n".repeat(MIN_WINDOWED));
-        ranges(format, &padded, hits.into_iter()).unwrap().into_iter().map(|w| padded[w].to_string()).collect()
+        ranges(format, &padded, hits.into_iter(), true).unwrap().into_iter().map(|w| padded[w].to_string()).collect()
     }
 
     #[test]
@@ -231,6 +292,19 @@ mod tests {
     }
 
     #[test]
+    fn python_dict_in_a_method_comes_with_its_opening_and_closing_lines() {
+        let text = "class Creds:\n    def get(self):\n        x = 1\n        return {\n            'access_key': self.a,\n            'secret_key': 'abc',\n        }\n";
+        assert_eq!(
+            windows(FileFormat::Python, text, "secret_key"),
+            [
+                "class Creds:\n    def get(self):\n",
+                "        return {\n",
+                "            'secret_key': 'abc',\n        }\n"
+            ]
+        );
+    }
+
+    #[test]
     fn windows_decide_and_the_whole_file_answers() {
         use crate::model::Kind;
         let filler: String = (0..400).map(|i| format!("    def m{i}(self):\n        return {i}\n")).collect();
@@ -244,7 +318,7 @@ mod tests {
         let found = super::super::analyze(FileFormat::Python, &text);
         assert!(found.iter().any(|d| d.kind == Kind::Secret && d.value.expose() == "Zq8vR2mK4pLw"), "{found:?}");
         assert!(
-            ranges(FileFormat::Python, &text, text.match_indices("db_password = '").map(|(i, m)| i..i + m.len()))
+            ranges(FileFormat::Python, &text, text.match_indices("db_password = '").map(|(i, m)| i..i + m.len()), true)
                 .is_some()
         );
     }
@@ -253,13 +327,39 @@ mod tests {
     fn brace_statement_with_its_closing_line() {
         let text = "const a = 1;\nconst config = {\n  password: 'x',\n};\nfunction f() {}\n";
         assert_eq!(windows(FileFormat::JavaScript, text, "password"), ["const config = {\n  password: 'x',\n};\n"]);
+        let top = "const a = 1;\nconst config = { password: 'x',\n  user: 'u' };\nfunction f() {}\n";
+        assert_eq!(
+            windows(FileFormat::JavaScript, top, "password"),
+            ["const config = { password: 'x',\n  user: 'u' };\n"]
+        );
+    }
+
+    #[test]
+    fn companion_windows_answer_as_the_whole_file_does() {
+        use crate::detect::group;
+        use crate::model::Detection;
+        let filler: String = (0..300).map(|i| format!("  function f{i}(a) {{\n    return a + {i};\n  }}\n")).collect();
+        let text = format!(
+            "(function () {{\n  var DB_HOST = 'db.internal.example';\n{filler}  function connect() {{\n    var db = {{\n      user: 'app',\n      password: 'Zq8vR2mK4pLw',\n    }};\n    return db;\n  }}\n{filler}  var DB_PASSWORD = 'Xk3vP9qLm2Rt';\n}})();\n"
+        );
+        let key = |d: &Detection| (d.span.start, d.kind, d.group.clone(), d.rule.clone());
+        let windowed: Vec<_> = super::super::analyze(FileFormat::JavaScript, &text).iter().map(key).collect();
+        let whole: Vec<_> =
+            group::group(super::super::candidates(FileFormat::JavaScript, &text)).iter().map(key).collect();
+        assert_eq!(windowed, whole);
+        assert_eq!(windowed.len(), 4, "{windowed:?}");
+        // Nested windows: the bundle's one top-level function is not read whole.
+        let hits = text.match_indices("password: '").map(|(i, m)| i..i + m.len());
+        assert!(ranges(FileFormat::JavaScript, &text, hits, true).is_some());
+        let hits = text.match_indices("password: '").map(|(i, m)| i..i + m.len());
+        assert!(ranges(FileFormat::JavaScript, &text, hits, false).is_none());
     }
 
     #[test]
     fn small_files_and_php_are_whole() {
-        assert!(ranges(FileFormat::Python, "token = 'x'\n", std::iter::once(0..5)).is_none());
+        assert!(ranges(FileFormat::Python, "token = 'x'\n", std::iter::once(0..5), true).is_none());
         let big = format!("<?php\n$token = 'x';\n{}", "$x = 0;\n".repeat(MIN_WINDOWED));
-        assert!(ranges(FileFormat::Php, &big, std::iter::once(6..12)).is_none());
+        assert!(ranges(FileFormat::Php, &big, std::iter::once(6..12), true).is_none());
     }
 
     #[test]

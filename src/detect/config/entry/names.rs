@@ -182,3 +182,39 @@ pub(super) fn looks_like_dsn(v: &str) -> bool {
 pub(super) fn is_config_value(v: &str) -> bool {
     judge::is_config_value(v) && !matches!(v.trim(), "null" | "~" | "none" | "None")
 }
+
+/// What a name alone says, judged once per distinct name of a file: a service model repeats
+/// `shape`, `documentation` and `location` thousands of times.
+pub(super) struct NameFacts {
+    /// [`judge::is_secret_name`].
+    pub secret: bool,
+    /// The name says it is a mechanism, holds `pass` inside another word or is a protocol field.
+    pub refused: bool,
+    /// [`well_known`].
+    pub alias: Option<(&'static str, &'static str)>,
+    /// [`judge::name_prefix`].
+    pub prefix: Option<String>,
+    /// [`judge::config_key`].
+    pub config_key: Option<&'static str>,
+}
+
+/// [`NameFacts`] by name.
+#[derive(Default)]
+pub(super) struct Names(std::collections::HashMap<String, NameFacts>);
+
+impl Names {
+    /// The facts of `name`, judged on first sight.
+    pub fn get(&mut self, name: &str) -> &NameFacts {
+        if !self.0.contains_key(name) {
+            let facts = NameFacts {
+                secret: judge::is_secret_name(name),
+                refused: names_a_mechanism(name) || only_pass_inside(name) || names_a_field(name),
+                alias: well_known(name),
+                prefix: judge::name_prefix(name),
+                config_key: judge::config_key(name),
+            };
+            self.0.insert(name.to_string(), facts);
+        }
+        &self.0[name]
+    }
+}

@@ -1,0 +1,280 @@
+//! Nested windows for brace languages (JavaScript, TypeScript, Go, Java): an indented statement
+//! is read with the header lines of the blocks around it and their closing brackets, instead of
+//! the whole top-level statement. A bundle's one top-level function, a `declare namespace` of
+//! 500 KB or a test function of 2,000 lines then cost the lines around a hit, not the file.
+
+use super::{indent, line_at, line_start};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The statement starting on the hit's line (its line and the lines indented deeper or closing
+/// at its indentation), the header line of every block around it (`func TestX(t *testing.T) {`,
+/// `export interface Req {`, `const config = {`) and the closing brackets of those blocks; `None`
+/// when the hit's line is at the top level or continues something, a line above it at a lower
+/// indentation doesn't open a block, or a block's closing line isn't where its indentation says.
+/// `closers` remembers each header's closing range (many hits share their outer blocks).
+pub(super) fn nested(
+    b: &[u8],
+    hit: Range<usize>,
+    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
+) -> Option<Vec<Range<usize>>> {
+    let s = line_start(b, hit.start);
+    let first = line_at(b, s);
+    let level = indent(first);
+    let body = &first[level..];
+    // (A line starting with a closer, `.`, or `*` continues an expression or a block comment.)
+    if level == 0 || body.is_empty() || matches!(body[0], b')' | b']' | b'}' | b'.' | b'*' | b'\r') {
+        return None;
+    }
+    let mut e = memchr::memchr(b'\n', &b[hit.end.min(b.len())..]).map(|p| hit.end + p + 1).unwrap_or(b.len());
+    while e < b.len() {
+        let line = line_at(b, e);
+        let ind = indent(line);
+        let body = &line[ind..];
+        let blank = body.is_empty() || body == b"\r";
+        let closes = ind == level && is_closer(body);
+        if !(blank || ind > level || closes) {
+            break;
+        }
+        e += line.len() + 1;
+    }
+    let mut out = Vec::with_capacity(8);
+    out.push(s..e.min(b.len()));
+    let mut cur = level;
+    let mut at = s;
+    while cur > 0 && at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let ind = indent(line);
+        let body = &line[ind..];
+        if body.is_empty() || body == b"\r" || ind >= cur || body.starts_with(b"//") {
+            continue;
+        }
+        if !opens(body) {
+            return None;
+        }
+        out.push(at..(at + line.len() + 1).min(b.len()));
+        out.extend(closers.entry(at).or_insert_with(|| closer(b, at, ind)).clone()?);
+        // `} else {`, `}{` (a Go table after its struct type), `}, {`: the header continues a
+        // block opened above at its indentation, whose line comes too (not its body).
+        if is_closer(body) {
+            at = opener(b, at, ind, &mut out)?;
+        }
+        cur = ind;
+    }
+    (cur == 0).then_some(out)
+}
+
+/// The line ends with an opening bracket (trailing whitespace aside).
+fn opens(body: &[u8]) -> bool {
+    matches!(body.trim_ascii_end().last(), Some(b'{' | b'(' | b'['))
+}
+
+/// Back from the continuing header at `at` (`} else {`, indented `ind`) to the line at the same
+/// indentation that opens the chain (`if x {`), adding it and the chain's other continuing lines
+/// to `out`; its start, or `None` when the lines above don't read as such a chain.
+fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> Option<usize> {
+    while at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let i = indent(line);
+        let body = &line[i..];
+        if body.is_empty() || body == b"\r" || i > ind || body.starts_with(b"//") {
+            continue;
+        }
+        if i < ind || !opens(body) {
+            return None;
+        }
+        out.push(at..(at + line.len() + 1).min(b.len()));
+        if !is_closer(body) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// The multi-line raw strings and template literals of a brace-language file (`` `…` ``, found by
+/// a small lexer that skips comments, quoted strings and runes): a hit inside one is read as a hit
+/// on the whole literal, so its window starts at the statement holding the literal rather than at
+/// lines of the literal's content (a server config in a Go test reads as code there).
+pub(super) fn raw_strings(b: &[u8]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map(|p| i + p).unwrap_or(b.len());
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&b[i + 2..], b"*/").map(|p| i + 2 + p + 2).unwrap_or(b.len());
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'`' => {
+                let end = memchr::memchr(b'`', &b[i + 1..]).map(|p| i + 1 + p + 1).unwrap_or(b.len());
+                if memchr::memchr(b'\n', &b[i..end]).is_some() {
+                    out.push(i..end);
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// `hit`, or the raw string of `raws` (sorted) that holds its start.
+pub(super) fn widen(hit: Range<usize>, raws: &[Range<usize>]) -> Range<usize> {
+    let i = raws.partition_point(|r| r.end <= hit.start);
+    match raws.get(i) {
+        Some(r) if r.start <= hit.start => r.start..r.end.max(hit.end),
+        _ => hit,
+    }
+}
+
+fn is_closer(body: &[u8]) -> bool {
+    matches!(body.first(), Some(b')' | b']' | b'}'))
+}
+
+/// The closing brackets of the block the header line at `at` (indented `ind`) opens: the run of
+/// `)]}` that starts the first later line indented no deeper than the header, when that line is
+/// at the header's indentation and starts with a closer, and the newline ending that line (Go
+/// ends a statement there; `} else {` keeps only its `}`).
+pub(super) fn closer(b: &[u8], at: usize, ind: usize) -> Option<Vec<Range<usize>>> {
+    // `Sources: []*StreamSource{{` opens two blocks, closed by two lines at its indentation.
+    let mut need = unclosed(line_at(b, at));
+    let mut out = Vec::new();
+    let mut e = memchr::memchr(b'\n', &b[at..]).map(|p| at + p + 1)?;
+    while e < b.len() {
+        let line = line_at(b, e);
+        let i = indent(line);
+        let body = &line[i..];
+        if !(body.is_empty() || body == b"\r" || i > ind) {
+            if i != ind || !is_closer(body) {
+                return None;
+            }
+            // (With the `,` or `;` after them: a Go composite literal needs its element's comma.)
+            let run = body.iter().take_while(|c| matches!(c, b')' | b']' | b'}' | b',' | b';')).count();
+            let end = e + line.len();
+            if body[run..].trim_ascii().is_empty() {
+                out.push(e..(end + 1).min(b.len()));
+            } else {
+                out.push(e..e + i + run);
+                if end < b.len() {
+                    out.push(end..end + 1);
+                }
+            }
+            need = need.saturating_sub(body[..run].iter().filter(|c| matches!(c, b')' | b']' | b'}')).count());
+            if need == 0 || !body[run..].trim_ascii().is_empty() {
+                return Some(out);
+            }
+        }
+        e += line.len() + 1;
+    }
+    None
+}
+
+/// Brackets a header line leaves open (outside its quoted strings), at least 1.
+fn unclosed(line: &[u8]) -> usize {
+    let (mut depth, mut quote) = (0usize, None);
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        match quote {
+            Some(q) if c == b'\\' && q != b'`' => i += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, b'"' | b'\'' | b'`') => quote = Some(c),
+            None if line[i..].starts_with(b"//") => break,
+            None if matches!(c, b'{' | b'(' | b'[') => depth += 1,
+            None if matches!(c, b'}' | b')' | b']') => depth = depth.saturating_sub(1),
+            None => {}
+        }
+        i += 1;
+    }
+    depth.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows(text: &str, needle: &str) -> Option<Vec<String>> {
+        let at = text.find(needle).expect("needle");
+        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut HashMap::new())?;
+        ws.sort_by_key(|w| w.start);
+        Some(ws.into_iter().map(|w| text[w].to_string()).collect())
+    }
+
+    #[test]
+    fn a_field_deep_in_a_namespace_comes_with_its_headers_and_closers() {
+        let text = "declare namespace Api {\n  export interface A {\n    Name?: string;\n  }\n  export interface Req {\n    Other?: string;\n    pageToken?: 'x';\n    Next?: string;\n  }\n}\nexport = Api;\n";
+        assert_eq!(
+            windows(text, "pageToken").unwrap(),
+            ["declare namespace Api {\n", "  export interface Req {\n", "    pageToken?: 'x';\n", "  }\n", "}\n"]
+        );
+    }
+
+    #[test]
+    fn a_statement_takes_its_deeper_lines_and_its_own_closer() {
+        let text = "func TestX(t *testing.T) {\n\tx := 1\n\tcfg := Config{\n\t\tPassword: \"p\",\n\t}\n\ty := 2\n}\n";
+        assert_eq!(
+            windows(text, "cfg").unwrap(),
+            ["func TestX(t *testing.T) {\n", "\tcfg := Config{\n\t\tPassword: \"p\",\n\t}\n", "}\n"]
+        );
+    }
+
+    #[test]
+    fn a_header_opening_two_blocks_takes_both_closing_lines() {
+        let text = "func T() {\n\tf(Config{\n\t\tSources: []*S{{\n\t\t\tName: \"x\",\n\t\t\tToken: \"t\",\n\t\t},\n\t\t},\n\t})\n}\n";
+        assert_eq!(
+            windows(text, "Token").unwrap(),
+            [
+                "func T() {\n",
+                "\tf(Config{\n",
+                "\t\tSources: []*S{{\n",
+                "\t\t\tToken: \"t\",\n",
+                "\t\t},\n",
+                "\t\t},\n",
+                "\t})\n",
+                "}\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn hits_in_a_raw_string_are_hits_on_the_literal() {
+        let text =
+            "// a `quoted` word\nfunc T() {\n\ts := \"`\"\n\tc := `\n\t\tauth {\n\t\t\ttoken: \"x\"\n\t\t}\n\t`\n}\n";
+        let raws = raw_strings(text.as_bytes());
+        assert_eq!(raws.len(), 1);
+        assert!(text[raws[0].clone()].starts_with("`\n\t\tauth {"));
+        let at = text.find("token").unwrap();
+        let hit = widen(at..at + 5, &raws);
+        let ws = nested(text.as_bytes(), hit, &mut HashMap::new()).unwrap();
+        let mut ws: Vec<_> = ws.into_iter().map(|w| &text[w]).collect();
+        ws.sort();
+        assert!(ws.iter().any(|w| w.starts_with("\tc := `") && w.ends_with("\t`\n")), "{ws:?}");
+    }
+
+    #[test]
+    fn continuations_and_strings_at_column_zero_fall_back() {
+        // A header that continues a call: the top-level statement decides.
+        assert!(windows("foo(a,\n  b, {\n    password: 'x'\n  })\n", "password").is_none());
+        // `} else {` above: read with the `if` it continues, without the `if`'s body.
+        assert_eq!(
+            windows("function f() {\n  if (a) {\n    x();\n  } else {\n    token = 'x';\n  }\n}\n", "token").unwrap(),
+            ["function f() {\n", "  if (a) {\n", "  } else {\n", "    token = 'x';\n", "  }\n", "}\n"]
+        );
+        // A raw string whose lines sit at column 0 inside the function: no closer where expected.
+        assert!(windows("func T() {\n\tc := `\nauth {\n`\n\ttoken := \"x\"\n}\n", "token").is_none());
+        assert!(windows("func T() {\n\ttoken := \"x\"\n\tc := `\nauth {\n`\n}\n", "token").is_none());
+        // At the top level: the statement itself.
+        assert!(windows("const token = 'x';\n", "token").is_none());
+    }
+}
