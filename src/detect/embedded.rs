@@ -8,17 +8,29 @@
 //! [`regions_in_script`] returns them too, for the line detectors.
 
 use crate::format::FileFormat;
-use crate::model::Span;
+use crate::model::{Detection, Span};
 use regex::Regex;
 use std::sync::LazyLock;
 
 /// A document embedded in a file: its format and where it lies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
-    /// JSON or YAML; `Text` for a script's heredoc holding no document.
+    /// JSON or YAML; `Php` for a PHP file a script writes (`cat > config.php <<EOF`); `Text` for a
+    /// script's heredoc holding no document.
     pub format: FileFormat,
     /// The document's bytes in the file (a heredoc's body, the inside of a quoted argument).
     pub span: Span,
+    /// A heredoc whose delimiter is unquoted: the shell reads `\$`, `\\` and `` \` `` in it as
+    /// escapes (the file written holds `$`, `\`, `` ` ``).
+    pub expands: bool,
+}
+
+impl Region {
+    /// A deployment document (JSON or YAML), read in place of what the host's detectors found
+    /// in it; PHP and text regions only add what the host's detectors missed.
+    pub fn is_document(&self) -> bool {
+        matches!(self.format, FileFormat::Json | FileFormat::Yaml)
+    }
 }
 
 /// `<<EOF`, `<<-'EOF'`, `<< "JSON"`: a heredoc's delimiter (quoted or not).
@@ -58,6 +70,7 @@ fn find(text: &str, text_bodies: bool) -> Vec<Region> {
             continue;
         }
         let delim = c.get(1).or(c.get(2)).or(c.get(3)).expect("one alternative").as_str();
+        let expands = c.get(3).is_some();
         let Some(body_start) = text[m.end()..].find('\n').map(|p| m.end() + p + 1) else { break };
         let mut end = None;
         let mut at = body_start;
@@ -70,10 +83,14 @@ fn find(text: &str, text_bodies: bool) -> Vec<Region> {
         }
         // Unterminated: not a heredoc after all (`$((a << b))`), or one the shell warns about.
         let Some(body_end) = end else { continue };
-        match document(text, Span::new(body_start, body_end)) {
-            Some(r) => out.push(r),
+        let span = Span::new(body_start, body_end);
+        match document(text, span) {
+            Some(r) => out.push(Region { expands, ..r }),
+            None if text_bodies && text[body_start..body_end].trim_start().starts_with("<?php") => {
+                out.push(Region { format: FileFormat::Php, span, expands })
+            }
             None if text_bodies && body_end > body_start => {
-                out.push(Region { format: FileFormat::Text, span: Span::new(body_start, body_end) })
+                out.push(Region { format: FileFormat::Text, span, expands })
             }
             None => {}
         }
@@ -111,12 +128,43 @@ fn document(text: &str, span: Span) -> Option<Region> {
     // `[` opens a JSON array of values, not an INI section (`[client]`).
     let array = t.strip_prefix('[').is_some_and(|r| r.trim_start().starts_with(['{', '[', '"', ']']));
     if t.starts_with('{') || array {
-        return Some(Region { format: FileFormat::Json, span });
+        return Some(Region { format: FileFormat::Json, span, expands: false });
     }
     let deployment = t.contains("containerDefinitions:")
         || t.contains("AWSTemplateFormatVersion")
         || t.contains("apiVersion:") && t.contains("kind:");
-    deployment.then_some(Region { format: FileFormat::Yaml, span })
+    deployment.then_some(Region { format: FileFormat::Yaml, span, expands: false })
+}
+
+/// The detections of a PHP region (`cat > config.php <<EOF … EOF`), by the PHP grammar, spans in
+/// the host's bytes. In an unquoted heredoc the shell's escapes (`\$DB`) are read as what the
+/// file written holds: each escaping backslash becomes a blank (same length, so spans stay), and
+/// a value with an escape inside is left to the host's detectors (its bytes aren't its value).
+pub fn analyze_php(text: &str, r: &Region) -> Vec<Detection> {
+    let body = &text[r.span.start..r.span.end];
+    let mut escaped = Vec::new();
+    let php = if r.expands {
+        let mut b = body.as_bytes().to_vec();
+        let mut i = 0;
+        while i + 1 < b.len() {
+            if b[i] == b'\\' && matches!(b[i + 1], b'$' | b'\\' | b'`') {
+                b[i] = b' ';
+                escaped.push(i);
+                i += 1;
+            }
+            i += 1;
+        }
+        String::from_utf8(b).unwrap_or_else(|_| body.to_string())
+    } else {
+        body.to_string()
+    };
+    let mut out = super::lang::analyze(FileFormat::Php, &php);
+    // `escaped` is in order: the first escape at or after a span's start tells.
+    out.retain(|d| escaped.get(escaped.partition_point(|&e| e < d.span.start)).is_none_or(|&e| e >= d.span.end));
+    for d in &mut out {
+        d.span = Span::new(d.span.start + r.span.start, d.span.end + r.span.start);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -151,6 +199,27 @@ mod tests {
         let all: Vec<_> =
             regions_in_script(sh).into_iter().map(|r| (r.format, &sh[r.span.start..r.span.end])).collect();
         assert_eq!(all, [(FileFormat::Text, "[db]\npassword=x\n"), (FileFormat::Json, "{\"a\": 1}\n")]);
+    }
+
+    #[test]
+    fn a_php_file_written_by_a_script_is_read_by_the_php_grammar() {
+        let sh = "cat > z.php <<EOF\n<?php\n\\$DB['PASSWORD'] = 'zbx-Pw61q';\n\\$DB['USER'] = 'zabbix';\n\
+                  define('AUTH_KEY', 'a\\$Kq8-Wz3Lp2Xv');\nEOF\ncat > w.php <<'P'\n<?php\ndefine('DB_PASSWORD', 'wp\\$Pw-27');\nP\n";
+        let rs = regions_in_script(sh);
+        assert_eq!(
+            rs.iter().map(|r| (r.format, r.expands)).collect::<Vec<_>>(),
+            [(FileFormat::Php, true), (FileFormat::Php, false)]
+        );
+        assert!(rs.iter().all(|r| !r.is_document()), "the host's findings stay");
+        let found: Vec<_> = rs
+            .iter()
+            .flat_map(|r| analyze_php(sh, r))
+            .filter(|d| d.kind == crate::model::Kind::Secret)
+            .map(|d| &sh[d.span.start..d.span.end])
+            .collect();
+        // `a\$Kq8…` is `a$Kq8…` in the file written: its bytes here aren't its value, so the
+        // host's detectors keep it; in a quoted heredoc `\$` is the value's own bytes.
+        assert_eq!(found, ["zbx-Pw61q", "wp\\$Pw-27"]);
     }
 
     #[test]

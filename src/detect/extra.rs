@@ -49,12 +49,16 @@ fn embed(rel: &Path, text: &str, script: bool, out: &mut Vec<Detection>) {
         return;
     }
     let low = docs::is_doc(rel);
-    let document = |r: &embedded::Region| r.format != FileFormat::Text;
+    let document = |r: &embedded::Region| r.is_document();
     out.retain(|d| !regions.iter().any(|r| document(r) && r.span.start <= d.span.start && d.span.end <= r.span.end));
     let host = out.len();
     for r in regions {
         let snippet = &text[r.span.start..r.span.end];
-        for mut d in super::config::analyze_embedded(rel, r.format, snippet, r.span.start) {
+        let found = match r.format {
+            FileFormat::Php => embedded::analyze_php(text, &r),
+            _ => super::config::analyze_embedded(rel, r.format, snippet, r.span.start),
+        };
+        for mut d in found {
             if !document(&r) && out[..host].iter().any(|o| !super::is_site(o) && o.span.overlaps(&d.span)) {
                 continue;
             }

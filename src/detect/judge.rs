@@ -191,6 +191,17 @@ const TRAILING: &[&str] = &[
     "default",
     "encoded",
     "bytes",
+    // Which of several versions of the credential (`testPasswordOld`, `password_new`,
+    // `ses_smtp_password_v4`: digits are trimmed first, so `v4` reads `v`).
+    "old",
+    "new",
+    "current",
+    "prev",
+    "previous",
+    "backup",
+    "primary",
+    "secondary",
+    "v",
 ];
 
 /// True when `name` says it holds a credential: the credential word ends the name (give or take a
@@ -397,6 +408,11 @@ mod tests {
             "cookieValidationKey",
             "validationKey",
             "JWT_KEY",
+            "ses_smtp_password_v4",
+            "testPasswordOld",
+            "password_new",
+            "API_TOKEN_V2",
+            "secondary_secret",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
@@ -411,6 +427,9 @@ mod tests {
             "compass",
             "monkey",
             "hotkey",
+            "password_version",
+            "next_token_url",
+            "primary_key",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }

@@ -18,15 +18,19 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
     if let Some(rest) = t.strip_prefix("#!") {
         let mut words = rest.lines().next().unwrap_or("").split_whitespace();
         let mut interp = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
-        if interp == "env" {
+        // `#!/usr/bin/env -S python3 -u`, `#!/bin/busybox sh`: the interpreter is the first word
+        // that is no option of the launcher.
+        if matches!(interp, "env" | "busybox") {
             interp = words.find(|w| !w.starts_with('-')).unwrap_or("");
         }
         return match interp.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') {
-            "sh" | "bash" | "zsh" | "ksh" | "dash" => Some(FileFormat::Shell),
-            "python" => Some(FileFormat::Python),
-            "node" => Some(FileFormat::JavaScript),
-            "ruby" => Some(FileFormat::Ruby),
-            "php" => Some(FileFormat::Php),
+            "sh" | "bash" | "zsh" | "ksh" | "mksh" | "dash" | "ash" => Some(FileFormat::Shell),
+            "python" | "pypy" => Some(FileFormat::Python),
+            "node" | "nodejs" | "bun" => Some(FileFormat::JavaScript),
+            "deno" | "ts-node" | "tsx" => Some(FileFormat::TypeScript),
+            "ruby" | "jruby" => Some(FileFormat::Ruby),
+            "php" | "php-cli" => Some(FileFormat::Php),
+            // Perl, awk, Tcl…: no grammar here; the tolerant tokenizer reads them.
             _ => None,
         };
     }
@@ -101,6 +105,15 @@ mod tests {
         assert_eq!(sniff("[default]\naws_access_key_id = A\naws_secret_access_key = B\n"), Some(FileFormat::Ini));
         assert_eq!(sniff("#!/usr/bin/env bash\necho hi\n"), Some(FileFormat::Shell));
         assert_eq!(sniff("#!/bin/sh\necho hi\n"), Some(FileFormat::Shell));
+        assert_eq!(sniff("#! /bin/bash -eu\r\necho hi\r\n"), Some(FileFormat::Shell));
+        assert_eq!(sniff("#!/bin/busybox sh\necho hi\n"), Some(FileFormat::Shell));
+        assert_eq!(sniff("#!/usr/bin/env -S python3 -u\nprint(1)\n"), Some(FileFormat::Python));
+        assert_eq!(sniff("#!/usr/bin/python3.11\nprint(1)\n"), Some(FileFormat::Python));
+        assert_eq!(sniff("#!/usr/bin/env nodejs\nx()\n"), Some(FileFormat::JavaScript));
+        assert_eq!(sniff("#!/usr/bin/env -S deno run\nx()\n"), Some(FileFormat::TypeScript));
+        assert_eq!(sniff("#!/usr/bin/env ruby\nx\n"), Some(FileFormat::Ruby));
+        assert_eq!(sniff("#!/usr/bin/php\n<?php x();\n"), Some(FileFormat::Php));
+        assert_eq!(sniff("#!/usr/bin/perl -w\nmy $x;\n"), None);
         assert_eq!(sniff("{\"a\": 1}"), Some(FileFormat::Json));
         assert_eq!(sniff("DB_HOST=db\nDB_PASSWORD=x\n"), Some(FileFormat::Dotenv));
         assert_eq!(sniff("services:\n  db:\n    image: postgres\n"), Some(FileFormat::Yaml));

@@ -123,21 +123,50 @@ fn expression(node: Node, text: &str) -> Val {
             let r = n.byte_range();
             Val::Str(Scalar { value: text[r.clone()].to_string(), span: Span::new(r.start, r.end), literal: false })
         }
+        // `var.prod ? var.pw : "literal"`: either branch, as CloudFormation's `Fn::If` (the
+        // condition is no value).
+        "conditional" => {
+            let mut c = n.walk();
+            let branches: Vec<Node> = n.named_children(&mut c).filter(|e| e.kind() == "expression").collect();
+            match branches.as_slice() {
+                [_, a, b] => either(expression(*a, text), expression(*b, text)),
+                _ => Val::Other,
+            }
+        }
         "function_call" => {
             let mut c = n.walk();
             let mut kids = n.named_children(&mut c);
             let name = kids.next().map(|i| &text[i.byte_range()]).unwrap_or("");
             let args = kids.find(|k| k.kind() == "function_arguments");
-            match (name, args) {
-                ("jsonencode" | "yamlencode" | "sensitive" | "tostring" | "tolist" | "tomap", Some(a))
+            let Some(a) = args else { return Val::Other };
+            let mut ac = a.walk();
+            let exprs: Vec<Node> = a.named_children(&mut ac).filter(|e| e.kind() == "expression").collect();
+            match (name, exprs.as_slice()) {
+                ("jsonencode" | "yamlencode" | "sensitive" | "tostring" | "tolist" | "tomap", [e])
                     if a.named_child_count() == 1 =>
                 {
-                    a.named_child(0).map(|e| expression(e, text)).unwrap_or(Val::Other)
+                    expression(*e, text)
                 }
+                // The value a fallback can evaluate to: any argument of `coalesce`/`try`
+                // (`coalesce(var.pw, "literal")`), the default of `lookup(map, key, default)`.
+                ("coalesce" | "try", [first, rest @ ..]) => {
+                    rest.iter().fold(expression(*first, text), |acc, e| either(acc, expression(*e, text)))
+                }
+                ("lookup", [_, _, default]) => expression(*default, text),
                 _ => Val::Other,
             }
         }
         _ => Val::Other,
+    }
+}
+
+/// A value that is `a` or `b` when applied: the long form of CloudFormation's `Fn::If`, so that
+/// [`super::tree::outcomes`] reads both branches as it does for templates.
+fn either(a: Val, b: Val) -> Val {
+    match (&a, &b) {
+        (Val::Other, _) => b,
+        (_, Val::Other) => a,
+        _ => Val::Map(vec![("Fn::If".to_string(), Val::Seq(vec![Val::Other, a, b]))]),
     }
 }
 

@@ -2,12 +2,12 @@
 //! credential rather than being one. It is deliberately narrow — a weak real password (`admin`,
 //! `password`, `example`, `qwerty123`) is still a hardcoded secret; the credential name decides.
 
-/// Whole values (ASCII case-insensitive) that are placeholders.
+/// Whole values (ASCII case-insensitive) that are placeholders. Not `changeit`: that is the JDK's
+/// real default keystore password (`cacerts` opens with it), a weak value a program runs with.
 const WHOLE: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
-    "changeit",
     "change_this",
     "change-this",
     "replaceme",
@@ -285,6 +285,7 @@ mod tests {
             "topsecret",
             "my-db-pass",
             "let me in",
+            "changeit",
             "foobar",
             "test",
         ] {
