@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::git::git;
+
 use common::cli::Hoist;
 use common::deployed::copy_dir;
 use common::moto::Moto;
@@ -28,11 +30,6 @@ fn repo(name: &str) -> tempfile::TempDir {
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "app"]);
     dir
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// hoist in `dir` against `moto`, under the leak harness for every planted value.

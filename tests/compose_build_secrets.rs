@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::git::git;
+
 use common::bless::{self, Mode};
 use common::cli::Hoist;
 use common::compose::Compose;
@@ -17,7 +19,6 @@ use common::deployed::{copy_dir, deployment_shell};
 use common::moto::Moto;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const NPM_TOKEN: &str = "npm_Rt5yU8iO2pA4sD6fG8hJ0kL2zX4cV6bN8mQ1";
 const GITHUB_TOKEN: &str = "ghp_Wq3eR5tY7uI9oP1aS3dF5gH7jK9lZ1xC3vB5";
@@ -29,11 +30,6 @@ const BUILDS: &[(&str, &str, &str, &str)] =
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/compose_build_secrets")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn hoist(moto: &Moto, dir: &Path, args: &[&str]) -> String {

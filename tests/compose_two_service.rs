@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::git::git;
+
 use common::cli::Hoist;
 use common::compose::Compose;
 use common::deployed::{ComposeEnv, copy_dir, deployment_shell, with_exact_env};
@@ -23,11 +25,6 @@ const PASSWORD: &str = "Hk4pW8sZq2VnR6yT";
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/compose_two_service")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn repo() -> tempfile::TempDir {

@@ -6,18 +6,15 @@
 
 mod common;
 
+use common::git::git;
+
 use common::leak::Leak;
 use common::moto::Moto;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const A: &str = "Zq8-Pl4nted-StateA-51a";
 const B: &str = "Zq8-Pl4nted-StateB-52b";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))

@@ -10,18 +10,14 @@
 
 mod common;
 
+use common::git::git;
+
 use base64::Engine;
 use common::cli::{Hoist, text};
 use common::leak::snapshot;
 use common::moto::Moto;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn tool(dir: &Path, prog: &str, args: &[&str]) {
     let out = Command::new(prog)

@@ -14,18 +14,13 @@
 
 mod common;
 
+use common::git::git;
+
 use common::cli::Hoist;
 use common::moto::Moto;
 use hoist::model::Fingerprinter;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A committed repository holding `files`.
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -15,22 +15,13 @@
 
 mod common;
 
+use common::git::{commit, git};
+
 use base64::Engine;
 use common::cli::{Hoist, text};
 use common::moto::Moto;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn commit(dir: &Path, msg: &str) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", msg]);
-}
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl").current_dir(dir).args(args).output().expect("openssl is required");

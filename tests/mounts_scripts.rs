@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::git::{commit, git};
+
 use common::cli::{Hoist, text};
 use common::moto::{Moto, find_tool};
 use std::path::Path;
@@ -52,17 +54,6 @@ jobs:
 ";
 
 const COMPOSE: &str = "services:\n  web:\n    build: ./web\n    environment:\n      MODE: prod\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn commit(dir: &Path, msg: &str) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", msg]);
-}
 
 /// Runs a script with only PATH (the venv's `aws` first) and `vars` in its environment.
 fn run(dir: &Path, script: &str, vars: &[(&str, &str)]) -> Output {

@@ -5,19 +5,16 @@
 
 mod common;
 
+use common::git::git;
+
 use common::leak::Leak;
 use common::moto::Moto;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const DEV: &str = "Zq8DevPl4nted77a";
 const PROD: &str = "Zq8ProdPl4nted88b";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::git::git;
+
 use common::cli::{Hoist, text};
 use common::moto::Moto;
 use serde::Deserialize;
@@ -112,11 +114,6 @@ const VALUES: &[&str] = &[
     "Tr0ub4dor-3xyz",
     "Hq7ntr2Sxcrz9",
 ];
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 #[test]
 fn a_script_migrated_against_moto_prints_the_same_under_hoist_run() {

@@ -351,6 +351,16 @@ fn verify(
 ) -> anyhow::Result<bool> {
     let mut ok = true;
     let mut values = 0;
+    // The words hoist writes into references: secret names (and their parts), keys, variables.
+    let mut own: Vec<&str> = Vec::new();
+    for c in checks {
+        own.push(&c.secret.name);
+        own.extend(c.secret.name.split('/'));
+        own.push(&c.key.key);
+        own.extend(c.site.env_var.as_deref());
+    }
+    own.sort_unstable();
+    own.dedup();
     for change in written {
         let mine: Vec<&SiteCheck<'_>> = checks
             .iter()
@@ -376,7 +386,7 @@ fn verify(
             .map(|c| c.current.line)
             .collect();
         let (kept_old, kept_new): (Vec<Span>, Vec<Span>) = change.moved.iter().copied().unzip();
-        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated, (&kept_old, &kept_new));
+        let check = check_file(&change.path, change.old.as_deref(), &text, fp, &migrated, (&kept_old, &kept_new), &own);
         still.extend(&check.values_left);
         still.sort_unstable();
         still.dedup();

@@ -100,7 +100,19 @@ pub fn filter(
     note: &mut dyn Write,
 ) -> anyhow::Result<usize> {
     let Some((path, baseline)) = for_scan(root, args)? else { return Ok(0) };
-    baseline.check_key(fp, &path)?;
+    apply(&path, &baseline, fp, findings, note)
+}
+
+/// [`filter`] with the baseline already loaded (from `path`): the pre-commit hook loads it first
+/// to know whether it needs the repository's key at all.
+pub fn apply(
+    path: &Path,
+    baseline: &Baseline,
+    fp: &Fingerprinter,
+    findings: &mut Vec<Finding>,
+    note: &mut dyn Write,
+) -> anyhow::Result<usize> {
+    baseline.check_key(fp, path)?;
     let n = baseline.filter(findings);
     if n > 0 {
         writeln!(note, "{n} finding(s) accepted in {} not shown (--no-baseline shows them)", path.display())?;

@@ -10,7 +10,7 @@ use crate::hook::diff::{MODE_GITLINK, MODE_SYMLINK};
 use crate::hook::git::is_within;
 use crate::hook::install::{self, Installed, Uninstalled};
 use crate::hook::{Git, NewLines, StagedFile};
-use crate::model::{Finding, Kind, Severity};
+use crate::model::{Finding, Fingerprinter, Kind, Severity};
 use crate::report;
 use crate::scan::{FileOutcome, ScanReport, Scanner, SkipReason, skip};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Ui};
@@ -86,18 +86,15 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let dir = super::root_of(&args.path)?;
     let git = Git::new(&dir);
     let mut report = ScanReport::default();
-    let (top, cfg, fp, files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
-        // Three things in parallel, none waiting on another: git's diff; git's view of the top
-        // of the work tree; the key (derived from the root commit unless `.hoist/salt` exists).
+    let (top, cfg, mut files, scanner) = std::thread::scope(|s| -> anyhow::Result<_> {
+        // git's diff first: it is most of a small commit's time. Meanwhile the top of the work
+        // tree (found by walking up when git certainly agrees, else git's own `rev-parse`), and
+        // the config and rules of the repository found by walking up to `.git`; built again in
+        // the rare case git's top differs (GIT_WORK_TREE, a `.git` git doesn't use).
         let diff = s.spawn(|| crate::hook::staged_files(&git));
-        let toplevel = s.spawn(|| git.toplevel_and_head());
-        let guess = crate::config::repo_root(&dir);
-        let key = {
-            let guess = guess.clone();
-            s.spawn(move || crate::salt::repo_fingerprinter(&guess))
-        };
-        // Meanwhile the config and rules of the repository found by walking up to `.git`; built
-        // again in the rare case git's top differs (GIT_WORK_TREE, a `.git` git doesn't use).
+        let plain = git.plain_toplevel();
+        let toplevel = plain.is_none().then(|| s.spawn(|| git.toplevel_and_head()));
+        let guess = plain.clone().unwrap_or_else(|| crate::config::repo_root(&dir));
         let setup = |top: &Path| -> anyhow::Result<(RepoConfig, crate::rules::RuleSet)> {
             let cfg = RepoConfig::load(top)?;
             let rules = super::load_rules(&cfg, &args.rule_files)?;
@@ -107,25 +104,42 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         let panicked = || std::io::Error::other("a git reader panicked");
         // rev-parse's error first: outside a repository `git diff --cached` only says "unknown
         // option", rev-parse says "not a git repository".
-        let (top, _) = toplevel.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked())))?;
+        let top = match toplevel {
+            Some(t) => t.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked())))?.0,
+            None => guess.clone(),
+        };
         let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
         let (cfg, rules) = if same(&top, &guess) { guessed? } else { setup(&top)? };
-        let (fp, _) = if same(&top, &guess) {
-            key.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the key reader panicked")))?
-        } else {
-            crate::salt::repo_fingerprinter(&top)?
+        let files = match diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked()))) {
+            Ok(files) => files,
+            Err(e) if plain.is_some() => {
+                git.toplevel_and_head()?;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
         };
-        let files = diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked())))?;
-        let mut scanner = Scanner::new(rules, fp.clone());
+        // A provisional key: the repository's (`.hoist/salt`, else derived from the root commit
+        // by two more git processes that walk the history) is only needed when something is
+        // found or a baseline is applied, so a clean commit never asks for it.
+        let mut scanner = Scanner::new(rules, Fingerprinter::new(Vec::new()));
         scanner.context = !args.rules_only;
         scanner.include_generated = args.include_generated;
-        Ok((top, cfg, fp, files, scanner))
+        Ok((top, cfg, files, scanner))
     })?;
+    let key = std::cell::OnceCell::new();
+    let fp = || -> anyhow::Result<&Fingerprinter> {
+        match key.get_or_init(|| crate::salt::repo_fingerprinter(&top).map(|(fp, _)| fp)) {
+            Ok(fp) => Ok(fp),
+            Err(e) => Err(anyhow::anyhow!("{e:#}")),
+        }
+    };
+    let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
+    // A commit that adds many files: their bytes from the work tree where they are the staged ones.
+    crate::hook::staged::fill_from_worktree(&top, &mut files, max);
     let mut counts = StagedCounts { staged: files.len(), ..Default::default() };
     let selected = select(&files, &cfg, args, &mut report, &mut counts)?;
     if !selected.is_empty() {
-        let max = args.max_file_size.or(cfg.scan.max_file_size).unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE);
-        scan_blobs(&git, &scanner, &selected, max, &mut report, &mut counts)?;
+        scan_blobs(&git, &scanner, &selected, max, &fp, &mut report, &mut counts)?;
     }
     // The process ends soon: freeing the rule set's automata and regexes one by one is wasted time.
     std::mem::forget(scanner);
@@ -136,7 +150,9 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     let human = args.format == FormatArg::Human;
     {
         let note = ui.notes(human);
-        super::baseline::filter(&top, args, &fp, &mut report.findings, note)?;
+        if let Some((path, baseline)) = super::baseline::for_scan(&top, args)? {
+            super::baseline::apply(&path, &baseline, fp()?, &mut report.findings, note)?;
+        }
     }
     match args.format {
         FormatArg::Human => report::write_human(ui.out, &report.findings, ui.color)?,
@@ -265,34 +281,44 @@ struct Batch<'a> {
 
 const BATCH_BYTES: usize = 32 << 20;
 
-fn scan_blobs<'a>(
+/// The repository's fingerprint key, asked for only when a finding needs it.
+type Key<'k> = dyn Fn() -> anyhow::Result<&'k Fingerprinter> + 'k;
+
+fn scan_blobs<'a, 'k>(
     git: &Git,
     scanner: &Scanner,
     selected: &[&'a StagedFile],
     max: u64,
+    key: &Key<'k>,
     report: &mut ScanReport,
     counts: &mut StagedCounts,
 ) -> anyhow::Result<()> {
     let mut batch = Batch { items: Vec::new(), bytes: 0 };
-    let add =
-        |batch: &mut Batch<'a>, i: usize, bytes: Cow<'a, [u8]>, report: &mut ScanReport, counts: &mut StagedCounts| {
-            batch.bytes += bytes.len();
-            batch.items.push((i, bytes));
-            if batch.bytes >= BATCH_BYTES {
-                flush(scanner, selected, batch, report, counts);
-            }
-        };
+    let add = |batch: &mut Batch<'a>,
+               i: usize,
+               bytes: Cow<'a, [u8]>,
+               report: &mut ScanReport,
+               counts: &mut StagedCounts|
+     -> anyhow::Result<()> {
+        batch.bytes += bytes.len();
+        batch.items.push((i, bytes));
+        if batch.bytes >= BATCH_BYTES {
+            flush(scanner, selected, batch, key, report, counts)?;
+        }
+        Ok(())
+    };
     // Text files came whole with the diff; the rest (binary, a rename or mode change alone) are
     // read from the object store.
     let mut unread: Vec<usize> = Vec::new();
     for (i, f) in selected.iter().enumerate() {
         match &f.content {
             Some(c) if c.0.len() as u64 > max => *report.skipped.entry(SkipReason::TooLarge).or_default() += 1,
-            Some(c) => add(&mut batch, i, Cow::Borrowed(&c.0), report, counts),
+            Some(c) => add(&mut batch, i, Cow::Borrowed(&c.0), report, counts)?,
             None => unread.push(i),
         }
     }
     let ids: Vec<&str> = unread.iter().map(|&i| selected[i].blob.as_str()).collect();
+    let mut failed = None;
     git.cat_blobs(&ids, |k, size, body| {
         if size > max {
             *report.skipped.entry(SkipReason::TooLarge).or_default() += 1;
@@ -300,31 +326,36 @@ fn scan_blobs<'a>(
         }
         let mut bytes = Vec::with_capacity(size as usize);
         body.read_to_end(&mut bytes)?;
-        add(&mut batch, unread[k], Cow::Owned(bytes), report, counts);
+        if let Err(e) = add(&mut batch, unread[k], Cow::Owned(bytes), report, counts) {
+            failed.get_or_insert(e);
+        }
         Ok(())
     })?;
-    flush(scanner, selected, &mut batch, report, counts);
-    Ok(())
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    flush(scanner, selected, &mut batch, key, report, counts)
 }
 
-fn flush(
+fn flush<'k>(
     scanner: &Scanner,
     selected: &[&StagedFile],
     batch: &mut Batch<'_>,
+    key: &Key<'k>,
     report: &mut ScanReport,
     counts: &mut StagedCounts,
-) {
+) -> anyhow::Result<()> {
     let scan_one = |(i, bytes): &(usize, Cow<'_, [u8]>)| {
         let file = selected[*i];
         let outcome = scanner.scan_bytes(&file.path, bytes);
-        (file, bytes.len(), keep_new(outcome, bytes, &file.lines))
+        (file, keep_new(outcome, bytes, &file.lines))
     };
     let results: Vec<_> = if batch.items.len() > 1 {
         batch.items.par_iter().map(scan_one).collect()
     } else {
         batch.items.iter().map(scan_one).collect()
     };
-    for (file, len, (outcome, old)) in results {
+    for ((_, bytes), (file, (mut outcome, old))) in batch.items.iter().zip(results) {
         if let Some(reason) = outcome.skipped {
             *report.skipped.entry(reason).or_default() += 1;
             continue;
@@ -334,14 +365,31 @@ fn flush(
             counts.whole_files += 1;
         }
         report.files_scanned += 1;
-        report.bytes_scanned += len as u64;
+        report.bytes_scanned += bytes.len() as u64;
         report.non_utf8 += outcome.non_utf8 as usize;
         report.allowed += outcome.allowed;
         counts.old_lines += old;
+        if !outcome.findings.is_empty() {
+            let fp = key()?;
+            for f in &mut outcome.findings {
+                refingerprint(f, bytes, fp);
+            }
+        }
         report.findings.extend(outcome.findings);
     }
     batch.items.clear();
     batch.bytes = 0;
+    Ok(())
+}
+
+/// A finding's fingerprints under `fp`, for one scanned with the provisional key: the value's,
+/// and the raw span's when it spells the value differently (as `Scanner::scan_bytes` makes them).
+fn refingerprint(f: &mut Finding, bytes: &[u8], fp: &Fingerprinter) {
+    f.fingerprint = fp.fingerprint(f.value.expose());
+    if f.raw_fingerprint.is_some() {
+        let raw = std::str::from_utf8(bytes.get(f.span.start..f.span.end).unwrap_or_default()).ok();
+        f.raw_fingerprint = raw.map(|r| fp.fingerprint(r));
+    }
 }
 
 /// Keeps the secrets that touch a new line; returns the outcome and how many findings sat on

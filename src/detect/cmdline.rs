@@ -9,10 +9,8 @@
 
 use super::group::{Candidate, Role};
 use super::judge;
-use super::sql;
+use super::words;
 use crate::model::Span;
-use aho_corasick::{AhoCorasick, MatchKind};
-use std::sync::LazyLock;
 
 /// One whitespace-separated word of a line, quotes removed.
 struct Token<'a> {
@@ -27,7 +25,7 @@ struct Token<'a> {
 }
 
 /// Words that open a credential on a command line (ASCII case-insensitive).
-const HINTS: &[&str] =
+pub(crate) const HINTS: &[&str] =
     &["pass", "pwd", "secret", "token", "key", "cred", "auth", "curl", "securestring", "mysql", "mariadb"];
 
 /// Prose after a flag (`use the --password flag to …`): not a value.
@@ -41,45 +39,28 @@ const STOPWORDS: &[&str] = &[
 /// Help-text metavariables (`--password TEXT`, `--token STRING`).
 const METAVARS: &[&str] = &["TEXT", "STRING", "STR", "VALUE", "VAL", "ARG", "ARGS", "FILE", "PATH", "NAME", "INT"];
 
-/// [`HINTS`] and the SQL detector's [`sql::KEYWORDS`] as one automaton (leftmost-longest, so a
-/// `password` is reported as itself, not as the hint `pass` inside it): the hint check of every
-/// line and the SQL gate take one pass over the file.
-static WORDS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(HINTS.iter().chain(sql::KEYWORDS.iter()))
-        .expect("static patterns")
-});
-
 /// Candidates for every command line in `text`.
 pub fn candidates(text: &str) -> Vec<Candidate> {
     with_sql(text, true, false)
 }
 
 /// The command-line candidates of `text` (when `cmdline`) and its SQL statements' (when `sql`,
-/// [`sql::candidates`]), from one automaton pass.
+/// [`super::sql::candidates`]), from the file's one keyword pass ([`words::Hits`]).
 pub(crate) fn with_sql(text: &str, cmdline: bool, sql: bool) -> Vec<Candidate> {
-    let (mut hints, mut keywords) = (Vec::new(), Vec::new());
-    for m in WORDS_AC.find_iter(text) {
-        let p = m.pattern().as_usize();
-        // `password` is a hint too (it holds `pass`); no hint crosses a line, so a line holds
-        // one iff a match starts in it.
-        if p != HINTS.len() {
-            hints.push(m.start());
-        }
-        if p >= HINTS.len() {
-            keywords.push((p == HINTS.len(), m.start(), m.end()));
-        }
-    }
-    let mut out = if cmdline { read_hinted_lines(text, &hints) } else { Vec::new() };
-    if sql && !keywords.is_empty() {
-        out.extend(super::sql::candidates_at(text, keywords));
+    let hits = words::Hits::of(text);
+    // No hint crosses a line, so a line holds one iff an occurrence starts in it.
+    let mut out = if cmdline && hits.any(words::HINT) {
+        read_hinted_lines(text, &hits.starts(words::HINT).collect::<Vec<_>>())
+    } else {
+        Vec::new()
+    };
+    if sql && hits.any(words::SQL) {
+        out.extend(super::sql::candidates_at(text, hits.sql_keywords()));
     }
     out
 }
 
-/// Reads the lines holding a hint (`hints`: match starts, in order). A line's scope is the start
+/// Reads the lines holding a hint (`hints`: occurrence starts, in order). A line's scope is the start
 /// of its command: the first of the lines before it that end in a continuation (`\\`, `` ` ``,
 /// ` ^`), found by looking back from each hinted line, no further than the last line read (each
 /// byte is looked at a bounded number of times: linear).

@@ -13,6 +13,7 @@ pub mod judge;
 pub mod lang;
 pub mod sniff;
 pub mod sql;
+pub mod words;
 
 use crate::format::FileFormat;
 use crate::model::Detection;
@@ -49,6 +50,11 @@ pub fn analyze_sited(rel: &Path, format: FileFormat, text: &str, rules_found: bo
     if is_hoist_output(rel) {
         return Vec::new();
     }
+    words::scope(text, None, || analyze_file(rel, format, text, rules_found))
+}
+
+/// [`analyze_sited`] within the file's keyword-pass scope.
+fn analyze_file(rel: &Path, format: FileFormat, text: &str, rules_found: bool) -> Vec<Detection> {
     let mut out = analyze_format(rel, format, text, rules_found);
     extra::extend(rel, format, text, &mut out);
     if out.is_empty() {
@@ -152,5 +158,5 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
 /// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the
 /// language-aware detectors pass over (over the work budget, generated, minified).
 pub fn lines_only(text: &str) -> Vec<Detection> {
-    without_sites(drop_fakes(config::lines_only(text), text, false))
+    words::scope(text, None, || without_sites(drop_fakes(config::lines_only(text), text, false)))
 }

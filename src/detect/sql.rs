@@ -8,15 +8,11 @@
 
 use super::group::{Candidate, Role};
 use crate::model::Span;
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
 /// The words every statement holds (`identified` first: [`worth_matching`] tells them apart by index).
 pub(crate) const KEYWORDS: [&str; 2] = ["identified", "password"];
-
-static KEYWORDS_AC: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS).expect("static patterns"));
 
 /// Each alternative captures the value in `q` (quoted with `'`), `d` (quoted with `"`) or `w`
 /// (a bare word, only after `IDENTIFIED BY`).
@@ -42,8 +38,7 @@ const SCOPES: usize = usize::MAX / 2;
 
 /// Candidates for the SQL statements in `text` (each statement its own scope).
 pub fn candidates(text: &str) -> Vec<Candidate> {
-    let hits = KEYWORDS_AC.find_iter(text).map(|m| (m.pattern().as_usize() == 0, m.start(), m.end()));
-    candidates_at(text, hits)
+    candidates_at(text, super::words::Hits::of(text).sql_keywords())
 }
 
 /// [`candidates`], given where [`KEYWORDS`] occur in `text` (`(is identified, start, end)`, in
@@ -161,7 +156,7 @@ mod tests {
     }
 
     fn gate(t: &str) -> bool {
-        worth_matching(t, KEYWORDS_AC.find_iter(t).map(|m| (m.pattern().as_usize() == 0, m.start(), m.end())))
+        worth_matching(t, crate::detect::words::Hits::scan(t).sql_keywords())
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! second read from the object store). Also the one owner of the flags every git diff hoist reads
 //! is run with (the staged diff, the history log).
 
-use super::git::{Git, GitError};
 use std::path::PathBuf;
 
 /// File mode of a submodule (gitlink) entry.
@@ -125,44 +124,9 @@ impl std::fmt::Debug for StagedContent {
     }
 }
 
-/// Every staged change the commit would make, except deletions (nothing to scan there).
-pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
-    // No commit named: against HEAD, or every staged file on an unborn branch (so no HEAD lookup
-    // has to come first). Every option that user config could change (prefixes, relative paths,
-    // context, renames, external diff drivers) is pinned.
-    let mut args = vec!["diff", "--cached"];
-    args.extend_from_slice(RAW_DIFF_FLAGS);
-    args.extend_from_slice(PATCH_FLAGS);
-    args.push("--");
-    let out = git.output(&args)?;
-    parse(&out).map_err(|message| GitError::Parse { args: args.join(" "), message })
-}
-
 /// Parses the `--raw -z -p` output: NUL-separated raw records, then the patch text.
 pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
-    let mut fields = out.split(|&b| b == 0);
-    let mut files = Vec::new();
-    let mut consumed = 0usize;
-    while let Some(meta) = fields.next() {
-        if !meta.starts_with(b":") {
-            break;
-        }
-        consumed += meta.len() + 1;
-        let mut file = raw_record(meta)?;
-        let mut path = || {
-            fields.next().map(|p| {
-                consumed += p.len() + 1;
-                path_from_bytes(p)
-            })
-        };
-        if file.has_source() {
-            file.from = Some(path().ok_or("rename without source")?);
-            file.path = path().ok_or("rename without target")?;
-        } else {
-            file.path = path().ok_or("record without path")?;
-        }
-        files.push(file);
-    }
+    let (mut files, consumed) = raw_records(out, true)?.unwrap_or_default();
     let patch = out.get(consumed..).unwrap_or_default();
     let patch = patch.strip_prefix(b"\0").unwrap_or(patch);
     let sections = split_sections(patch);
@@ -181,6 +145,54 @@ pub fn parse(out: &[u8]) -> Result<Vec<StagedFile>, String> {
         file.content = content.or_else(|| (file.status == 'A' && !binary).then(StagedContent::default));
     }
     Ok(files)
+}
+
+/// The raw records at the start of `out` and the bytes they take. For output still streaming in
+/// (`at_end` false), `None` until the raw section is known to be over: a record counts once the
+/// NUL after its last path has arrived, and the section ends at the first field that doesn't
+/// start with `:` (the empty field before the patch).
+pub fn raw_records(out: &[u8], at_end: bool) -> Result<Option<(Vec<StagedFile>, usize)>, String> {
+    let mut files = Vec::new();
+    let mut pos = 0usize;
+    // The field at `pos` and where the next starts, once it is whole.
+    let field = |pos: usize| -> Option<(&[u8], usize)> {
+        let rest = out.get(pos..).unwrap_or_default();
+        match memchr::memchr(0, rest) {
+            Some(n) => Some((&rest[..n], pos + n + 1)),
+            None => at_end.then_some((rest, out.len().max(pos))),
+        }
+    };
+    loop {
+        match out.get(pos) {
+            Some(b':') => {}
+            None if !at_end => return Ok(None),
+            _ => return Ok(Some((files, pos))),
+        }
+        let Some((meta, next)) = field(pos) else { return Ok(None) };
+        let mut file = raw_record(meta)?;
+        let mut at = next;
+        let mut path = |what: &'static str| -> Result<Option<PathBuf>, String> {
+            match field(at) {
+                Some((p, next)) if at < out.len() => {
+                    at = next;
+                    Ok(Some(path_from_bytes(p)))
+                }
+                _ if at_end => Err(what.to_string()),
+                _ => Ok(None),
+            }
+        };
+        if file.has_source() {
+            let (Some(from), Some(to)) = (path("rename without source")?, path("rename without target")?) else {
+                return Ok(None);
+            };
+            (file.from, file.path) = (Some(from), to);
+        } else {
+            let Some(p) = path("record without path")? else { return Ok(None) };
+            file.path = p;
+        }
+        files.push(file);
+        pos = at;
+    }
 }
 
 #[cfg(unix)]

@@ -129,6 +129,36 @@ impl Git {
         Ok((self.dir.join(top), head))
     }
 
+    /// The top of the work tree when git would certainly find the same one by walking up from
+    /// this directory to a plain `.git` directory, so the pre-commit hook needs no `git rev-parse`
+    /// process (~2–3 ms of CPU beside the diff). `None` whenever git could decide otherwise:
+    /// `GIT_DIR`/`GIT_WORK_TREE`-style variables (git sets `GIT_DIR` for a linked worktree's hooks),
+    /// a `.git` file (worktree, submodule), a config that names a work tree, is bare, or includes
+    /// other files, or a `.git` directory that is not a repository (git walks past it).
+    pub fn plain_toplevel(&self) -> Option<PathBuf> {
+        const ENV: &[&str] = &[
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_COMMON_DIR",
+            "GIT_CEILING_DIRECTORIES",
+            "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+        ];
+        if ENV.iter().any(|v| std::env::var_os(v).is_some()) {
+            return None;
+        }
+        let start = std::fs::canonicalize(&self.dir).ok()?;
+        let top = start.ancestors().find(|d| d.join(".git").symlink_metadata().is_ok())?;
+        let git_dir = top.join(".git");
+        if !git_dir.symlink_metadata().ok()?.is_dir()
+            || !git_dir.join("HEAD").is_file()
+            || !git_dir.join("objects").is_dir()
+        {
+            return None;
+        }
+        let config = std::fs::read_to_string(git_dir.join("config")).ok()?;
+        plain_config(&config).then(|| top.to_path_buf())
+    }
+
     /// Starts git with stdout piped (stderr captured) for output too large to hold: the caller
     /// reads the stream and then calls [`Git::finish`].
     pub fn spawn_stdout(&self, args: &[&str]) -> Result<std::process::Child, GitError> {
@@ -234,6 +264,19 @@ fn blob_header(args: &[&str], id: &str, line: &str) -> Result<u64, GitError> {
     }
 }
 
+/// True when a repository config leaves the work tree where the `.git` directory is: no
+/// `worktree` key, not bare, no `include`/`includeIf` that could say otherwise (any section:
+/// a false alarm only costs the `rev-parse`).
+fn plain_config(config: &str) -> bool {
+    config.lines().all(|line| {
+        let line = line.trim().to_ascii_lowercase();
+        let (key, value) = line.split_once('=').map_or((line.as_str(), ""), |(k, v)| (k.trim(), v.trim()));
+        !(key.starts_with("worktree")
+            || line.starts_with("[include")
+            || (key == "bare" && !matches!(value, "false" | "no" | "off" | "0")))
+    })
+}
+
 /// True when `path` lies inside `dir`. Both are resolved through their nearest existing ancestor,
 /// so a hooks directory that doesn't exist yet still compares correctly.
 pub fn is_within(path: &Path, dir: &Path) -> bool {
@@ -254,5 +297,25 @@ fn canonical(p: &Path) -> PathBuf {
             }
             _ => return p.to_path_buf(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_config_that_keeps_the_work_tree_beside_dot_git_is_plain() {
+        let init =
+            "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n";
+        assert!(super::plain_config(init));
+        assert!(super::plain_config(""));
+        assert!(!super::plain_config(&format!("{init}\tworktree = /elsewhere\n")));
+        assert!(!super::plain_config("[core]\n\tbare = true\n"));
+        assert!(!super::plain_config("[core]\n\tbare\n"));
+        assert!(!super::plain_config("[includeIf \"gitdir:~/w/\"]\n\tpath = w.inc\n"));
+        assert!(!super::plain_config("[include]\n\tpath = x\n"));
+        // A remote or branch named like a key is only a false alarm's cost, but ordinary ones pass.
+        assert!(super::plain_config(
+            "[remote \"origin\"]\n\turl = git@h:o/r.git\n[branch \"main\"]\n\tremote = origin\n"
+        ));
     }
 }

@@ -7,7 +7,9 @@ pub mod diff;
 pub mod git;
 pub mod install;
 pub mod log;
+pub mod staged;
 
 pub use baseline::{BASELINE_FILE, Baseline, BaselineError};
-pub use diff::{LineSet, NewLines, StagedFile, staged_files};
+pub use diff::{LineSet, NewLines, StagedFile};
 pub use git::{Git, GitError};
+pub use staged::staged_files;

@@ -349,7 +349,8 @@ fn own_var(f: &Finding, key: &str) -> Option<String> {
 /// opposed to a name already in the repository). Derived names are `{GROUP}_{KEY}`, unique per
 /// environment and top-level folder (`_2`, `_3`… on a clash): one process never sees two
 /// environments, and `api/` and `worker/` are usually separate programs that may both use
-/// `AWS_ACCESS_KEY_ID`.
+/// `AWS_ACCESS_KEY_ID`. A key counts in every folder one of its sites is in: a script in
+/// `server/` reading a key first seen in `docker/` must not get a second key under the same name.
 fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
     let mut out: Vec<Vec<(String, bool)>> = secrets
         .iter()
@@ -362,7 +363,9 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
     for (si, s) in secrets.iter().enumerate() {
         for (ki, k) in s.keys.iter().enumerate() {
             if !out[si][ki].1 {
-                owner.entry((s.env, top_dir(k), out[si][ki].0.clone())).or_insert((si, ki));
+                for scope in top_dirs(k) {
+                    owner.entry((s.env, scope, out[si][ki].0.clone())).or_insert((si, ki));
+                }
             }
         }
     }
@@ -382,22 +385,36 @@ fn env_vars(secrets: &[SecretInput<'_>]) -> Vec<Vec<(String, bool)>> {
             };
             let mut name = base.clone();
             let mut n = 2;
-            let scope = top_dir(k);
-            while owner.get(&(s.env, scope.clone(), name.clone())).is_some_and(|o| *o != (si, ki)) {
+            let scopes = top_dirs(k);
+            let taken = |name: &str, owner: &HashMap<_, (usize, usize)>| {
+                scopes
+                    .iter()
+                    .any(|sc| owner.get(&(s.env, sc.clone(), name.to_string())).is_some_and(|o| *o != (si, ki)))
+            };
+            while taken(&name, &owner) {
                 name = format!("{base}_{n}");
                 n += 1;
             }
-            owner.insert((s.env, scope, name.clone()), (si, ki));
+            for scope in scopes.iter().cloned() {
+                owner.insert((s.env, scope, name.clone()), (si, ki));
+            }
             out[si][ki].0 = name;
         }
     }
     out
 }
 
-/// The top-level folder of a key's first site (empty at the root).
-fn top_dir(k: &KeyInput<'_>) -> String {
-    let path = k.findings.first().map(|f| crate::scan::slash_path(&f.path)).unwrap_or_default();
-    path.split_once('/').map(|(top, _)| top.to_string()).unwrap_or_default()
+/// The top-level folders of a key's sites (empty at the root), each once, in site order.
+fn top_dirs(k: &KeyInput<'_>) -> Vec<String> {
+    let mut dirs: Vec<String> = Vec::new();
+    for f in &k.findings {
+        let path = crate::scan::slash_path(&f.path);
+        let top = path.split_once('/').map(|(top, _)| top.to_string()).unwrap_or_default();
+        if !dirs.contains(&top) {
+            dirs.push(top);
+        }
+    }
+    dirs
 }
 
 /// The env var name a key already has in the repository: a deployment entry's name, a `.env`

@@ -23,10 +23,31 @@ pub fn value_count(text: &str, fp: &Fingerprinter, targets: &[&Fingerprint]) -> 
 }
 
 fn line_hits(line: &str, fp: &Fingerprinter, targets: &[&Fingerprint]) -> usize {
+    own_line_hits(line, fp, targets, &[])
+}
+
+/// [`line_hits`] not counting hoist's own words (`own`): on a line hoist wrote, the ARNs, secret
+/// names, keys and variables of its references are its text, not a value left behind — a weak
+/// value equal to one of them (`password` as the key `password`, `us-east-1` in an ARN) would
+/// otherwise always be "still in the file". A short option's glued value (`-pVALUE`) is a token too.
+fn own_line_hits(line: &str, fp: &Fingerprinter, targets: &[&Fingerprint], own: &[&str]) -> usize {
     const COARSE: &[char] = &['"', '\'', '`', '=', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>'];
     const FINE: &[char] = &[':', '/', '@', '?', '&'];
-    let is_target = |t: &str| !t.is_empty() && targets.contains(&&fp.fingerprint(t));
-    let hits = |tokens: &mut dyn Iterator<Item = &str>| tokens.filter(|t| is_target(t)).count();
+    let blanked;
+    let line = if own.is_empty() {
+        line
+    } else {
+        blanked = blank_arns(line);
+        blanked.as_str()
+    };
+    let is_target = |t: &str| !t.is_empty() && !own.contains(&t) && targets.contains(&&fp.fingerprint(t));
+    let glued = |t: &str| {
+        let b = t.as_bytes();
+        (b.len() > 2 && b[0] == b'-' && b[1].is_ascii_alphabetic() && is_target(&t[2..])) as usize
+    };
+    let hits = |tokens: &mut dyn Iterator<Item = &str>| -> usize {
+        tokens.map(|t| (is_target(t) as usize).max(glued(t))).sum()
+    };
     let coarse = hits(&mut line.split(|c: char| c.is_whitespace() || COARSE.contains(&c)));
     let fine = hits(&mut line.split(|c: char| c.is_whitespace() || COARSE.contains(&c) || FINE.contains(&c)));
     let whole =
@@ -79,6 +100,8 @@ pub struct Migrated {
 /// times fewer as it was rewritten (a value left in place on purpose — a `skip` or `manual` site,
 /// `kept_old` in `old` and `kept_new` in `new` — doesn't count); the value's word on an unchanged
 /// line is reported in [`FileCheck::elsewhere`]. The new text must parse no worse than the old.
+/// `own`: the names hoist writes into references (secret names, keys, variables), which don't
+/// count on changed lines, nor do the ARNs it writes.
 pub fn check_file(
     path: &Path,
     old: Option<&str>,
@@ -86,6 +109,7 @@ pub fn check_file(
     fp: &Fingerprinter,
     migrated: &[Migrated],
     kept: (&[Span], &[Span]),
+    own: &[&str],
 ) -> FileCheck {
     let old_text = blank(old.unwrap_or(""), kept.0);
     let new_text = blank(new, kept.1);
@@ -121,7 +145,7 @@ pub fn check_file(
         let rewritten = migrated.iter().filter(|o| o.fingerprints == m.fingerprints).count();
         let before = value_count(&removed_lines, fp, &targets);
         let after: usize =
-            added_lines.iter().filter(|(_, l)| !copies(l)).map(|(_, l)| line_hits(l, fp, &targets)).sum();
+            added_lines.iter().filter(|(_, l)| !copies(l)).map(|(_, l)| own_line_hits(l, fp, &targets, own)).sum();
         if after > before.saturating_sub(rewritten) {
             values_left.push(m.line);
         }
@@ -132,6 +156,21 @@ pub fn check_file(
     elsewhere.dedup();
     let errors = syntax_errors(path, new).map(|after| (old.and_then(|o| syntax_errors(path, o)).unwrap_or(0), after));
     FileCheck { values_left, elsewhere, errors }
+}
+
+/// `line` with each Secrets Manager ARN hoist may have written (`arn:aws…` up to a quote, space,
+/// bracket or comma) turned into spaces.
+fn blank_arns(line: &str) -> String {
+    let mut out = line.to_string();
+    let mut from = 0;
+    while let Some(i) = out[from..].find("arn:aws").map(|i| i + from) {
+        let end = out[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ')' | ']' | '}' | ','))
+            .map_or(out.len(), |e| i + e);
+        out.replace_range(i..end, &" ".repeat(end - i));
+        from = end;
+    }
+    out
 }
 
 /// `text` with the bytes of `spans` (values left in place on purpose) turned into spaces, line
@@ -173,7 +212,7 @@ mod tests {
         let fp = Fingerprinter::new(b"k".to_vec());
         let old = "engine = \"postgres\"\npassword = \"postgres\"\nname = \"postgres\"\n";
         let new = "engine = \"postgres\"\npassword = var.db_password\nname = \"postgres\"\n";
-        let c = check_file(Path::new("main.tf"), Some(old), new, &fp, &[m(&fp, 2, "postgres")], (&[], &[]));
+        let c = check_file(Path::new("main.tf"), Some(old), new, &fp, &[m(&fp, 2, "postgres")], (&[], &[]), &[]);
         assert!(c.ok(), "{c:?}");
         assert_eq!(c.elsewhere, vec![1, 3]);
     }
@@ -183,11 +222,11 @@ mod tests {
         let fp = Fingerprinter::new(b"k".to_vec());
         let old = "env = [\n  { v = \"pgpass\" },\n  # url = \"pg://u:pgpass@h\"\n]\n";
         let new = "env = [\n  # url = \"pg://u:pgpass@h\"\n]\nsecrets = [\n  { v = ARN },\n  # url = \"pg://u:pgpass@h\"\n]\n";
-        let c = check_file(Path::new("a.tf"), Some(old), new, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]));
+        let c = check_file(Path::new("a.tf"), Some(old), new, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]), &[]);
         assert!(c.ok(), "{c:?}");
         assert!(!c.elsewhere.is_empty());
         let moved = "env = [\n  # url = \"pg://u:pgpass@h\"\n]\n  { v = \"pgpass\" },\n";
-        let c = check_file(Path::new("a.tf"), Some(old), moved, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]));
+        let c = check_file(Path::new("a.tf"), Some(old), moved, &fp, &[m(&fp, 2, "pgpass")], (&[], &[]), &[]);
         assert!(!c.ok(), "a value moved to a new line is left behind: {c:?}");
     }
 
@@ -196,7 +235,7 @@ mod tests {
         let fp = Fingerprinter::new(b"k".to_vec());
         let old = "url = \"redis://:s3cretpw@cache:6379\"\n";
         let bad = "url = os.environ[\"PW\"] + \"s3cretpw\"\n";
-        let c = check_file(Path::new("a.txt"), Some(old), bad, &fp, &[m(&fp, 1, "s3cretpw")], (&[], &[]));
+        let c = check_file(Path::new("a.txt"), Some(old), bad, &fp, &[m(&fp, 1, "s3cretpw")], (&[], &[]), &[]);
         assert_eq!(c.values_left, vec![1]);
         // The host stays on the rewritten line as a `skip` site: not an error.
         let new = "url = f\"redis://:{os.environ['PW']}@cache:6379\"\n";
@@ -208,7 +247,39 @@ mod tests {
             &fp,
             &[m(&fp, 1, "s3cretpw")],
             (&[Span::new(ko, ko + 5)], &[Span::new(kn, kn + 5)]),
+            &[],
         );
         assert!(c.ok(), "{c:?}");
+    }
+
+    #[test]
+    fn hoists_own_words_and_a_glued_option_value_are_no_value_left_behind() {
+        let fp = Fingerprinter::new(b"k".to_vec());
+        // The value is the key's name and the ARN's region: the reference hoist wrote spells both.
+        let old = "def export(path, password=\"password\", region='us-east-1'):\n";
+        let new = "def export(path, password=get('arn:aws:secretsmanager:us-east-1:1:secret:a/password-x', \
+                   'password'), region=get('arn:aws:secretsmanager:us-east-1:1:secret:a/password-x', 'region')):\n";
+        let migrated = [m(&fp, 1, "password"), m(&fp, 1, "us-east-1")];
+        let c = check_file(
+            Path::new("a.py"),
+            Some(old),
+            new,
+            &fp,
+            &migrated,
+            (&[], &[]),
+            &["a/password", "password", "region"],
+        );
+        assert!(c.values_left.is_empty(), "{c:?}");
+        // Without the names, the same lines read as values left behind.
+        let c = check_file(Path::new("a.py"), Some(old), new, &fp, &migrated, (&[], &[]), &[]);
+        assert!(!c.values_left.is_empty(), "{c:?}");
+        // `-pVALUE` counts as the value: the user of the same name stays, the password went.
+        let old = "mysql -u cactiuser -pcactiuser cacti\n";
+        let new = "mysql -u cactiuser -p\"${MYSQL_PASSWORD:?set it}\" cacti\n";
+        let c = check_file(Path::new("a.sh"), Some(old), new, &fp, &[m(&fp, 1, "cactiuser")], (&[], &[]), &[]);
+        assert!(c.values_left.is_empty(), "{c:?}");
+        let bad = "mysql -u cactiuser -pcactiuser -p\"${MYSQL_PASSWORD:?set it}\" cacti\n";
+        let c = check_file(Path::new("a.sh"), Some(old), bad, &fp, &[m(&fp, 1, "cactiuser")], (&[], &[]), &[]);
+        assert_eq!(c.values_left, vec![1]);
     }
 }

@@ -258,8 +258,12 @@ pub struct RuleSet {
     prefix_words: Vec<Vec<usize>>,
     /// The distinct keywords, ASCII-lowercased.
     words: Vec<Vec<u8>>,
-    /// For each keyword, the rules it enables.
+    /// For each keyword, the rules it enables (none for a gate word no rule has).
     owners: Vec<Vec<usize>>,
+    /// For each keyword, the detectors' gate word it also is (an index into
+    /// [`crate::detect::words::WORDS`]): the detectors' keyword gates read the occurrences this
+    /// pass finds ([`RuleSet::detect_with_words`]) instead of walking the file again.
+    gates: Vec<Option<usize>>,
 }
 
 /// How many leading bytes of each keyword the prefilter automaton holds.
@@ -301,6 +305,17 @@ impl RuleSet {
                 }
             }
         }
+        let mut gates = vec![None; words.len()];
+        for (g, (w, _)) in crate::detect::words::WORDS.iter().enumerate() {
+            match words.iter().position(|k| k == w) {
+                Some(p) => gates[p] = Some(g),
+                None => {
+                    words.push(w.to_string());
+                    owners.push(Vec::new());
+                    gates.push(Some(g));
+                }
+            }
+        }
         let words: Vec<Vec<u8>> = words.into_iter().map(String::into_bytes).collect();
         let mut prefixes: Vec<&[u8]> = Vec::new();
         let mut prefix_words: Vec<Vec<usize>> = Vec::new();
@@ -322,19 +337,36 @@ impl RuleSet {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&prefixes)
             .map_err(|e| RuleError::Invalid { id: "<prefilter>".into(), message: e.to_string() })?;
-        Ok(Self { rules: compiled, prefilter, prefix_words, words, owners })
+        Ok(Self { rules: compiled, prefilter, prefix_words, words, owners, gates })
     }
 
-    /// Calls `found` with each keyword (index into `words`) at its first occurrence in `text`,
-    /// until it returns false: every occurrence of a keyword starts with an occurrence of its
-    /// prefix, and the overlapping search reports every prefix occurrence.
-    fn keywords_in(&self, text: &[u8], mut found: impl FnMut(usize) -> bool) {
+    /// Calls `found` with each rule keyword (index into `words`) at its first occurrence in
+    /// `text`, until it returns false, and adds every occurrence of a gate word to `gate_hits`
+    /// (`(start, gate word)`) when given: every occurrence of a keyword starts with an occurrence
+    /// of its prefix, and the overlapping search reports every prefix occurrence.
+    fn keywords_in(
+        &self,
+        text: &[u8],
+        mut gate_hits: Option<&mut Vec<(usize, usize)>>,
+        mut found: impl FnMut(usize) -> bool,
+    ) {
         let mut seen = vec![false; self.words.len()];
         for m in self.prefilter.find_overlapping_iter(text) {
             let rest = &text[m.start()..];
             for &w in &self.prefix_words[m.pattern().as_usize()] {
+                let rule_word = !seen[w] && !self.owners[w].is_empty();
+                let gate = if gate_hits.is_some() { self.gates[w] } else { None };
+                if !rule_word && gate.is_none() {
+                    continue;
+                }
                 let word = &self.words[w];
-                if !seen[w] && rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
+                if rest.len() < word.len() || !rest[..word.len()].eq_ignore_ascii_case(word) {
+                    continue;
+                }
+                if let (Some(g), Some(out)) = (gate, gate_hits.as_deref_mut()) {
+                    out.push((m.start(), g));
+                }
+                if rule_word {
                     seen[w] = true;
                     if !found(w) {
                         return;
@@ -371,8 +403,13 @@ impl RuleSet {
 
     /// Which rules have a keyword in `text`.
     pub fn candidates(&self, text: &[u8]) -> Vec<usize> {
+        self.candidates_and_gates(text, None)
+    }
+
+    /// [`RuleSet::candidates`], adding the gate words' occurrences to `gate_hits` when given.
+    fn candidates_and_gates(&self, text: &[u8], gate_hits: Option<&mut Vec<(usize, usize)>>) -> Vec<usize> {
         let mut hit = vec![false; self.rules.len()];
-        self.keywords_in(text, |w| {
+        self.keywords_in(text, gate_hits, |w| {
             for &r in &self.owners[w] {
                 hit[r] = true;
             }
@@ -384,7 +421,7 @@ impl RuleSet {
     /// True when any keyword of any rule occurs in `text`.
     pub fn any_keyword(&self, text: &[u8]) -> bool {
         let mut any = false;
-        self.keywords_in(text, |_| {
+        self.keywords_in(text, None, |_| {
             any = true;
             false
         });
@@ -393,8 +430,20 @@ impl RuleSet {
 
     /// All rule detections in `text`, one per span (the first rule in file order wins a tie).
     pub fn detect(&self, text: &[u8]) -> Vec<Detection> {
+        self.detect_candidates(text, self.candidates(text))
+    }
+
+    /// [`RuleSet::detect`], and where the detectors' gate words occur in `text`, from the same
+    /// keyword pass (the scanner hands them to the detectors: one pass over the file for all).
+    pub fn detect_with_words(&self, text: &[u8]) -> (Vec<Detection>, crate::detect::words::Hits) {
+        let mut gate_hits = Vec::new();
+        let candidates = self.candidates_and_gates(text, Some(&mut gate_hits));
+        (self.detect_candidates(text, candidates), crate::detect::words::Hits::from_occurrences(gate_hits))
+    }
+
+    fn detect_candidates(&self, text: &[u8], candidates: Vec<usize>) -> Vec<Detection> {
         let mut out = Vec::new();
-        for i in self.candidates(text) {
+        for i in candidates {
             self.rules[i].find_into(text, &mut out);
         }
         // Longest span first at each start; on a tie a provider rule beats a generic one (a JWT that is

@@ -115,14 +115,22 @@ impl Scanner {
             return outcome;
         }
         let format = FileFormat::of(rel);
+        // With the detectors on, the rules' keyword pass also finds their gate words.
+        let mut gate_hits = None;
         let mut detections = match keystore {
             Some(d) => vec![d],
+            None if self.context => {
+                let (found, hits) = self.rules.detect_with_words(bytes);
+                gate_hits = Some(hits);
+                found
+            }
             None => self.rules.detect(bytes),
         };
         match std::str::from_utf8(bytes) {
             _ if detections.first().is_some_and(|d| crate::keyfile::is_whole_file(&d.rule)) => {}
             Ok(text) if self.context => {
-                let ctx = self.language_aware(rel, format, text, !detections.is_empty(), &mut outcome.limits);
+                let rules_found = !detections.is_empty();
+                let ctx = self.language_aware(rel, format, text, rules_found, gate_hits, &mut outcome.limits);
                 detections = merge(detections, ctx);
             }
             Ok(_) => {}
@@ -182,16 +190,19 @@ impl Scanner {
     /// budget, generated or minified gets the line detectors instead, noted in `limits`.
     /// `rules_found`: the provider rules found something in the file, whose deployment context
     /// the config detectors then read even without a credential word (`detect::SITE`).
+    /// `gate_hits`: the detectors' gate words in `text`, found by the rules' keyword pass.
     fn language_aware(
         &self,
         rel: &Path,
         format: FileFormat,
         text: &str,
         rules_found: bool,
+        gate_hits: Option<crate::detect::words::Hits>,
         limits: &mut Vec<Limit>,
     ) -> Vec<Detection> {
         let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
         let body = &text[bom..];
+        let gate_hits = gate_hits.map(|h| if bom > 0 { h.slice(bom, body.len()) } else { h });
         let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
         let skip = if skip::is_minified(rel, body.as_bytes()) {
             Some(Limit::Minified)
@@ -215,13 +226,13 @@ impl Scanner {
         limit::take();
         // Every format has detectors now: plain text, docs, Kotlin and C# get the content sniffer
         // and the tolerant assignment tokenizer (`detect::analyze`).
-        let mut found = match skip {
+        let mut found = crate::detect::words::scope(body, gate_hits, || match skip {
             None => crate::detect::analyze_sited(rel, format, body, rules_found),
             Some(l) => {
                 limits.push(l);
                 crate::detect::lines_only(body)
             }
-        };
+        });
         for l in limit::take() {
             if !limits.contains(&l) {
                 limits.push(l);

@@ -24,10 +24,7 @@ pub fn planted() -> Vec<String> {
         .collect()
 }
 
-pub fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
+pub use super::git::git;
 
 /// A git repository holding `testdata/apps/<name>` and, for the older apps, the deployment files
 /// of `testdata/apps/_deploy/<name>`, all committed.

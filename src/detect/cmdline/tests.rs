@@ -16,8 +16,7 @@ fn the_hint_automaton_reads_the_lines_a_per_line_check_reads() {
     };
     let text = "x = 1\n--PASSWORD s3\r\n// a comment\ncurl -u a:b https://h\n\nfn key() -> u8\nmysql\n\
                 plain token line\n/usr/bin/Secret\n-p\tAUTH\nTOKEN";
-    let hints: Vec<usize> =
-        WORDS_AC.find_iter(text).filter(|m| m.pattern().as_usize() != HINTS.len()).map(|m| m.start()).collect();
+    let hints: Vec<usize> = words::Hits::scan(text).starts(words::HINT).collect();
     let mut off = 0;
     let mut read = 0;
     for line in text.split_inclusive('\n') {
@@ -31,14 +30,10 @@ fn the_hint_automaton_reads_the_lines_a_per_line_check_reads() {
     assert!(found("no hint -- at all / here\n").is_empty());
     // The SQL keywords from the same pass as separate passes find them.
     let sql_text = "x identified by 'a'\nkeypassword = 'b'\nPASSPASSWORD('c') identifiedpassword";
-    let own: Vec<(bool, usize, usize)> = WORDS_AC
-        .find_iter(sql_text)
-        .filter(|m| m.pattern().as_usize() >= HINTS.len())
-        .map(|m| (m.pattern().as_usize() == HINTS.len(), m.start(), m.end()))
-        .collect();
-    let separate: Vec<(bool, usize, usize)> = AhoCorasick::builder()
+    let own: Vec<(bool, usize, usize)> = words::Hits::scan(sql_text).sql_keywords().collect();
+    let separate: Vec<(bool, usize, usize)> = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(sql::KEYWORDS)
+        .build(crate::detect::sql::KEYWORDS)
         .unwrap()
         .find_iter(sql_text)
         .map(|m| (m.pattern().as_usize() == 0, m.start(), m.end()))
@@ -52,8 +47,7 @@ fn the_hint_automaton_reads_the_lines_a_per_line_check_reads() {
 fn looking_back_for_the_command_start_gives_the_scopes_a_line_by_line_pass_gives() {
     // The line-by-line pass it replaced: each line's scope is where its command started.
     let reference = |text: &str| {
-        let hints: Vec<usize> =
-            WORDS_AC.find_iter(text).filter(|m| m.pattern().as_usize() != HINTS.len()).map(|m| m.start()).collect();
+        let hints: Vec<usize> = words::Hits::scan(text).starts(words::HINT).collect();
         let (mut out, mut off, mut scope, mut continued) = (Vec::new(), 0, 0, false);
         for line in text.split_inclusive('\n') {
             let body = line.trim_end_matches(['\n', '\r']);

@@ -1,8 +1,16 @@
 //! The common currency of the config detectors: (name, value, span) entries in scopes, and the one
 //! judgement that turns them into secret and config detections grouped by scope and name prefix.
 
+mod labels;
+mod names;
+
 use crate::detect::{dsn, judge};
 use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
+use labels::{Labels, friendly};
+use names::{
+    canonical_prefix, inherits_secret, is_build_token, is_config_value, looks_like_dsn, looks_like_number_or_time,
+    names_a_credential, names_a_field, names_a_mechanism, names_something, only_pass_inside, well_known,
+};
 
 /// How the format itself classifies an entry, before the name is judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,65 +242,6 @@ fn add_sites(entries: &[Entry], out: &mut Vec<Detection>) {
     }
 }
 
-/// Environment names with a meaning fixed by a client library, as (key, prefix): libpq's `PGHOST`
-/// family, Laravel's `DB_CONNECTION`.
-fn well_known(name: &str) -> Option<(&'static str, &'static str)> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "PGHOST" | "PGHOSTADDR" => ("host", "pg"),
-        "PGPORT" => ("port", "pg"),
-        "PGUSER" => ("username", "pg"),
-        "PGDATABASE" => ("dbname", "pg"),
-        "PGPASSWORD" => ("password", "pg"),
-        "DB_CONNECTION" => ("engine", "db"),
-        _ => return None,
-    })
-}
-
-/// Prefixes that name the same thing (`POSTGRES_PASSWORD` beside `PGHOST`).
-fn canonical_prefix(p: &str) -> String {
-    match p {
-        "postgres" | "postgresql" => "pg".to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// Short, file-unique group labels: one per (scope, name prefix) or per connection string.
-#[derive(Default)]
-struct Labels {
-    by_key: std::collections::HashMap<(usize, Option<String>, bool), String>,
-    used: std::collections::HashSet<String>,
-}
-
-impl Labels {
-    fn get(&mut self, key: (usize, Option<String>, bool), base: impl FnOnce() -> String) -> String {
-        if let Some(l) = self.by_key.get(&key) {
-            return l.clone();
-        }
-        let base = base();
-        let mut label = base.clone();
-        let mut n = 2;
-        while !self.used.insert(label.clone()) {
-            label = format!("{base}-{n}");
-            n += 1;
-        }
-        self.by_key.insert(key, label.clone());
-        label
-    }
-}
-
-/// A readable label: the container (ECS container, compose service, k8s object, resource) or the
-/// scope's last named segment, then the name prefix (`api.db`, `datasource`, `smtp`).
-fn friendly(scope: &Scope, e: &Entry, prefix: Option<&str>) -> String {
-    let base = e
-        .deploy
-        .as_ref()
-        .and_then(|d| d.container.clone())
-        .or_else(|| scope.label.rsplit('.').find(|s| !s.starts_with('[') && !s.is_empty()).map(str::to_string))
-        .unwrap_or_default();
-    let parts: Vec<&str> = [base.as_str(), prefix.unwrap_or("")].into_iter().filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() { judge::secret_key(&e.name) } else { parts.join(".") }
-}
-
 fn detection(kind: Kind, rule: &str, span: Span, value: &str, e: &Entry, key: &str) -> Detection {
     Detection {
         rule: rule.to_string(),
@@ -310,27 +259,6 @@ fn detection(kind: Kind, rule: &str, span: Span, value: &str, e: &Entry, key: &s
 fn with_deploy(mut d: Detection, e: &Entry) -> Detection {
     d.deploy = e.deploy.clone();
     d
-}
-
-/// `secrets: {stripe: "sk_…"}`: a literal under a key that names a collection of credentials,
-/// unless its own name says it's something else (`type`, `name`, `region`…).
-fn inherits_secret(e: &Entry) -> bool {
-    let Some(parent) = &e.parent else { return false };
-    // Only a key that is nothing but the collection word: `ListAccessTokens` or `MaxTokens` name
-    // API operations and limits, not a store of tokens.
-    let pw = judge::words(parent);
-    let collection = ["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
-    let is_collection = match pw.as_slice() {
-        [one] => collection.contains(&one.as_str()),
-        [a, b] => a == "api" && b == "keys",
-        _ => false,
-    };
-    // Appending `password` keeps a name a credential name unless one of its words says it is
-    // something else (`provider`, `type`, `name`…), which the shared judgement knows.
-    is_collection
-        && judge::config_key(&e.name).is_none()
-        && judge::is_secret_name(&format!("{} password", e.name))
-        && !looks_like_number_or_time(&e.value)
 }
 
 /// A URL value with interpolations whose `user:password@` part is literal: the password and user
@@ -359,141 +287,6 @@ fn templated_url(e: &Entry) -> Option<impl FnOnce(&str) -> Vec<Detection> + '_> 
             })
             .collect()
     })
-}
-
-/// `12`, `3600`, `2016-09-08T21:47:36Z`: counts, limits and timestamps.
-fn looks_like_number_or_time(v: &str) -> bool {
-    let v = v.trim();
-    !v.is_empty()
-        && v.chars().all(|c| c.is_ascii_digit() || ".:-TZ+ ".contains(c))
-        && v.chars().any(|c| c.is_ascii_digit())
-}
-
-/// Names whose last word says they configure how credentials are handled, not hold one
-/// (`password.encoder`, `token_generator`).
-fn names_a_mechanism(name: &str) -> bool {
-    let last = judge::words(name).pop().unwrap_or_default();
-    [
-        "encoder",
-        "encoding",
-        "hasher",
-        "generator",
-        "validator",
-        "strategy",
-        "handler",
-        "scheme",
-        "source",
-        "audience",
-        "issuer",
-        "scope",
-        "scopes",
-        "lifetime",
-        "duration",
-        "interval",
-        "method",
-        "methods",
-    ]
-    .contains(&last.as_str())
-}
-
-/// `needless_pass_by_value`, `pass_through`: the ambiguous word `pass` is a credential word only
-/// at the end of a name (`DB_PASS`), when no other word makes it one.
-fn only_pass_inside(name: &str) -> bool {
-    let w = judge::words(name);
-    let Some(pos) = w.iter().position(|x| x == "pass") else { return false };
-    let rest: Vec<&str> = w.iter().filter(|x| *x != "pass").map(String::as_str).collect();
-    pos + 1 != w.len() && !judge::is_secret_name(&rest.join("_"))
-}
-
-/// A path or reference that names where a credential lives (`/run/secrets/db_password`,
-/// `team/home#assets/deploy-credentials`) rather than being one.
-fn names_a_credential(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    !l.contains(char::is_whitespace)
-        && l.contains('/')
-        && ["password", "passwd", "secret", "credential", "token"].iter().any(|w| l.contains(w))
-}
-
-/// Words that make a credential-sounding name a protocol or API detail: pagination cursors
-/// (`input_token`, `next_token`), request/response field names.
-fn names_a_field(name: &str) -> bool {
-    judge::words(name).iter().any(|w| {
-        [
-            "input",
-            "output",
-            "next",
-            "prev",
-            "previous",
-            "page",
-            "pagination",
-            "cursor",
-            "marker",
-            "request",
-            "response",
-            "limit",
-            "expiration",
-            "expiry",
-            "created",
-            "updated",
-            "timestamp",
-            "date",
-            "time",
-            "result",
-            "results",
-            "status",
-            "state",
-            "last",
-            "used",
-            "reuse",
-            "prevention",
-            "age",
-        ]
-        .contains(&w.as_str())
-    })
-}
-
-/// Values that name something rather than being a secret: ARNs and identifiers.
-fn names_something(v: &str) -> bool {
-    let v = v.trim();
-    if v.starts_with("arn:") {
-        return true;
-    }
-    // `maxResults`, `NextToken`, `SecretKeyRef`: letters only, in a naming style with two or more
-    // words. (A password made of two plain words is as guessable as a placeholder.)
-    // Lower-case snake phrases (`top_secret`) are weak values, not identifiers.
-    let ident = v.len() > 3
-        && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
-        && v.chars().any(|c| c.is_ascii_lowercase())
-        && v.chars().any(|c| c.is_ascii_uppercase());
-    // Case changes every two or three letters (`kQwIOrYvnXmSDkwEiFngr`) are a random key, not
-    // words of a name.
-    let words = judge::words(v).len();
-    let random = words >= 4 && v.len() * 2 < words * 7;
-    ident && words >= 2 && !random
-}
-
-/// Build-time substitution tokens: Maven/Gradle resource filtering `@name@`, Windows `%NAME%`.
-fn is_build_token(v: &str) -> bool {
-    let v = v.trim();
-    let inner = |s: &str, c: char| {
-        s.len() > 2
-            && s.starts_with(c)
-            && s.ends_with(c)
-            && s[1..s.len() - 1].chars().all(|x| x.is_alphanumeric() || "._-".contains(x))
-    };
-    inner(v, '@') || inner(v, '%')
-}
-
-fn looks_like_dsn(v: &str) -> bool {
-    v.contains("://")
-        || v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("jdbc:"))
-        || (v.contains(';') && v.contains('='))
-}
-
-/// A config value worth grouping: present and not a template or reference (unlike secrets,
-/// `root` or `admin` are real user names).
-fn is_config_value(v: &str) -> bool {
-    judge::is_config_value(v) && !matches!(v.trim(), "null" | "~" | "none" | "None")
 }
 
 #[cfg(test)]

@@ -7,9 +7,8 @@
 
 use super::entry::Sink;
 use crate::detect::judge;
+use crate::detect::words;
 use crate::model::Span;
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 
 /// The longest name looked back for.
 const MAX_KEY: usize = 80;
@@ -62,31 +61,14 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
     out
 }
 
-/// Words one of which every line [`pairs`] finds something on holds (ASCII case-insensitive):
-/// each secret name ([`judge::is_secret_name`]) holds a config prefilter word or `webhook`; each
-/// connection string holding a password holds `://`, `jdbc:` or a `pass`/`pwd` key; each
-/// `Authorization` credential holds `basic `, `bearer `, `token` or `key`; `identified by`.
-static LINE_GATE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let words = super::PREFILTER.iter().copied().chain(["webhook", "basic ", "bearer "]);
-    AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static patterns")
-});
-
 /// The `(start, end)` byte ranges (end before the newline) of the lines of `text` that hold a
-/// [`LINE_GATE`] word, in order, each once. Linear: one automaton pass, each line bounded once.
+/// line-gate word ([`words::LINE`], ASCII case-insensitive), in order, each once. Every line
+/// [`pairs`] finds something on holds one: each secret name ([`judge::is_secret_name`]) holds a
+/// config prefilter word or `webhook`; each connection string holding a password holds `://`,
+/// `jdbc:` or a `pass`/`pwd` key; each `Authorization` credential holds `basic `, `bearer `,
+/// `token` or `key`; `identified by`. The words are found by the file's one keyword pass.
 pub(crate) fn gate_lines(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut next = 0;
-    for m in LINE_GATE.find_iter(text) {
-        if m.start() < next {
-            continue;
-        }
-        let s = memchr::memrchr(b'\n', &b[next..m.start()]).map(|p| next + p + 1).unwrap_or(next);
-        let e = memchr::memchr(b'\n', &b[m.end()..]).map(|p| m.end() + p).unwrap_or(b.len());
-        out.push((s, e));
-        next = e + 1;
-    }
-    out
+    words::Hits::of(text).lines(text, words::LINE)
 }
 
 /// The pairs [`pairs`] finds on the [`gate_lines`] alone (all in block 0): every secret-named

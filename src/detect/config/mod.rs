@@ -16,17 +16,19 @@ mod tree;
 mod xml;
 mod yaml;
 
+use crate::detect::words::{self, Hits};
 use crate::format::FileFormat;
 use crate::model::Detection;
 use aho_corasick::AhoCorasick;
 use entry::Sink;
 pub(crate) use generic::{Values, pairs};
+pub(crate) use prefilter::ALWAYS;
 use std::path::Path;
 use std::sync::LazyLock;
 use tree::{Deploy, Val};
 
-/// Words without which a config file holds nothing hoist reports.
-const PREFILTER: &[&str] = &[
+/// Words without which a config file holds nothing hoist reports (found by [`crate::detect::words`]).
+pub(crate) const PREFILTER: &[&str] = &[
     "pass",
     "pwd",
     "secret",
@@ -93,7 +95,7 @@ pub(crate) fn analyze_sited(rel: &Path, format: FileFormat, text: &str, rules_fo
 fn analyze_as(rel: &Path, format: FileFormat, text: &str, template: bool, parse_all: bool) -> Vec<Detection> {
     let credential_file = matches!(format, FileFormat::Pgpass | FileFormat::Netrc | FileFormat::GitCredentials);
     let gated = !(credential_file || parse_all);
-    if gated && !PREFILTER_AC.is_match(text) {
+    if gated && !Hits::of(text).any(words::CONFIG) {
         return Vec::new();
     }
     // Dockerfile's legacy `ENV NAME value` has no separator after the name; templates may put
@@ -174,7 +176,7 @@ fn analyze_as(rel: &Path, format: FileFormat, text: &str, template: bool, parse_
 /// The line fallback alone over any file (see [`crate::detect::lines_only`]), behind the same
 /// keyword prefilter.
 pub fn lines_only(text: &str) -> Vec<Detection> {
-    if !PREFILTER_AC.is_match(text) {
+    if !Hits::of(text).any(words::CONFIG) {
         return Vec::new();
     }
     // The lines holding a prefilter word decide: a credential or a connection string is judged by
@@ -205,7 +207,7 @@ fn hit_lines(text: &str) -> String {
 
 /// The tolerant assignment tokenizer over any text (see [`generic`]), judged like config entries.
 pub(crate) fn generic_text(text: &str, values: Values) -> Vec<Detection> {
-    if !PREFILTER_AC.is_match(text) {
+    if !Hits::of(text).any(words::CONFIG) {
         return Vec::new();
     }
     // The lines holding a credential word decide (`generic::gate_pairs`): most code and text

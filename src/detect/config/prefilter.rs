@@ -6,18 +6,15 @@
 //! doesn't make a service model or a policy table worth parsing.
 
 use crate::detect::judge;
+use crate::detect::words::{self, Hits};
 use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 
 /// Markers of documents parsed whatever their names say: Kubernetes `Secret`s and CloudFormation
 /// `NoEcho` parameters.
-const ALWAYS: &[&str] = &["kind: secret", "\"kind\": \"secret\"", "\"kind\":\"secret\"", "noecho"];
+pub(crate) const ALWAYS: &[&str] = &["kind: secret", "\"kind\": \"secret\"", "\"kind\":\"secret\"", "noecho"];
 
 /// Keys that hold collections of credentials (`secrets:`), whose children are judged by parent.
 const COLLECTIONS: &[&str] = &["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
-
-static ALWAYS_AC: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(ALWAYS).expect("static patterns"));
 
 fn is_tok(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/') || b >= 0x80
@@ -25,7 +22,8 @@ fn is_tok(b: u8) -> bool {
 
 /// True when `text` may hold something the structured detectors report.
 pub(crate) fn worth_parsing(text: &str, ac: &AhoCorasick, words: &[&str]) -> bool {
-    ac.find_iter(text).any(|m| hit_counts(text, m.range(), words[m.pattern().as_usize()])) || ALWAYS_AC.is_match(text)
+    ac.find_iter(text).any(|m| hit_counts(text, m.range(), words[m.pattern().as_usize()]))
+        || Hits::of(text).any(words::ALWAYS)
 }
 
 /// One prefilter hit (`word` found at `at`) is enough for the structured readers to parse.
