@@ -130,6 +130,10 @@ const NOT_A_VALUE: &[&str] = &[
     "hash",
     "hashed",
     "digest",
+    // `GRAYLOG_ROOT_PASSWORD_SHA2`, `md5_password`: a digest of one (digits are trimmed before the
+    // words are compared). Not `bcrypt`: `BCRYPT_AUTH_PASS` is the plaintext a test hashes.
+    "sha",
+    "md",
     "salt",
     "algorithm",
     "algo",
@@ -221,10 +225,12 @@ pub fn is_secret_name(name: &str) -> bool {
     // (`validation` says "not a value" in `password_validation`, but half of `validation_key`.)
     let pair_half =
         |i: usize, x: &str| SECRET_PAIRS.iter().any(|(a, b)| *a == x && w.get(i + 1).is_some_and(|n| n == b));
+    // Before the credential word these name whose credential it is, not where it is kept:
+    // `key_store_password` is the keystore's password, `ldap_manager_password` the manager's;
+    // `password_store` is a place, and so is a lone `store`/`manager` beside it.
+    let owner = |i: usize, x: &str| matches!(x, "env" | "var" | "manager") || i > 0 && matches!(x, "store" | "file");
     let disqualifies = |(i, x): (usize, &String)| {
-        NOT_A_VALUE.contains(&x.as_str())
-            && !(matches!(x.as_str(), "env" | "var") && cred_at.is_some_and(|c| i < c))
-            && !pair_half(i, x)
+        NOT_A_VALUE.contains(&x.as_str()) && !(owner(i, x) && cred_at.is_some_and(|c| i < c)) && !pair_half(i, x)
     };
     if w.is_empty() || w.iter().enumerate().any(disqualifies) {
         return false;
@@ -413,6 +419,12 @@ mod tests {
             "password_new",
             "API_TOKEN_V2",
             "secondary_secret",
+            "key_store_password",
+            "trustStorePassword",
+            "ldap_manager_password",
+            "keystore_file_password",
+            "manager_password",
+            "BCRYPT_AUTH_PASS",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
@@ -430,6 +442,15 @@ mod tests {
             "password_version",
             "next_token_url",
             "primary_key",
+            "GRAYLOG_ROOT_PASSWORD_SHA2",
+            "password_store",
+            "secret_provider",
+            "token_file",
+            "password_manager_url",
+            "store_password",
+            "provider password",
+            "md5_password",
+            "password_sha256",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }

@@ -118,6 +118,8 @@ fn analyze_format(rel: &Path, format: FileFormat, text: &str, rules_found: bool)
         FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
         FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
         _ if sniffs(rel, format) => unknown(rel, text),
+        // `*.config` holding `key = value` lines, not markup: read by what its content is.
+        FileFormat::Xml if !FileFormat::is_template(rel) && sniff::is_not_xml(text) => unknown(rel, text),
         _ => config::analyze_sited(rel, format, text, rules_found),
     }
 }

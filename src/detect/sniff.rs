@@ -96,6 +96,14 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
     None
 }
 
+/// True when a file named as XML (`*.config`, shared by .NET's `web.config` and many tools'
+/// `key = value` configs such as PostgREST's) holds no markup: its content decides, as for a
+/// file whose name says nothing.
+pub fn is_not_xml(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    !t.is_empty() && !t.starts_with('<')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +128,9 @@ mod tests {
         assert_eq!(sniff("FROM alpine\nENV A=b\nRUN x\n"), Some(FileFormat::Dockerfile));
         assert_eq!(sniff("<?xml version=\"1.0\"?><a/>"), Some(FileFormat::Xml));
         assert_eq!(sniff("Just some prose about passwords.\nAnd more.\n"), None);
+        assert!(is_not_xml("db-uri = \"postgres://x\"\njwt-secret = \"y\"\n"));
+        assert!(!is_not_xml("\u{feff}  <?xml version=\"1.0\"?><configuration/>"));
+        assert!(!is_not_xml("<!-- app settings -->\n<configuration/>"));
+        assert!(!is_not_xml(""));
     }
 }

@@ -153,6 +153,18 @@ fn expression(node: Node, text: &str) -> Val {
                     rest.iter().fold(expression(*first, text), |acc, e| either(acc, expression(*e, text)))
                 }
                 ("lookup", [_, _, default]) => expression(*default, text),
+                // The variables a template is rendered with (`templatefile("user-data.sh", {
+                // db_password = "…" })`), and the union of merged maps.
+                ("templatefile", [_, vars]) => expression(*vars, text),
+                ("merge", maps) => Val::Map(
+                    maps.iter()
+                        .filter_map(|m| match expression(*m, text) {
+                            Val::Map(pairs) => Some(pairs),
+                            _ => None,
+                        })
+                        .flatten()
+                        .collect(),
+                ),
                 _ => Val::Other,
             }
         }

@@ -76,7 +76,37 @@ pub fn is_no_credential(value: &str, site: &Site) -> bool {
     if let Some(u) = &site.url {
         return url::is_fake_userinfo(u.user, u.password, u.host);
     }
-    site.test_or_doc && (is_stand_in(value) || is_made_up_token(site.name, value))
+    site.test_or_doc && (is_stand_in(value) || is_made_up_token(site.name, value) || is_said_fake(site.name, value))
+}
+
+/// Words a test puts before a credential's name to make up its value.
+const MAKE_UP: &[&str] =
+    &["test", "fake", "dummy", "sample", "example", "my", "some", "other", "wrong", "bad", "invalid"];
+
+/// Credential words a made-up value spells out after [`MAKE_UP`] (`test-password`).
+const SPELLED: &[&str] = &["password", "passwd", "pass", "pwd", "secret", "token", "key", "credential", "passphrase"];
+
+/// A value a test made up by saying so: `fake-…`/`dummy-…` anything, or a [`MAKE_UP`] word followed
+/// by the name's own words or credential words (`test-trust-store-password` under
+/// `trustStorePassword`, `test-password`). In a deployed config such a value is still a weak one.
+fn is_said_fake(name: Option<&str>, value: &str) -> bool {
+    let v = value.trim();
+    if v.contains(char::is_whitespace) {
+        return false;
+    }
+    let vw = words(v);
+    let Some((first, rest)) = vw.split_first() else { return false };
+    if rest.is_empty() || !MAKE_UP.contains(&first.as_str()) {
+        return false;
+    }
+    if matches!(first.as_str(), "fake" | "dummy") {
+        return true;
+    }
+    let nw = name.map(words).unwrap_or_default();
+    rest.iter().all(|w| {
+        let w = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        SPELLED.contains(&w) || nw.iter().any(|n| n == w)
+    })
 }
 
 /// True when `value`, found under `name` (if any), is not a credential anywhere: too short to be
@@ -188,6 +218,18 @@ mod tests {
             is_no_credential("letmein123", &Site::at(t.as_bytes(), s, s + 10, &mut buf)),
             "an example host anywhere"
         );
+        for (n, v) in [
+            ("trustStorePassword", "test-trust-store-password"),
+            ("credential", "test-password"),
+            ("generatedPassword", "fake-generated-password"),
+            ("api_key", "my-api-key2"),
+        ] {
+            assert!(is_no_credential(v, &Site { name: Some(n), ..test }), "{n}={v}");
+            assert!(!is_no_credential(v, &Site { name: Some(n), ..deployed }), "{n}={v}");
+        }
+        for (n, v) in [("password", "test-pass-9Qx"), ("password", "letmein123-old"), ("password", "my db pass")] {
+            assert!(!is_no_credential(v, &Site { name: Some(n), ..test }), "{n}={v}");
+        }
         for (n, v) in [("token", "testac"), ("api_key", "myKeyA")] {
             assert!(is_no_credential(v, &Site { name: Some(n), ..test }), "{n}");
             assert!(!is_no_credential(v, &Site { name: Some(n), ..deployed }), "{n}");

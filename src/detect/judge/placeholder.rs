@@ -89,9 +89,17 @@ const STAND_INS: &[&str] = &[
 /// True for a stand-in value (see [`STAND_INS`]), including `secret1`/`token2` numbered variants.
 pub fn is_stand_in(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
-    // `secret1`, `1234token`, `my-secret-2`: a stand-in with digits or separators around it.
+    // `secret1`, `1234token`, `my-secret-2`: a stand-in with digits or separators around it;
+    // `secret1-value`, `token_value`: a stand-in saying it stands for the value.
     let base = lower.trim_matches(|c: char| c.is_ascii_digit() || "-_. ".contains(c));
-    STAND_INS.contains(&lower.as_str()) || !base.is_empty() && STAND_INS.contains(&base)
+    let unsuffixed = ["value", "val"]
+        .iter()
+        .find_map(|s| base.strip_suffix(s))
+        .map(|b| b.trim_matches(|c: char| c.is_ascii_digit() || "-_. ".contains(c)))
+        .filter(|b| !b.is_empty() && b.len() < base.len());
+    STAND_INS.contains(&lower.as_str())
+        || !base.is_empty() && STAND_INS.contains(&base)
+        || unsuffixed.is_some_and(|b| STAND_INS.contains(&b))
 }
 
 /// True for a placeholder: empty, a word of the vocabulary above, `<…>`, a `${…}`/`{{…}}`/`%(…)s`
@@ -290,6 +298,16 @@ mod tests {
             "test",
         ] {
             assert!(!is_placeholder(real), "{real}");
+        }
+    }
+
+    #[test]
+    fn stand_ins_and_their_value_suffixes() {
+        for v in ["secret1", "secret-2", "secret1-value", "secret3-1-value", "token_value", "passwordval"] {
+            assert!(is_stand_in(v), "{v}");
+        }
+        for v in ["value", "interval", "hunter2-value", "Kq8-value-Wz3"] {
+            assert!(!is_stand_in(v), "{v}");
         }
     }
 

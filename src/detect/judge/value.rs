@@ -47,7 +47,7 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if v.len() != value.len() || v.ends_with(':') {
         return false;
     }
-    if is_password_hash(v) || is_format_string(v) {
+    if is_password_hash(v) || is_format_string(v) || is_code_statement(v) {
         return false;
     }
     let says_secret = |ws: &[String]| {
@@ -129,7 +129,8 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     {
         return false;
     }
-    if ["/run/secrets/", "/var/run/secrets/", "/etc/", "file:", "env:", "secret:", "ssm:", "op://"]
+    // `@/run/secrets/jwt`: read from a file (PostgREST, curl's `@file`).
+    if ["/run/secrets/", "/var/run/secrets/", "/etc/", "file:", "env:", "secret:", "ssm:", "op://", "@/", "@./", "@~/"]
         .iter()
         .any(|p| v.starts_with(p))
     {
@@ -240,6 +241,17 @@ pub fn is_password_hash(v: &str) -> bool {
         || v.starts_with("{SHA}")
 }
 
+/// The rest of a code statement read as an unquoted value (`password_ = input.readBytes();`,
+/// `secret = com.google.protobuf.ByteString.EMPTY;` when a generated file gets the line
+/// detectors): a call or a member path ending in `;`, never a literal.
+fn is_code_statement(v: &str) -> bool {
+    let Some(expr) = v.strip_suffix(';') else { return false };
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    expr.starts_with(|c: char| ident(c) && !c.is_ascii_digit())
+        && expr.contains(['(', '.'])
+        && expr.chars().all(|c| ident(c) || "().".contains(c))
+}
+
 /// `%s`, `%d`, `{}`, `{0}`, `{name}`, `:name` format strings.
 fn is_format_string(v: &str) -> bool {
     if v == "%s" || v == "%d" || v == "%v" || v == "?" {
@@ -265,7 +277,13 @@ mod tests {
 
     #[test]
     fn secret_values_reject_non_values() {
-        for (n, v) in [("password", "hunter2"), ("db_pass", "correct horse battery staple"), ("api_key", "0f0e-x")] {
+        for (n, v) in [
+            ("password", "hunter2"),
+            ("db_pass", "correct horse battery staple"),
+            ("api_key", "0f0e-x"),
+            ("password", "hunter2;"),
+            ("password", "p.ss(w0rd);x"),
+        ] {
             assert!(is_secret_value(n, v), "{n}={v}");
         }
         for (n, v) in [
@@ -284,6 +302,10 @@ mod tests {
             ("password", "%s"),
             ("password", "{password}"),
             ("secret", "/run/secrets/db"),
+            ("jwt-secret", "@/dev/stdin"),
+            ("password_", "input.readBytes();"),
+            ("password_", "com.google.protobuf.ByteString.EMPTY;"),
+            ("password_", "getDefaultInstance().getPassword();"),
         ] {
             assert!(!is_secret_value(n, v), "{n}={v}");
         }

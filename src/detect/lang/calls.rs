@@ -56,6 +56,12 @@ const SINKS: &[(&str, usize, &[&str])] = &[
     ("passwordauthentication", 2, &["username", "password"]),
 ];
 
+/// Calls (lowercase last segment) that wrap the literal they are given into the value a binding
+/// holds: `password = SecretStr("…")`, CDK `masterUserPassword: SecretValue.unsafePlainText("…")`,
+/// `Buffer.from("…")`, `SecureString`.
+const WRAPPERS: &[&str] =
+    &["secretstr", "secretbytes", "securestring", "unsafeplaintext", "plaintext", "plain_text", "from"];
+
 /// The callee of a call node as dotted text (`psycopg2.connect`, `DriverManager.getConnection`,
 /// `PDO`).
 pub fn callee(ctx: &Ctx, call: Node) -> Option<String> {
@@ -116,6 +122,21 @@ pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, 
 
     // Setters and builders: `cfg.setPassword("…")`, `.withUsername("…")`, `.password("…")`.
     let receiver = callee.strip_suffix(method).unwrap_or("").trim_end_matches('.');
+    // A wrapper's one argument is the value of what the call is bound to (`password = new
+    // StringCredentialValue("…")`): a known wrapper, or a constructor of a credential type.
+    // Only the whole value of the binding: not a part of an expression (`'Basic ' +
+    // Buffer.from(…)`), a receiver (`Buffer.from(…).toString()`) or another call's argument.
+    if all.len() == 1 && !number && ctx.parent(call).is_some_and(|p| !is_operand(ctx, p)) {
+        let wrapper = WRAPPERS.contains(&lower.as_str()) && (lower != "from" || receiver == "Buffer");
+        let constructs =
+            matches!(call.kind(), "object_creation_expression" | "new_expression") && is_value_type(method);
+        if (wrapper || constructs)
+            && let Some(name) = ctx.container_name(call).filter(|n| judge::is_secret_name(n))
+        {
+            out.push(Candidate::new(name, lit.value, lit.span));
+            return;
+        }
+    }
     if all.len() == 1 && !receiver.is_empty() && !number {
         let field = ["set_", "set", "with_", "with"]
             .iter()
@@ -147,6 +168,26 @@ pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, 
         c.engine = engine_of(&callee, all.first().and_then(|a| literal::read(ctx.format, unwrap_arg(*a), ctx.src)));
         out.push(c);
     }
+}
+
+/// A node that uses its child as an operand, receiver or argument rather than binding it.
+fn is_operand(ctx: &Ctx, p: Node) -> bool {
+    let k = p.kind();
+    ctx.spec.binary.contains(&k)
+        || ctx.spec.arguments.contains(&k)
+        || k.contains("call")
+        || k.contains("member")
+        || k.contains("binary")
+        || matches!(k, "method_invocation" | "selector_expression" | "field_access" | "attribute" | "argument")
+}
+
+/// A type that holds a credential's value (`StringCredentialValue`, `PlainTextPassword`,
+/// `SecretString`), not one that names or finds one (`Credential("/prod/db")` takes a path).
+fn is_value_type(name: &str) -> bool {
+    let w = judge::words(name);
+    let has = |ws: &[&str]| w.iter().any(|x| ws.contains(&x.as_str()));
+    has(&["password", "passwd", "passphrase"])
+        || has(&["credential", "secret", "token"]) && has(&["value", "plain", "plaintext", "string", "str", "bytes"])
 }
 
 /// PHP wraps each argument in an `argument` node.

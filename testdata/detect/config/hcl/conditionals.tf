@@ -24,3 +24,16 @@ module "app" {
     DB_PASSWORD = "tfCondEnv-Pw66"
   } : null
 }
+
+resource "aws_instance" "web" {
+  user_data = templatefile("${path.module}/user-data.sh", {
+    db_password = "tfTemplate-Pw35"
+    db_host     = aws_db_instance.main.address
+  })
+}
+
+locals {
+  settings = merge(var.defaults, {
+    api_token = "tfMergeTok-6Wq3Zk8Lm"
+  })
+}

@@ -12,3 +12,11 @@ locals {
   token          = var.create ? "${var.prefix}-token" : "changeme"
   replicas       = var.prod ? 3 : 1
 }
+
+resource "aws_instance" "web" {
+  user_data = templatefile("${path.module}/user-data.sh", {
+    db_password = var.db_password
+    api_token   = data.aws_ssm_parameter.token.value
+  })
+  tags = merge(var.tags, { Name = "web" })
+}
