@@ -2,6 +2,7 @@
 //! and the `key: value` / `KEY=value` fallback for templates whose grammar doesn't parse.
 
 use super::entry::Sink;
+use crate::detect::trim_start_all;
 use crate::model::{DeployInfo, Span};
 
 /// A value read from a line: decoded text and its bytes in the file.
@@ -64,7 +65,16 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn is_key(k: &str) -> bool {
-    !k.is_empty() && !k.contains("::") && k.chars().all(|c| c.is_alphanumeric() || "_.-/:@".contains(c))
+    // Byte and char matches, not `str` patterns: each of those builds a searcher per call, and
+    // the fallback asks about every line of every file it reads.
+    !k.is_empty()
+        && !holds(k, b"::")
+        && k.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '/' | ':' | '@'))
+}
+
+/// True when `s` holds the two bytes `pair`.
+fn holds(s: &str, pair: &[u8; 2]) -> bool {
+    s.as_bytes().windows(2).any(|w| w == pair)
 }
 
 /// `.env`: `KEY=value`, `export KEY="value"`, comments.
@@ -249,10 +259,10 @@ pub(crate) fn fallback(text: &str, sink: &mut Sink) {
         while open.last().is_some_and(|(i, _)| *i >= indent) {
             open.pop();
         }
-        let t = body.trim_start_matches("- ").trim_start_matches("export ");
+        let t = trim_start_all(trim_start_all(body, "- "), "export ");
         let Some(sep) = t.find([':', '=']) else { continue };
         let key = t[..sep].trim().trim_matches(['"', '\'']);
-        if !is_key(key) || key.contains("//") {
+        if !is_key(key) || holds(key, b"//") {
             continue;
         }
         let scope = open.last().map(|(_, s)| *s).unwrap_or(file);
