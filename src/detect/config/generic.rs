@@ -47,6 +47,7 @@ fn is_key_byte(b: u8) -> bool {
 
 /// Every credential- or config-named pair in `text`; spans are `base + offset`.
 pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
+    let how = How::of(text, values);
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut block = 0;
@@ -57,7 +58,7 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
         if line.iter().all(|c| c.is_ascii_whitespace()) {
             block += 1;
         } else {
-            scan_line(text, line_start, line_end, base, values, block, &mut out);
+            scan_line(text, line_start, line_end, base, how, block, &mut out);
         }
         line_start = line_end + 1;
     }
@@ -79,9 +80,10 @@ pub(crate) fn gate_lines(text: &str) -> Vec<(usize, usize)> {
 /// pair, password-holding connection string and `Authorization` credential of `text`, without the
 /// config companions on other lines. When these judge to nothing, so does the whole text.
 pub(crate) fn gate_pairs(text: &str, values: Values) -> Vec<Pair> {
+    let how = How::of(text, values);
     let mut out = Vec::new();
     for (ls, le) in gate_lines(text) {
-        scan_line(text, ls, le, 0, values, 0, &mut out);
+        scan_line(text, ls, le, 0, how, 0, &mut out);
     }
     out
 }
@@ -139,13 +141,35 @@ fn basic_pair(token: &str) -> bool {
 static AUTH_SCHEMES: LazyLock<[Finder<'static>; 4]> =
     LazyLock::new(|| [b"Basic ".as_slice(), b"ApiKey ", b"Bearer ", b"oken "].map(Finder::new));
 
-fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, block: usize, out: &mut Vec<Pair>) {
+/// How [`scan_line`] reads the lines of one text.
+#[derive(Clone, Copy)]
+struct How {
+    values: Values,
+    /// The text holds `identified by` (ASCII case-insensitive, one space): only then can a `B`
+    /// end one, and the line is walked byte by byte; otherwise from separator to separator.
+    identified_by: bool,
+}
+
+impl How {
+    fn of(text: &str, values: Values) -> How {
+        How { values, identified_by: words::Hits::of(text).holds("identified by") }
+    }
+}
+
+fn scan_line(text: &str, ls: usize, le: usize, base: usize, how: How, block: usize, out: &mut Vec<Pair>) {
     let b = text.as_bytes();
     if AUTH_SCHEMES.iter().any(|f| f.find(&b[ls..le]).is_some()) {
         auth_headers(text, ls, le, base, block, out);
     }
     let mut i = ls;
     while i < le {
+        if !how.identified_by {
+            // Every byte but `=` and `:` steps on by one below.
+            match memchr::memchr2(b'=', b':', &b[i..le]) {
+                Some(p) => i += p,
+                None => break,
+            }
+        }
         let c = b[i];
         let (sep_len, colon) = match c {
             b'=' if b.get(i + 1) == Some(&b'>') => (2, false),
@@ -198,7 +222,7 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, bloc
             i = next.max(i + sep_len);
             continue;
         }
-        if values == Values::Any
+        if how.values == Values::Any
             && let Some((vs, ve)) = bare_at(b, vstart, le, colon)
             && wanted::wanted(name)
         {
