@@ -42,17 +42,22 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
     }
     let docker_start = t.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("from") || w == "ARG");
     let mut c = Tally::default();
-    // At most 400 lines; `\r` is trimmed with the other trailing whitespace.
-    let most = (memchr::memchr_iter(b'\n', head.as_bytes()).count() + 1).min(400);
+    // The first 400 lines (as `split('\n')` cuts them; `\r` is trimmed with the other trailing
+    // whitespace).
     let mut start = 0;
-    for seen in 0..most {
+    for seen in 1..=400 {
         let end = memchr::memchr(b'\n', &head.as_bytes()[start..]).map_or(head.len(), |i| start + i);
         c.line(&head[start..end]);
-        start = (end + 1).min(head.len());
+        if end == head.len() {
+            break;
+        }
+        start = end + 1;
         // `{…` is JSON once a line counts, `[…` unless a `[section]` line comes; otherwise stop
-        // when no verdict below can be reached even if every line left counted towards it.
+        // when no verdict below can be reached even if every line left counted towards it: at
+        // most the lines left of the 400, and a counted line takes a byte and its newline.
+        let left = (400 - seen).min((head.len() - start).div_ceil(2));
         let open_list = t.starts_with('[') && !c.section;
-        if t.starts_with('{') && c.lines > 0 || !open_list && !c.reachable(most - seen - 1, docker_start) {
+        if t.starts_with('{') && c.lines > 0 || !open_list && !c.reachable(left, docker_start) {
             break;
         }
     }
@@ -124,8 +129,11 @@ impl Tally {
         {
             self.yaml += 1;
         }
-        let upper = s.split_whitespace().next().unwrap_or("");
-        if ["FROM", "RUN", "ENV", "ARG", "COPY", "CMD", "ENTRYPOINT", "EXPOSE", "WORKDIR"].contains(&upper) {
+        // (Every instruction starts with an uppercase letter.)
+        let upper = || s.split_whitespace().next().unwrap_or("");
+        if s.as_bytes()[0].is_ascii_uppercase()
+            && ["FROM", "RUN", "ENV", "ARG", "COPY", "CMD", "ENTRYPOINT", "EXPOSE", "WORKDIR"].contains(&upper())
+        {
             self.docker += 1;
         }
     }
