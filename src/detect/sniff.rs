@@ -251,13 +251,7 @@ mod same_verdicts {
             "ARG V=1",
             "\r",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::detect::words::tests::xorshift(0x2545_f491_4f6c_dd1d);
         let mut verdicts = std::collections::HashSet::new();
         for _ in 0..4000 {
             let n = (next() % 700) as usize;
@@ -268,9 +262,9 @@ mod same_verdicts {
             for _ in 0..n {
                 let s = if next() % 100 < share { main } else { (next() % shapes.len() as u64) as usize };
                 text.push_str(shapes[s]);
-                text.push_str(if next() % 5 == 0 { "\r\n" } else { "\n" });
+                text.push_str(if next().is_multiple_of(5) { "\r\n" } else { "\n" });
             }
-            if next() % 3 == 0 {
+            if next().is_multiple_of(3) {
                 text.pop();
             }
             let first = text.trim_start_matches('\u{feff}').trim_start();

@@ -198,4 +198,4 @@ pub(crate) fn scope<T>(text: &str, hits: Option<Hits>, f: impl FnOnce() -> T) ->
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -53,19 +53,23 @@ pub(crate) fn sample_texts() -> Vec<String> {
     ] {
         pieces.push(p.to_string());
     }
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     (0..3000)
         .map(|_| {
             let n = (next() % 40) as usize;
             (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str()).collect()
         })
         .collect()
+}
+
+/// A deterministic xorshift generator from `seed` (non-zero), for generated test inputs.
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
 }
 
 fn ci(words: impl IntoIterator<Item = &'static str>) -> AhoCorasick {
