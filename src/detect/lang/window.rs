@@ -106,9 +106,12 @@ static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A credential word before `:` or `=` whatever follows: config written inside a string literal
-/// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads.
+/// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads. Its
+/// compound words may also be dotted (`'fs.s3a.access.key': 'AKIA…'`, a Hadoop property whose
+/// name the parsed literal gives a provider key found beside a credential).
 static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"(?i-u){}[\w.\-]*["']?\s*(?::|=)"#, super::WORDS)).expect("static pattern compiles")
+    let words = super::WORDS.replace("[_-]?", r"[_.\-]?");
+    Regex::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#)).expect("static pattern compiles")
 });
 
 /// `hits`, the [`COMPANION`] and the [`LOOSE`] sites of `text`, sorted by start: the windows of
@@ -353,6 +356,22 @@ mod tests {
         assert!(ranges(FileFormat::JavaScript, &text, hits, true).is_some());
         let hits = text.match_indices("password: '").map(|(i, m)| i..i + m.len());
         assert!(ranges(FileFormat::JavaScript, &text, hits, false).is_none());
+    }
+
+    #[test]
+    fn dotted_credential_names_are_companion_sites() {
+        use crate::detect::group;
+        use crate::model::Detection;
+        let filler: String = (0..300).map(|i| format!("  function f{i}(a) {{\n    return a + {i};\n  }}\n")).collect();
+        let text = format!(
+            "(function () {{\n{filler}  var conf = {{\n    'fs.s3a.access.key': 'AKIAIMHMSHTGARJYSKMQ',\n    'fs.s3a.secret.key': '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',\n  }};\n{filler}}})();\n"
+        );
+        let key = |d: &Detection| (d.span.start, d.kind, d.name.clone(), d.group.clone(), d.rule.clone());
+        let windowed: Vec<_> = super::super::analyze(FileFormat::JavaScript, &text).iter().map(key).collect();
+        let whole: Vec<_> =
+            group::group(super::super::candidates(FileFormat::JavaScript, &text)).iter().map(key).collect();
+        assert_eq!(windowed, whole);
+        assert!(windowed.iter().any(|k| k.2.as_deref() == Some("fs.s3a.access.key")), "{windowed:?}");
     }
 
     #[test]
