@@ -115,7 +115,9 @@ impl FileFormat {
             ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "envrc" | ".envrc" => return FileFormat::Shell,
             _ => {}
         }
-        if stem == "dockerfile" || stem.starts_with("dockerfile.") || stem.ends_with(".dockerfile") {
+        // Podman/Buildah call the same file `Containerfile`.
+        let image = |n: &str| stem == n || stem.starts_with(&format!("{n}.")) || stem.ends_with(&format!(".{n}"));
+        if image("dockerfile") || image("containerfile") {
             return FileFormat::Dockerfile;
         }
         if stem.starts_with(".env.") || stem.ends_with(".env") {
@@ -220,6 +222,8 @@ mod tests {
         assert_eq!(f("task-def.json.tpl"), FileFormat::Json);
         assert_eq!(f("main.tf"), FileFormat::Hcl);
         assert_eq!(f("Dockerfile.prod"), FileFormat::Dockerfile);
+        assert_eq!(f("images/Containerfile"), FileFormat::Dockerfile);
+        assert_eq!(f("api.containerfile"), FileFormat::Dockerfile);
         assert_eq!(f("web.config"), FileFormat::Xml);
         assert_eq!(f("README"), FileFormat::Text);
     }

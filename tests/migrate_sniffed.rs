@@ -1,8 +1,9 @@
 //! Files whose name says nothing migrate as what their content is (#12, `FileFormat::of_file`):
 //! an extension-less bash script (`#!/usr/bin/env bash`) and an extension-less Python script
-//! (`#!/usr/bin/env python3`), both tools in `bin/`, and a `docker/env.list` of `KEY=value` lines
-//! are planned `sdk` / `sdk` / `env` with their sniffed format (before: `text`, every site
-//! manual), rewritten by the shell, Python and `.env` rewriters, still parse (`bash -n`,
+//! (`#!/usr/bin/env python3`), both tools in `bin/`, a `docker/env.list` of `KEY=value` lines and
+//! a `Containerfile` are planned `sdk` / `sdk` / `env` / `env` with their sniffed format (before:
+//! `text` for all four, and the scripts' and env list's sites manual), rewritten by the shell, Python, `.env` and Dockerfile rewriters
+//! (the `ENV` leaves the image), still parse (`bash -n`,
 //! `python3 -m py_compile`) and print the same digests after `hoist apply` against moto (the
 //! script through the aws CLI and under `hoist run`, the Python script through the sdk helper).
 //! A Perl script (no grammar: stays text) is the decoy: planned manual, never touched. Every
@@ -33,17 +34,33 @@ print(hashlib.sha256(REPORT_API_KEY.encode()).hexdigest())
 
 const ENV_LIST: &str = "APP_ENV=production\nSMTP_PASSWORD=Mq3-Zt8vLp2Rx6Yw\n";
 
+const CONTAINERFILE: &str = "FROM python:3.12-slim\nENV APP_ENV=production\nENV MAIL_TOKEN=mt-7Hq2Lw9Zx4Rm3VbKp\nCMD [\"python3\", \"bin/report\"]\n";
+
 const LEGACY: &str = "#!/usr/bin/perl -w\nmy $db_password = \"Pq7-Hd2Lx9Zw4Rt\";\nprint length($db_password);\n";
 
-const VALUES: &[&str] =
-    &["Kx8-vQ2mZr71pLw", "tok-9fHq2Lw7Zx4Rm3Vb", "rk-4Tq8Vn2Lm6Xz9Bw1Pd", "Mq3-Zt8vLp2Rx6Yw", "Pq7-Hd2Lx9Zw4Rt"];
+const VALUES: &[&str] = &[
+    "Kx8-vQ2mZr71pLw",
+    "tok-9fHq2Lw7Zx4Rm3Vb",
+    "rk-4Tq8Vn2Lm6Xz9Bw1Pd",
+    "Mq3-Zt8vLp2Rx6Yw",
+    "Pq7-Hd2Lx9Zw4Rt",
+    "mt-7Hq2Lw9Zx4Rm3VbKp",
+];
 
-/// A committed repository holding the four files.
+/// The files hoist rewrites.
+const FILES: [&str; 4] = ["bin/backup", "bin/report", "docker/env.list", "Containerfile"];
+
+/// A committed repository holding the five files.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for (p, t) in
-        [("bin/backup", BACKUP), ("bin/report", REPORT), ("docker/env.list", ENV_LIST), ("bin/legacy", LEGACY)]
-    {
+    let files = [
+        ("bin/backup", BACKUP),
+        ("bin/report", REPORT),
+        ("docker/env.list", ENV_LIST),
+        ("Containerfile", CONTAINERFILE),
+        ("bin/legacy", LEGACY),
+    ];
+    for (p, t) in files {
         let path = dir.path().join(p);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, t).unwrap();
@@ -118,6 +135,7 @@ fn sniffed_scripts_and_env_lists_migrate_and_run_the_same() {
     assert_eq!(
         sites(dir),
         vec![
+            s("Containerfile", "dockerfile", "env"),
             s("bin/backup", "shell", "sdk"),
             s("bin/backup", "shell", "sdk"),
             s("bin/legacy", "text", "manual"),
@@ -130,7 +148,7 @@ fn sniffed_scripts_and_env_lists_migrate_and_run_the_same() {
 
     let (code, out) = Hoist::moto(&moto, VALUES).current_dir(dir).args(["apply", ".", "--yes"]).run();
     assert_eq!(code, Some(0), "{out}");
-    for f in ["bin/backup", "bin/report", "docker/env.list"] {
+    for f in FILES {
         let new = std::fs::read_to_string(dir.join(f)).unwrap();
         for v in VALUES {
             assert!(!new.contains(v), "{f} still holds a value:\n{new}");
@@ -139,6 +157,8 @@ fn sniffed_scripts_and_env_lists_migrate_and_run_the_same() {
     assert_eq!(std::fs::read_to_string(dir.join("bin/legacy")).unwrap(), LEGACY, "the manual script was edited");
     let list = std::fs::read_to_string(dir.join("docker/env.list")).unwrap();
     assert!(list.starts_with("APP_ENV=production\n# SMTP_PASSWORD: moved to AWS Secrets Manager"), "{list}");
+    let image = std::fs::read_to_string(dir.join("Containerfile")).unwrap();
+    assert!(!image.contains("ENV MAIL_TOKEN") && image.contains("ENV APP_ENV=production\n"), "{image}");
     assert!(dir.join("bin/hoist_secrets.py").is_file(), "the sdk helper sits beside the Python script");
     assert_parses(dir);
 
@@ -168,8 +188,7 @@ fn sniffed_scripts_and_env_lists_migrate_and_run_the_same() {
     assert_eq!(digest(sdk.output().unwrap(), "bin/report (sdk)"), report_before);
 
     // A second apply has nothing to do.
-    let snapshot =
-        |d: &Path| ["bin/backup", "bin/report", "docker/env.list"].map(|f| std::fs::read_to_string(d.join(f)).unwrap());
+    let snapshot = |d: &Path| FILES.map(|f| std::fs::read_to_string(d.join(f)).unwrap());
     let done = snapshot(dir);
     let (code, out) = Hoist::moto(&moto, VALUES).current_dir(dir).args(["apply", ".", "--yes"]).run();
     assert_eq!(code, Some(0), "{out}");
