@@ -111,6 +111,7 @@ pub fn run_main(cli: cli::Cli) -> u8 {
         }
     };
     let _ = out.flush();
+    hook::times::mark("done");
     code
 }
 

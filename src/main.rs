@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    hoist::hook::times::start();
     let cli = hoist::cli::Cli::parse();
     ExitCode::from(hoist::run_main(cli))
 }

@@ -83,6 +83,7 @@ pub(super) struct StagedCounts {
 
 /// Runs `hoist scan --staged`.
 pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
+    crate::hook::times::mark("arguments parsed");
     let dir = super::root_of(&args.path)?;
     let git = Git::new(&dir);
     let mut report = ScanReport::default();
@@ -101,6 +102,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Ok((cfg, rules))
         };
         let guessed = setup(&guess);
+        crate::hook::times::mark("rules built");
         let panicked = || std::io::Error::other("a git reader panicked");
         // rev-parse's error first: outside a repository `git diff --cached` only says "unknown
         // option", rev-parse says "not a git repository".
@@ -118,6 +120,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             }
             Err(e) => return Err(e.into()),
         };
+        crate::hook::times::mark("git diff read");
         // A provisional key: the repository's (`.hoist/salt`, else derived from the root commit
         // by two more git processes that walk the history) is only needed when something is
         // found or a baseline is applied, so a clean commit never asks for it.
@@ -141,6 +144,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
     if !selected.is_empty() {
         scan_blobs(&git, &scanner, &selected, max, &fp, &mut report, &mut counts)?;
     }
+    crate::hook::times::mark("scanned");
     // The process ends soon: freeing the rule set's automata and regexes one by one is wasted time.
     std::mem::forget(scanner);
     report.findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));

@@ -8,6 +8,7 @@ pub mod git;
 pub mod install;
 pub mod log;
 pub mod staged;
+pub mod times;
 
 pub use baseline::{BASELINE_FILE, Baseline, BaselineError};
 pub use diff::{LineSet, NewLines, StagedFile};

@@ -40,6 +40,7 @@ pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
     let args = diff_args(&[]);
     let parse_err = |args: &[&str], message: String| GitError::Parse { args: args.join(" "), message };
     let mut child = git.spawn_stdout(&args)?;
+    super::times::mark("git diff started");
     let mut stdout = child.stdout.take().expect("piped");
     let mut out = Vec::new();
     let mut chunk = vec![0u8; 1 << 16];
@@ -63,6 +64,7 @@ pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
         }
     }
     drop(stdout);
+    super::times::mark("git diff output read");
     git.finish(&args, child)?;
     parse(&out).map_err(|m| parse_err(&args, m))
 }
@@ -91,7 +93,12 @@ fn without_added_patches(git: &Git, raw: Vec<StagedFile>) -> Result<Vec<StagedFi
 /// line-ending or clean filter, a file over `max` bytes or a SHA-256 repository keeps `None`, and is
 /// read from the object store.
 pub fn fill_from_worktree(top: &Path, files: &mut [StagedFile], max: u64) {
-    files.par_iter_mut().filter(|f| f.status == 'A' && f.content.is_none() && regular(f.mode)).for_each(|f| {
+    let wanted = |f: &StagedFile| f.status == 'A' && f.content.is_none() && regular(f.mode);
+    // The usual commit has none: no thread pool is started for it.
+    if !files.iter().any(wanted) {
+        return;
+    }
+    files.par_iter_mut().filter(|f| wanted(f)).for_each(|f| {
         if f.blob.len() != 40 {
             return;
         }
