@@ -81,6 +81,10 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     // then as the top-level statements holding them, then the whole file.
     let mut hits: Vec<_> = PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()).collect();
     hits.extend(ESCAPED.find_iter(text.as_bytes()).map(|m| m.range()));
+    // (And what the whole-file parse would report that no prefilter hit points at.)
+    if text.len() >= window::MIN_WINDOWED {
+        hits.extend(window::extra_sites(format, text));
+    }
     hits.sort_by_key(|h| (h.start, h.end));
     if let Some(found) = windowed(format, text, &hits) {
         if group::group(found).is_empty() {

@@ -7,6 +7,9 @@
 //! (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
 
 mod brace;
+mod sites;
+
+pub use sites::extra as extra_sites;
 
 use crate::format::FileFormat;
 use regex::bytes::Regex;
@@ -109,7 +112,7 @@ static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
 /// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads. Its
 /// compound words may also be dotted (`'fs.s3a.access.key': 'AKIA…'`, a Hadoop property whose
 /// name the parsed literal gives a provider key found beside a credential).
-static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
     let words = super::WORDS.replace("[_-]?", r"[_.\-]?");
     Regex::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#)).expect("static pattern compiles")
 });
@@ -240,31 +243,21 @@ fn python_code(body: &[u8]) -> &[u8] {
 /// Back from the closing line of a multi-line header at `at` (indented `ind`, `) -> str:`) to
 /// the line at the same indentation that opens it (`def f(`), or `None` when the lines above don't
 /// read that way.
-fn header_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
-    while at > 0 {
-        at = line_start(b, at - 1);
-        let line = line_at(b, at);
-        let body = &line[indent(line)..];
-        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind {
-            continue;
-        }
-        let opens = matches!(python_code(body).last(), Some(b'{' | b'[' | b'('));
-        return (indent(line) == ind && opens && !matches!(body[0], b')' | b']' | b'}')).then_some(at);
-    }
-    None
+fn header_start(b: &[u8], at: usize, ind: usize) -> Option<usize> {
+    let (at, i) = code_line_above(b, at, ind)?;
+    let body = &line_at(b, at)[i..];
+    let opens = matches!(python_code(body).last(), Some(b'{' | b'[' | b'('));
+    (i == ind && opens && !matches!(body[0], b')' | b']' | b'}')).then_some(at)
 }
 
 /// Back from the `else:`/`elif`/`except`/`finally` header at `at` (indented `ind`) to the line at
 /// the same indentation starting the compound statement it continues (`if`, `try`, `for`, `while`).
 fn chain_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
-    while at > 0 {
-        at = line_start(b, at - 1);
-        let line = line_at(b, at);
-        let body = &line[indent(line)..];
-        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind {
-            continue;
-        }
-        if indent(line) < ind {
+    loop {
+        let (above, i) = code_line_above(b, at, ind)?;
+        at = above;
+        let body = &line_at(b, at)[i..];
+        if i < ind {
             return None;
         }
         if starts_word(body, &["if", "try", "for", "while", "async"]) {
@@ -273,6 +266,19 @@ fn chain_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
         // (Earlier branches and the closing lines of multi-line conditions continue the chain.)
         if !(starts_word(body, &["else", "elif", "except", "finally"]) || matches!(body[0], b')' | b']' | b'}')) {
             return None;
+        }
+    }
+}
+
+/// The start and indentation of the nearest line above the one at `at` that holds Python code
+/// (not blank, not a comment) indented no deeper than `ind`.
+fn code_line_above(b: &[u8], mut at: usize, ind: usize) -> Option<(usize, usize)> {
+    while at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let body = &line[indent(line)..];
+        if !(body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind) {
+            return Some((at, indent(line)));
         }
     }
     None

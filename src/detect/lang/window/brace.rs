@@ -12,8 +12,45 @@ use std::ops::Range;
 /// `export interface Req {`, `const config = {`) and the closing brackets of those blocks; `None`
 /// when the hit's line is at the top level or continues something, a line above it at a lower
 /// indentation doesn't open a block, or a block's closing line isn't where its indentation says.
-/// `closers` remembers each header's closing range (many hits share their outer blocks).
+/// `closers` remembers each header's closing range (many hits share their outer blocks). A hit
+/// inside an expression written over several lines (a ternary chain, a condition, a call's
+/// arguments) is read as a hit on the first line of the statement holding it.
 pub(super) fn nested(
+    b: &[u8],
+    hit: Range<usize>,
+    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
+) -> Option<Vec<Range<usize>>> {
+    nested_at(b, hit.clone(), closers).or_else(|| {
+        let s = statement_line(b, hit.start)?;
+        nested_at(b, s..s, closers)
+    })
+}
+
+/// The first line of the statement holding the line at `at`, when that line continues an
+/// expression started above: back to the nearest line at a lower indentation than every line
+/// between that opens a block (`… {`), then the last line passed at the lowest indentation
+/// above it. `None` when that is the line at `at` itself or nothing opens a block above.
+fn statement_line(b: &[u8], at: usize) -> Option<usize> {
+    let s = line_start(b, at);
+    let (mut low, mut start) = (indent(line_at(b, s)), s);
+    let mut cur = s;
+    while cur > 0 {
+        cur = line_start(b, cur - 1);
+        let line = line_at(b, cur);
+        let ind = indent(line);
+        let body = &line[ind..];
+        if body.is_empty() || body == b"\r" || ind >= low {
+            continue;
+        }
+        if body.trim_ascii_end().ends_with(b"{") {
+            return (start != s).then_some(start);
+        }
+        (low, start) = (ind, cur);
+    }
+    None
+}
+
+fn nested_at(
     b: &[u8],
     hit: Range<usize>,
     closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
@@ -368,6 +405,19 @@ mod tests {
         assert_eq!(
             windows(js, "token = ").unwrap(),
             ["function f(x) {\n", "  switch (x) {\n", "    case 'b':\n", "      token = 'abc';\n", "  }\n", "}\n"]
+        );
+    }
+
+    #[test]
+    fn a_hit_inside_a_multi_line_expression_is_read_with_its_whole_statement() {
+        let text = "function f(x) {\n  var a = 1;\n  var bucket =\n    \"use-credentials\" === x\n      ? \"credentials\"\n      : \"\";\n  return bucket;\n}\n";
+        assert_eq!(
+            windows(text, "credentials\"\n").unwrap(),
+            [
+                "function f(x) {\n",
+                "  var bucket =\n    \"use-credentials\" === x\n      ? \"credentials\"\n      : \"\";\n",
+                "}\n"
+            ]
         );
     }
 
