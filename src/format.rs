@@ -1,4 +1,5 @@
-//! File formats by name and extension: which language or config grammar a file is written in.
+//! File formats by name and extension, or by content where the name says nothing: which language
+//! or config grammar a file is written in.
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -61,6 +62,36 @@ pub enum FileFormat {
     Text,
 }
 
+/// Every format, for [`FileFormat::named`].
+const ALL: [FileFormat; 26] = [
+    FileFormat::Python,
+    FileFormat::JavaScript,
+    FileFormat::TypeScript,
+    FileFormat::Tsx,
+    FileFormat::Go,
+    FileFormat::Java,
+    FileFormat::Kotlin,
+    FileFormat::CSharp,
+    FileFormat::Ruby,
+    FileFormat::Php,
+    FileFormat::Shell,
+    FileFormat::Yaml,
+    FileFormat::Json,
+    FileFormat::Hcl,
+    FileFormat::Xml,
+    FileFormat::Dotenv,
+    FileFormat::Properties,
+    FileFormat::Ini,
+    FileFormat::Toml,
+    FileFormat::Npmrc,
+    FileFormat::Pgpass,
+    FileFormat::Netrc,
+    FileFormat::GitCredentials,
+    FileFormat::Htpasswd,
+    FileFormat::Dockerfile,
+    FileFormat::Text,
+];
+
 impl FileFormat {
     /// Classifies a path. Template suffixes (`.tpl`, `.j2`, `.template`, `.tmpl`, `.example`,
     /// `.sample`, `.dist`) are looked through to the format underneath.
@@ -84,7 +115,9 @@ impl FileFormat {
             ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "envrc" | ".envrc" => return FileFormat::Shell,
             _ => {}
         }
-        if stem == "dockerfile" || stem.starts_with("dockerfile.") || stem.ends_with(".dockerfile") {
+        // Podman/Buildah call the same file `Containerfile`.
+        let image = |n: &str| stem == n || stem.starts_with(&format!("{n}.")) || stem.ends_with(&format!(".{n}"));
+        if image("dockerfile") || image("containerfile") {
             return FileFormat::Dockerfile;
         }
         if stem.starts_with(".env.") || stem.ends_with(".env") {
@@ -114,6 +147,27 @@ impl FileFormat {
             _ if stem == "rakefile" || stem == "gemfile" => FileFormat::Ruby,
             _ => FileFormat::Text,
         }
+    }
+
+    /// The format a file is read as: its name's, or its content's where the name says nothing
+    /// (plain text, no or an unknown extension: [`crate::detect::sniffs`]) or a `*.config` holds
+    /// no markup. The same choice the detectors make ([`crate::detect::analyze`] sniffs exactly
+    /// these files), so the planner and rewriter treat `bin/deploy` starting `#!/bin/bash` as
+    /// the shell script its findings came from, not as text nobody can rewrite. Content that
+    /// names no grammar stays [`FileFormat::Text`].
+    pub fn of_file(path: &Path, text: &str) -> FileFormat {
+        let named = FileFormat::of(path);
+        let by_content = crate::detect::sniffs(path, named)
+            || named == FileFormat::Xml && !FileFormat::is_template(path) && crate::detect::sniff::is_not_xml(text);
+        if !by_content {
+            return named;
+        }
+        crate::detect::sniff::sniff(text).unwrap_or(FileFormat::Text)
+    }
+
+    /// The format a findings' or plan's `format` name stands for (the inverse of [`Self::as_str`]).
+    pub fn named(name: &str) -> Option<FileFormat> {
+        ALL.iter().copied().find(|f| f.as_str() == name)
     }
 
     /// The name used in findings and plans (`python`, `dotenv`, …).
@@ -168,7 +222,34 @@ mod tests {
         assert_eq!(f("task-def.json.tpl"), FileFormat::Json);
         assert_eq!(f("main.tf"), FileFormat::Hcl);
         assert_eq!(f("Dockerfile.prod"), FileFormat::Dockerfile);
+        assert_eq!(f("images/Containerfile"), FileFormat::Dockerfile);
+        assert_eq!(f("api.containerfile"), FileFormat::Dockerfile);
         assert_eq!(f("web.config"), FileFormat::Xml);
         assert_eq!(f("README"), FileFormat::Text);
+    }
+
+    #[test]
+    fn a_file_whose_name_says_nothing_is_read_by_its_content() {
+        let f = |p: &str, t: &str| FileFormat::of_file(Path::new(p), t);
+        assert_eq!(f("bin/deploy", "#!/usr/bin/env bash\nexport A=b\n"), FileFormat::Shell);
+        assert_eq!(f("scripts/report", "#!/usr/bin/python3\nprint(1)\n"), FileFormat::Python);
+        assert_eq!(f("tools/serve", "#!/usr/bin/env node\nx()\n"), FileFormat::JavaScript);
+        assert_eq!(f("docker/env.list", "DB_HOST=db\nDB_PASSWORD=x\n"), FileFormat::Dotenv);
+        assert_eq!(f("postgrest.config", "db-uri = \"postgres://x\"\njwt-secret = \"y\"\n"), FileFormat::Ini);
+        assert_eq!(f("notes.txt", "Just some prose.\nAnd more.\n"), FileFormat::Text);
+        // The name decides wherever it says something: an extension, a known file name, docs, templates.
+        assert_eq!(f("deploy.py", "#!/bin/sh\necho\n"), FileFormat::Python);
+        assert_eq!(f("web.config", "<configuration/>"), FileFormat::Xml);
+        assert_eq!(f("README.md", "#!/bin/sh\necho\n"), FileFormat::Text);
+        assert_eq!(f("run.tpl", "#!/bin/sh\necho\n"), FileFormat::Text);
+        assert_eq!(f("Dockerfile", "#!/bin/sh\n"), FileFormat::Dockerfile);
+    }
+
+    #[test]
+    fn names_read_back() {
+        for f in ALL {
+            assert_eq!(FileFormat::named(f.as_str()), Some(f));
+        }
+        assert_eq!(FileFormat::named("cobol"), None);
     }
 }

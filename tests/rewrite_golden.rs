@@ -232,7 +232,19 @@ fn expected_outputs_pass_the_real_toolchains() {
         for entry in walk(&expected) {
             let rel = entry.strip_prefix(&expected).unwrap();
             let name = rel.to_string_lossy().to_string();
-            let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
+            // An extension-less script is checked as what its shebang says (`bin/console`: PHP).
+            let sniffed = || {
+                let text = std::fs::read_to_string(&entry).unwrap_or_default();
+                match hoist::format::FileFormat::of_file(rel, &text) {
+                    hoist::format::FileFormat::Python => "py",
+                    hoist::format::FileFormat::JavaScript => "js",
+                    hoist::format::FileFormat::Ruby => "rb",
+                    hoist::format::FileFormat::Php => "php",
+                    hoist::format::FileFormat::Shell => "sh",
+                    _ => "",
+                }
+            };
+            let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or_else(sniffed);
             let p = entry.as_os_str();
             match ext {
                 "py" => check_tool(

@@ -116,7 +116,7 @@ fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
     let lower: Vec<String> = toks.iter().map(|t| t.text.to_ascii_lowercase()).collect();
     let prog_at = |names: &[&str]| {
         lower.iter().position(|w| {
-            let w = w.rsplit(['/', '\\']).next().unwrap_or(w).trim_end_matches(".exe");
+            let w = super::trim_end_all(w.rsplit(['/', '\\']).next().unwrap_or(w), ".exe");
             names.contains(&w)
         })
     };
@@ -131,7 +131,7 @@ fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
         let w = lower[i].as_str();
         let next = toks.get(i + 1);
         // PowerShell: `$pw = ConvertTo-SecureString 'P@ss' -AsPlainText -Force`.
-        if w.trim_start_matches("$(").trim_start_matches('(') == "convertto-securestring" && plain_text {
+        if super::trim_start_all(w, "$(").trim_start_matches('(') == "convertto-securestring" && plain_text {
             let mut j = i + 1;
             if lower.get(j).is_some_and(|x| x == "-string") {
                 j += 1;

@@ -45,6 +45,18 @@ static CLI_JSON: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static")
 });
 
+/// The start of the first line from `body_start` (a line start) on that is `delim` (trimmed).
+fn closing_line(text: &str, body_start: usize, delim: &str) -> Option<usize> {
+    let mut at = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        if line.trim() == delim {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
 /// The embedded documents of `text`, in file order. Linear: each heredoc body and quoted argument
 /// is walked once from where its opener was found.
 pub fn regions(text: &str) -> Vec<Region> {
@@ -59,12 +71,19 @@ pub fn regions_in_script(text: &str) -> Vec<Region> {
 }
 
 fn find(text: &str, text_bodies: bool) -> Vec<Region> {
-    if !text.contains("<<") && !text.contains("--c") {
+    // Every heredoc opener holds `<<`, every CLI option `--c`.
+    let (heredocs, cli) = (memchr::memmem::find(text.as_bytes(), b"<<").is_some(), text.contains("--c"));
+    if !heredocs && !cli {
         return Vec::new();
     }
     let mut out = Vec::new();
     let mut next = 0;
-    for c in HEREDOC.captures_iter(text) {
+    // Per delimiter, the first line from `.0` on that closes it (`.1`, `None`: no line does).
+    // Code is full of `a << b` whose `b` closes nothing: each such opener would otherwise walk
+    // the rest of the file again (quadratic); a later opener's lines are a suffix of an earlier
+    // one's, so the earlier answer stands unless it lies before the later body.
+    let mut closers: std::collections::HashMap<&str, (usize, Option<usize>)> = Default::default();
+    for c in HEREDOC.captures_iter(text).take_while(|_| heredocs) {
         let m = c.get(0).expect("whole match");
         if m.start() < next {
             continue;
@@ -72,15 +91,14 @@ fn find(text: &str, text_bodies: bool) -> Vec<Region> {
         let delim = c.get(1).or(c.get(2)).or(c.get(3)).expect("one alternative").as_str();
         let expands = c.get(3).is_some();
         let Some(body_start) = text[m.end()..].find('\n').map(|p| m.end() + p + 1) else { break };
-        let mut end = None;
-        let mut at = body_start;
-        for line in text[body_start..].split_inclusive('\n') {
-            if line.trim() == delim {
-                end = Some(at);
-                break;
+        let end = match closers.get(delim) {
+            Some(&(from, found)) if from <= body_start && found.is_none_or(|e| e >= body_start) => found,
+            _ => {
+                let found = closing_line(text, body_start, delim);
+                closers.insert(delim, (body_start, found));
+                found
             }
-            at += line.len();
-        }
+        };
         // Unterminated: not a heredoc after all (`$((a << b))`), or one the shell warns about.
         let Some(body_end) = end else { continue };
         let span = Span::new(body_start, body_end);
@@ -96,7 +114,7 @@ fn find(text: &str, text_bodies: bool) -> Vec<Region> {
         }
         next = body_end;
     }
-    for c in CLI_JSON.captures_iter(text) {
+    for c in CLI_JSON.captures_iter(text).take_while(|_| cli) {
         let q = c.get(1).expect("quote");
         let quote = q.as_str().as_bytes()[q.len() - 1];
         let start = q.end();
@@ -190,6 +208,24 @@ mod tests {
                 (FileFormat::Json, "[{\"name\": \"w\"}]"),
             ]
         );
+    }
+
+    #[test]
+    fn shifts_in_code_close_nothing_and_a_heredoc_after_them_is_still_read() {
+        let mut code = "let mask = 1 << SHIFT;\nlet top = x << SHIFT | y << BITS;\n".repeat(2000);
+        code.push_str("cat > td.json <<EOF\n{\"a\": 1}\nEOF\nlet z = 1 << BITS;\nBITS\n");
+        let got: Vec<_> =
+            regions_in_script(&code).into_iter().map(|r| (r.format, &code[r.span.start..r.span.end])).collect();
+        // No line closes `SHIFT`; the first `<< BITS` opens a body the last line closes: all
+        // that follows it, the heredoc too.
+        assert_eq!(got.len(), 1, "{:?}", got.iter().map(|(f, t)| (f, t.len())).collect::<Vec<_>>());
+        assert_eq!(got[0].0, FileFormat::Text);
+        assert!(got[0].1.starts_with("let mask") && got[0].1.ends_with("let z = 1 << BITS;\n"));
+        let no_bits = code.replace("BITS", "N");
+        let no_bits = no_bits.trim_end_matches("N\n");
+        let got: Vec<_> =
+            regions(no_bits).into_iter().map(|r| (r.format, &no_bits[r.span.start..r.span.end])).collect();
+        assert_eq!(got, [(FileFormat::Json, "{\"a\": 1}\n")]);
     }
 
     #[test]

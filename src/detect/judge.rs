@@ -247,7 +247,7 @@ pub fn is_secret_name(name: &str) -> bool {
         return true;
     }
     // The same pairs written as one word (`AUTHKEY`, `hmackey`, `cookievalidationkey`).
-    if SECRET_PAIRS.iter().any(|(a, b)| *b == "key" && last.ends_with(&format!("{a}{b}"))) {
+    if SECRET_PAIRS.iter().any(|(a, b)| *b == "key" && last.strip_suffix(b).is_some_and(|r| r.ends_with(a))) {
         return true;
     }
     ["password", "passwd", "pwd", "secret", "token", "apikey", "secretkey", "privatekey", "passphrase", "credentials"]

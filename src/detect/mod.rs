@@ -93,6 +93,24 @@ fn drop_fakes(mut out: Vec<Detection>, text: &str, test_or_doc: bool) -> Vec<Det
     out
 }
 
+/// `s` without every leading repetition of `prefix`: `str::trim_start_matches(prefix)` without
+/// building a substring searcher, which costs more than the trim on the short words detectors
+/// ask about per line or token.
+pub(crate) fn trim_start_all<'a>(mut s: &'a str, prefix: &str) -> &'a str {
+    while let Some(rest) = s.strip_prefix(prefix) {
+        s = rest;
+    }
+    s
+}
+
+/// `s` without every trailing repetition of `suffix` (see [`trim_start_all`]).
+pub(crate) fn trim_end_all<'a>(mut s: &'a str, suffix: &str) -> &'a str {
+    while let Some(rest) = s.strip_suffix(suffix) {
+        s = rest;
+    }
+    s
+}
+
 /// hoist's own files: its state directory and the `hoist_secrets` helpers it writes. They name
 /// secrets (ids, keys) and never hold one.
 fn is_hoist_output(rel: &Path) -> bool {

@@ -40,37 +40,28 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
     if t.starts_with("<?xml") || t.starts_with('<') && !t.starts_with("<<") {
         return Some(FileFormat::Xml);
     }
-    let mut section = false;
-    let (mut yaml, mut env, mut ini, mut docker, mut lines) = (0, 0, 0, 0, 0);
-    for line in head.lines().take(400) {
-        let l = line.trim_end();
-        let s = l.trim_start();
-        if s.is_empty() || s.starts_with(['#', ';']) || s.starts_with("//") {
-            continue;
+    let docker_start = t.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("from") || w == "ARG");
+    let mut c = Tally::default();
+    // The first 400 lines (as `split('\n')` cuts them; `\r` is trimmed with the other trailing
+    // whitespace).
+    let mut start = 0;
+    for seen in 1..=400 {
+        let end = memchr::memchr(b'\n', &head.as_bytes()[start..]).map_or(head.len(), |i| start + i);
+        c.line(&head[start..end]);
+        if end == head.len() {
+            break;
         }
-        lines += 1;
-        if s.starts_with('[') && s.ends_with(']') && s.len() > 2 && !s.contains(',') && !s.contains('"') {
-            section = true;
-            continue;
-        }
-        let word_end = s.find(|c: char| !(c.is_alphanumeric() || "_.-".contains(c))).unwrap_or(s.len());
-        let after = &s[word_end..];
-        let indented = l.len() != s.len();
-        if word_end > 0 && !indented && (after.starts_with('=') && !after.starts_with("==")) {
-            env += 1;
-        } else if word_end > 0 && (after.starts_with(" = ") || after.starts_with("=") || after.starts_with(" =")) {
-            ini += 1;
-        } else if (word_end > 0 || s.starts_with("- ")) && (after.starts_with(": ") || after == ":")
-            || s.starts_with("- ")
-            || s == "---"
-        {
-            yaml += 1;
-        }
-        let upper = s.split_whitespace().next().unwrap_or("");
-        if ["FROM", "RUN", "ENV", "ARG", "COPY", "CMD", "ENTRYPOINT", "EXPOSE", "WORKDIR"].contains(&upper) {
-            docker += 1;
+        start = end + 1;
+        // `{…` is JSON once a line counts, `[…` unless a `[section]` line comes; otherwise stop
+        // when no verdict below can be reached even if every line left counted towards it: at
+        // most the lines left of the 400, and a counted line takes a byte and its newline.
+        let left = (400 - seen).min((head.len() - start).div_ceil(2));
+        let open_list = t.starts_with('[') && !c.section;
+        if t.starts_with('{') && c.lines > 0 || !open_list && !c.reachable(left, docker_start) {
+            break;
         }
     }
+    let Tally { section, yaml, env, ini, docker, lines } = c;
     if lines == 0 {
         return None;
     }
@@ -80,8 +71,7 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
     if section && (ini + env) * 2 >= lines {
         return Some(FileFormat::Ini);
     }
-    if docker * 3 >= lines && t.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("from") || w == "ARG")
-    {
+    if docker * 3 >= lines && docker_start {
         return Some(FileFormat::Dockerfile);
     }
     if env * 2 >= lines {
@@ -94,6 +84,68 @@ pub fn sniff(text: &str) -> Option<FileFormat> {
         return Some(FileFormat::Ini);
     }
     None
+}
+
+/// What the sniffer counts in the head's lines (blank and comment lines aside).
+#[derive(Default)]
+struct Tally {
+    /// A `[section]` line was seen.
+    section: bool,
+    /// `key: value`, `- item` and `---` lines.
+    yaml: usize,
+    /// Unindented `KEY=value` lines.
+    env: usize,
+    /// `key = value` lines.
+    ini: usize,
+    /// Lines starting with a Dockerfile instruction.
+    docker: usize,
+    /// Lines counted.
+    lines: usize,
+}
+
+impl Tally {
+    /// Counts one line (its `\n` cut off).
+    fn line(&mut self, line: &str) {
+        let l = line.trim_end();
+        let s = l.trim_start();
+        if s.is_empty() || s.starts_with(['#', ';']) || s.starts_with("//") {
+            return;
+        }
+        self.lines += 1;
+        if s.starts_with('[') && s.ends_with(']') && s.len() > 2 && !s.contains(',') && !s.contains('"') {
+            self.section = true;
+            return;
+        }
+        let word_end = s.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(s.len());
+        let after = &s[word_end..];
+        let indented = l.len() != s.len();
+        if word_end > 0 && !indented && (after.starts_with('=') && !after.starts_with("==")) {
+            self.env += 1;
+        } else if word_end > 0 && (after.starts_with(" = ") || after.starts_with("=") || after.starts_with(" =")) {
+            self.ini += 1;
+        } else if (word_end > 0 || s.starts_with("- ")) && (after.starts_with(": ") || after == ":")
+            || s.starts_with("- ")
+            || s == "---"
+        {
+            self.yaml += 1;
+        }
+        // (Every instruction starts with an uppercase letter.)
+        let upper = || s.split_whitespace().next().unwrap_or("");
+        if s.as_bytes()[0].is_ascii_uppercase()
+            && ["FROM", "RUN", "ENV", "ARG", "COPY", "CMD", "ENTRYPOINT", "EXPOSE", "WORKDIR"].contains(&upper())
+        {
+            self.docker += 1;
+        }
+    }
+
+    /// False when, with at most `left` more lines counted (each towards every count), no count
+    /// can reach its share of the lines: `c / lines` ≥ ½ (⅓ for Docker, whose verdict needs
+    /// `docker_start`) for `c + left` of `lines + left` needs `2c + left ≥ lines`.
+    fn reachable(&self, left: usize, docker_start: bool) -> bool {
+        // `env` and `ini` alone are at most their sum.
+        let half = |c: usize| 2 * c + left >= self.lines;
+        half(self.ini + self.env) || half(self.yaml) || docker_start && 3 * self.docker + 2 * left >= self.lines
+    }
 }
 
 /// True when a file named as XML (`*.config`, shared by .NET's `web.config` and many tools'
@@ -132,5 +184,102 @@ mod tests {
         assert!(!is_not_xml("\u{feff}  <?xml version=\"1.0\"?><configuration/>"));
         assert!(!is_not_xml("<!-- app settings -->\n<configuration/>"));
         assert!(!is_not_xml(""));
+    }
+}
+
+#[cfg(test)]
+mod same_verdicts {
+    //! The sniffer with its early stop against the whole 400-line count it replaced.
+    use super::*;
+
+    /// The verdict from counting every one of the first 400 lines (the sniffer before it stopped
+    /// early), for the texts [`sniff`] gets past its first-line checks.
+    fn counted_whole(text: &str) -> Option<FileFormat> {
+        assert!(text.len() < HEAD);
+        let head = text;
+        let t = head.trim_start_matches('\u{feff}').trim_start();
+        let mut c = Tally::default();
+        for line in head.lines().take(400) {
+            c.line(line);
+        }
+        let docker = c.docker * 3 >= c.lines
+            && t.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("from") || w == "ARG");
+        match () {
+            _ if c.lines == 0 => None,
+            _ if t.starts_with('{') || t.starts_with('[') && !c.section => Some(FileFormat::Json),
+            _ if c.section && (c.ini + c.env) * 2 >= c.lines => Some(FileFormat::Ini),
+            _ if docker => Some(FileFormat::Dockerfile),
+            _ if c.env * 2 >= c.lines => Some(FileFormat::Dotenv),
+            _ if c.yaml * 2 >= c.lines => Some(FileFormat::Yaml),
+            _ if c.ini * 2 >= c.lines => Some(FileFormat::Ini),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn stopping_early_gives_the_verdict_of_all_400_lines() {
+        let shapes = [
+            "KEY=value",
+            "key: value",
+            "  key: value",
+            "key = value",
+            "  a = b",
+            "[section]",
+            "[a, b]",
+            "# comment",
+            "; c",
+            "// c",
+            "",
+            "   ",
+            "- item",
+            "---",
+            "FROM alpine",
+            "RUN make",
+            "ENV A=b",
+            "fn main() {",
+            "    let x = 1;",
+            "    x: u32,",
+            "}",
+            "{",
+            "[",
+            "é = ü",
+            "clé: valeur",
+            "\u{a0}key: v",
+            "a==b",
+            "x:",
+            "pub struct S;",
+            "ARG V=1",
+            "\r",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut verdicts = std::collections::HashSet::new();
+        for _ in 0..4000 {
+            let n = (next() % 700) as usize;
+            // Mostly one shape with others mixed in, so every verdict's share is crossed.
+            let main = (next() % shapes.len() as u64) as usize;
+            let share = next() % 100;
+            let mut text = String::new();
+            for _ in 0..n {
+                let s = if next() % 100 < share { main } else { (next() % shapes.len() as u64) as usize };
+                text.push_str(shapes[s]);
+                text.push_str(if next() % 5 == 0 { "\r\n" } else { "\n" });
+            }
+            if next() % 3 == 0 {
+                text.pop();
+            }
+            let first = text.trim_start_matches('\u{feff}').trim_start();
+            if first.starts_with("#!") || first.starts_with('<') {
+                continue;
+            }
+            assert_eq!(sniff(&text), counted_whole(&text), "{text:?}");
+            verdicts.insert(sniff(&text));
+        }
+        assert!(verdicts.len() >= 6, "{verdicts:?}");
     }
 }

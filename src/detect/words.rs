@@ -116,6 +116,12 @@ impl Hits {
         Hits { at, classes }
     }
 
+    /// True when `word` (one of [`WORDS`]) occurs.
+    pub(crate) fn holds(&self, word: &str) -> bool {
+        let Some(w) = WORDS.iter().position(|(x, _)| *x == word) else { return false };
+        self.at.iter().any(|&(_, x)| usize::from(x) == w)
+    }
+
     /// True when a word of `class` occurs.
     pub(crate) fn any(&self, class: u8) -> bool {
         self.classes & class != 0

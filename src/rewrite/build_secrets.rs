@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub fn add_build_secrets(root: &Path, checks: &[SiteCheck<'_>], files: &mut Vec<Change>, manual: &mut Vec<ManualSite>) {
     let mut mounted: Vec<(PathBuf, Vec<String>)> = Vec::new();
     for f in files.iter() {
-        if crate::format::FileFormat::of(&f.path) != crate::format::FileFormat::Dockerfile {
+        if crate::format::FileFormat::of_file(&f.path, &f.new) != crate::format::FileFormat::Dockerfile {
             continue;
         }
         let before = secret_ids(f.old.as_deref().unwrap_or(""));

@@ -25,8 +25,14 @@ pub enum ConfigKind {
 impl ConfigKind {
     /// The kind of `path`, if it is a config file hoist rewrites.
     pub fn of(path: &Path) -> Option<ConfigKind> {
+        ConfigKind::of_format(path, FileFormat::of(path))
+    }
+
+    /// The kind of `path` read as `format` (its content's, for a file whose name says nothing:
+    /// `docker/env.list` holding `KEY=value` lines is a `.env` file).
+    pub fn of_format(path: &Path, format: FileFormat) -> Option<ConfigKind> {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-        match FileFormat::of(path) {
+        match format {
             FileFormat::Dotenv => Some(ConfigKind::Dotenv),
             FileFormat::Properties => Some(ConfigKind::Properties),
             FileFormat::Npmrc => Some(ConfigKind::Npmrc),

@@ -144,12 +144,15 @@ fn ruby_require_offset(text: &str) -> (usize, &'static str) {
 }
 
 /// Where a PHP `require_once` goes: after the opening tag, a `declare(strict_types=1);` and a
-/// `namespace X;` statement (both must come first), so the new statement is the next one.
+/// `namespace X;` statement (both must come first), so the new statement is the next one. What
+/// comes before the opening tag is output, not code: a CLI script's `#!/usr/bin/env php` line
+/// (which must stay the first line) or a template's HTML.
 fn php_require_offset(root: Node<'_>) -> usize {
     let mut cursor = root.walk();
     let mut at = None;
     for c in root.named_children(&mut cursor) {
         match c.kind() {
+            "text" if at.is_none() => {}
             "php_tag" | "declare_statement" | "comment" => at = Some(c.end_byte()),
             // A braced `namespace X { … }` holds its code inside the braces.
             "namespace_definition" if c.child_by_field_name("body").is_none() => at = Some(c.end_byte()),

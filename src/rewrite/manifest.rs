@@ -45,9 +45,10 @@ const RUBY_GEM: &str = "gem \"aws-sdk-secretsmanager\", \"~> 1\"";
 const PHP_SDK: (&str, &str) = ("aws/aws-sdk-php", "^3.0");
 
 impl Ecosystem {
-    /// The ecosystem of a source file, when hoist writes an sdk helper for its language.
-    pub fn of(path: &Path) -> Option<Ecosystem> {
-        Some(match Lang::of(FileFormat::of(path))? {
+    /// The ecosystem of a source file read as `format` (its sites' `format`: a sniffed script's
+    /// too), when hoist writes an sdk helper for its language.
+    pub fn of_format(format: FileFormat) -> Option<Ecosystem> {
+        Some(match Lang::of(format)? {
             Lang::Python => Ecosystem::Python,
             Lang::JavaScript | Lang::TypeScript | Lang::Tsx => Ecosystem::Node,
             Lang::Go => Ecosystem::Go,
@@ -375,7 +376,7 @@ pub(super) fn add_to_changes(root: &Path, checks: &[SiteCheck<'_>], helpers: &[H
     for c in checks {
         if c.site.strategy == Strategy::Sdk
             && c.state == SiteState::Applied
-            && let Some(eco) = Ecosystem::of(&c.site.path)
+            && let Some(eco) = FileFormat::named(&c.site.format).and_then(Ecosystem::of_format)
         {
             needs.push((eco, c.site.path.parent().map(Path::to_path_buf).unwrap_or_default()));
         }

@@ -178,12 +178,14 @@ pub fn rewrite_file(
     if let Some(result) = deploy::rewrite_deploy(path, text, sites) {
         return result.map(|file| Rewritten { file, helpers: Vec::new() });
     }
-    let format = FileFormat::of(path);
+    // A script or config whose name says nothing is rewritten as what its content is (the
+    // format its findings carry).
+    let format = FileFormat::of_file(path, text);
     if let Some(lang) = lang::Lang::of(format) {
         let out = code::rewrite_code(lang, path, text, sites, ctx.python_package)?;
         return Ok(Rewritten { file: out.file, helpers: out.helpers });
     }
-    if let Some(kind) = config::ConfigKind::of(path) {
+    if let Some(kind) = config::ConfigKind::of_format(path, format) {
         return Ok(Rewritten { file: config::rewrite_config(kind, path, text, sites), helpers: Vec::new() });
     }
     let mut file = FileRewrite::default();

@@ -63,7 +63,7 @@ fn own_line_hits(line: &str, fp: &Fingerprinter, targets: &[&Fingerprint], own: 
 /// Syntax errors (tree-sitter ERROR/MISSING nodes) in `text` for a code file, `None` when hoist
 /// has no grammar for the format.
 pub fn syntax_errors(path: &Path, text: &str) -> Option<usize> {
-    let lang = Lang::of(FileFormat::of(path))?;
+    let lang = Lang::of(FileFormat::of_file(path, text))?;
     lang.parse(text).map(|t| error_count(&t))
 }
 

@@ -154,18 +154,27 @@ pub fn is_generated(name: &str, text: &str) -> bool {
         end -= 1;
     }
     let head = text[..end].to_ascii_lowercase();
-    // Every marker holds `generat` or `do not edit`: most files hold neither, and skip the
-    // per-line comment check (a string search per marker per line).
-    let holds = |w: &str| memchr::memmem::find(head.as_bytes(), w.as_bytes()).is_some();
-    if !(holds("generat") || holds("do not edit") || holds("by antlr")) {
-        return false;
-    }
-    head.lines().any(|l| {
-        let t = l.trim_start();
-        let comment = ["#", "//", "/*", "*", "<!--", "--", ";"].iter().any(|c| t.starts_with(c));
-        comment && (GENERATED_MARKERS.iter().any(|m| t.contains(m)) || t.contains("by antlr"))
+    // Every marker holds `generat` or `do not edit`: only the lines holding one of those (or
+    // `by antlr`) are checked for a comment with a marker (many files' docs say "generate").
+    let h = head.as_bytes();
+    let line_of = |at: usize| {
+        let s = memchr::memrchr(b'\n', &h[..at]).map_or(0, |i| i + 1);
+        let e = memchr::memchr(b'\n', &h[at..]).map_or(h.len(), |i| at + i);
+        &head[s..e]
+    };
+    GENERATED_GATES.iter().any(|f| {
+        f.find_iter(h).any(|at| {
+            let t = line_of(at).trim_start();
+            let comment = ["#", "//", "/*", "*", "<!--", "--", ";"].iter().any(|c| t.starts_with(c));
+            comment && (GENERATED_MARKERS.iter().any(|m| t.contains(m)) || t.contains("by antlr"))
+        })
     })
 }
+
+/// The words one of which every [`GENERATED_MARKERS`] line (or an ANTLR header) holds, searchers
+/// built once.
+static GENERATED_GATES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+    std::sync::LazyLock::new(|| [b"generat".as_slice(), b"do not edit", b"by antlr"].map(memchr::memmem::Finder::new));
 
 #[cfg(test)]
 mod tests {

@@ -142,6 +142,9 @@ impl Scanner {
         let low = is_test_path(rel);
         let lines = LineIndex::new(bytes);
         let utf8 = std::str::from_utf8(bytes).ok();
+        // The findings carry the format the file is read as (a sniffed script's), which the
+        // planner and rewriter go by; the detectors above sniffed the same content.
+        let format = utf8.map_or(format, |t| FileFormat::of_file(rel, t));
         for mut d in detections {
             // A URL's percent-encoded user or password stands for its decoded value (site.rs).
             if let Some(v) = utf8.and_then(|t| crate::site::url_userinfo_value(t, d.span, d.value.expose())) {

@@ -6,9 +6,12 @@
 //! [`MAX_KEY`] bytes for its name.
 
 use super::entry::Sink;
-use crate::detect::judge;
 use crate::detect::words;
 use crate::model::Span;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+mod wanted;
 
 /// The longest name looked back for.
 const MAX_KEY: usize = 80;
@@ -44,6 +47,7 @@ fn is_key_byte(b: u8) -> bool {
 
 /// Every credential- or config-named pair in `text`; spans are `base + offset`.
 pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
+    let how = How::of(text, values);
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut block = 0;
@@ -54,7 +58,7 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
         if line.iter().all(|c| c.is_ascii_whitespace()) {
             block += 1;
         } else {
-            scan_line(text, line_start, line_end, base, values, block, &mut out);
+            scan_line(text, line_start, line_end, base, how, block, &mut out);
         }
         line_start = line_end + 1;
     }
@@ -63,10 +67,11 @@ pub(crate) fn pairs(text: &str, base: usize, values: Values) -> Vec<Pair> {
 
 /// The `(start, end)` byte ranges (end before the newline) of the lines of `text` that hold a
 /// line-gate word ([`words::LINE`], ASCII case-insensitive), in order, each once. Every line
-/// [`pairs`] finds something on holds one: each secret name ([`judge::is_secret_name`]) holds a
-/// config prefilter word or `webhook`; each connection string holding a password holds `://`,
-/// `jdbc:` or a `pass`/`pwd` key; each `Authorization` credential holds `basic `, `bearer `,
-/// `token` or `key`; `identified by`. The words are found by the file's one keyword pass.
+/// [`pairs`] finds something on holds one: each secret name
+/// ([`crate::detect::judge::is_secret_name`]) holds a config prefilter word or `webhook`; each
+/// connection string holding a password holds `://`, `jdbc:` or a `pass`/`pwd` key; each
+/// `Authorization` credential holds `basic `, `bearer `, `token` or `key`; `identified by`. The
+/// words are found by the file's one keyword pass.
 pub(crate) fn gate_lines(text: &str) -> Vec<(usize, usize)> {
     words::Hits::of(text).lines(text, words::LINE)
 }
@@ -75,9 +80,10 @@ pub(crate) fn gate_lines(text: &str) -> Vec<(usize, usize)> {
 /// pair, password-holding connection string and `Authorization` credential of `text`, without the
 /// config companions on other lines. When these judge to nothing, so does the whole text.
 pub(crate) fn gate_pairs(text: &str, values: Values) -> Vec<Pair> {
+    let how = How::of(text, values);
     let mut out = Vec::new();
     for (ls, le) in gate_lines(text) {
-        scan_line(text, ls, le, 0, values, 0, &mut out);
+        scan_line(text, ls, le, 0, how, 0, &mut out);
     }
     out
 }
@@ -130,17 +136,40 @@ fn basic_pair(token: &str) -> bool {
             .is_some_and(|s| s.find(':').is_some_and(|c| c > 0 && c + 1 < s.len()) && !s.contains(char::is_control))
 }
 
-fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, block: usize, out: &mut Vec<Pair>) {
+/// Searchers for the words [`auth_headers`] looks for (built once: `memmem::find` builds one
+/// per call, for every line).
+static AUTH_SCHEMES: LazyLock<[Finder<'static>; 4]> =
+    LazyLock::new(|| [b"Basic ".as_slice(), b"ApiKey ", b"Bearer ", b"oken "].map(Finder::new));
+
+/// How [`scan_line`] reads the lines of one text.
+#[derive(Clone, Copy)]
+struct How {
+    values: Values,
+    /// The text holds `identified by` (ASCII case-insensitive, one space): only then can a `B`
+    /// end one, and the line is walked byte by byte; otherwise from separator to separator.
+    identified_by: bool,
+}
+
+impl How {
+    fn of(text: &str, values: Values) -> How {
+        How { values, identified_by: words::Hits::of(text).holds("identified by") }
+    }
+}
+
+fn scan_line(text: &str, ls: usize, le: usize, base: usize, how: How, block: usize, out: &mut Vec<Pair>) {
     let b = text.as_bytes();
-    if memchr::memmem::find(&b[ls..le], b"Basic ").is_some()
-        || memchr::memmem::find(&b[ls..le], b"ApiKey ").is_some()
-        || memchr::memmem::find(&b[ls..le], b"Bearer ").is_some()
-        || memchr::memmem::find(&b[ls..le], b"oken ").is_some()
-    {
+    if AUTH_SCHEMES.iter().any(|f| f.find(&b[ls..le]).is_some()) {
         auth_headers(text, ls, le, base, block, out);
     }
     let mut i = ls;
     while i < le {
+        if !how.identified_by {
+            // Every byte but `=` and `:` steps on by one below.
+            match memchr::memchr2(b'=', b':', &b[i..le]) {
+                Some(p) => i += p,
+                None => break,
+            }
+        }
         let c = b[i];
         let (sep_len, colon) = match c {
             b'=' if b.get(i + 1) == Some(&b'>') => (2, false),
@@ -180,26 +209,26 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, values: Values, bloc
             i += sep_len;
             continue;
         };
-        let wanted = judge::is_secret_name(&name) || judge::config_key(&name).is_some();
+        // The name is judged only where a value follows (most separators of code have none).
         let vstart = skip_ws(b, i + sep_len, le);
-        let lead = colon && wanted && leads_line(b, ls, i, &name);
+        let lead = |name: &str| colon && leads_line(b, ls, i, name);
         if let Some((vs, ve, next)) = quoted_at(b, vstart, le) {
-            if wanted {
-                push(text, out, &name, vs, ve, base, block);
+            if wanted::wanted(name) {
+                push(text, out, name, vs, ve, base, block);
                 if let Some(p) = out.last_mut() {
-                    p.lead = lead;
+                    p.lead = lead(name);
                 }
             }
             i = next.max(i + sep_len);
             continue;
         }
-        if values == Values::Any
-            && wanted
+        if how.values == Values::Any
             && let Some((vs, ve)) = bare_at(b, vstart, le, colon)
+            && wanted::wanted(name)
         {
-            push(text, out, &name, vs, ve, base, block);
+            push(text, out, name, vs, ve, base, block);
             if let Some(p) = out.last_mut() {
-                p.lead = lead;
+                p.lead = lead(name);
             }
             i = ve.max(i + sep_len);
             continue;
@@ -240,7 +269,7 @@ fn skip_ws(b: &[u8], mut i: usize, le: usize) -> usize {
 
 /// The name ending just before the separator at `sep`: an optionally quoted (`"`, `'`, `\"`)
 /// token, optionally closed by `]` (`["password"] = …`), leading dashes dropped.
-fn key_before(text: &str, ls: usize, sep: usize) -> Option<String> {
+fn key_before(text: &str, ls: usize, sep: usize) -> Option<&str> {
     let b = text.as_bytes();
     let floor = ls.max(sep.saturating_sub(MAX_KEY));
     let mut e = sep;
@@ -272,7 +301,7 @@ fn key_before(text: &str, ls: usize, sep: usize) -> Option<String> {
     }
     let name = text.get(s..e)?.trim_start_matches('-').trim_end_matches(['.', '-']);
     let first = name.bytes().next()?;
-    (name.len() >= 2 && (first.is_ascii_alphabetic() || first == b'_')).then(|| name.to_string())
+    (name.len() >= 2 && (first.is_ascii_alphabetic() || first == b'_')).then_some(name)
 }
 
 /// A quoted value at `i`: (value start, value end, index after the closing quote). `\"…\"` (a

@@ -41,10 +41,14 @@ impl Reader<'_> {
     }
 
     /// One value. Like the tree-sitter converter, every value (and every key) enters one depth
-    /// level first; past the limit tree-sitter reads the document (it is rare, and its converter
-    /// knows what to keep).
+    /// level first; past the limit the value is checked and stepped over and reads as nothing,
+    /// which is what the converter makes of it (tree-sitter's error-recovering parse of a deeply
+    /// nested file costs ~50× its bytes).
     fn value(&mut self) -> Option<Val> {
-        let _depth = crate::scan::limit::enter()?;
+        let Some(_depth) = crate::scan::limit::enter() else {
+            self.skip()?;
+            return Some(Val::Other);
+        };
         match *self.b.get(self.at)? {
             b'{' => {
                 self.at += 1;
@@ -106,20 +110,11 @@ impl Reader<'_> {
             }
             b't' | b'f' => {
                 let start = self.at;
-                let word: &[u8] = if self.b[start] == b't' { b"true" } else { b"false" };
-                if !self.b[start..].starts_with(word) {
-                    return None;
-                }
-                self.at += word.len();
-                self.end_of_word()?;
+                self.keyword()?;
                 Some(self.scalar(start))
             }
             b'n' => {
-                if !self.b[self.at..].starts_with(b"null") {
-                    return None;
-                }
-                self.at += 4;
-                self.end_of_word()?;
+                self.keyword()?;
                 Some(Val::Other)
             }
             b'-' | b'0'..=b'9' => {
@@ -129,6 +124,83 @@ impl Reader<'_> {
             }
             _ => None,
         }
+    }
+
+    /// The extent of the value at `at`, held to the same grammar as [`Self::value`], with a stack
+    /// of closers instead of recursion (the nesting past the limit can be as deep as the file).
+    fn skip(&mut self) -> Option<()> {
+        let mut closers = Vec::new();
+        loop {
+            // A value starts here.
+            match *self.b.get(self.at)? {
+                b'{' => {
+                    self.at += 1;
+                    self.ws();
+                    if !self.eat(b'}') {
+                        closers.push(b'}');
+                        self.key()?;
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.at += 1;
+                    self.ws();
+                    if !self.eat(b']') {
+                        closers.push(b']');
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b't' | b'f' | b'n' => self.keyword()?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                _ => return None,
+            }
+            // A value ended: close what it ended, or go on to the next item.
+            loop {
+                let Some(&close) = closers.last() else { return Some(()) };
+                self.ws();
+                if self.eat(close) {
+                    closers.pop();
+                    continue;
+                }
+                if !self.eat(b',') {
+                    return None;
+                }
+                if close == b'}' {
+                    self.key()?;
+                } else {
+                    self.ws();
+                }
+                break;
+            }
+        }
+    }
+
+    /// `"key" :` and the whitespace after it, inside an object being skipped.
+    fn key(&mut self) -> Option<()> {
+        self.ws();
+        if self.b.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        self.string()?;
+        self.ws();
+        self.eat(b':').then(|| self.ws())
+    }
+
+    /// `true`, `false` or `null`, ending where a token can.
+    fn keyword(&mut self) -> Option<()> {
+        let word: &[u8] = match self.b[self.at] {
+            b't' => b"true",
+            b'f' => b"false",
+            _ => b"null",
+        };
+        if !self.b[self.at..].starts_with(word) {
+            return None;
+        }
+        self.at += word.len();
+        self.end_of_word()
     }
 
     fn scalar(&self, start: usize) -> Val {
@@ -268,9 +340,32 @@ mod tests {
     }
 
     #[test]
-    fn nesting_past_the_limit_is_left_to_tree_sitter() {
-        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
-        assert!(super::document(&deep, 0).is_none());
-        crate::scan::limit::take();
+    fn nesting_past_the_limit_reads_as_the_tree_sitter_converter_reads_it() {
+        let open = |n| "[{\"k\": ".repeat(n);
+        let close = |n| "}]".repeat(n);
+        for deep in [
+            format!("{}1{}", "[".repeat(300), "]".repeat(300)),
+            format!(
+                "{{\"password\": \"hunter2\", \"x\": {}[1, \"a\\\"]\", true, null, {{}}, []]{}, \"y\": -2e5}}",
+                open(200),
+                close(200)
+            ),
+            format!(
+                "{{\"x\": {}{{\"a\": {{\"b\": [false, 0.5]}}, \"c\": \"\"}}{}, \"pw\": \"s3cr3t\"}}",
+                open(130),
+                close(130)
+            ),
+        ] {
+            assert!(same_as_tree_sitter(&deep), "declined: {deep}");
+            assert!(crate::scan::limit::take().contains(&crate::scan::limit::Limit::Depth));
+        }
+        // Past the limit the grammar still holds: a broken tail is tree-sitter's to read.
+        for bad in [
+            format!("{}1,{}", "[".repeat(300), "]".repeat(300)),
+            format!("{}{{\"a\" 1}}{}", "[".repeat(300), "]".repeat(300)),
+        ] {
+            assert!(!same_as_tree_sitter(&bad), "accepted: {bad}");
+            crate::scan::limit::take();
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! and the `key: value` / `KEY=value` fallback for templates whose grammar doesn't parse.
 
 use super::entry::Sink;
+use crate::detect::trim_start_all;
 use crate::model::{DeployInfo, Span};
 
 /// A value read from a line: decoded text and its bytes in the file.
@@ -55,16 +56,26 @@ pub(crate) fn read_value(text: &str, at: usize, comments: bool) -> Option<LineVa
 
 /// Iterates lines with their start offsets.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut off = 0;
-    text.split('\n').map(move |l| {
-        let o = off;
-        off += l.len() + 1;
-        (o, l)
+    // `split('\n')`, cut with memchr (its char searcher costs more per line than the cut).
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    ends.scan(0, |start, end| {
+        let line = (*start, &text[*start..end]);
+        *start = end + 1;
+        Some(line)
     })
 }
 
 fn is_key(k: &str) -> bool {
-    !k.is_empty() && !k.contains("::") && k.chars().all(|c| c.is_alphanumeric() || "_.-/:@".contains(c))
+    // Byte and char matches, not `str` patterns: each of those builds a searcher per call, and
+    // the fallback asks about every line of every file it reads.
+    !k.is_empty()
+        && !holds(k, b"::")
+        && k.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '/' | ':' | '@'))
+}
+
+/// True when `s` holds the two bytes `pair`.
+fn holds(s: &str, pair: &[u8; 2]) -> bool {
+    s.as_bytes().windows(2).any(|w| w == pair)
 }
 
 /// `.env`: `KEY=value`, `export KEY="value"`, comments.
@@ -249,10 +260,10 @@ pub(crate) fn fallback(text: &str, sink: &mut Sink) {
         while open.last().is_some_and(|(i, _)| *i >= indent) {
             open.pop();
         }
-        let t = body.trim_start_matches("- ").trim_start_matches("export ");
-        let Some(sep) = t.find([':', '=']) else { continue };
+        let t = trim_start_all(trim_start_all(body, "- "), "export ");
+        let Some(sep) = memchr::memchr2(b':', b'=', t.as_bytes()) else { continue };
         let key = t[..sep].trim().trim_matches(['"', '\'']);
-        if !is_key(key) || key.contains("//") {
+        if !is_key(key) || holds(key, b"//") {
             continue;
         }
         let scope = open.last().map(|(_, s)| *s).unwrap_or(file);
@@ -270,6 +281,26 @@ pub(crate) fn fallback(text: &str, sink: &mut Sink) {
                 open.push((indent, child));
             }
             None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_what_split_gives_with_their_offsets() {
+        for text in ["", "a", "a\n", "\n", "a\nb", "a\r\nb\n\n", "é\nü\n\nx"] {
+            let mut off = 0;
+            let want: Vec<(usize, &str)> = text
+                .split('\n')
+                .map(|l| {
+                    off += l.len() + 1;
+                    (off - l.len() - 1, l)
+                })
+                .collect();
+            assert_eq!(lines(text).collect::<Vec<_>>(), want, "{text:?}");
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Kubernetes and docker-compose documents and their template variants.
 
 mod entry;
+mod env_line;
 mod generic;
 mod hcl;
 mod json;

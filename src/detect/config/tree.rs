@@ -2,6 +2,7 @@
 //! deployment formats: ECS task definitions, CloudFormation, Kubernetes, docker-compose, Terraform.
 
 use super::entry::{Role, Sink};
+use super::env_line::{env_line_pairs, span_in};
 use crate::model::{DeployInfo, Span};
 use base64::Engine;
 
@@ -347,6 +348,20 @@ fn walk_env_list(items: &[Val], ctx: &Ctx, sink: &mut Sink) {
     for item in items {
         match item {
             Val::Str(s) if s.literal && s.span.len() == s.value.len() => {
+                // Travis/CI `env:` items set several variables at once (`- DB_USER=root DB_PASSWORD=…`).
+                if let Some(pairs) = env_line_pairs(&s.value) {
+                    for (name, value) in pairs {
+                        let e = sink.add(
+                            scope,
+                            &s.value[name],
+                            s.value[value.clone()].to_string(),
+                            span_in(s, value),
+                            true,
+                        );
+                        e.deploy = ctx.info();
+                    }
+                    continue;
+                }
                 let Some(eq) = s.value.find('=') else { continue };
                 let name = s.value[..eq].trim();
                 let value = &s.value[eq + 1..];

@@ -138,7 +138,8 @@ pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, 
         }
     }
     if all.len() == 1 && !receiver.is_empty() && !number {
-        let field = ["set_", "set", "with_", "with"]
+        // Go and C# setters are exported, so capitalised: `req.SetPassword("…")`, `SetAuthToken("…")`.
+        let field = ["set_", "set", "Set", "with_", "with", "With"]
             .iter()
             .find_map(|p| {
                 method.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_uppercase() || p.ends_with('_')))

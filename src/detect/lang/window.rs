@@ -106,9 +106,12 @@ static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A credential word before `:` or `=` whatever follows: config written inside a string literal
-/// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads.
+/// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads. Its
+/// compound words may also be dotted (`'fs.s3a.access.key': 'AKIA…'`, a Hadoop property whose
+/// name the parsed literal gives a provider key found beside a credential).
 static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"(?i-u){}[\w.\-]*["']?\s*(?::|=)"#, super::WORDS)).expect("static pattern compiles")
+    let words = super::WORDS.replace("[_-]?", r"[_.\-]?");
+    Regex::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#)).expect("static pattern compiles")
 });
 
 /// `hits`, the [`COMPANION`] and the [`LOOSE`] sites of `text`, sorted by start: the windows of
@@ -200,21 +203,79 @@ fn python_nested(
         if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) >= cur {
             continue;
         }
-        let code = body.split(|&c| c == b'#').next().unwrap_or(body).trim_ascii_end();
+        let code = python_code(body);
         // A dict, list or call opened on the line above (`return {`, `CONFIG = dict(`) comes
-        // with its closing line; `else:`/`except:` need the statement they continue: the
-        // top-level window reads those.
+        // with its closing line.
         let opens = matches!(code.last(), Some(b'{' | b'[' | b'(')) && !matches!(body[0], b')' | b']' | b'}');
-        if !(code.ends_with(b":") || opens) || starts_word(body, &["else", "elif", "except", "finally", "case"]) {
+        if !(code.ends_with(b":") || opens) {
             return None;
         }
-        out.push(at..(at + line.len() + 1).min(b.len()));
-        if opens {
-            out.extend(closers.entry(at).or_insert_with(|| brace::closer(b, at, indent(line))).clone()?);
+        let end = (at + line.len() + 1).min(b.len());
+        let ind = indent(line);
+        if matches!(body[0], b')' | b']' | b'}') {
+            // The last line of a header written over several lines (`def f(\n    self,\n) -> str:`,
+            // `if (\n    a\n):`): the header from its first line.
+            at = header_start(b, at, ind)?;
         }
-        cur = indent(line);
+        if starts_word(&line_at(b, at)[ind..], &["else", "elif", "except", "finally"]) {
+            // `else:`/`except:` come with the statement they continue (its earlier branches whole:
+            // a Python block can't be empty).
+            at = chain_start(b, at, ind)?;
+        }
+        out.push(at..end);
+        if opens {
+            out.extend(closers.entry(at).or_insert_with(|| brace::closer(b, at, ind)).clone()?);
+        }
+        cur = ind;
     }
     (cur == 0).then_some(out)
+}
+
+/// A Python line's code before a trailing comment (a `#` in a string ends it too: the header
+/// checks then fail and the window falls back), trailing whitespace aside.
+fn python_code(body: &[u8]) -> &[u8] {
+    body.split(|&c| c == b'#').next().unwrap_or(body).trim_ascii_end()
+}
+
+/// Back from the closing line of a multi-line header at `at` (indented `ind`, `) -> str:`) to
+/// the line at the same indentation that opens it (`def f(`), or `None` when the lines above don't
+/// read that way.
+fn header_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
+    while at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let body = &line[indent(line)..];
+        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind {
+            continue;
+        }
+        let opens = matches!(python_code(body).last(), Some(b'{' | b'[' | b'('));
+        return (indent(line) == ind && opens && !matches!(body[0], b')' | b']' | b'}')).then_some(at);
+    }
+    None
+}
+
+/// Back from the `else:`/`elif`/`except`/`finally` header at `at` (indented `ind`) to the line at
+/// the same indentation starting the compound statement it continues (`if`, `try`, `for`, `while`).
+fn chain_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
+    while at > 0 {
+        at = line_start(b, at - 1);
+        let line = line_at(b, at);
+        let body = &line[indent(line)..];
+        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind {
+            continue;
+        }
+        if indent(line) < ind {
+            return None;
+        }
+        if starts_word(body, &["if", "try", "for", "while", "async"]) {
+            return Some(at);
+        }
+        // (Earlier branches and the closing lines of multi-line conditions continue the chain.)
+        if !(starts_word(body, &["else", "elif", "except", "finally"]) || matches!(body[0], b')' | b']' | b'}')) {
+            return None;
+        }
+    }
+    None
 }
 
 /// An indented, blank or closing line, or a comment, continues the statement above it.
@@ -264,109 +325,4 @@ pub fn included(text: &str, windows: &[Range<usize>]) -> Vec<tree_sitter::Range>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn windows(format: FileFormat, text: &str, needle: &str) -> Vec<String> {
-        let hits = text.match_indices(needle).map(|(i, m)| i..i + m.len()).collect::<Vec<_>>();
-        let padded = format!("{text}{}", "x = 0\n".repeat(MIN_WINDOWED));
-        ranges(format, &padded, hits.into_iter(), true).unwrap().into_iter().map(|w| padded[w].to_string()).collect()
-    }
-
-    #[test]
-    fn python_statement_with_its_headers_and_else() {
-        let text = "import os\n\n@dec\ndef f():\n    x = 1\n    token = 'abc'\nelse_x = 2\nif a:\n    pass\nelse:\n    y = 'token'\nz = 3\n";
-        assert_eq!(
-            windows(FileFormat::Python, text, "token"),
-            ["def f():\n", "    token = 'abc'\n", "if a:\n    pass\nelse:\n    y = 'token'\n"]
-        );
-    }
-
-    #[test]
-    fn python_nested_statement_with_its_block_headers() {
-        let text = "class Lexer(RegexLexer):\n    name = 'x'\n    def f(self):\n        return 1\n\n    tokens = {\n        'root': [],\n    }\n    other = 2\n";
-        assert_eq!(
-            windows(FileFormat::Python, text, "tokens"),
-            ["class Lexer(RegexLexer):\n", "    tokens = {\n        'root': [],\n    }\n"]
-        );
-    }
-
-    #[test]
-    fn python_dict_in_a_method_comes_with_its_opening_and_closing_lines() {
-        let text = "class Creds:\n    def get(self):\n        x = 1\n        return {\n            'access_key': self.a,\n            'secret_key': 'abc',\n        }\n";
-        assert_eq!(
-            windows(FileFormat::Python, text, "secret_key"),
-            [
-                "class Creds:\n    def get(self):\n",
-                "        return {\n",
-                "            'secret_key': 'abc',\n        }\n"
-            ]
-        );
-    }
-
-    #[test]
-    fn windows_decide_and_the_whole_file_answers() {
-        use crate::model::Kind;
-        let filler: String = (0..400).map(|i| format!("    def m{i}(self):\n        return {i}\n")).collect();
-        // A refused hit only: nothing, without a whole-file pass changing that.
-        let quiet = format!("class Lexer:\n{filler}    tokens = {{\n        'root': [],\n    }}\n");
-        assert!(super::super::analyze(FileFormat::Python, &quiet).is_empty());
-        // A credential deep in a class: found, with its companion far outside every window.
-        let text = format!(
-            "DB_HOST = 'db.internal.example'\n\nclass Settings:\n{filler}    def connect(self):\n        db_password = 'Zq8vR2mK4pLw'\n        return db_password\n"
-        );
-        let found = super::super::analyze(FileFormat::Python, &text);
-        assert!(found.iter().any(|d| d.kind == Kind::Secret && d.value.expose() == "Zq8vR2mK4pLw"), "{found:?}");
-        assert!(
-            ranges(FileFormat::Python, &text, text.match_indices("db_password = '").map(|(i, m)| i..i + m.len()), true)
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn brace_statement_with_its_closing_line() {
-        let text = "const a = 1;\nconst config = {\n  password: 'x',\n};\nfunction f() {}\n";
-        assert_eq!(windows(FileFormat::JavaScript, text, "password"), ["const config = {\n  password: 'x',\n};\n"]);
-        let top = "const a = 1;\nconst config = { password: 'x',\n  user: 'u' };\nfunction f() {}\n";
-        assert_eq!(
-            windows(FileFormat::JavaScript, top, "password"),
-            ["const config = { password: 'x',\n  user: 'u' };\n"]
-        );
-    }
-
-    #[test]
-    fn companion_windows_answer_as_the_whole_file_does() {
-        use crate::detect::group;
-        use crate::model::Detection;
-        let filler: String = (0..300).map(|i| format!("  function f{i}(a) {{\n    return a + {i};\n  }}\n")).collect();
-        let text = format!(
-            "(function () {{\n  var DB_HOST = 'db.internal.example';\n{filler}  function connect() {{\n    var db = {{\n      user: 'app',\n      password: 'Zq8vR2mK4pLw',\n    }};\n    return db;\n  }}\n{filler}  var DB_PASSWORD = 'Xk3vP9qLm2Rt';\n}})();\n"
-        );
-        let key = |d: &Detection| (d.span.start, d.kind, d.group.clone(), d.rule.clone());
-        let windowed: Vec<_> = super::super::analyze(FileFormat::JavaScript, &text).iter().map(key).collect();
-        let whole: Vec<_> =
-            group::group(super::super::candidates(FileFormat::JavaScript, &text)).iter().map(key).collect();
-        assert_eq!(windowed, whole);
-        assert_eq!(windowed.len(), 4, "{windowed:?}");
-        // Nested windows: the bundle's one top-level function is not read whole.
-        let hits = text.match_indices("password: '").map(|(i, m)| i..i + m.len());
-        assert!(ranges(FileFormat::JavaScript, &text, hits, true).is_some());
-        let hits = text.match_indices("password: '").map(|(i, m)| i..i + m.len());
-        assert!(ranges(FileFormat::JavaScript, &text, hits, false).is_none());
-    }
-
-    #[test]
-    fn small_files_and_php_are_whole() {
-        assert!(ranges(FileFormat::Python, "token = 'x'\n", std::iter::once(0..5), true).is_none());
-        let big = format!("<?php\n$token = 'x';\n{}", "$x = 0;\n".repeat(MIN_WINDOWED));
-        assert!(ranges(FileFormat::Php, &big, std::iter::once(6..12), true).is_none());
-    }
-
-    #[test]
-    fn points_count_rows_and_columns() {
-        let text = "a\nbb\nccc\n";
-        let r = included(text, &[2..5, 5..9]);
-        assert_eq!((r[0].start_point.row, r[0].start_point.column), (1, 0));
-        assert_eq!((r[1].start_point.row, r[1].end_point.row, r[1].end_point.column), (2, 3, 0));
-    }
-}
+mod tests;

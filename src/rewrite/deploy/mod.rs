@@ -48,7 +48,7 @@ impl DeployKind {
 
     /// Sniffs a file's kind from its name and content.
     pub fn sniff(path: &Path, text: &str) -> Option<Self> {
-        if crate::format::FileFormat::of(path) == crate::format::FileFormat::Dockerfile {
+        if crate::format::FileFormat::of_file(path, text) == crate::format::FileFormat::Dockerfile {
             return Some(Self::Dockerfile);
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();

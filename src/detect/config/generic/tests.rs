@@ -1,6 +1,7 @@
 //! Unit tests of `generic` (moved out to keep the module under ~500 lines).
 
 use super::*;
+use crate::detect::judge;
 
 fn found(text: &str, values: Values) -> Vec<(String, String)> {
     pairs(text, 0, values).into_iter().map(|p| (p.name, text[p.span.start..p.span.end].to_string())).collect()

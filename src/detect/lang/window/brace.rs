@@ -50,7 +50,28 @@ pub(super) fn nested(
         if body.is_empty() || body == b"\r" || ind >= cur || body.starts_with(b"//") {
             continue;
         }
-        if !opens(body) {
+        if continues(body) {
+            // `"production" !== process.env.NODE_ENV &&` above `  (function () {`: the expression
+            // the block is part of goes on from this line, which closes nothing. A `case x:` is
+            // read with its `switch` (at its indentation in Go, above it in JavaScript), without
+            // the clauses before it.
+            out.push(at..(at + line.len() + 1).min(b.len()));
+            let clause = is_clause(body);
+            cur = if clause { ind + 1 } else { ind };
+            while clause && at > 0 {
+                let above = line_start(b, at - 1);
+                let l = line_at(b, above);
+                let i = indent(l);
+                let rest = &l[i..];
+                let blank = rest.is_empty() || rest == b"\r" || rest.starts_with(b"//");
+                if !(i > ind || blank || (i == ind && is_clause(rest))) {
+                    break;
+                }
+                at = above;
+            }
+            continue;
+        }
+        if !(opens(body) || depth(body) > 0) {
             return None;
         }
         out.push(at..(at + line.len() + 1).min(b.len()));
@@ -68,6 +89,32 @@ pub(super) fn nested(
 /// The line ends with an opening bracket (trailing whitespace aside).
 fn opens(body: &[u8]) -> bool {
     matches!(body.trim_ascii_end().last(), Some(b'{' | b'(' | b'['))
+}
+
+/// The line leaves an expression open at its end (`a &&`, `x =`, `c ?`) or is a `case x:` /
+/// `default:` clause, and leaves no bracket or string open.
+fn continues(body: &[u8]) -> bool {
+    let code = body.trim_ascii_end();
+    let ends = [&b"&&"[..], b"||", b"??", b"=", b"?", b":"].iter().any(|op| code.ends_with(op));
+    let comment = matches!(code.first(), Some(b'/' | b'*'));
+    ends && !code.ends_with(b"==") && !comment && !is_closer(body) && brackets(body) == (0, false)
+}
+
+/// A `case …:` or `default:` line.
+fn is_clause(body: &[u8]) -> bool {
+    let word = |w: &[u8]| body.starts_with(w) && !body.get(w.len()).is_some_and(|c| c.is_ascii_alphanumeric());
+    (word(b"case") || word(b"default")) && body.trim_ascii_end().ends_with(b":")
+}
+
+/// Brackets a line leaves open after the closers it starts with (outside its quoted strings and
+/// a trailing `//` comment): 3 for a UMD wrapper's `})(this, (function (exports) { 'use strict';`,
+/// 0 for a line that opens nothing, closes what it opens or ends inside a string.
+fn depth(body: &[u8]) -> usize {
+    let lead = body.iter().take_while(|c| matches!(c, b')' | b']' | b'}')).count();
+    match brackets(&body[lead..]) {
+        (d, false) => d,
+        (_, true) => 0,
+    }
 }
 
 /// Back from the continuing header at `at` (`} else {`, indented `ind`) to the line at the same
@@ -154,7 +201,8 @@ pub(super) fn closer(b: &[u8], at: usize, ind: usize) -> Option<Vec<Range<usize>
         let line = line_at(b, e);
         let i = indent(line);
         let body = &line[i..];
-        if !(body.is_empty() || body == b"\r" || i > ind) {
+        // (Go writes `case x:` at its `switch`'s indentation.)
+        if !(body.is_empty() || body == b"\r" || i > ind || (i == ind && is_clause(body))) {
             if i != ind || !is_closer(body) {
                 return None;
             }
@@ -181,6 +229,12 @@ pub(super) fn closer(b: &[u8], at: usize, ind: usize) -> Option<Vec<Range<usize>
 
 /// Brackets a header line leaves open (outside its quoted strings), at least 1.
 fn unclosed(line: &[u8]) -> usize {
+    brackets(line).0.max(1)
+}
+
+/// Brackets `line` leaves open (outside quoted strings, before a `//` comment; a closer without
+/// its opener on the line closes nothing), and whether a string is still open at its end.
+fn brackets(line: &[u8]) -> (usize, bool) {
     let (mut depth, mut quote) = (0usize, None);
     let mut i = 0;
     while i < line.len() {
@@ -197,7 +251,7 @@ fn unclosed(line: &[u8]) -> usize {
         }
         i += 1;
     }
-    depth.max(1)
+    (depth, quote.is_some())
 }
 
 #[cfg(test)]
@@ -260,6 +314,61 @@ mod tests {
         let mut ws: Vec<_> = ws.into_iter().map(|w| &text[w]).collect();
         ws.sort();
         assert!(ws.iter().any(|w| w.starts_with("\tc := `") && w.ends_with("\t`\n")), "{ws:?}");
+    }
+
+    #[test]
+    fn a_bundle_body_under_a_condition_comes_with_the_condition_line() {
+        // react-dom's development builds: the whole bundle is one `cond && (function () {…})();`.
+        let text = "'use strict';\n\"production\" !== process.env.NODE_ENV &&\n  (function () {\n    function a() {\n      return 1;\n    }\n    var config = {\n      password: 'x'\n    };\n  })();\n";
+        assert_eq!(
+            windows(text, "password").unwrap(),
+            [
+                "\"production\" !== process.env.NODE_ENV &&\n",
+                "  (function () {\n",
+                "    var config = {\n",
+                "      password: 'x'\n",
+                "    };\n",
+                "  })",
+                "\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_umd_factory_opened_after_a_closer_comes_with_its_wrapper_lines() {
+        let text = "(function (global, factory) {\n  typeof exports === 'object' ? factory(exports) : factory(global.x = {});\n})(this, (function (exports) { 'use strict';\n  var a = 1;\n  var config = {\n    password: 'x'\n  };\n}));\n";
+        assert_eq!(
+            windows(text, "password").unwrap(),
+            [
+                "(function (global, factory) {\n",
+                "})(this, (function (exports) { 'use strict';\n",
+                "  var config = {\n",
+                "    password: 'x'\n",
+                "  };\n",
+                "}));\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_case_clause_comes_with_its_switch_without_the_clauses_before_it() {
+        let go = "func f(x string) string {\n\tswitch x {\n\tcase \"a\":\n\t\treturn \"1\"\n\tcase \"b\":\n\t\ttoken := \"abc\"\n\t\treturn token\n\tdefault:\n\t\treturn \"\"\n\t}\n}\n";
+        assert_eq!(
+            windows(go, "token := ").unwrap(),
+            [
+                "func f(x string) string {\n",
+                "\tswitch x {\n",
+                "\tcase \"b\":\n",
+                "\t\ttoken := \"abc\"\n",
+                "\t}\n",
+                "}\n"
+            ]
+        );
+        let js = "function f(x) {\n  switch (x) {\n    case 'a':\n      return 1;\n    case 'b':\n      token = 'abc';\n      break;\n  }\n}\n";
+        assert_eq!(
+            windows(js, "token = ").unwrap(),
+            ["function f(x) {\n", "  switch (x) {\n", "    case 'b':\n", "      token = 'abc';\n", "  }\n", "}\n"]
+        );
     }
 
     #[test]
