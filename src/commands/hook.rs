@@ -96,10 +96,16 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         let plain = git.plain_toplevel();
         let toplevel = plain.is_none().then(|| s.spawn(|| git.toplevel_and_head()));
         let guess = plain.clone().unwrap_or_else(|| crate::config::repo_root(&dir));
-        let setup = |top: &Path| -> anyhow::Result<(RepoConfig, crate::rules::RuleSet)> {
+        // A provisional key: the repository's (`.hoist/salt`, else derived from the root commit
+        // by two more git processes that walk the history) is only needed when something is
+        // found or a baseline is applied, so a clean commit never asks for it.
+        let setup = |top: &Path| -> anyhow::Result<(RepoConfig, Scanner)> {
             let cfg = RepoConfig::load(top)?;
             let rules = super::load_rules(&cfg, &args.rule_files)?;
-            Ok((cfg, rules))
+            let mut scanner = Scanner::new(rules, Fingerprinter::new(Vec::new()));
+            scanner.context = !args.rules_only;
+            scanner.include_generated = args.include_generated;
+            Ok((cfg, scanner))
         };
         let guessed = setup(&guess);
         crate::hook::times::mark("rules built");
@@ -111,7 +117,7 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             None => guess.clone(),
         };
         let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
-        let (cfg, rules) = if same(&top, &guess) { guessed? } else { setup(&top)? };
+        let (cfg, scanner) = if same(&top, &guess) { guessed? } else { setup(&top)? };
         let files = match diff.join().unwrap_or_else(|_| Err(crate::hook::GitError::Io(panicked()))) {
             Ok(files) => files,
             Err(e) if plain.is_some() => {
@@ -121,12 +127,6 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
             Err(e) => return Err(e.into()),
         };
         crate::hook::times::mark("git diff read");
-        // A provisional key: the repository's (`.hoist/salt`, else derived from the root commit
-        // by two more git processes that walk the history) is only needed when something is
-        // found or a baseline is applied, so a clean commit never asks for it.
-        let mut scanner = Scanner::new(rules, Fingerprinter::new(Vec::new()));
-        scanner.context = !args.rules_only;
-        scanner.include_generated = args.include_generated;
         Ok((top, cfg, files, scanner))
     })?;
     let key = std::cell::OnceCell::new();
@@ -285,6 +285,9 @@ struct Batch<'a> {
 
 const BATCH_BYTES: usize = 32 << 20;
 
+/// From this many bytes in a batch on, its files are scanned in parallel.
+const PARALLEL_BYTES: usize = 256 << 10;
+
 /// The repository's fingerprint key, asked for only when a finding needs it.
 type Key<'k> = dyn Fn() -> anyhow::Result<&'k Fingerprinter> + 'k;
 
@@ -354,7 +357,9 @@ fn flush<'k>(
         let outcome = scanner.scan_bytes(&file.path, bytes);
         (file, keep_new(outcome, bytes, &file.lines))
     };
-    let results: Vec<_> = if batch.items.len() > 1 {
+    // A small commit is scanned on this thread: starting a pool's threads would cost more than
+    // the files.
+    let results: Vec<_> = if batch.items.len() > 1 && batch.bytes >= PARALLEL_BYTES {
         batch.items.par_iter().map(scan_one).collect()
     } else {
         batch.items.iter().map(scan_one).collect()

@@ -20,9 +20,84 @@ fn rule(pattern: &str) -> Rule {
 
 #[test]
 fn the_builtin_prefilter_is_a_small_dfa() {
+    use aho_corasick::automaton::Automaton;
     let set = RuleSet::builtin().unwrap();
-    assert_eq!(set.prefilter.kind(), AhoCorasickKind::DFA);
     assert!(set.prefilter.memory_usage() < 16 << 20, "{} bytes", set.prefilter.memory_usage());
+}
+
+/// What `keywords_in` reported when it used aho-corasick's overlapping iterator: the rule words
+/// in the order `found` hears them, and every gate-word occurrence.
+fn overlapping_iter_reference(set: &RuleSet, text: &[u8]) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let prefixes: Vec<&[u8]> =
+        set.prefix_words.iter().map(|ws| &set.words[ws[0]][..set.words[ws[0]].len().min(PREFIX)]).collect();
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&prefixes)
+        .unwrap();
+    let (mut found, mut hits, mut seen) = (Vec::new(), Vec::new(), vec![false; set.words.len()]);
+    for m in ac.find_overlapping_iter(text) {
+        for &w in &set.prefix_words[m.pattern().as_usize()] {
+            let word = &set.words[w];
+            let rest = &text[m.start()..];
+            if rest.len() < word.len() || !rest[..word.len()].eq_ignore_ascii_case(word) {
+                continue;
+            }
+            if let Some(g) = set.gates[w] {
+                hits.push((m.start(), g));
+            }
+            if !seen[w] && !set.owners[w].is_empty() {
+                seen[w] = true;
+                found.push(w);
+            }
+        }
+    }
+    (found, hits)
+}
+
+#[test]
+fn the_dfa_walk_reports_what_the_overlapping_iterator_reported() {
+    let set = RuleSet::builtin().unwrap();
+    let mut texts: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"apikey=1 API_KEY: passwordpass PaSsWoRd token_tokens secret-key-id auth_token bearer basic ".to_vec(),
+        b"ghp_ xoxb- AKIA sk_live_ -----BEGIN identified by mysql -p curl -u".to_vec(),
+    ];
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/detect")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            match e.path() {
+                p if p.is_dir() => stack.push(p),
+                p => texts.push(std::fs::read(p).unwrap()),
+            }
+        }
+    }
+    // Keywords across the middle of texts of every length around the two-walk threshold.
+    let words: [&[u8]; 5] = [b"apikey", b"PASSWORD", b"token_", b"secretkey", b"ghp_"];
+    for n in 240..300 {
+        let mut t = vec![b'.'; n];
+        for (k, w) in words.iter().enumerate() {
+            let at = (n / 2 + k * 3).saturating_sub(w.len() / 2 + 2).min(n - w.len());
+            t[at..at + w.len()].copy_from_slice(w);
+        }
+        texts.push(t);
+    }
+    assert!(texts.len() > 80);
+    for text in &texts {
+        let (mut found, mut hits) = (Vec::new(), Vec::new());
+        set.keywords_in(text, Some(&mut hits), |w| {
+            found.push(w);
+            true
+        });
+        assert_eq!((found, hits), overlapping_iter_reference(&set, text), "{}", String::from_utf8_lossy(text));
+    }
+    // Stopping early still stops.
+    let mut n = 0;
+    set.keywords_in(&texts[1], None, |_| {
+        n += 1;
+        false
+    });
+    assert_eq!(n, 1);
 }
 
 #[test]
