@@ -12,7 +12,7 @@
 mod common;
 
 use common::cli::{Hoist, text};
-use common::git::git;
+use common::git::committed;
 use common::moto::Moto;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -52,23 +52,13 @@ const FILES: [&str; 4] = ["bin/backup", "bin/report", "docker/env.list", "Contai
 
 /// A committed repository holding the five files.
 fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let files = [
+    committed(&[
         ("bin/backup", BACKUP),
         ("bin/report", REPORT),
         ("docker/env.list", ENV_LIST),
         ("Containerfile", CONTAINERFILE),
         ("bin/legacy", LEGACY),
-    ];
-    for (p, t) in files {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, t).unwrap();
-    }
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"]);
-    dir
+    ])
 }
 
 /// (path, format, strategy) of every site of the plan, sorted.

@@ -23,3 +23,16 @@ pub fn commit(dir: &Path, msg: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", msg, "--allow-empty"]);
 }
+
+/// A new committed repository holding `files` (path, text), in a temporary directory.
+pub fn committed(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (p, t) in files {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    git(dir.path(), &["init", "-q"]);
+    commit(dir.path(), "x");
+    dir
+}

@@ -161,6 +161,16 @@ pub fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
+    // Redaction markers written where a value was removed: `*SENSITIVE*DATA*DELETED*`, `*REDACTED*`.
+    let marker = v.trim_matches('*');
+    if v.len() > marker.len() + 1
+        && v.starts_with('*')
+        && v.ends_with('*')
+        && marker.bytes().any(|b| b.is_ascii_uppercase())
+        && marker.bytes().all(|b| b.is_ascii_uppercase() || b"*_- ".contains(&b))
+    {
+        return true;
+    }
     // AWS documentation keys: `AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`.
     v.contains("EXAMPLE") && v.len() >= 16
 }
@@ -281,6 +291,9 @@ mod tests {
             "null",
             "false",
             "YOURSECRETKEYGOESHERE",
+            "*SENSITIVE*DATA*DELETED*",
+            "*REDACTED*",
+            "** MASKED **",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
@@ -296,6 +309,9 @@ mod tests {
             "changeit",
             "foobar",
             "test",
+            "*Hunter2*",
+            "*ABC123*",
+            "*PASSWORD",
         ] {
             assert!(!is_placeholder(real), "{real}");
         }

@@ -100,7 +100,7 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if env_name && (v.contains('_') || is_secret_name(v)) {
         return false;
     }
-    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) || is_path(v) {
+    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) || is_path(v) || is_dotted_number(v) {
         return false;
     }
     // A PIN-length number (`456`, `1234`) is a count, a port or a code, not a credential.
@@ -130,9 +130,27 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
         return false;
     }
     // `@/run/secrets/jwt`: read from a file (PostgREST, curl's `@file`).
-    if ["/run/secrets/", "/var/run/secrets/", "/etc/", "file:", "env:", "secret:", "ssm:", "op://", "@/", "@./", "@~/"]
-        .iter()
-        .any(|p| v.starts_with(p))
+    // A program's path (sudoers' `NOPASSWD: /usr/bin/vim`) is a command, not a credential.
+    if [
+        "/run/secrets/",
+        "/var/run/secrets/",
+        "/etc/",
+        "/usr/bin/",
+        "/usr/sbin/",
+        "/usr/local/bin/",
+        "/bin/",
+        "/sbin/",
+        "file:",
+        "env:",
+        "secret:",
+        "ssm:",
+        "op://",
+        "@/",
+        "@./",
+        "@~/",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p))
     {
         return false;
     }
@@ -205,6 +223,12 @@ fn is_path(v: &str) -> bool {
         "keystore",
     ];
     v.contains('/') && known.contains(&ext.to_ascii_lowercase().as_str())
+}
+
+/// Numbers joined by dots, three parts or more: an OID (`1.2.840.113549.1.9.7`, PKCS#9's
+/// challengePassword attribute), an IP address or a version, which name a thing, not a secret.
+fn is_dotted_number(v: &str) -> bool {
+    v.split('.').count() >= 3 && v.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.
@@ -283,6 +307,8 @@ mod tests {
             ("api_key", "0f0e-x"),
             ("password", "hunter2;"),
             ("password", "p.ss(w0rd);x"),
+            ("password", "12.34.ab"),
+            ("password", "/usr/bin-not-a-dir"),
         ] {
             assert!(is_secret_value(n, v), "{n}={v}");
         }
@@ -306,6 +332,9 @@ mod tests {
             ("password_", "input.readBytes();"),
             ("password_", "com.google.protobuf.ByteString.EMPTY;"),
             ("password_", "getDefaultInstance().getPassword();"),
+            ("challengePassword", "1.2.840.113549.1.9.7"),
+            ("password", "10.0.0.12"),
+            ("NOPASSWD", "/usr/bin/vim"),
         ] {
             assert!(!is_secret_value(n, v), "{n}={v}");
         }
