@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::git::git;
+use common::git::{commit, git};
 
 use common::cli::Hoist;
 use common::moto::Moto;
@@ -24,16 +24,7 @@ use std::path::Path;
 
 /// A committed repository holding `files`.
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (p, t) in files {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, t).unwrap();
-    }
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"]);
-    dir
+    common::git::committed(files)
 }
 
 fn plan_of(dir: &Path) -> serde_yaml::Value {
@@ -156,8 +147,7 @@ fn secrets_only_manual_or_skipped_sites_use_are_not_created_unless_asked() {
     };
     assert_eq!(strategies(&manual), ["manual"], "{all:?}");
     assert_eq!(strategies(&skipped), ["skip"], "{all:?}");
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    commit(d, "plan");
 
     let out = hoist(&["apply", ".", "--yes"]);
     assert_eq!(moto.secret_names(), std::slice::from_ref(&env), "only the secret a rewritten site reads is created");
@@ -241,8 +231,7 @@ fn terraform_rewrites_keep_every_comment_once_and_no_value_in_a_changed_line() {
         out
     };
     hoist(&["plan", ".", "--app", "billing"]);
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan"]);
+    commit(d, "plan");
     hoist(&["apply", ".", "--yes"]);
     let output = std::fs::read_to_string(d.join("infra/billing.tf")).unwrap();
     assert_ne!(output, input, "nothing was rewritten");
@@ -338,8 +327,7 @@ fn terraform_rewrites_keep_every_comment_once_and_no_value_in_a_changed_line() {
     assert!(!output.contains(TF_PW) && !output.contains(TF_KEY), "{output}");
 
     // A second apply is a no-op.
-    git(d, &["add", "-A"]);
-    git(d, &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "applied"]);
+    commit(d, "applied");
     hoist(&["apply", ".", "--yes"]);
     assert_eq!(git(d, &["status", "--porcelain"]), "");
 }
