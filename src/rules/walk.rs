@@ -1,0 +1,123 @@
+//! The rules' keyword pass: the prefix automaton walked over a text, its matches confirmed as
+//! whole keywords, and the gate words the detectors share recorded on the way.
+
+use super::{PREFIX, RuleSet};
+use aho_corasick::Anchored;
+use aho_corasick::automaton::{Automaton, StateID};
+
+impl RuleSet {
+    /// Calls `found` with each rule keyword (index into `words`) at its first occurrence in
+    /// `text`, until it returns false, and adds every occurrence of a gate word to `gate_hits`
+    /// (`(start, gate word)`) when given: every occurrence of a keyword starts with an occurrence
+    /// of its prefix, and the overlapping search reports every prefix occurrence.
+    ///
+    /// The search walks the DFA here rather than through `find_overlapping_iter`, and walks it
+    /// twice at once: each step of a walk waits for the table load of the step before, so one walk
+    /// leaves the core idle most of the time, and two independent ones (the text's halves) run in
+    /// about the time of one. The second walk starts [`PREFIX`] bytes before the middle (from there
+    /// on its state is the one a single walk has, since no prefix is longer), its matches are held
+    /// until the first half's are reported, and so every caller hears the same matches in the same
+    /// order (by end, then in the automaton's order within one end) as from one walk.
+    pub(super) fn keywords_in(
+        &self,
+        text: &[u8],
+        mut gate_hits: Option<&mut Vec<(usize, usize)>>,
+        mut found: impl FnMut(usize) -> bool,
+    ) {
+        let mut seen = vec![false; self.words.len()];
+        let dfa = &self.prefilter;
+        let Ok(start) = dfa.start_state(Anchored::No) else { return };
+        let mut hits = |at: usize, sid: StateID| self.state_hits(text, at, sid, &mut seen, &mut gate_hits, &mut found);
+        // Below this the second walk's set-up costs more than it saves.
+        const TWO_WALKS: usize = 256;
+        let (mut sid, mut from) = (start, 0);
+        if text.len() >= TWO_WALKS {
+            let mid = text.len() / 2;
+            let second = mid - PREFIX;
+            let mut later: Vec<(usize, StateID)> = Vec::new();
+            let mut sid_b = start;
+            for (i, (&x, &y)) in text[..mid].iter().zip(&text[second..second + mid]).enumerate() {
+                sid = dfa.next_state(Anchored::No, sid, x);
+                sid_b = dfa.next_state(Anchored::No, sid_b, y);
+                if dfa.is_special(sid_b) && second + i >= mid {
+                    later.push((second + i, sid_b));
+                }
+                if dfa.is_special(sid) && !hits(i, sid) {
+                    return;
+                }
+            }
+            for (at, s) in later {
+                if !hits(at, s) {
+                    return;
+                }
+            }
+            (sid, from) = (sid_b, second + mid);
+        }
+        for (at, &byte) in text.iter().enumerate().skip(from) {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if dfa.is_special(sid) && !hits(at, sid) {
+                return;
+            }
+        }
+    }
+
+    /// The matches of state `sid`, reached at byte `at` (a special state: without a prefilter a
+    /// match state, or the dead state an unanchored standard search never reaches); false when
+    /// `found` says stop.
+    fn state_hits(
+        &self,
+        text: &[u8],
+        at: usize,
+        sid: StateID,
+        seen: &mut [bool],
+        gate_hits: &mut Option<&mut Vec<(usize, usize)>>,
+        found: &mut impl FnMut(usize) -> bool,
+    ) -> bool {
+        let dfa = &self.prefilter;
+        if !dfa.is_match(sid) {
+            return !dfa.is_dead(sid);
+        }
+        for k in 0..dfa.match_len(sid) {
+            let p = dfa.match_pattern(sid, k);
+            if !self.prefix_hit(text, at + 1 - dfa.pattern_len(p), p.as_usize(), seen, gate_hits, found) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// One occurrence of prefix `p` at `start`: confirms its keywords there, records gate words,
+    /// and reports rule keywords not seen before to `found`; false when `found` says stop.
+    fn prefix_hit(
+        &self,
+        text: &[u8],
+        start: usize,
+        p: usize,
+        seen: &mut [bool],
+        gate_hits: &mut Option<&mut Vec<(usize, usize)>>,
+        found: &mut impl FnMut(usize) -> bool,
+    ) -> bool {
+        let rest = &text[start..];
+        for &w in &self.prefix_words[p] {
+            let rule_word = !seen[w] && !self.owners[w].is_empty();
+            let gate = if gate_hits.is_some() { self.gates[w] } else { None };
+            if !rule_word && gate.is_none() {
+                continue;
+            }
+            let word = &self.words[w];
+            if rest.len() < word.len() || !rest[..word.len()].eq_ignore_ascii_case(word) {
+                continue;
+            }
+            if let (Some(g), Some(out)) = (gate, gate_hits.as_deref_mut()) {
+                out.push((start, g));
+            }
+            if rule_word {
+                seen[w] = true;
+                if !found(w) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
