@@ -164,6 +164,20 @@ pub(super) fn indent(line: &[u8]) -> usize {
     line.iter().take_while(|&&c| c == b' ' || c == b'\t').count()
 }
 
+/// The end of the lines after the one holding `from` that `keep` takes, one after another: the
+/// extent of a statement below its first line (Python's nesting and the brace languages' alike).
+pub(super) fn lines_while(b: &[u8], from: usize, keep: impl Fn(&[u8]) -> bool) -> usize {
+    let mut e = memchr::memchr(b'\n', &b[from.min(b.len())..]).map(|p| from + p + 1).unwrap_or(b.len());
+    while e < b.len() {
+        let line = line_at(b, e);
+        if !keep(line) {
+            break;
+        }
+        e += line.len() + 1;
+    }
+    e
+}
+
 pub(super) fn line_at(b: &[u8], start: usize) -> &[u8] {
     let end = memchr::memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
     &b[start..end]
@@ -183,18 +197,13 @@ fn python_nested(
     if level == 0 || first.len() == level || first[level] == b'#' {
         return None;
     }
-    let mut e = memchr::memchr(b'\n', &b[hit.end.min(b.len())..]).map(|p| hit.end + p + 1).unwrap_or(b.len());
-    while e < b.len() {
-        let line = line_at(b, e);
+    let e = lines_while(b, hit.end, |line| {
         let body = &line[indent(line)..];
         let blank = body.is_empty() || body == b"\r" || body[0] == b'#';
         let deeper = indent(line) > level || matches!(body.first(), Some(b')' | b']' | b'}'));
         let more = indent(line) == level && starts_word(body, &["else", "elif", "except", "finally", "case"]);
-        if !(blank || deeper || more) {
-            break;
-        }
-        e += line.len() + 1;
-    }
+        blank || deeper || more
+    });
     let mut out = Vec::with_capacity(4);
     out.push(s..e.min(b.len()));
     let mut cur = level;

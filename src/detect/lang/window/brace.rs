@@ -3,7 +3,7 @@
 //! the whole top-level statement. A bundle's one top-level function, a `declare namespace` of
 //! 500 KB or a test function of 2,000 lines then cost the lines around a hit, not the file.
 
-use super::{indent, line_at, line_start};
+use super::{indent, line_at, line_start, lines_while};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -63,18 +63,12 @@ fn nested_at(
     if level == 0 || body.is_empty() || matches!(body[0], b')' | b']' | b'}' | b'.' | b'*' | b'\r') {
         return None;
     }
-    let mut e = memchr::memchr(b'\n', &b[hit.end.min(b.len())..]).map(|p| hit.end + p + 1).unwrap_or(b.len());
-    while e < b.len() {
-        let line = line_at(b, e);
+    let e = lines_while(b, hit.end, |line| {
         let ind = indent(line);
         let body = &line[ind..];
         let blank = body.is_empty() || body == b"\r";
-        let closes = ind == level && is_closer(body);
-        if !(blank || ind > level || closes) {
-            break;
-        }
-        e += line.len() + 1;
-    }
+        blank || ind > level || (ind == level && is_closer(body))
+    });
     let mut out = Vec::with_capacity(8);
     out.push(s..e.min(b.len()));
     let mut cur = level;
