@@ -93,7 +93,9 @@ pub fn scan_staged(args: &ScanArgs, ui: &mut Ui<'_>) -> anyhow::Result<u8> {
         // the config and rules of the repository found by walking up to `.git`; built again in
         // the rare case git's top differs (GIT_WORK_TREE, a `.git` git doesn't use).
         let diff = s.spawn(|| crate::hook::staged_files(&git));
-        let plain = git.plain_toplevel();
+        // A linked worktree or submodule (a `.git` file, or GIT_DIR as git sets it for a
+        // worktree's hooks): the in-process reader's discovery knows its top as surely.
+        let plain = git.plain_toplevel().or_else(|| crate::hook::repo::Repo::discover(&dir).map(|r| r.top));
         let toplevel = plain.is_none().then(|| s.spawn(|| git.toplevel_and_head()));
         let guess = plain.clone().unwrap_or_else(|| crate::config::repo_root(&dir));
         // A provisional key: the repository's (`.hoist/salt`, else derived from the root commit

@@ -343,7 +343,7 @@ impl SectionLines {
 }
 
 /// New-side lines of one file's patch, whether git called it binary, and its new-side bytes.
-fn parse_section(section: &[u8]) -> Result<(NewLines, bool, Option<StagedContent>), String> {
+pub fn parse_section(section: &[u8]) -> Result<(NewLines, bool, Option<StagedContent>), String> {
     let mut lines = SectionLines::default();
     // The section's last `\n` ends its last line; nothing follows it.
     let body = section.strip_suffix(b"\n").unwrap_or(section);

@@ -66,6 +66,11 @@ impl Git {
         Self { dir: dir.into() }
     }
 
+    /// The directory git runs from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
         // Hooks run with GIT_DIR/GIT_INDEX_FILE set by git itself; those are inherited on purpose

@@ -31,12 +31,25 @@ fn diff_args(extra: &[&'static str]) -> Vec<&'static str> {
     args
 }
 
+/// Every staged change the commit would make, except deletions: read in-process
+/// ([`super::native`]) when it is certain to give git's answer, else from git
+/// ([`staged_files_git`]). `HOIST_STAGED_READER=git` always asks git (for comparing the two).
+pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
+    if std::env::var_os("HOIST_STAGED_READER").is_none_or(|v| v != "git")
+        && let Some(files) = super::native::staged_files(git)
+    {
+        super::times::mark("staged files read in-process");
+        return Ok(files);
+    }
+    staged_files_git(git)
+}
+
 /// Every staged change the commit would make, except deletions (nothing to scan there). No commit
 /// named: against HEAD, or every staged file on an unborn branch (so no HEAD lookup has to come
 /// first). Every option that user config could change is pinned ([`RAW_DIFF_FLAGS`]). When the
 /// commit adds [`MANY_ADDED`] files or more, the added files come without content (for
 /// [`fill_from_worktree`]) and with every line new.
-pub fn staged_files(git: &Git) -> Result<Vec<StagedFile>, GitError> {
+pub fn staged_files_git(git: &Git) -> Result<Vec<StagedFile>, GitError> {
     let args = diff_args(&[]);
     let parse_err = |args: &[&str], message: String| GitError::Parse { args: args.join(" "), message };
     let mut child = git.spawn_stdout(&args)?;
