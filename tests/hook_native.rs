@@ -299,3 +299,38 @@ fn new_lines_are_gits_where_the_reader_answers() {
     }
     assert!(answered > 50, "xdiff answered {answered}, declined {declined_count}");
 }
+
+/// A real `git commit` runs the hook with `GIT_INDEX_FILE` (and, in a linked worktree, `GIT_DIR`)
+/// set: the in-process reader answers there, with the git path's findings.
+#[test]
+fn inside_git_commit_in_a_worktree_the_reader_answers_as_git() {
+    let dir = base();
+    let d = dir.path();
+    let wt_parent = tempfile::tempdir().unwrap();
+    let wt = wt_parent.path().join("wt");
+    git(d, &["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().display();
+    let bin = env!("CARGO_BIN_EXE_hoist");
+    let hook = format!(
+        "#!/bin/sh\nHOIST_TIMES=1 '{bin}' scan --staged --format json > {o}/native.json 2> {o}/times.txt\n\
+         HOIST_STAGED_READER=git '{bin}' scan --staged --format json > {o}/git.json 2>/dev/null\n\
+         env | grep '^GIT_DIR=' > {o}/env.txt\nexit 0\n"
+    );
+    let hooks = d.join(".git/hooks/pre-commit");
+    std::fs::write(&hooks, hook).unwrap();
+    std::fs::set_permissions(&hooks, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let key = common::repo::token();
+    for (top, name) in [(d, "main"), (wt.as_path(), "worktree")] {
+        write(top, "src/b.py", format!("def f():\n    return 1\n\nKEY = \"{key}\"\n"));
+        write(top, "conf/new.env", format!("AWS_ACCESS_KEY_ID={key}\n"));
+        git(top, &["add", "-A"]);
+        git(top, &["commit", "-qm", name]);
+        let read = |f: &str| std::fs::read_to_string(out.path().join(f)).unwrap();
+        assert!(read("times.txt").contains("staged files read in-process"), "{name}: {}", read("times.txt"));
+        assert_eq!(read("native.json"), read("git.json"), "{name}");
+        assert!(read("native.json").contains("conf/new.env"), "{name}: the planted key is found");
+        assert!(!read("native.json").contains(&key), "{name}: no value in the output");
+        assert_eq!(read("env.txt").is_empty(), name == "main", "{name}: GIT_DIR is set in worktree hooks only");
+    }
+}
