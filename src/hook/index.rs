@@ -7,15 +7,42 @@
 
 use super::odb::Oid;
 
-/// One stage-0 index entry.
-#[derive(Clone, Debug)]
+/// One stage-0 index entry: where its path lies (in the file, or for v4 in [`Index`]'s own
+/// buffer) and where the entry starts in the file (its mode and id are read from there).
+#[derive(Clone, Copy, Debug)]
 pub struct Entry {
-    /// Where the path lies in [`Index::paths`].
-    pub path: (u32, u32),
-    /// The file mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`).
-    pub mode: u32,
-    /// The staged object id.
-    pub oid: Oid,
+    path: (u32, u32),
+    at: u32,
+}
+
+/// The bytes of an index file: mapped, as git maps it (git replaces the file by renaming a new
+/// one over it, never rewrites it in place), or owned.
+enum Data {
+    Map { ptr: *mut libc::c_void, len: usize },
+    Owned(Vec<u8>),
+}
+
+// SAFETY: the mapping is read-only and private, owned by this value.
+unsafe impl Send for Data {}
+unsafe impl Sync for Data {}
+
+impl Data {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            // SAFETY: `ptr` maps `len` readable bytes until drop.
+            Data::Map { ptr, len } => unsafe { std::slice::from_raw_parts(*ptr as *const u8, *len) },
+            Data::Owned(v) => v,
+        }
+    }
+}
+
+impl Drop for Data {
+    fn drop(&mut self) {
+        if let Data::Map { ptr, len } = self {
+            // SAFETY: unmapping what `Index::open` mapped, once.
+            unsafe { libc::munmap(*ptr, *len) };
+        }
+    }
 }
 
 /// A cache-tree node: a directory whose tree id is known while `entries >= 0`.
@@ -39,10 +66,10 @@ impl CacheTree {
 }
 
 /// A parsed index.
-#[derive(Debug, Default)]
 pub struct Index {
-    /// All paths, concatenated (entries point into it).
-    pub paths: Vec<u8>,
+    data: Data,
+    /// Index v4's paths, rebuilt from their shared prefixes.
+    v4_paths: Option<Vec<u8>>,
     /// Entries in index order (sorted by path bytes).
     pub entries: Vec<Entry>,
     /// The cache-tree, when the index has one.
@@ -50,10 +77,54 @@ pub struct Index {
 }
 
 impl Index {
+    /// Maps and parses the index file at `path`.
+    pub fn open(path: &std::path::Path) -> Result<Index, String> {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let len = file.metadata().map_err(|e| e.to_string())?.len() as usize;
+        if len < 32 {
+            return Err("index too short".into());
+        }
+        // SAFETY: a private read-only mapping of a file we opened; the fd may close after.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err("cannot map the index".into());
+        }
+        parse(Data::Map { ptr, len })
+    }
+
+    /// Parses index bytes held in memory.
+    pub fn from_bytes(data: Vec<u8>) -> Result<Index, String> {
+        parse(Data::Owned(data))
+    }
+
     /// The path of entry `i`.
     pub fn path(&self, i: usize) -> &[u8] {
         let (a, b) = self.entries[i].path;
-        &self.paths[a as usize..b as usize]
+        match &self.v4_paths {
+            Some(p) => &p[a as usize..b as usize],
+            None => &self.data.bytes()[a as usize..b as usize],
+        }
+    }
+
+    /// The file mode of entry `i`.
+    pub fn mode(&self, i: usize) -> u32 {
+        let at = self.entries[i].at as usize;
+        u32::from_be_bytes(self.data.bytes()[at + 24..at + 28].try_into().unwrap())
+    }
+
+    /// The object id of entry `i`.
+    pub fn oid(&self, i: usize) -> Oid {
+        let at = self.entries[i].at as usize;
+        self.data.bytes()[at + 40..at + 60].try_into().unwrap()
     }
 }
 
@@ -62,9 +133,13 @@ fn be32(b: &[u8], at: usize) -> Result<u32, String> {
 }
 
 /// Parses the bytes of an index file.
-pub fn parse(data: &[u8]) -> Result<Index, String> {
+fn parse(owner: Data) -> Result<Index, String> {
+    let data = owner.bytes();
     if data.len() < 12 + 20 || &data[..4] != b"DIRC" {
         return Err("not an index file".into());
+    }
+    if data.len() > u32::MAX as usize {
+        return Err("index too large".into());
     }
     let version = be32(data, 4)?;
     if !(2..=4).contains(&version) {
@@ -74,13 +149,13 @@ pub fn parse(data: &[u8]) -> Result<Index, String> {
     // The last 20 bytes are the checksum; nothing may run into them.
     let end = data.len() - 20;
     let body = &data[..end];
-    let mut index = Index { paths: Vec::with_capacity(count * 40), entries: Vec::with_capacity(count), tree: None };
+    let mut entries = Vec::with_capacity(count.min(end / 62));
+    let mut v4_paths = (version == 4).then(Vec::new);
     let mut at = 12;
+    // The previous entry's path (in the file, or in `v4_paths`).
     let mut prev: (usize, usize) = (0, 0);
     for _ in 0..count {
         let fixed = body.get(at..at + 62).ok_or("index entry truncated")?;
-        let mode = be32(fixed, 24)?;
-        let oid: Oid = fixed[40..60].try_into().unwrap();
         let flags = u16::from_be_bytes([fixed[60], fixed[61]]);
         if flags & 0x4000 != 0 {
             return Err("extended index flags".into());
@@ -89,47 +164,47 @@ pub fn parse(data: &[u8]) -> Result<Index, String> {
             return Err("unmerged index entry".into());
         }
         let name_at = at + 62;
-        let start = index.paths.len();
-        if version == 4 {
+        let entry_at = at;
+        let range = if let Some(paths) = &mut v4_paths {
             let (strip, n) = varint(body, name_at)?;
             let (pa, pb) = prev;
             let keep = (pb - pa).checked_sub(strip).ok_or("index v4 prefix too long")?;
             let rest = body.get(name_at + n..).ok_or("index truncated")?;
             let nul = memchr::memchr(0, rest).ok_or("index path without end")?;
-            index.paths.extend_from_within(pa..pa + keep);
-            index.paths.extend_from_slice(&rest[..nul]);
+            let start = paths.len();
+            paths.extend_from_within(pa..pa + keep);
+            paths.extend_from_slice(&rest[..nul]);
             at = name_at + n + nul + 1;
+            (start, paths.len())
         } else {
             let rest = body.get(name_at..).ok_or("index truncated")?;
             let nul = memchr::memchr(0, rest).ok_or("index path without end")?;
-            index.paths.extend_from_slice(&rest[..nul]);
             // Entries are padded with 1–8 NULs to a multiple of 8 bytes.
-            let len = 62 + nul;
-            at += (len + 8) & !7;
-        }
-        let stop = index.paths.len();
+            at += (62 + nul + 8) & !7;
+            (name_at, name_at + nul)
+        };
+        let buf = v4_paths.as_deref().unwrap_or(body);
+        let path = &buf[range.0..range.1];
         let len = (flags & 0xfff) as usize;
-        if (len < 0xfff && len != stop - start) || stop == start {
+        if (len < 0xfff && len != path.len()) || path.is_empty() {
             return Err("index path length mismatch".into());
         }
-        if let Some(last) = index.entries.last() {
-            let (a, b) = last.path;
-            if index.paths[a as usize..b as usize] >= index.paths[start..stop] {
-                return Err("index entries out of order".into());
-            }
+        if !entries.is_empty() && buf[prev.0..prev.1] >= *path {
+            return Err("index entries out of order".into());
         }
-        prev = (start, stop);
-        index.entries.push(Entry { path: (start as u32, stop as u32), mode, oid });
+        entries.push(Entry { path: (range.0 as u32, range.1 as u32), at: entry_at as u32 });
+        prev = range;
     }
     if at > end {
         return Err("index entries run into the checksum".into());
     }
+    let mut tree = None;
     while at < end {
         let sig = body.get(at..at + 4).ok_or("index extension truncated")?;
         let size = be32(body, at + 4)? as usize;
         let ext = body.get(at + 8..at + 8 + size).ok_or("index extension truncated")?;
         match sig {
-            b"TREE" => index.tree = Some(cache_tree(ext)?),
+            b"TREE" => tree = Some(cache_tree(ext)?),
             // Optional extensions (an upper-case first letter) don't change what is staged.
             s if s[0].is_ascii_uppercase() => {}
             // `link` (split index), `sdir` (sparse index) and any other required one: ask git.
@@ -137,7 +212,7 @@ pub fn parse(data: &[u8]) -> Result<Index, String> {
         }
         at += 8 + size;
     }
-    Ok(index)
+    Ok(Index { data: owner, v4_paths, entries, tree })
 }
 
 /// git's offset varint (index v4 prefix lengths).

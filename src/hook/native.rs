@@ -31,9 +31,7 @@ struct Change {
 pub fn staged_files(git: &Git) -> Option<Vec<StagedFile>> {
     let repo = Repo::discover(git.dir())?;
     super::times::mark("native: repository found");
-    let data = std::fs::read(&repo.index).ok()?;
-    let index = super::index::parse(&data).ok()?;
-    drop(data);
+    let index = Index::open(&repo.index).ok()?;
     super::times::mark("native: index parsed");
     let odb = Odb::new(repo.common.join("objects"));
     let tree = match repo.head()? {
@@ -53,7 +51,7 @@ pub fn staged_files(git: &Git) -> Option<Vec<StagedFile>> {
     if repo.attributes_may_apply(paths, |p| find(&index, p).is_some()) {
         return None;
     }
-    let regular_added = changes.iter().filter(|c| c.status == 'A' && regular(index.entries[c.entry].mode)).count();
+    let regular_added = changes.iter().filter(|c| c.status == 'A' && regular(index.mode(c.entry))).count();
     let many = regular_added >= MANY_ADDED;
     let mut files = Vec::with_capacity(changes.len());
     let mut ask = Vec::new();
@@ -168,9 +166,8 @@ impl Walk<'_> {
                         break;
                     }
                     std::cmp::Ordering::Equal => {
-                        let e = &self.index.entries[i];
-                        let (new_mode, old_mode) = (canon(e.mode), canon(mode));
-                        if new_mode != old_mode || e.oid != oid {
+                        let (new_mode, old_mode) = (canon(self.index.mode(i)), canon(mode));
+                        if new_mode != old_mode || self.index.oid(i) != oid {
                             if new_mode & 0o170000 != old_mode & 0o170000 {
                                 // A type change: git's patch shows it as a deletion and an addition.
                                 return None;
@@ -240,13 +237,13 @@ fn is_binary(data: &[u8]) -> bool {
 /// The staged file for one change, as git's raw record and patch section describe it, and
 /// whether its new lines are still unknown ([`super::xdiff`] wasn't sure: [`git_lines`]).
 fn file(index: &Index, odb: &Odb, c: &Change, many: bool) -> Option<(StagedFile, bool)> {
-    let e = &index.entries[c.entry];
+    let (mode, id) = (index.mode(c.entry), index.oid(c.entry));
     let mut f = StagedFile {
         path: path_from_bytes(index.path(c.entry)),
         from: None,
         status: c.status,
-        mode: e.mode,
-        blob: hex::encode(e.oid),
+        mode,
+        blob: hex::encode(id),
         old_blob: c.old.map(|(_, oid)| hex::encode(oid)),
         lines: NewLines::Some(LineSet::default()),
         git_binary: false,
@@ -257,9 +254,9 @@ fn file(index: &Index, odb: &Odb, c: &Change, many: bool) -> Option<(StagedFile,
         f.lines = NewLines::All;
         return Some((f, false));
     }
-    let new = blob(odb, e.mode, &e.oid)?;
+    let new = blob(odb, mode, &id)?;
     let old = match c.old {
-        Some((_, oid)) if oid == e.oid => return Some((f, false)),
+        Some((_, oid)) if oid == id => return Some((f, false)),
         Some((mode, oid)) => blob(odb, mode, &oid)?,
         None => Vec::new(),
     };

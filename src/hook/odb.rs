@@ -64,9 +64,11 @@ const MAX_OBJECT: usize = 1 << 30;
 /// Delta chains deeper than this are treated as corrupt (git's default depth is 50).
 const MAX_DEPTH: usize = 4096;
 
-/// One pack: its index (read whole once: fanout, ids, offsets) and the pack file.
+/// One pack: its index's fanout (the rest of the `.idx` is read where a lookup needs it, so a
+/// huge pack costs no more than a small one) and the pack file.
 struct Pack {
-    idx: Vec<u8>,
+    idx: File,
+    fanout: Vec<u8>,
     count: usize,
     pack: File,
     pack_len: u64,
@@ -74,22 +76,30 @@ struct Pack {
 
 impl Pack {
     fn open(idx_path: &Path) -> Result<Self, OdbError> {
-        let idx = std::fs::read(idx_path)?;
-        if idx.len() < 8 + 1024 + 40 || idx[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
+        let idx = File::open(idx_path)?;
+        let mut fanout = vec![0u8; 8 + 1024];
+        idx.read_exact_at(&mut fanout, 0)?;
+        if fanout[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
             return err("pack index is not version 2");
         }
-        let count = be32(&idx, 8 + 255 * 4) as usize;
-        if idx.len() < 8 + 1024 + count * 28 + 40 {
+        let count = be32(&fanout, 8 + 255 * 4) as usize;
+        if idx.metadata()?.len() < (8 + 1024 + count * 28 + 40) as u64 {
             return err("pack index is truncated");
         }
         let pack = File::open(idx_path.with_extension("pack"))?;
         let pack_len = pack.metadata()?.len();
-        Ok(Pack { idx, count, pack, pack_len })
+        Ok(Pack { idx, fanout, count, pack, pack_len })
     }
 
-    /// The pack offset of `oid`, when this pack holds it.
+    fn idx_at<const N: usize>(&self, at: usize) -> Result<[u8; N], OdbError> {
+        let mut buf = [0u8; N];
+        self.idx.read_exact_at(&mut buf, at as u64)?;
+        Ok(buf)
+    }
+
+    /// The pack offset of `oid`, when this pack holds it (a binary search of the `.idx` on disk).
     fn find(&self, oid: &Oid) -> Result<Option<u64>, OdbError> {
-        let fan = |i: usize| be32(&self.idx, 8 + i * 4) as usize;
+        let fan = |i: usize| be32(&self.fanout, 8 + i * 4) as usize;
         let first = oid[0] as usize;
         let (mut lo, mut hi) = (if first == 0 { 0 } else { fan(first - 1) }, fan(first));
         if hi > self.count || lo > hi {
@@ -98,19 +108,18 @@ impl Pack {
         let ids = 8 + 1024;
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let at = ids + mid * 20;
-            match self.idx[at..at + 20].cmp(oid) {
+            let id: [u8; 20] = self.idx_at(ids + mid * 20)?;
+            match id.cmp(oid) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
                     let offs = ids + self.count * 24;
-                    let small = be32(&self.idx, offs + mid * 4);
+                    let small = u32::from_be_bytes(self.idx_at(offs + mid * 4)?);
                     if small & 0x8000_0000 == 0 {
                         return Ok(Some(small as u64));
                     }
                     let large = offs + self.count * 4 + (small & 0x7fff_ffff) as usize * 8;
-                    let bytes = self.idx.get(large..large + 8).ok_or(OdbError("bad large offset".into()))?;
-                    return Ok(Some(u64::from_be_bytes(bytes.try_into().unwrap())));
+                    return Ok(Some(u64::from_be_bytes(self.idx_at(large)?)));
                 }
             }
         }
