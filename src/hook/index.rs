@@ -45,24 +45,18 @@ impl Drop for Data {
     }
 }
 
-/// A cache-tree node: a directory whose tree id is known while `entries >= 0`.
-#[derive(Debug, Default)]
-pub struct CacheTree {
-    /// The directory's name (one path component; empty for the root).
-    pub name: Vec<u8>,
+/// A cache-tree node: a directory whose tree id is known while `entries >= 0`. Nodes sit in one
+/// vector in the extension's pre-order, so a node's subtree is `self + 1 .. end`.
+#[derive(Clone, Copy, Debug)]
+struct TreeNode {
+    /// The directory's name (one path component; empty for the root), in the file.
+    name: (u32, u32),
     /// Index entries below it, or -1 when invalidated.
-    pub entries: i64,
-    /// Its tree id when valid.
-    pub oid: Option<Oid>,
-    /// Subdirectories.
-    pub children: Vec<CacheTree>,
-}
-
-impl CacheTree {
-    /// The child named `name`.
-    pub fn child(&self, name: &[u8]) -> Option<&CacheTree> {
-        self.children.iter().find(|c| c.name == name)
-    }
+    entries: i64,
+    /// Where its tree id lies in the file, when valid.
+    oid_at: Option<u32>,
+    /// The node after its subtree.
+    end: u32,
 }
 
 /// A parsed index.
@@ -72,8 +66,8 @@ pub struct Index {
     v4_paths: Option<Vec<u8>>,
     /// Entries in index order (sorted by path bytes).
     pub entries: Vec<Entry>,
-    /// The cache-tree, when the index has one.
-    pub tree: Option<CacheTree>,
+    /// The cache-tree's nodes (empty without one).
+    tree: Vec<TreeNode>,
 }
 
 impl Index {
@@ -119,6 +113,32 @@ impl Index {
     pub fn mode(&self, i: usize) -> u32 {
         let at = self.entries[i].at as usize;
         u32::from_be_bytes(self.data.bytes()[at + 24..at + 28].try_into().unwrap())
+    }
+
+    /// The root cache-tree node, when the index has a cache-tree.
+    pub fn cache_root(&self) -> Option<usize> {
+        (!self.tree.is_empty()).then_some(0)
+    }
+
+    /// Cache-tree node `n`'s tree id and entry count, while valid.
+    pub fn cache_valid(&self, n: usize) -> Option<(Oid, usize)> {
+        let node = &self.tree[n];
+        let at = node.oid_at? as usize;
+        Some((self.data.bytes()[at..at + 20].try_into().unwrap(), usize::try_from(node.entries).ok()?))
+    }
+
+    /// The child of cache-tree node `n` named `name`.
+    pub fn cache_child(&self, n: usize, name: &[u8]) -> Option<usize> {
+        let end = self.tree[n].end as usize;
+        let mut c = n + 1;
+        while c < end {
+            let (a, b) = self.tree[c].name;
+            if &self.data.bytes()[a as usize..b as usize] == name {
+                return Some(c);
+            }
+            c = self.tree[c].end as usize;
+        }
+        None
     }
 
     /// The object id of entry `i`.
@@ -198,13 +218,13 @@ fn parse(owner: Data) -> Result<Index, String> {
     if at > end {
         return Err("index entries run into the checksum".into());
     }
-    let mut tree = None;
+    let mut tree = Vec::new();
     while at < end {
         let sig = body.get(at..at + 4).ok_or("index extension truncated")?;
         let size = be32(body, at + 4)? as usize;
         let ext = body.get(at + 8..at + 8 + size).ok_or("index extension truncated")?;
         match sig {
-            b"TREE" => tree = Some(cache_tree(ext)?),
+            b"TREE" => tree = cache_tree(ext, at + 8)?,
             // Optional extensions (an upper-case first letter) don't change what is staged.
             s if s[0].is_ascii_uppercase() => {}
             // `link` (split index), `sdir` (sparse index) and any other required one: ask git.
@@ -228,36 +248,47 @@ fn varint(b: &[u8], at: usize) -> Result<(usize, usize), String> {
     Ok((v, i + 1 - at))
 }
 
-/// Parses the `TREE` extension: nodes in pre-order, each `name\0<entries> <subtrees>\n[oid]`.
-fn cache_tree(mut b: &[u8]) -> Result<CacheTree, String> {
-    let root = node(&mut b)?;
-    if !b.is_empty() {
+/// Parses the `TREE` extension (at `base` in the file): nodes in pre-order, each
+/// `name\0<entries> <subtrees>\n[oid]`.
+fn cache_tree(ext: &[u8], base: usize) -> Result<Vec<TreeNode>, String> {
+    let mut nodes = Vec::new();
+    let mut at = 0;
+    node(ext, base, &mut at, &mut nodes, 0)?;
+    if at != ext.len() {
         return Err("cache-tree has trailing bytes".into());
     }
-    Ok(root)
+    Ok(nodes)
 }
 
-fn node(b: &mut &[u8]) -> Result<CacheTree, String> {
+fn node(b: &[u8], base: usize, at: &mut usize, nodes: &mut Vec<TreeNode>, depth: usize) -> Result<(), String> {
     let bad = || "cache-tree is corrupt".to_string();
-    let nul = memchr::memchr(0, b).ok_or_else(bad)?;
-    let name = b[..nul].to_vec();
-    *b = &b[nul + 1..];
-    let nl = memchr::memchr(b'\n', b).ok_or_else(bad)?;
-    let line = std::str::from_utf8(&b[..nl]).map_err(|_| bad())?;
-    *b = &b[nl + 1..];
+    if depth > 4096 {
+        return Err(bad());
+    }
+    let rest = &b[*at..];
+    let nul = memchr::memchr(0, rest).ok_or_else(bad)?;
+    let name = (base + *at, base + *at + nul);
+    let rest = &rest[nul + 1..];
+    let nl = memchr::memchr(b'\n', rest).ok_or_else(bad)?;
+    let line = std::str::from_utf8(&rest[..nl]).map_err(|_| bad())?;
     let (entries, subtrees) = line.split_once(' ').ok_or_else(bad)?;
     let entries: i64 = entries.parse().map_err(|_| bad())?;
     let subtrees: usize = subtrees.parse().map_err(|_| bad())?;
-    let oid = if entries >= 0 {
-        let oid: Oid = b.get(..20).ok_or_else(bad)?.try_into().unwrap();
-        *b = &b[20..];
-        Some(oid)
+    *at += nul + 1 + nl + 1;
+    let oid_at = if entries >= 0 {
+        if b.len() < *at + 20 {
+            return Err(bad());
+        }
+        *at += 20;
+        Some((base + *at - 20) as u32)
     } else {
         None
     };
-    let mut children = Vec::with_capacity(subtrees);
+    let me = nodes.len();
+    nodes.push(TreeNode { name: (name.0 as u32, name.1 as u32), entries, oid_at, end: 0 });
     for _ in 0..subtrees {
-        children.push(node(b)?);
+        node(b, base, at, nodes, depth + 1)?;
     }
-    Ok(CacheTree { name, entries, oid, children })
+    nodes[me].end = nodes.len() as u32;
+    Ok(())
 }

@@ -10,7 +10,7 @@
 
 use super::diff::{LineSet, MODE_GITLINK, NewLines, StagedContent, StagedFile, path_from_bytes};
 use super::git::{EMPTY_TREE, Git};
-use super::index::{CacheTree, Index};
+use super::index::Index;
 use super::odb::{Kind, Odb, Oid, parse_oid};
 use super::repo::Repo;
 use super::staged::MANY_ADDED;
@@ -39,7 +39,7 @@ pub fn staged_files(git: &Git) -> Option<Vec<StagedFile>> {
         None => None,
     };
     let mut walk = Walk { index: &index, odb: &odb, changes: Vec::new(), deleted: false };
-    walk.dir(tree, b"", 0, index.entries.len(), index.tree.as_ref())?;
+    walk.dir(tree, b"", 0, index.entries.len(), index.cache_root())?;
     let Walk { changes, deleted, .. } = walk;
     super::times::mark("native: trees compared");
     let added = changes.iter().filter(|c| c.status == 'A').count();
@@ -131,11 +131,10 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Compares HEAD's tree `tree` (none: the directory is new) with index entries `lo..hi`, all
     /// under `prefix` (empty or ending in `/`), in index order. `None`: git decides.
-    fn dir(&mut self, tree: Option<Oid>, prefix: &[u8], lo: usize, hi: usize, cache: Option<&CacheTree>) -> Option<()> {
+    fn dir(&mut self, tree: Option<Oid>, prefix: &[u8], lo: usize, hi: usize, cache: Option<usize>) -> Option<()> {
+        // The cache-tree says these entries make the very tree HEAD has here: nothing changed.
         if let (Some(t), Some(c)) = (tree, cache)
-            && c.entries >= 0
-            && c.oid == Some(t)
-            && c.entries as usize == hi - lo
+            && self.index.cache_valid(c) == Some((t, hi - lo))
         {
             return Some(());
         }
@@ -161,7 +160,7 @@ impl Walk<'_> {
                     std::cmp::Ordering::Equal if is_dir => {
                         let sub = path[..prefix.len() + key.len()].to_vec();
                         let end = self.group_end(&sub, i, hi);
-                        self.dir(Some(oid), &sub, i, end, cache.and_then(|c| c.child(name)))?;
+                        self.dir(Some(oid), &sub, i, end, cache.and_then(|c| self.index.cache_child(c, name)))?;
                         (i, matched) = (end, true);
                         break;
                     }
