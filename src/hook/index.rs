@@ -127,18 +127,19 @@ impl Index {
         Some((self.data.bytes()[at..at + 20].try_into().unwrap(), usize::try_from(node.entries).ok()?))
     }
 
-    /// The child of cache-tree node `n` named `name`.
-    pub fn cache_child(&self, n: usize, name: &[u8]) -> Option<usize> {
+    /// The children of cache-tree node `n`: name and node, sorted by name (for a binary search:
+    /// a directory may hold hundreds).
+    pub fn cache_children(&self, n: usize) -> Vec<(&[u8], usize)> {
         let end = self.tree[n].end as usize;
+        let mut out = Vec::new();
         let mut c = n + 1;
         while c < end {
             let (a, b) = self.tree[c].name;
-            if &self.data.bytes()[a as usize..b as usize] == name {
-                return Some(c);
-            }
+            out.push((&self.data.bytes()[a as usize..b as usize], c));
             c = self.tree[c].end as usize;
         }
-        None
+        out.sort_unstable();
+        out
     }
 
     /// The object id of entry `i`.
@@ -198,7 +199,13 @@ fn parse(owner: Data) -> Result<Index, String> {
             (start, paths.len())
         } else {
             let rest = body.get(name_at..).ok_or("index truncated")?;
-            let nul = memchr::memchr(0, rest).ok_or("index path without end")?;
+            // The flags hold the length unless it is 0xfff or more.
+            let len = (flags & 0xfff) as usize;
+            let nul = if len < 0xfff && rest.get(len) == Some(&0) {
+                len
+            } else {
+                memchr::memchr(0, rest).ok_or("index path without end")?
+            };
             // Entries are padded with 1–8 NULs to a multiple of 8 bytes.
             at += (62 + nul + 8) & !7;
             (name_at, name_at + nul)

@@ -143,6 +143,8 @@ impl Walk<'_> {
             Some(t) if t != empty => self.odb.read_kind(&t, Kind::Tree).ok()?,
             _ => Vec::new(),
         };
+        let children = cache.map(|c| self.index.cache_children(c)).unwrap_or_default();
+        let child = |name: &[u8]| children.binary_search_by(|(n, _)| (*n).cmp(name)).ok().map(|k| children[k].1);
         let mut i = lo;
         for (mode, name, oid) in tree_entries(&data)? {
             let is_dir = mode & 0o170000 == 0o040000;
@@ -160,7 +162,7 @@ impl Walk<'_> {
                     std::cmp::Ordering::Equal if is_dir => {
                         let sub = path[..prefix.len() + key.len()].to_vec();
                         let end = self.group_end(&sub, i, hi);
-                        self.dir(Some(oid), &sub, i, end, cache.and_then(|c| self.index.cache_child(c, name)))?;
+                        self.dir(Some(oid), &sub, i, end, child(name))?;
                         (i, matched) = (end, true);
                         break;
                     }
