@@ -113,6 +113,10 @@ fn worth_reading(line: &str) -> bool {
 
 fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
     let toks = tokenize(line, base);
+    // Most hinted lines (code, comments) hold no token the loop below reads: skip lowercasing them.
+    if !toks.iter().any(may_matter) {
+        return;
+    }
     let lower: Vec<String> = toks.iter().map(|t| t.text.to_ascii_lowercase()).collect();
     let prog_at = |names: &[&str]| {
         lower.iter().position(|w| {
@@ -242,6 +246,22 @@ fn read_line(line: &str, base: usize, scope: usize, out: &mut Vec<Candidate>) {
     }
     for c in found {
         out.push(c.in_scope(scope, None));
+    }
+}
+
+/// A necessary condition for a token to yield or open anything in [`read_line`]: a flag whose
+/// name starts with a name character after its dashes (`->`, `--`, `-=` are no flag), a Windows
+/// `/name:value` switch (unquoted, with its colon), or PowerShell's `ConvertTo-SecureString`.
+fn may_matter(t: &Token) -> bool {
+    let b = t.text.as_bytes();
+    let named = || {
+        let first = b.iter().position(|&c| c != b'-' && c != b'/');
+        first.is_some_and(|i| b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.'))
+    };
+    match b.first() {
+        Some(b'-') => named(),
+        Some(b'/') => !t.quoted && t.text.contains(':') && named(),
+        _ => b.len() >= 22 && b[b.len() - 22..].eq_ignore_ascii_case(b"convertto-securestring"),
     }
 }
 

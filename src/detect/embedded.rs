@@ -46,13 +46,31 @@ static CLI_JSON: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The start of the first line from `body_start` (a line start) on that is `delim` (trimmed).
+/// Such a line holds `delim` with nothing but blanks around it: the occurrences of `delim` are
+/// found by a substring search (code is full of `a << b` whose `b` closes nothing, and walking
+/// each line of the rest of the file for it cost more than the search).
 fn closing_line(text: &str, body_start: usize, delim: &str) -> Option<usize> {
-    let mut at = body_start;
-    for line in text[body_start..].split_inclusive('\n') {
-        if line.trim() == delim {
-            return Some(at);
+    // Each side is walked only over its blanks (to the newline, or the first other character), so
+    // every blank run is read at most twice.
+    let alone_before = |at: usize| {
+        for (i, c) in text[body_start..at].char_indices().rev() {
+            if c == '\n' {
+                return Some(body_start + i + 1);
+            }
+            if !c.is_whitespace() {
+                return None;
+            }
         }
-        at += line.len();
+        Some(body_start)
+    };
+    let alone_after = |end: usize| text[end..].chars().take_while(|&c| c != '\n').all(char::is_whitespace);
+    for p in memchr::memmem::find_iter(&text.as_bytes()[body_start..], delim.as_bytes()) {
+        let (at, end) = (body_start + p, body_start + p + delim.len());
+        if let Some(line_start) = alone_before(at)
+            && alone_after(end)
+        {
+            return Some(line_start);
+        }
     }
     None
 }
@@ -188,6 +206,40 @@ pub fn analyze_php(text: &str, r: &Region) -> Vec<Detection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closing_line_is_the_first_line_that_is_the_delimiter() {
+        // The line walk the substring search replaced.
+        let by_lines = |text: &str, body_start: usize, delim: &str| {
+            let mut at = body_start;
+            for line in text[body_start..].split_inclusive('\n') {
+                if line.trim() == delim {
+                    return Some(at);
+                }
+                at += line.len();
+            }
+            None
+        };
+        let texts = [
+            "a << EOF\nx EOF\nEOFX\n  EOF \r\nEOF\n",
+            "EOF",
+            "\nEOF",
+            "xEOF\n\u{3000}EOF\u{a0}\n",
+            "EOF EOF\nEOFEOF\n\tEOF",
+            "b b b\nb\n",
+            "é b\n b\n",
+            "",
+            "\n\n",
+        ];
+        for t in texts {
+            for d in ["EOF", "b", "E"] {
+                for start in (0..=t.len()).filter(|&i| i == 0 || t.is_char_boundary(i) && t.as_bytes()[i - 1] == b'\n')
+                {
+                    assert_eq!(closing_line(t, start, d), by_lines(t, start, d), "{t:?} {start} {d}");
+                }
+            }
+        }
+    }
 
     fn formats(text: &str) -> Vec<(FileFormat, &str)> {
         regions(text).into_iter().map(|r| (r.format, text[r.span.start..r.span.end].trim())).collect()

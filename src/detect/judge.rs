@@ -14,6 +14,12 @@ pub use value::{is_config_value, is_password_hash, is_secret_value, is_uuid};
 /// Splits an identifier in any naming style (`dbPassword`, `DB_PASSWORD`, `db-password`,
 /// `db.password`, `DbPassword`) into lowercase words.
 pub fn words(name: &str) -> Vec<String> {
+    if name.is_ascii() {
+        // The common case, without a `Vec<char>` and per-char Unicode case mapping.
+        let mut out = Vec::new();
+        ascii_words(name.as_bytes(), |s, e| out.push(name[s..e].to_ascii_lowercase()));
+        return out;
+    }
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = name.chars().collect();
@@ -36,6 +42,35 @@ pub fn words(name: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// [`words`] of an ASCII name as the byte ranges `(start, end)` of `b` they are (lowercased, each
+/// word is the range's text): the same boundaries, since for ASCII the Unicode classes are the
+/// ASCII ones and a word is a run of the name's own characters.
+fn ascii_words(b: &[u8], mut word: impl FnMut(usize, usize)) {
+    let mut start = None;
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                word(s, i);
+            }
+            continue;
+        }
+        match start {
+            None => start = Some(i),
+            Some(s) => {
+                let boundary = c.is_ascii_uppercase()
+                    && (b[i - 1].is_ascii_lowercase() || b.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
+                if boundary {
+                    word(s, i);
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        word(s, b.len());
+    }
 }
 
 /// Words (after splitting) that make a name a credential name.
@@ -214,14 +249,24 @@ pub fn is_secret_name(name: &str) -> bool {
     if name.contains("::") || name.contains('#') {
         return false;
     }
-    let mut w: Vec<String> = words(name)
-        .into_iter()
-        .map(|x| x.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
-        .filter(|x| !x.is_empty())
-        .collect();
+    // The words borrow from one lowercased copy of an ASCII name (most names), else from [`words`].
+    let (lower, owned);
+    let mut w: Vec<&str> = Vec::new();
+    if name.is_ascii() {
+        lower = name.to_ascii_lowercase();
+        ascii_words(name.as_bytes(), |s, e| {
+            let x = lower[s..e].trim_end_matches(|c: char| c.is_ascii_digit());
+            if !x.is_empty() {
+                w.push(x);
+            }
+        });
+    } else {
+        owned = words(name);
+        w.extend(owned.iter().map(|x| x.trim_end_matches(|c: char| c.is_ascii_digit())).filter(|x| !x.is_empty()));
+    }
     // `EnvPassword`, `var_token`, `test_secret`: a qualifier before the credential word names
     // which credential, it doesn't make the value something else.
-    let cred_at = w.iter().rposition(|x| SECRET_WORDS.contains(&x.as_str()) || x == "key");
+    let cred_at = w.iter().rposition(|x| SECRET_WORDS.contains(x) || *x == "key");
     // (`validation` says "not a value" in `password_validation`, but half of `validation_key`.)
     let pair_half =
         |i: usize, x: &str| SECRET_PAIRS.iter().any(|(a, b)| *a == x && w.get(i + 1).is_some_and(|n| n == b));
@@ -229,17 +274,17 @@ pub fn is_secret_name(name: &str) -> bool {
     // `key_store_password` is the keystore's password, `ldap_manager_password` the manager's;
     // `password_store` is a place, and so is a lone `store`/`manager` beside it.
     let owner = |i: usize, x: &str| matches!(x, "env" | "var" | "manager") || i > 0 && matches!(x, "store" | "file");
-    let disqualifies = |(i, x): (usize, &String)| {
-        NOT_A_VALUE.contains(&x.as_str()) && !(owner(i, x) && cred_at.is_some_and(|c| i < c)) && !pair_half(i, x)
+    let disqualifies = |(i, x): (usize, &&str)| {
+        NOT_A_VALUE.contains(x) && !(owner(i, x) && cred_at.is_some_and(|c| i < c)) && !pair_half(i, x)
     };
     if w.is_empty() || w.iter().enumerate().any(disqualifies) {
         return false;
     }
-    while w.len() > 1 && w.last().is_some_and(|l| TRAILING.contains(&l.as_str())) {
+    while w.len() > 1 && w.last().is_some_and(|l| TRAILING.contains(l)) {
         w.pop();
     }
     let n = w.len();
-    let last = w[n - 1].as_str();
+    let last = w[n - 1];
     if SECRET_WORDS.contains(&last) {
         return true;
     }

@@ -82,6 +82,18 @@ fn the_dfa_walk_reports_what_the_overlapping_iterator_reported() {
         }
         texts.push(t);
     }
+    // And across each quarter's boundary of texts around the four-walk threshold.
+    for n in (2040..2060).chain([3001, 4096, 4099, 10_007]) {
+        let mut t = vec![b'.'; n];
+        for q in 1..4 {
+            for (k, w) in words.iter().enumerate() {
+                let at = (q * (n / 4) + k * 3).saturating_sub(w.len() / 2 + 2).min(n - w.len());
+                t[at..at + w.len()].copy_from_slice(w);
+            }
+        }
+        t[n - 5..].copy_from_slice(b"token");
+        texts.push(t);
+    }
     assert!(texts.len() > 80);
     for text in &texts {
         let (mut found, mut hits) = (Vec::new(), Vec::new());
