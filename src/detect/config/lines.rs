@@ -22,25 +22,27 @@ pub(crate) fn read_value(text: &str, at: usize, comments: bool) -> Option<LineVa
     let q = r.chars().next()?;
     if q == '"' || q == '\'' {
         let body = &r[1..];
+        let b = body.as_bytes();
         let mut value = String::new();
-        let mut esc = false;
-        for (i, c) in body.char_indices() {
-            if esc {
-                value.push(match c {
-                    'n' if q == '"' => '\n',
-                    't' if q == '"' => '\t',
-                    other => other,
-                });
-                esc = false;
-            } else if c == '\\' && q == '"' {
-                esc = true;
-            } else if c == q {
-                return Some(LineValue { value, span: Span::new(s + 1, s + 1 + i) });
-            } else {
-                value.push(c);
+        // Runs between the quote and escapes are copied whole (a service model's documentation
+        // lines are long and the fallback reads every line holding a credential word).
+        let mut i = 0;
+        loop {
+            let stop = if q == '"' { memchr::memchr2(b'"', b'\\', &b[i..]) } else { memchr::memchr(b'\'', &b[i..]) };
+            let j = i + stop?;
+            value.push_str(&body[i..j]);
+            if b[j] == q as u8 {
+                return Some(LineValue { value, span: Span::new(s + 1, s + 1 + j) });
             }
+            // `\` (only in `"…"`): the next character, decoded.
+            let c = body[j + 1..].chars().next()?;
+            value.push(match c {
+                'n' => '\n',
+                't' => '\t',
+                other => other,
+            });
+            i = j + 1 + c.len_utf8();
         }
-        return None;
     }
     let mut end = r.len();
     if comments && let Some(i) = r.find(" #").or_else(|| r.find("\t#")) {

@@ -20,12 +20,10 @@ mod yaml;
 use crate::detect::words::{self, Hits};
 use crate::format::FileFormat;
 use crate::model::Detection;
-use aho_corasick::AhoCorasick;
 use entry::Sink;
 pub(crate) use generic::{Values, pairs};
 pub(crate) use prefilter::ALWAYS;
 use std::path::Path;
-use std::sync::LazyLock;
 use tree::{Deploy, Val};
 
 /// Words without which a config file holds nothing hoist reports (found by [`crate::detect::words`]).
@@ -51,9 +49,6 @@ pub(crate) const PREFILTER: &[&str] = &[
     "_auth",
     "identified by",
 ];
-
-static PREFILTER_AC: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(PREFILTER).expect("static patterns"));
 
 /// True when `format` is one the config detectors read.
 pub fn handles(format: FileFormat) -> bool {
@@ -102,7 +97,7 @@ fn analyze_as(rel: &Path, format: FileFormat, text: &str, template: bool, parse_
     // Dockerfile's legacy `ENV NAME value` has no separator after the name; templates may put
     // anything anywhere: both keep the plain word check.
     let keyed = !matches!(format, FileFormat::Dockerfile | FileFormat::Text);
-    if keyed && gated && !prefilter::worth_parsing(text, &PREFILTER_AC, PREFILTER) {
+    if keyed && gated && !prefilter::worth_parsing(text, PREFILTER) {
         return Vec::new();
     }
     let file_name = rel.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();

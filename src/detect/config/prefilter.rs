@@ -7,7 +7,6 @@
 
 use crate::detect::judge;
 use crate::detect::words::{self, Hits};
-use aho_corasick::AhoCorasick;
 
 /// Markers of documents parsed whatever their names say: Kubernetes `Secret`s and CloudFormation
 /// `NoEcho` parameters.
@@ -20,10 +19,38 @@ fn is_tok(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/') || b >= 0x80
 }
 
-/// True when `text` may hold something the structured detectors report.
-pub(crate) fn worth_parsing(text: &str, ac: &AhoCorasick, words: &[&str]) -> bool {
-    ac.find_iter(text).any(|m| hit_counts(text, m.range(), words[m.pattern().as_usize()]))
-        || Hits::of(text).any(words::ALWAYS)
+/// True when `text` may hold something the structured detectors report. The words' occurrences
+/// come from the file's one keyword pass ([`Hits`]): a second automaton pass over a service model
+/// cost as much as the judging.
+pub(crate) fn worth_parsing(text: &str, words: &[&str]) -> bool {
+    let hits = Hits::of(text);
+    let occurrences = hits.starts(words::CONFIG).flat_map(|s| {
+        let rest = &text.as_bytes()[s..];
+        words
+            .iter()
+            .filter(move |w| rest.get(..w.len()).is_some_and(|r| r.eq_ignore_ascii_case(w.as_bytes())))
+            .map(move |w| (s, *w))
+    });
+    reported(occurrences.collect()).into_iter().any(|(s, w)| hit_counts(text, s..s + w.len(), w))
+        || hits.any(words::ALWAYS)
+}
+
+/// The occurrences a standard non-overlapping automaton pass reports, in order: the one ending
+/// first (the longest of those ending together), then the same from its end on. (`cred` hides
+/// the `data source` in `credata source`: what the prefilter judged before it read the file's
+/// [`Hits`], kept.)
+fn reported<'w>(mut all: Vec<(usize, &'w str)>) -> Vec<(usize, &'w str)> {
+    all.sort_unstable_by_key(|&(s, w)| (s + w.len(), s));
+    all.dedup();
+    let mut out = Vec::with_capacity(all.len());
+    let mut from = 0;
+    for (s, w) in all {
+        if s >= from {
+            from = s + w.len();
+            out.push((s, w));
+        }
+    }
+    out
 }
 
 /// One prefilter hit (`word` found at `at`) is enough for the structured readers to parse.
@@ -45,16 +72,23 @@ fn hit_counts(text: &str, at: std::ops::Range<usize>, word: &str) -> bool {
     }
     let Some(token) = text.get(s..e) else { return false };
     let token = token.trim_matches(['.', '-', '/']);
+    // The cheap position tests before the name is judged: most words of a service model or a
+    // schema sit in values and prose.
+    let named = named_by_previous_key(text, s);
+    // `arn:aws:secretsmanager:…:secret:name` is a value, not a key.
+    let in_arn = s > 0 && b[s - 1] == b':' && b.get(e) == Some(&b':');
+    let keyed = key_position(b, s, e) && !in_arn;
+    if !named && !keyed {
+        return false;
+    }
     let secretish = judge::is_secret_name(token) || COLLECTIONS.contains(&token.to_ascii_lowercase().as_str());
     if !secretish {
         return false;
     }
-    if named_by_previous_key(text, s) && has_key_near(b, s, e, b"value") {
+    if named && has_key_near(b, s, e, b"value") {
         return true;
     }
-    // `arn:aws:secretsmanager:…:secret:name` is a value, not a key.
-    let in_arn = s > 0 && b[s - 1] == b':' && b.get(e) == Some(&b':');
-    key_position(b, s, e) && !in_arn && value_may_be_secret(text, token, e)
+    keyed && value_may_be_secret(text, token, e)
 }
 
 /// `token"?\s*[:=>]` (a key, an assignment, an XML tag) or `<token` (an XML element).
@@ -221,9 +255,34 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> bool {
-        let words = ["pass", "secret", "token", "key", "auth", "cred", "://", "jdbc:"];
-        let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(words).unwrap();
-        worth_parsing(text, &ac, &words)
+        worth_parsing(text, &["pass", "secret", "token", "key", "auth", "cred", "://", "jdbc:"])
+    }
+
+    #[test]
+    fn occurrences_are_those_a_standard_pass_reports() {
+        let words = crate::detect::config::PREFILTER;
+        let ac = aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(words).unwrap();
+        for t in [
+            "credata source=x;passerver=y",
+            "{\"_auth\": \"x\", \"SecretKeyToken\": 1, \"jdbc://u:p@h\": 2}",
+            "mot_de_passe: PassWord; TOKENKEYAUTH identified by 'x' mdpwd",
+            "",
+        ] {
+            let all = crate::detect::words::Hits::scan(t)
+                .starts(crate::detect::words::CONFIG)
+                .flat_map(|s| {
+                    words
+                        .iter()
+                        .filter(move |w| {
+                            t.as_bytes()[s..].get(..w.len()).is_some_and(|r| r.eq_ignore_ascii_case(w.as_bytes()))
+                        })
+                        .map(move |w| (s, *w))
+                })
+                .collect();
+            let want: Vec<(usize, &str)> =
+                ac.find_iter(t).map(|m| (m.start(), words[m.pattern().as_usize()])).collect();
+            assert_eq!(reported(all), want, "{t}");
+        }
     }
 
     #[test]
