@@ -7,6 +7,7 @@ mod names;
 use crate::detect::{dsn, judge};
 use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
 use labels::{Labels, friendly};
+pub(crate) use names::names_a_collection;
 use names::{
     Names, canonical_prefix, inherits_secret, is_build_token, is_config_value, looks_like_dsn,
     looks_like_number_or_time, names_a_credential, names_something,
@@ -105,7 +106,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
     let mut secrets: Vec<(usize, Option<String>, String)> = Vec::new();
     let mut candidates = Vec::new();
     let mut labels = Labels::default();
-    let mut names = Names::default();
+    let mut names = Names::taken();
     for e in &mut sink.entries {
         // `${DB_PASS:s3cret}` (Spring), `${DB_PASS:-s3cret}` (shell, compose): the default is
         // the hardcoded value the program runs with.
@@ -131,15 +132,16 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
         let scope = &sink.scopes[e.scope];
         let facts = names.get(&e.name);
         let alias = facts.alias;
-        let raw_prefix = match alias {
-            Some((_, p)) => Some(p.to_string()),
-            None => facts.prefix.clone(),
+        // The name's prefix, asked for only when the entry is kept.
+        let raw_prefix = || match alias {
+            Some((_, p)) => Some(p),
+            None => facts.prefix(&e.name),
         };
-        let prefix = raw_prefix.as_deref().map(canonical_prefix);
+        let prefix = || raw_prefix().map(canonical_prefix);
         let secret_name = match e.role {
             Role::Secret => true,
             Role::Config(_) | Role::Dsn => false,
-            Role::Auto => (facts.secret || inherits_secret(e)) && !facts.refused,
+            Role::Auto => (facts.secret || inherits_secret(e)) && !facts.refused(&e.name),
         };
         let config_key = match (e.role, alias) {
             (Role::Config(k), _) => Some(k),
@@ -164,7 +166,7 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
                 for p in parsed.parts.iter().filter(|p| p.key != "password") {
                     let span = Span::new(e.span.start + p.span.start, e.span.start + p.span.end);
                     let det = detection(Kind::Config, &format!("config.{}", p.key), span, &p.value, e, p.key);
-                    candidates.push(Candidate { scope: e.scope, prefix: prefix.clone(), det });
+                    candidates.push(Candidate { scope: e.scope, prefix: prefix(), det });
                 }
                 continue;
             }
@@ -177,7 +179,8 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             && !names_something(&e.value)
             && (e.role == Role::Secret || !looks_like_number_or_time(&e.value) || e.value.trim().len() >= 6)
         {
-            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, raw_prefix.as_deref()));
+            let prefix = prefix();
+            let label = labels.get((e.scope, prefix.clone(), false), || friendly(scope, e, raw_prefix()));
             let key = match (e.role, alias) {
                 (_, Some((k, _))) => k.to_string(),
                 (Role::Secret, _) if judge::secret_key(&e.name) == "value" => "password".to_string(),
@@ -191,9 +194,10 @@ pub(crate) fn judge(mut sink: Sink) -> Vec<Detection> {
             out.push(d);
         } else if let Some(k) = config_key.filter(|_| is_config_value(&e.value)) {
             let det = detection(Kind::Config, &format!("config.{k}"), e.span, &e.value, e, k);
-            candidates.push(Candidate { scope: e.scope, prefix, det });
+            candidates.push(Candidate { scope: e.scope, prefix: prefix(), det });
         }
     }
+    names.keep();
     for c in candidates {
         let flat = sink.scopes[c.scope].flat;
         let same: Vec<_> = secrets.iter().filter(|s| s.0 == c.scope).collect();

@@ -39,7 +39,7 @@ pub(crate) fn worth_parsing(text: &str, words: &[&str]) -> bool {
 /// first (the longest of those ending together), then the same from its end on. (`cred` hides
 /// the `data source` in `credata source`: what the prefilter judged before it read the file's
 /// [`Hits`], kept.)
-fn reported<'w>(mut all: Vec<(usize, &'w str)>) -> Vec<(usize, &'w str)> {
+fn reported(mut all: Vec<(usize, &str)>) -> Vec<(usize, &str)> {
     all.sort_unstable_by_key(|&(s, w)| (s + w.len(), s));
     all.dedup();
     let mut out = Vec::with_capacity(all.len());

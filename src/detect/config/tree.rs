@@ -262,7 +262,9 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
     let tf_flat = ctx.deploy == Deploy::Terraform && (ctx.path.is_empty() || ctx.path.len() == 1 && last == "locals");
     let flat = ENV_KEYS.contains(&last.as_str()) || ctx.path.len() == 1 && last == "data" || tf_flat;
     let scope = sink.scope(ctx.label(), flat);
-    let parent = ctx.path.last().cloned();
+    // Only a collection of credentials is a parent the judgement asks about (`inherits_secret`):
+    // not cloned for every scalar of every other mapping.
+    let parent = ctx.path.last().filter(|p| super::entry::names_a_collection(p)).cloned();
     for (k, val) in pairs {
         match val {
             Val::Str(s) => {
@@ -306,10 +308,10 @@ fn walk_map(pairs: &[(String, Val)], ctx: &Ctx, sink: &mut Sink) {
 fn add_scalar(sink: &mut Sink, scope: usize, ctx: &Ctx, k: &str, s: &Scalar, parent: Option<String>) {
     let (name, role) = match cfn_parameter_name(ctx, k) {
         Some(p) => (p.0, p.1),
-        None if is_tf_variable_default(ctx, k) => (ctx.path[1].clone(), Role::Auto),
-        None => (k.to_string(), Role::Auto),
+        None if is_tf_variable_default(ctx, k) => (ctx.path[1].as_str(), Role::Auto),
+        None => (k, Role::Auto),
     };
-    let e = sink.add(scope, &name, s.value.clone(), s.span, s.literal);
+    let e = sink.add(scope, name, s.value.clone(), s.span, s.literal);
     e.role = role;
     e.deploy = ctx.info();
     e.parent = parent;
@@ -401,11 +403,11 @@ fn pair_of(v: &Val) -> Option<(String, Vec<Scalar>)> {
 
 /// CloudFormation `Parameters: {DbPassword: {Default: …, NoEcho: true}}`: the parameter's name
 /// is the name; `NoEcho` says credential.
-fn cfn_parameter_name(ctx: &Ctx, key: &str) -> Option<(String, Role)> {
+fn cfn_parameter_name<'c>(ctx: &'c Ctx, key: &str) -> Option<(&'c str, Role)> {
     if ctx.deploy != Deploy::CloudFormation || ctx.path.len() != 2 || ctx.path[0] != "Parameters" || key != "Default" {
         return None;
     }
-    Some((ctx.path[1].clone(), Role::Auto))
+    Some((ctx.path[1].as_str(), Role::Auto))
 }
 
 fn is_tf_variable_default(ctx: &Ctx, key: &str) -> bool {

@@ -31,21 +31,25 @@ pub(super) fn canonical_prefix(p: &str) -> String {
 /// unless its own name says it's something else (`type`, `name`, `region`…).
 pub(super) fn inherits_secret(e: &Entry) -> bool {
     let Some(parent) = &e.parent else { return false };
-    // Only a key that is nothing but the collection word: `ListAccessTokens` or `MaxTokens` name
-    // API operations and limits, not a store of tokens.
-    let pw = judge::words(parent);
-    let collection = ["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
-    let is_collection = match pw.as_slice() {
-        [one] => collection.contains(&one.as_str()),
-        [a, b] => a == "api" && b == "keys",
-        _ => false,
-    };
     // Appending `password` keeps a name a credential name unless one of its words says it is
     // something else (`provider`, `type`, `name`…), which the shared judgement knows.
-    is_collection
+    names_a_collection(parent)
         && judge::config_key(&e.name).is_none()
         && judge::is_secret_name(&format!("{} password", e.name))
         && !looks_like_number_or_time(&e.value)
+}
+
+/// The key names a collection of credentials and nothing else (`secrets`, `apiKeys`): only then
+/// does a value under it inherit a credential name ([`inherits_secret`]). `ListAccessTokens` or
+/// `MaxTokens` name API operations and limits, not a store of tokens.
+pub(crate) fn names_a_collection(key: &str) -> bool {
+    let pw = judge::words(key);
+    let collection = ["passwords", "credentials", "creds", "secrets", "tokens", "apikeys"];
+    match pw.as_slice() {
+        [one] => collection.contains(&one.as_str()),
+        [a, b] => a == "api" && b == "keys",
+        _ => false,
+    }
 }
 
 /// `12`, `3600`, `2016-09-08T21:47:36Z`: counts, limits and timestamps.
@@ -184,33 +188,68 @@ pub(super) fn is_config_value(v: &str) -> bool {
 }
 
 /// What a name alone says, judged once per distinct name of a file: a service model repeats
-/// `shape`, `documentation` and `location` thousands of times.
+/// `shape`, `documentation` and `location` thousands of times. What only a credential or a config
+/// key needs (`refused`, `prefix`) is judged when first asked: most names of a schema or a service
+/// model are neither, and each judgement splits the name into words again.
 pub(super) struct NameFacts {
     /// [`judge::is_secret_name`].
     pub secret: bool,
     /// The name says it is a mechanism, holds `pass` inside another word or is a protocol field.
-    pub refused: bool,
+    refused: std::cell::OnceCell<bool>,
     /// [`well_known`].
     pub alias: Option<(&'static str, &'static str)>,
     /// [`judge::name_prefix`].
-    pub prefix: Option<String>,
+    prefix: std::cell::OnceCell<Option<String>>,
     /// [`judge::config_key`].
     pub config_key: Option<&'static str>,
+}
+
+impl NameFacts {
+    /// The name (`name`: the one these facts are of) says it is a mechanism, holds `pass` inside
+    /// another word or is a protocol field.
+    pub fn refused(&self, name: &str) -> bool {
+        *self.refused.get_or_init(|| names_a_mechanism(name) || only_pass_inside(name) || names_a_field(name))
+    }
+
+    /// [`judge::name_prefix`] of `name` (the one these facts are of).
+    pub fn prefix(&self, name: &str) -> Option<&str> {
+        self.prefix.get_or_init(|| judge::name_prefix(name)).as_deref()
+    }
 }
 
 /// [`NameFacts`] by name.
 #[derive(Default)]
 pub(super) struct Names(std::collections::HashMap<String, NameFacts>);
 
+/// Names a thread keeps judged between files (service models and schemas share most member
+/// names); past this many it starts afresh, so memory stays flat in tree size.
+const KEPT_NAMES: usize = 20_000;
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Names> = std::cell::RefCell::default();
+}
+
 impl Names {
+    /// The names this thread judged in earlier files (taken: [`Names::keep`] gives them back).
+    pub fn taken() -> Names {
+        KEPT.with(|k| std::mem::take(&mut *k.borrow_mut()))
+    }
+
+    /// Keeps the judged names for the thread's next file.
+    pub fn keep(self) {
+        if self.0.len() <= KEPT_NAMES {
+            KEPT.with(|k| *k.borrow_mut() = self);
+        }
+    }
+
     /// The facts of `name`, judged on first sight.
     pub fn get(&mut self, name: &str) -> &NameFacts {
         if !self.0.contains_key(name) {
             let facts = NameFacts {
                 secret: judge::is_secret_name(name),
-                refused: names_a_mechanism(name) || only_pass_inside(name) || names_a_field(name),
+                refused: std::cell::OnceCell::new(),
                 alias: well_known(name),
-                prefix: judge::name_prefix(name),
+                prefix: std::cell::OnceCell::new(),
                 config_key: judge::config_key(name),
             };
             self.0.insert(name.to_string(), facts);
