@@ -116,7 +116,12 @@ impl FileFormat {
             _ => {}
         }
         // Podman/Buildah call the same file `Containerfile`.
-        let image = |n: &str| stem == n || stem.starts_with(&format!("{n}.")) || stem.ends_with(&format!(".{n}"));
+        // (No `format!` per call: this runs for every scanned file.)
+        let image = |n: &str| {
+            stem == n
+                || stem.strip_prefix(n).is_some_and(|r| r.starts_with('.'))
+                || stem.strip_suffix(n).is_some_and(|r| r.ends_with('.'))
+        };
         if image("dockerfile") || image("containerfile") {
             return FileFormat::Dockerfile;
         }
@@ -202,6 +207,18 @@ impl FileFormat {
         }
     }
 
+    /// True when the name is a source file of a programming language no grammar here reads
+    /// (`.rs`, `.c`, `.swift`, …): the name says what the file is, so its content is not sniffed
+    /// for a config format (a Rust struct's `name: String,` lines are no YAML, a C file's
+    /// `#define` lines no comments of an INI file) and the tolerant tokenizer alone reads it.
+    pub fn names_code(path: &Path) -> bool {
+        const CODE: &[&str] = &[
+            "rs", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "swift", "scala", "dart", "lua", "pl",
+            "pm", "zig", "hs", "ml", "ex", "exs", "erl", "clj", "asm", "s",
+        ];
+        path.extension().and_then(|e| e.to_str()).is_some_and(|e| CODE.iter().any(|c| c.eq_ignore_ascii_case(e)))
+    }
+
     /// True when the file is a template variant (`*.tpl`, `*.j2`…), whose grammar may not parse.
     pub fn is_template(path: &Path) -> bool {
         let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
@@ -243,6 +260,12 @@ mod tests {
         assert_eq!(f("README.md", "#!/bin/sh\necho\n"), FileFormat::Text);
         assert_eq!(f("run.tpl", "#!/bin/sh\necho\n"), FileFormat::Text);
         assert_eq!(f("Dockerfile", "#!/bin/sh\n"), FileFormat::Dockerfile);
+        // Source code of a language without a grammar here is code, whatever its lines look like.
+        let rust_struct = "struct Db {\n    host: String,\n    user: String,\n    password: String,\n}\n";
+        assert_eq!(crate::detect::sniff::sniff(rust_struct), Some(FileFormat::Yaml), "the decoy must sniff as YAML");
+        assert_eq!(f("src/db.rs", rust_struct), FileFormat::Text);
+        assert_eq!(f("src/db.txt", rust_struct), FileFormat::Yaml);
+        assert_eq!(f("include/db.H", "#define A 1\nx = 1\n"), FileFormat::Text);
     }
 
     #[test]

@@ -37,6 +37,34 @@ fn fence_format(info: &str) -> Option<FileFormat> {
     })
 }
 
+/// True when a fence's info string names a programming language no grammar here reads
+/// (` ```rust,no_run `, ` ```c++ `, ` ```swift `): by its name or its files' extension.
+fn fence_names_code(info: &str) -> bool {
+    let lang = info.trim().trim_start_matches('{').split([' ', ',', '}', '=']).next().unwrap_or("");
+    let lang = lang.trim_start_matches('.').to_ascii_lowercase();
+    let named = matches!(
+        lang.as_str(),
+        "rust"
+            | "c++"
+            | "objc"
+            | "objective-c"
+            | "scala"
+            | "kotlin"
+            | "csharp"
+            | "c#"
+            | "haskell"
+            | "elixir"
+            | "erlang"
+            | "clojure"
+            | "perl"
+            | "ocaml"
+            | "fsharp"
+            | "nasm"
+            | "x86asm"
+    );
+    named || !lang.is_empty() && FileFormat::names_code(Path::new(&format!("block.{lang}")))
+}
+
 /// One fenced block: the info string and the body's byte range.
 struct Block<'a> {
     info: &'a str,
@@ -82,7 +110,9 @@ pub fn analyze(rel: &Path, text: &str) -> Vec<Detection> {
     let mut out: Vec<Detection> = Vec::new();
     for b in blocks(text) {
         let body = &text[b.start..b.end];
-        let format = fence_format(b.info).or_else(|| super::sniff::sniff(body));
+        // A block the info string names as code of a language without a grammar here (` ```rust `)
+        // is that code, read with the rest of the file below; only an unnamed block is sniffed.
+        let format = fence_format(b.info).or_else(|| (!fence_names_code(b.info)).then(|| super::sniff::sniff(body))?);
         let Some(format) = format else { continue };
         let block_path = rel.with_extension(format_ext(format));
         for mut d in super::analyze(&block_path, format, body) {
@@ -139,5 +169,27 @@ mod tests {
         assert_eq!(&t[b[0].start..b[0].end], "password: s3cr3t-Pw\n");
         assert_eq!(fence_format("yaml"), Some(FileFormat::Yaml));
         assert_eq!(fence_format("{.bash}"), Some(FileFormat::Shell));
+    }
+
+    #[test]
+    fn a_block_named_as_code_without_a_grammar_is_not_sniffed() {
+        for info in ["rust", "rust,no_run", "c++", "swift", "{.scala}", "cpp", "kotlin"] {
+            assert!(fence_names_code(info), "{info}");
+        }
+        for info in ["", "text", "yaml", "console", "conf"] {
+            assert!(!fence_names_code(info), "{info}");
+        }
+        // Struct fields look like YAML to the sniffer; in a ```rust block they are fields.
+        let fields = "pub struct Login {\n    user: String,\n    password: Hunter2,\n}\n";
+        assert_eq!(super::super::sniff::sniff(fields), Some(FileFormat::Yaml));
+        let doc = |info: &str| format!("# Login\n\n```{info}\n{fields}```\n");
+        let found = |t: &str| analyze(Path::new("README.md"), t).into_iter().map(|d| d.span).collect::<Vec<_>>();
+        let tokenized = |t: &str| {
+            let d = super::super::config::generic_text(t, super::super::config::Values::Any);
+            d.into_iter().map(|d| d.span).collect::<Vec<_>>()
+        };
+        // The ```rust block adds nothing to what the tokenizer reads in the whole file.
+        let rust = doc("rust");
+        assert_eq!(found(&rust), tokenized(&rust));
     }
 }

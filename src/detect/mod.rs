@@ -136,16 +136,32 @@ fn analyze_format(rel: &Path, format: FileFormat, text: &str, rules_found: bool)
         FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
         FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
         _ if sniffs(rel, format) => unknown(rel, text),
+        // Code without a grammar here, named so (`.rs`, `.c`): what `unknown` finds in it when
+        // the sniffer names no format, without sniffing.
+        _ if tokenized(rel, format) => sorted(config::generic_text(text, config::Values::Any)),
         // `*.config` holding `key = value` lines, not markup: read by what its content is.
         FileFormat::Xml if !FileFormat::is_template(rel) && sniff::is_not_xml(text) => unknown(rel, text),
         _ => config::analyze_sited(rel, format, text, rules_found),
     }
 }
 
-/// True for a file whose name says nothing about its format (plain text, grammar-less code, no
-/// extension; not docs or templates): [`unknown`] reads it, sniffing its content.
+/// True for a file whose name says nothing about its format (plain text, no or an unknown
+/// extension; not docs, templates or [`FileFormat::names_code`]): [`unknown`] reads it, sniffing
+/// its content.
 pub fn sniffs(rel: &Path, format: FileFormat) -> bool {
+    tokenized(rel, format) && !FileFormat::names_code(rel)
+}
+
+/// True for a file no grammar reads unless its content names one: those [`sniffs`] reads by
+/// content, and code of a language without a grammar here (`.rs`, `.c`), which the tolerant
+/// tokenizer alone reads.
+pub fn tokenized(rel: &Path, format: FileFormat) -> bool {
     format == FileFormat::Text && !docs::is_doc(rel) && !FileFormat::is_template(rel)
+}
+
+fn sorted(mut out: Vec<Detection>) -> Vec<Detection> {
+    out.sort_by_key(|d| d.span.start);
+    out
 }
 
 /// A file whose name says nothing: the sniffed format's detector, and the tolerant tokenizer for
@@ -169,8 +185,7 @@ fn unknown(rel: &Path, text: &str) -> Vec<Detection> {
             out.push(d);
         }
     }
-    out.sort_by_key(|d| d.span.start);
-    out
+    sorted(out)
 }
 
 /// The line detectors alone (`key: value`, `KEY=value`, `"key": "value"` lines), for a file the

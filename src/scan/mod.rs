@@ -214,7 +214,7 @@ impl Scanner {
         } else if body.len() > self.lang_budget {
             Some(Limit::Budget)
         } else if !matches!(format, FileFormat::Json | FileFormat::Xml)
-            && !crate::detect::sniffs(rel, format)
+            && !crate::detect::tokenized(rel, format)
             && limit::too_deep(body.as_bytes())
         {
             // tree-sitter-hcl, -yaml and the code grammars slow down on pathological nesting (0.4–0.5 s

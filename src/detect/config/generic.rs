@@ -205,12 +205,24 @@ fn scan_line(text: &str, ls: usize, le: usize, base: usize, how: How, block: usi
                 continue;
             }
         };
-        let Some(name) = key_before(text, ls, i) else {
+        // `val dbPassword: String = "…"`, `const TOKEN: &str = "…"`: the name before the type
+        // annotation, where the word before `=` (the type) is no credential name.
+        let plain = key_before(text, ls, i);
+        let typed = match plain {
+            Some(n) if wanted::wanted(n) => None,
+            _ if c == b'=' && sep_len == 1 => typed_key_before(text, ls, i),
+            _ => None,
+        };
+        let Some(name) = typed.or(plain) else {
             i += sep_len;
             continue;
         };
         // The name is judged only where a value follows (most separators of code have none).
         let vstart = skip_ws(b, i + sep_len, le);
+        if typed.is_some() && quoted_at(b, vstart, le).is_none() {
+            i += sep_len;
+            continue;
+        }
         let lead = |name: &str| colon && leads_line(b, ls, i, name);
         if let Some((vs, ve, next)) = quoted_at(b, vstart, le) {
             if wanted::wanted(name) {
@@ -302,6 +314,36 @@ fn key_before(text: &str, ls: usize, sep: usize) -> Option<&str> {
     let name = text.get(s..e)?.trim_start_matches('-').trim_end_matches(['.', '-']);
     let first = name.bytes().next()?;
     (name.len() >= 2 && (first.is_ascii_alphabetic() || first == b'_')).then_some(name)
+}
+
+/// The name of a typed declaration whose `=` is at `eq`: `name: Type =` (Kotlin, Swift, Scala,
+/// Rust, TypeScript class fields), the type being words, paths (`std::string::String`),
+/// generics, references and lifetimes (`&'static str`), optionals and arrays, on one line.
+fn typed_key_before(text: &str, ls: usize, eq: usize) -> Option<&str> {
+    const MAX_TYPE: usize = 48;
+    let b = text.as_bytes();
+    let floor = ls.max(eq.saturating_sub(MAX_TYPE));
+    let mut j = eq;
+    loop {
+        if j > floor + 1 && b[j - 1] == b':' && b[j - 2] == b':' {
+            j -= 2;
+        } else if j > floor
+            && (b[j - 1].is_ascii_alphanumeric()
+                || matches!(
+                    b[j - 1],
+                    b'_' | b' ' | b'\t' | b'&' | b'\'' | b'<' | b'>' | b'[' | b']' | b'?' | b'.' | b'*'
+                ))
+        {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    let colon = j.checked_sub(1).filter(|&c| c > ls && b[c] == b':')?;
+    if !b[j..eq].iter().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    key_before(text, ls, colon)
 }
 
 /// A quoted value at `i`: (value start, value end, index after the closing quote). `\"…\"` (a

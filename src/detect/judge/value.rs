@@ -100,7 +100,14 @@ pub fn is_secret_value(name: &str, value: &str) -> bool {
     if env_name && (v.contains('_') || is_secret_name(v)) {
         return false;
     }
-    if v.chars().count() < 3 || is_sentinel(v) || is_regex(v) || is_color(v) || is_path(v) || is_dotted_number(v) {
+    if v.chars().count() < 3
+        || is_sentinel(v)
+        || is_regex(v)
+        || is_color(v)
+        || is_path(v)
+        || is_dotted_number(v)
+        || is_code_path(v)
+    {
         return false;
     }
     // A PIN-length number (`456`, `1234`) is a count, a port or a code, not a credential.
@@ -231,6 +238,18 @@ fn is_dotted_number(v: &str) -> bool {
     v.split('.').count() >= 3 && v.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// A path of code items joined by `::` (`$serde_json::private::Number`, `Foo::Bar`): Rust, C++,
+/// PHP and Ruby name a type or a marker so, no secret is spelled that way.
+fn is_code_path(v: &str) -> bool {
+    let v = v.strip_prefix('$').unwrap_or(v);
+    let v = v.strip_prefix("::").unwrap_or(v);
+    let ident = |p: &str| {
+        p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    v.contains("::") && v.split("::").all(ident)
+}
+
 /// Regular expressions (`[^\W\d]\w*`, `(?=\s|#)`), which name a token shape, not a token.
 fn is_regex(v: &str) -> bool {
     ["\\w", "\\d", "\\s", "\\b", "(?=", "(?:", "(?!", "[^", "[a-z", "[A-Z", "[0-9"].iter().any(|p| v.contains(p))
@@ -309,6 +328,7 @@ mod tests {
             ("password", "p.ss(w0rd);x"),
             ("password", "12.34.ab"),
             ("password", "/usr/bin-not-a-dir"),
+            ("password", "Tr0ub4dor::3!"),
         ] {
             assert!(is_secret_value(n, v), "{n}={v}");
         }
@@ -335,6 +355,8 @@ mod tests {
             ("challengePassword", "1.2.840.113549.1.9.7"),
             ("password", "10.0.0.12"),
             ("NOPASSWD", "/usr/bin/vim"),
+            ("TOKEN", "$serde_json::private::RawValue"),
+            ("secret_type", "Aws::SecretsManager::Secret"),
         ] {
             assert!(!is_secret_value(n, v), "{n}={v}");
         }

@@ -57,3 +57,22 @@ fn skips_expressions_comparisons_and_prose() {
     assert!(found(t, Values::Any).iter().all(|(n, _)| n != "password" && n != "token"), "{:?}", found(t, Values::Any));
     assert!(found("secret = abc123\n", Values::Quoted).is_empty());
 }
+
+#[test]
+fn typed_declarations_are_read_by_the_name_before_the_type() {
+    let t = "val dbPassword: String = \"kt-Pw-91xQ\"\nconst DB_TOKEN: &'static str = \"rs-Tok-77q\";\n\
+        let apiKey: Swift.String? = \"sw-Key-12z\"\nstatic SECRET: std::string::String = x();\n\
+        let port: Int = 5432\nfoo: bar, password = \"pl41n\"\nprivate val label: String = \"Password\"\n";
+    let got = found(t, Values::Any);
+    assert_eq!(
+        got,
+        [
+            ("dbPassword".to_string(), "kt-Pw-91xQ".to_string()),
+            ("DB_TOKEN".to_string(), "rs-Tok-77q".to_string()),
+            ("apiKey".to_string(), "sw-Key-12z".to_string()),
+            ("password".to_string(), "pl41n".to_string()),
+        ]
+    );
+    // Where the word before `=` is itself a credential name, it stays the name.
+    assert_eq!(found("x: T, token = \"abc\"\n", Values::Quoted), [("token".to_string(), "abc".to_string())]);
+}
