@@ -13,12 +13,15 @@ use std::path::Path;
 /// cover are theirs).
 pub fn extend(rel: &Path, format: FileFormat, text: &str, out: &mut Vec<Detection>) {
     use FileFormat::*;
-    if matches!(format, Shell | Text | Dockerfile | Yaml) {
+    // Source code of a language without a grammar here (`.rs`, `.c`) is code like Kotlin's.
+    let grammarless_code = format == Text && FileFormat::names_code(rel);
+    if matches!(format, Shell | Text | Dockerfile | Yaml) && !grammarless_code {
         embed(rel, text, matches!(format, Shell | Dockerfile), out);
     }
     // In source code a flag and its value are separate expressions (`["--password", pw]`); the
-    // grammar-aware detectors read them.
-    let code = matches!(format, Python | JavaScript | TypeScript | Tsx | Go | Java | Ruby | Php | Kotlin | CSharp);
+    // grammar-aware detectors and the tolerant tokenizer read them.
+    let code = grammarless_code
+        || matches!(format, Python | JavaScript | TypeScript | Tsx | Go | Java | Ruby | Php | Kotlin | CSharp);
     let cands = cmdline::with_sql(text, !code, true);
     let found = group::group(cands);
     if found.is_empty() {

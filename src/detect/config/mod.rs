@@ -215,7 +215,7 @@ pub(crate) fn generic_text(text: &str, values: Values) -> Vec<Detection> {
         return Vec::new();
     }
     let mut sink = Sink::default();
-    generic::into_sink(text, 0, values, &mut sink);
+    generic::paragraphs_into_sink(text, values, &mut sink);
     entry::judge(sink)
 }
 

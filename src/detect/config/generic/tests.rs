@@ -76,3 +76,37 @@ fn typed_declarations_are_read_by_the_name_before_the_type() {
     // Where the word before `=` is itself a credential name, it stays the name.
     assert_eq!(found("x: T, token = \"abc\"\n", Values::Quoted), [("token".to_string(), "abc".to_string())]);
 }
+
+#[test]
+fn the_gate_paragraphs_judge_to_what_the_whole_text_judges_to() {
+    let mut texts: Vec<String> = vec![
+        String::new(),
+        "db_host = \"orders-db\"\ndb_user = \"orders\"\ndb_password = \"Pw-91xQ7\"\n\nredis_host = \"cache\"\n".into(),
+        "host: a\n\n\n  \t\npassword: Zq81-x\nuser: app\n\nport: 5432\npassword: Zq81-y".into(),
+        "\npassword = 'first-line-Pw9'\r\n\r\nurl = postgres://app:Lit3ral@db/x\r\nuser = app\r\n".into(),
+        "token = \"a1\"\nnothing here\n\ntoken = \"b2\"\n".repeat(50),
+    ];
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/detect")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            match e.path() {
+                p if p.is_dir() => stack.push(p),
+                p => texts.extend(std::fs::read_to_string(p).ok()),
+            }
+        }
+    }
+    assert!(texts.len() > 100);
+    for t in &texts {
+        for values in [Values::Any, Values::Quoted] {
+            let mut whole = Sink::default();
+            into_sink(t, 0, values, &mut whole);
+            let mut parts = Sink::default();
+            paragraphs_into_sink(t, values, &mut parts);
+            assert_eq!(super::super::entry::judge(parts), super::super::entry::judge(whole), "{t}");
+        }
+        for (s, e) in gate_paragraphs(t) {
+            assert!(s == 0 || t.as_bytes()[s - 1] == b'\n');
+            assert!(e == t.len() || t.as_bytes()[e] == b'\n');
+        }
+    }
+}
