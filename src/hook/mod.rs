@@ -10,6 +10,7 @@ pub mod install;
 pub mod log;
 pub mod native;
 pub mod odb;
+pub mod pair;
 pub mod repo;
 pub mod staged;
 pub mod times;

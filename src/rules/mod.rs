@@ -1,19 +1,24 @@
 //! Provider rules as data: loading the YAML rule files, validating them, and matching them with an
 //! Aho-Corasick keyword prefilter so each regex runs only on files that contain one of its keywords.
 
+mod compile;
 mod entropy;
 mod load;
+mod prefix;
 mod walk;
 
+pub use compile::Compile;
 pub use entropy::{looks_random, shannon_entropy};
 pub use load::{BUILTIN_RULE_FILES, RuleFile, builtin_rules};
 
 use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
-use aho_corasick::{MatchKind, dfa::DFA};
-use regex::bytes::Regex;
+use compile::{compile, with_value_group};
+use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One rule as written in a `patterns/*.yaml` file or a user's config.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -91,7 +96,9 @@ pub enum RuleError {
 
 /// A rule with its regex. User rules are compiled when loaded (loading validates them, and the
 /// validating compile is the one kept); built-in rules compile on first use, so a pre-commit run
-/// compiles only the rules whose keywords occur in the staged files.
+/// compiles only the rules whose keywords occur in the staged files. The regex is `regex`'s own
+/// engine (`regex::bytes::Regex` is a wrapper of it), used directly for the [`Compile::Quick`]
+/// option the wrapper doesn't offer.
 #[derive(Debug)]
 pub struct CompiledRule {
     /// The rule.
@@ -100,14 +107,9 @@ pub struct CompiledRule {
     compiled: OnceLock<(Regex, usize)>,
 }
 
-fn with_value_group(regex: Regex) -> (Regex, usize) {
-    let value_group = regex.capture_names().position(|n| n == Some("secret")).unwrap_or(1);
-    (regex, value_group)
-}
-
 impl CompiledRule {
     fn new(rule: Rule) -> Result<Self, RuleError> {
-        let regex = validate_shape(&rule)?;
+        let regex = validate_shape(&rule, Compile::Full)?;
         Ok(Self { rule, compiled: OnceLock::from(with_value_group(regex)) })
     }
 
@@ -118,30 +120,35 @@ impl CompiledRule {
         Ok(Self { rule, compiled: OnceLock::new() })
     }
 
-    fn compiled(&self) -> &(Regex, usize) {
+    fn compiled(&self, how: Compile) -> &(Regex, usize) {
         self.compiled.get_or_init(|| {
-            with_value_group(compile(&self.rule).expect("built-in rules compile (tests/rules_selftest.rs)"))
+            with_value_group(compile(&self.rule, how).expect("built-in rules compile (tests/rules_selftest.rs)"))
         })
     }
 
     /// The compiled regex.
     pub fn regex(&self) -> &Regex {
-        &self.compiled().0
+        &self.compiled(Compile::Full).0
     }
 
     /// Runs the rule over `text`, pushing accepted matches.
     pub fn find_into(&self, text: &[u8], out: &mut Vec<Detection>) {
-        let (regex, value_group) = self.compiled();
+        self.find_with(text, out, Compile::Full)
+    }
+
+    /// [`CompiledRule::find_into`], compiling the regex `how` if this is its first use.
+    fn find_with(&self, text: &[u8], out: &mut Vec<Detection>, how: Compile) {
+        let (regex, value_group) = self.compiled(how);
         for caps in regex.captures_iter(text) {
-            let Some(m) = caps.get(*value_group) else { continue };
-            let value = String::from_utf8_lossy(m.as_bytes());
-            if !self.accepts(&value) || fake_userinfo(text, m.start(), m.end(), &value) {
+            let Some(m) = caps.get_group(*value_group) else { continue };
+            let value = String::from_utf8_lossy(&text[m.range()]);
+            if !self.accepts(&value) || fake_userinfo(text, m.start, m.end, &value) {
                 continue;
             }
             out.push(Detection {
                 rule: self.rule.id.clone(),
                 kind: self.rule.kind,
-                span: Span::new(m.start(), m.end()),
+                span: Span::new(m.start, m.end),
                 value: SecretValue::new(value.into_owned()),
                 name: None,
                 group: self.rule.group.clone(),
@@ -208,22 +215,12 @@ fn keyword_hit(keywords: &[String], text: &str) -> bool {
     keywords.iter().any(|k| lower.contains(&k.to_ascii_lowercase()))
 }
 
-fn compile(rule: &Rule) -> Result<Regex, RuleError> {
-    // ASCII classes: credentials are ASCII, and Unicode-aware `\\s`, `\\w`, `\\b` and negated classes make
-    // the automata many times larger and slower without finding anything more.
-    regex::bytes::RegexBuilder::new(&rule.pattern)
-        .unicode(false)
-        .size_limit(1 << 24)
-        .build()
-        .map_err(|e| RuleError::Regex { id: rule.id.clone(), message: e.to_string() })
-}
-
-fn validate_shape(rule: &Rule) -> Result<Regex, RuleError> {
+fn validate_shape(rule: &Rule, how: Compile) -> Result<Regex, RuleError> {
     let invalid = |message: &str| RuleError::Invalid { id: rule.id.clone(), message: message.into() };
     if rule.id.trim().is_empty() {
         return Err(invalid("empty id"));
     }
-    let re = compile(rule)?;
+    let re = compile(rule, how)?;
     if re.captures_len() < 2 {
         return Err(invalid("pattern needs a capture group (named `secret`, or group 1) for the value"));
     }
@@ -254,7 +251,7 @@ pub struct RuleSet {
     /// times smaller than one over the whole keywords, so its table stays in cache (the overlapping
     /// keyword search was the largest single entry of a scan's profile) and it builds faster at
     /// start-up; each prefix hit is confirmed against its keywords in place.
-    prefilter: DFA,
+    prefilter: prefix::Prefixes,
     /// For each prefix pattern, the keywords (indices into `words`) that start with it.
     prefix_words: Vec<Vec<usize>>,
     /// The distinct keywords, ASCII-lowercased.
@@ -265,6 +262,8 @@ pub struct RuleSet {
     /// [`crate::detect::words::WORDS`]): the detectors' keyword gates read the occurrences this
     /// pass finds ([`RuleSet::detect_with_words`]) instead of walking the file again.
     gates: Vec<Option<usize>>,
+    /// Built-in rules first used from now on compile [`Compile::Quick`] ([`RuleSet::prepare_for`]).
+    quick: AtomicBool,
 }
 
 /// How many leading bytes of each keyword the prefilter automaton holds.
@@ -283,7 +282,7 @@ impl RuleSet {
     }
 
     fn build(builtin: Vec<Rule>, others: Vec<Rule>) -> Result<Self, RuleError> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         let mut compiled = Vec::with_capacity(builtin.len() + others.len());
         let n_builtin = builtin.len();
         for (i, r) in builtin.into_iter().chain(others).enumerate() {
@@ -292,14 +291,18 @@ impl RuleSet {
             }
             compiled.push(if i < n_builtin { CompiledRule::new_builtin(r)? } else { CompiledRule::new(r)? });
         }
+        // Distinct keywords and prefixes by hash: a linear search per keyword (~550 of them, ~460
+        // prefixes) was a millisecond of every start.
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (i, r) in compiled.iter().enumerate() {
             for k in &r.rule.keywords {
                 let k = k.to_ascii_lowercase();
-                match words.iter().position(|w| *w == k) {
-                    Some(p) => owners[p].push(i),
+                match index.get(&k) {
+                    Some(&p) => owners[p].push(i),
                     None => {
+                        index.insert(k.clone(), words.len());
                         words.push(k);
                         owners.push(vec![i]);
                     }
@@ -308,8 +311,8 @@ impl RuleSet {
         }
         let mut gates = vec![None; words.len()];
         for (g, (w, _)) in crate::detect::words::WORDS.iter().enumerate() {
-            match words.iter().position(|k| k == w) {
-                Some(p) => gates[p] = Some(g),
+            match index.get(*w) {
+                Some(&p) => gates[p] = Some(g),
                 None => {
                     words.push(w.to_string());
                     owners.push(Vec::new());
@@ -318,34 +321,44 @@ impl RuleSet {
             }
         }
         let words: Vec<Vec<u8>> = words.into_iter().map(String::into_bytes).collect();
-        let mut prefixes: Vec<&[u8]> = Vec::new();
+        let mut prefixes: Vec<Vec<u8>> = Vec::new();
+        let mut prefix_index: HashMap<&[u8], usize> = HashMap::new();
         let mut prefix_words: Vec<Vec<usize>> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             let p = &w[..w.len().min(PREFIX)];
-            match prefixes.iter().position(|q| *q == p) {
-                Some(j) => prefix_words[j].push(i),
+            match prefix_index.get(p) {
+                Some(&j) => prefix_words[j].push(i),
                 None => {
-                    prefixes.push(p);
+                    prefix_index.insert(p, prefixes.len());
+                    prefixes.push(p.to_vec());
                     prefix_words.push(vec![i]);
                 }
             }
         }
-        // A full DFA: a few hundred short prefixes make a small one, and it is the fastest of the
-        // three automata (the default picks an NFA above ~100 patterns). No prefilter: with
-        // prefixes starting with most letters there is none to have ([`RuleSet::keywords_in`]
-        // walks the automaton itself).
-        let prefilter = aho_corasick::dfa::Builder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&prefixes)
+        drop(prefix_index);
+        // Automata rather than one: the default picks an NFA above ~100 patterns, but a full DFA over
+        // a few hundred short prefixes is small and the fastest to walk; only its build is slow.
+        let prefilter = prefix::Prefixes::new(prefixes)
             .map_err(|e| RuleError::Invalid { id: "<prefilter>".into(), message: e.to_string() })?;
-        Ok(Self { rules: compiled, prefilter, prefix_words, words, owners, gates })
+        Ok(Self { rules: compiled, prefilter, prefix_words, words, owners, gates, quick: AtomicBool::new(false) })
     }
 
     /// The built-in rules embedded from `patterns/`.
     pub fn builtin() -> Result<Self, RuleError> {
         Self::new(load::builtin_rules()?)
+    }
+
+    /// Readies the set for scanning about `bytes` more bytes (what scanning them will cost decides
+    /// how best to start; either way the set finds the same). Fewer than the keyword NFA's budget:
+    /// the rules first used from now on compile [`Compile::Quick`], as compiling is then most of a
+    /// rule's cost. More: they compile [`Compile::Full`], and the keyword DFA is built now rather
+    /// than after the NFA has walked its budget.
+    pub fn prepare_for(&self, bytes: usize) {
+        let small = bytes < prefix::NFA_BYTES;
+        self.quick.store(small, Ordering::Relaxed);
+        if !small {
+            self.prefilter.dfa();
+        }
     }
 
     /// The rules in the set.
@@ -410,8 +423,9 @@ impl RuleSet {
 
     fn detect_candidates(&self, text: &[u8], candidates: Vec<usize>) -> Vec<Detection> {
         let mut out = Vec::new();
+        let how = if self.quick.load(Ordering::Relaxed) { Compile::Quick } else { Compile::Full };
         for i in candidates {
-            self.rules[i].find_into(text, &mut out);
+            self.rules[i].find_with(text, &mut out, how);
         }
         // Longest span first at each start; on a tie a provider rule beats a generic one (a JWT that is
         // a monday.com token is reported as monday.com), then file order.

@@ -1,6 +1,8 @@
 //! The rules' keyword pass: the prefix automaton walked over a text, its matches confirmed as
-//! whole keywords, and the gate words the detectors share recorded on the way.
+//! whole keywords, and the gate words the detectors share recorded on the way. The walk is generic
+//! over the automaton: a small text takes the NFA, a large one the DFA (`prefix.rs`).
 
+use super::prefix::Pick;
 use super::{PREFIX, RuleSet};
 use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
@@ -21,13 +23,27 @@ impl RuleSet {
     pub(super) fn keywords_in(
         &self,
         text: &[u8],
+        gate_hits: Option<&mut Vec<(usize, usize)>>,
+        found: impl FnMut(usize) -> bool,
+    ) {
+        match self.prefilter.pick(text.len()) {
+            Pick::Nfa(nfa) => self.keywords_with(nfa, text, gate_hits, found),
+            Pick::Dfa(dfa) => self.keywords_with(dfa, text, gate_hits, found),
+        }
+    }
+
+    /// [`RuleSet::keywords_in`] with the automaton `dfa` (either: the name says how it is walked).
+    pub(super) fn keywords_with<A: Automaton>(
+        &self,
+        dfa: &A,
+        text: &[u8],
         mut gate_hits: Option<&mut Vec<(usize, usize)>>,
         mut found: impl FnMut(usize) -> bool,
     ) {
         let mut seen = vec![false; self.words.len()];
-        let dfa = &self.prefilter;
         let Ok(start) = dfa.start_state(Anchored::No) else { return };
-        let mut hits = |at: usize, sid: StateID| self.state_hits(text, at, sid, &mut seen, &mut gate_hits, &mut found);
+        let mut hits =
+            |at: usize, sid: StateID| self.state_hits(dfa, text, at, sid, &mut seen, &mut gate_hits, &mut found);
         // Below this the second walk's set-up costs more than it saves.
         const TWO_WALKS: usize = 256;
         let (mut sid, mut from) = (start, 0);
@@ -64,8 +80,10 @@ impl RuleSet {
     /// The matches of state `sid`, reached at byte `at` (a special state: without a prefilter a
     /// match state, or the dead state an unanchored standard search never reaches); false when
     /// `found` says stop.
-    fn state_hits(
+    #[allow(clippy::too_many_arguments)]
+    fn state_hits<A: Automaton>(
         &self,
+        dfa: &A,
         text: &[u8],
         at: usize,
         sid: StateID,
@@ -73,7 +91,6 @@ impl RuleSet {
         gate_hits: &mut Option<&mut Vec<(usize, usize)>>,
         found: &mut impl FnMut(usize) -> bool,
     ) -> bool {
-        let dfa = &self.prefilter;
         if !dfa.is_match(sid) {
             return !dfa.is_dead(sid);
         }
