@@ -136,9 +136,10 @@ fn analyze_format(rel: &Path, format: FileFormat, text: &str, rules_found: bool)
         FileFormat::Kotlin | FileFormat::CSharp => config::generic_text(text, config::Values::Quoted),
         FileFormat::Text if docs::is_doc(rel) => docs::analyze(rel, text),
         _ if sniffs(rel, format) => unknown(rel, text),
-        // Code without a grammar here, named so (`.rs`, `.c`): what `unknown` finds in it when
-        // the sniffer names no format, without sniffing.
-        _ if tokenized(rel, format) => sorted(config::generic_text(text, config::Values::Any)),
+        // Code without a grammar here, named so (`.rs`, `.c`): read as Kotlin and C# are, its
+        // credential-named string literals (an unquoted value in code is an expression:
+        // `token => token`, `let token = self[0]`, `<I as Stream>::Token: Clone`).
+        _ if tokenized(rel, format) => sorted(config::generic_text(text, config::Values::Quoted)),
         // `*.config` holding `key = value` lines, not markup: read by what its content is.
         FileFormat::Xml if !FileFormat::is_template(rel) && sniff::is_not_xml(text) => unknown(rel, text),
         _ => config::analyze_sited(rel, format, text, rules_found),

@@ -9,3 +9,10 @@ pub struct Login {
 
 const PASSWORD_LABEL: &str = "Password";
 let token: Option<&str> = None;
+
+fn pick(token: Token) -> Token {
+    let token = self[0];
+    match token {
+        token => token,
+    }
+}
