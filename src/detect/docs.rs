@@ -12,10 +12,15 @@ pub fn is_doc(rel: &Path) -> bool {
     matches!(ext.as_str(), "md" | "markdown" | "mdx" | "rst" | "adoc" | "asciidoc" | "html" | "htm" | "textile")
 }
 
+/// The language a fence's info string names, lower-case (` ```Rust,no_run `, `{.bash}`).
+fn fence_lang(info: &str) -> String {
+    let lang = info.trim().trim_start_matches('{').split([' ', ',', '}', '=']).next().unwrap_or("");
+    lang.trim_start_matches('.').to_ascii_lowercase()
+}
+
 /// The format a fence's info string names (` ```yaml `, ` ```sh `, `.. code-block:: json`).
 fn fence_format(info: &str) -> Option<FileFormat> {
-    let lang = info.trim().trim_start_matches('{').split([' ', ',', '}', '=']).next()?.trim_start_matches('.');
-    Some(match lang.to_ascii_lowercase().as_str() {
+    Some(match fence_lang(info).as_str() {
         "py" | "python" | "python3" => FileFormat::Python,
         "js" | "javascript" | "jsx" | "node" | "mjs" => FileFormat::JavaScript,
         "ts" | "typescript" => FileFormat::TypeScript,
@@ -40,8 +45,7 @@ fn fence_format(info: &str) -> Option<FileFormat> {
 /// True when a fence's info string names a programming language no grammar here reads
 /// (` ```rust,no_run `, ` ```c++ `, ` ```swift `): by its name or its files' extension.
 fn fence_names_code(info: &str) -> bool {
-    let lang = info.trim().trim_start_matches('{').split([' ', ',', '}', '=']).next().unwrap_or("");
-    let lang = lang.trim_start_matches('.').to_ascii_lowercase();
+    let lang = fence_lang(info);
     let named = matches!(
         lang.as_str(),
         "rust"

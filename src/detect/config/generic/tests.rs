@@ -104,7 +104,7 @@ fn the_gate_paragraphs_judge_to_what_the_whole_text_judges_to() {
             paragraphs_into_sink(t, values, &mut parts);
             assert_eq!(super::super::entry::judge(parts), super::super::entry::judge(whole), "{t}");
         }
-        for (s, e) in gate_paragraphs(t) {
+        for (s, e) in paragraphs::gate_paragraphs(t) {
             assert!(s == 0 || t.as_bytes()[s - 1] == b'\n');
             assert!(e == t.len() || t.as_bytes()[e] == b'\n');
         }
