@@ -8,6 +8,7 @@
 
 mod brace;
 mod sites;
+pub mod tolerant;
 
 pub use sites::extra as extra_sites;
 
@@ -36,16 +37,7 @@ pub fn ranges(
     if text.len() < MIN_WINDOWED {
         return None;
     }
-    // PHP starts in HTML mode (a window without `<?php` reads as text) and shell has heredocs
-    // whose bodies sit at column 0: both are parsed whole.
-    let cont: fn(&[u8]) -> bool = match format {
-        FileFormat::Python => python_continues,
-        FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
-            brace_continues
-        }
-        FileFormat::Ruby => ruby_continues,
-        _ => return None,
-    };
+    let cont = cont_for(format)?;
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
@@ -93,6 +85,21 @@ pub fn ranges(
     }
     let covered: usize = out.iter().map(|w| w.len()).sum();
     ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
+}
+
+/// How a line continues the statement above it in `format`, for the languages whose statements
+/// the windows find. PHP starts in HTML mode (a window without `<?php` reads as text) and shell has
+/// heredocs whose bodies sit at column 0: both are parsed whole unless they are large
+/// ([`tolerant`]).
+fn cont_for(format: FileFormat) -> Option<fn(&[u8]) -> bool> {
+    Some(match format {
+        FileFormat::Python => python_continues,
+        FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
+            brace_continues
+        }
+        FileFormat::Ruby => ruby_continues,
+        _ => return None,
+    })
 }
 
 /// A config name (the words [`crate::detect::judge::config_key`] reads, anywhere in the name)
