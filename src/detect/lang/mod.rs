@@ -98,19 +98,15 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
         if let Some(found) = windowed(format, text, &wider) {
             return group::group(found);
         }
-        if large {
-            if let Some(found) = tolerant(format, text, &wider) {
-                return group::group(found);
-            }
+        if large && let Some(found) = tolerant(format, text, &wider) {
+            return group::group(found);
         }
-    } else if large {
-        if let Some(found) = tolerant(format, text, &hits) {
-            if group::group(found).is_empty() {
-                return Vec::new();
-            }
-            let wider: Vec<_> = window::with_companions(text, hits).collect();
-            return group::group(tolerant(format, text, &wider).unwrap_or_default());
+    } else if large && let Some(found) = tolerant(format, text, &hits) {
+        if group::group(found).is_empty() {
+            return Vec::new();
         }
+        let wider: Vec<_> = window::with_companions(text, hits).collect();
+        return group::group(tolerant(format, text, &wider).unwrap_or_default());
     }
     group::group(candidates(format, text))
 }

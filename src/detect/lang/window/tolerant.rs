@@ -2,6 +2,7 @@
 //! that reads it (its nested window, else its statement, else its own lines), parsed on its own so
 //! one cut-off construct can't spoil the rest. The file's cost then stays proportional to its hits
 //! instead of growing to a parse of the whole file (a webpack bundle, a 400 KB React build).
+#![allow(clippy::single_range_in_vec_init)] // (Vectors of windows that hold one window.)
 
 use super::{MIN_WINDOWED, brace, cont_for, line_start, python_nested, statement_end, statement_start};
 use crate::format::FileFormat;
