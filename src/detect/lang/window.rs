@@ -73,18 +73,23 @@ pub fn ranges(
     }
     if !nested.is_empty() {
         out.extend(nested);
-        out.sort_by_key(|w| (w.start, std::cmp::Reverse(w.end)));
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
-        for w in out {
-            match merged.last_mut() {
-                Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
-                _ => merged.push(w),
-            }
-        }
-        out = merged;
+        out = merged(out);
     }
     let covered: usize = out.iter().map(|w| w.len()).sum();
     ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
+}
+
+/// `ws` sorted, overlapping and adjacent ranges joined.
+fn merged(mut ws: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ws.sort_by_key(|w| (w.start, std::cmp::Reverse(w.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ws.len());
+    for w in ws {
+        match out.last_mut() {
+            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+            _ => out.push(w),
+        }
+    }
+    out
 }
 
 /// How a line continues the statement above it in `format`, for the languages whose statements

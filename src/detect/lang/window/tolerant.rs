@@ -4,7 +4,7 @@
 //! instead of growing to a parse of the whole file (a webpack bundle, a 400 KB React build).
 #![allow(clippy::single_range_in_vec_init)] // (Vectors of windows that hold one window.)
 
-use super::{MIN_WINDOWED, brace, cont_for, line_start, python_nested, statement_end, statement_start};
+use super::{MIN_WINDOWED, brace, cont_for, line_start, merged, python_nested, statement_end, statement_start};
 use crate::format::FileFormat;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -83,19 +83,6 @@ pub fn included(text: &str, groups: &[Vec<Range<usize>>]) -> Vec<Vec<tree_sitter
                 .collect()
         })
         .collect()
-}
-
-/// `ws` sorted, overlapping and adjacent ranges joined.
-fn merged(mut ws: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ws.sort_by_key(|w| (w.start, std::cmp::Reverse(w.end)));
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(ws.len());
-    for w in ws {
-        match out.last_mut() {
-            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
-            _ => out.push(w),
-        }
-    }
-    out
 }
 
 /// True when a range of `a` overlaps or adjoins one of `b` (the same lines would be read twice).
