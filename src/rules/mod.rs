@@ -5,6 +5,7 @@ mod compile;
 mod entropy;
 mod load;
 mod prefix;
+mod reach;
 mod walk;
 
 pub use compile::Compile;
@@ -17,6 +18,7 @@ use compile::{compile, with_value_group};
 use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -105,25 +107,33 @@ pub struct CompiledRule {
     pub rule: Rule,
     /// The regex and the index of the capture that holds the value (the `secret` group, else 1).
     compiled: OnceLock<(Regex, usize)>,
+    /// How far a match reaches from its keyword, if bounded ([`reach::reach`]).
+    reach: OnceLock<Option<usize>>,
 }
 
 impl CompiledRule {
     fn new(rule: Rule) -> Result<Self, RuleError> {
         let regex = validate_shape(&rule, Compile::Full)?;
-        Ok(Self { rule, compiled: OnceLock::from(with_value_group(regex)) })
+        Ok(Self { rule, compiled: OnceLock::from(with_value_group(regex)), reach: OnceLock::new() })
     }
 
     /// A built-in rule: the rule self-test proves its regex compiles, has a value capture and
     /// passes its examples, so startup only checks the fields that cost nothing.
     fn new_builtin(rule: Rule) -> Result<Self, RuleError> {
         validate_fields(&rule)?;
-        Ok(Self { rule, compiled: OnceLock::new() })
+        Ok(Self { rule, compiled: OnceLock::new(), reach: OnceLock::new() })
     }
 
     fn compiled(&self, how: Compile) -> &(Regex, usize) {
         self.compiled.get_or_init(|| {
             with_value_group(compile(&self.rule, how).expect("built-in rules compile (tests/rules_selftest.rs)"))
         })
+    }
+
+    /// The longest match, when bounded and every match holds a keyword: the rule's regex need
+    /// search only that far around its keywords' occurrences (`reach.rs`).
+    fn reach(&self) -> Option<usize> {
+        *self.reach.get_or_init(|| reach::reach(&self.rule))
     }
 
     /// The compiled regex.
@@ -133,13 +143,18 @@ impl CompiledRule {
 
     /// Runs the rule over `text`, pushing accepted matches.
     pub fn find_into(&self, text: &[u8], out: &mut Vec<Detection>) {
-        self.find_with(text, out, Compile::Full)
+        self.find_with(text, None, out, Compile::Full)
     }
 
-    /// [`CompiledRule::find_into`], compiling the regex `how` if this is its first use.
-    fn find_with(&self, text: &[u8], out: &mut Vec<Detection>, how: Compile) {
+    /// [`CompiledRule::find_into`] searching only `windows` of `text` (sorted and disjoint;
+    /// `None`: all of it), compiling the regex `how` if this is its first use. A window is searched
+    /// as a range of the whole text, so assertions at its edges see the bytes beyond.
+    fn find_with(&self, text: &[u8], windows: Option<&[Range<usize>]>, out: &mut Vec<Detection>, how: Compile) {
         let (regex, value_group) = self.compiled(how);
-        for caps in regex.captures_iter(text) {
+        let whole = 0..text.len();
+        let windows = windows.unwrap_or(std::slice::from_ref(&whole));
+        let inputs = windows.iter().map(|w| regex_automata::Input::new(text).range(w.clone()));
+        for caps in inputs.flat_map(|input| regex.captures_iter(input)) {
             let Some(m) = caps.get_group(*value_group) else { continue };
             let value = String::from_utf8_lossy(&text[m.range()]);
             if !self.accepts(&value) || fake_userinfo(text, m.start, m.end, &value) {
@@ -383,13 +398,13 @@ impl RuleSet {
 
     /// Which rules have a keyword in `text`.
     pub fn candidates(&self, text: &[u8]) -> Vec<usize> {
-        self.candidates_and_gates(text, None)
+        self.candidates_and_gates(text, walk::Sink::default())
     }
 
     /// [`RuleSet::candidates`], adding the gate words' occurrences to `gate_hits` when given.
-    fn candidates_and_gates(&self, text: &[u8], gate_hits: Option<&mut Vec<(usize, usize)>>) -> Vec<usize> {
+    fn candidates_and_gates(&self, text: &[u8], sink: walk::Sink<'_>) -> Vec<usize> {
         let mut hit = vec![false; self.rules.len()];
-        self.keywords_in(text, gate_hits, |w| {
+        self.keywords_in(text, sink, |w| {
             for &r in &self.owners[w] {
                 hit[r] = true;
             }
@@ -401,7 +416,7 @@ impl RuleSet {
     /// True when any keyword of any rule occurs in `text`.
     pub fn any_keyword(&self, text: &[u8]) -> bool {
         let mut any = false;
-        self.keywords_in(text, None, |_| {
+        self.keywords_in(text, walk::Sink::default(), |_| {
             any = true;
             false
         });
@@ -409,23 +424,36 @@ impl RuleSet {
     }
 
     /// All rule detections in `text`, one per span (the first rule in file order wins a tie).
+    /// Each regex searches the whole text: the reference [`RuleSet::detect_with_words`] is
+    /// tested against.
     pub fn detect(&self, text: &[u8]) -> Vec<Detection> {
-        self.detect_candidates(text, self.candidates(text))
+        self.detect_candidates(text, self.candidates(text), &[])
     }
 
     /// [`RuleSet::detect`], and where the detectors' gate words occur in `text`, from the same
     /// keyword pass (the scanner hands them to the detectors: one pass over the file for all).
+    /// The pass also records where each rule keyword occurs, so a rule whose matches are short
+    /// and hold a keyword searches only around those (`reach.rs`): the same findings.
     pub fn detect_with_words(&self, text: &[u8]) -> (Vec<Detection>, crate::detect::words::Hits) {
-        let mut gate_hits = Vec::new();
-        let candidates = self.candidates_and_gates(text, Some(&mut gate_hits));
-        (self.detect_candidates(text, candidates), crate::detect::words::Hits::from_occurrences(gate_hits))
+        let (mut gate_hits, mut words) = (Vec::new(), Vec::new());
+        let candidates =
+            self.candidates_and_gates(text, walk::Sink { gates: Some(&mut gate_hits), words: Some(&mut words) });
+        let windows = self.windows(text.len(), &words);
+        (self.detect_candidates(text, candidates, &windows), crate::detect::words::Hits::from_occurrences(gate_hits))
     }
 
-    fn detect_candidates(&self, text: &[u8], candidates: Vec<usize>) -> Vec<Detection> {
+    /// The candidates' detections, rule `i` searching `windows[i]` of `text` when there is one.
+    fn detect_candidates(
+        &self,
+        text: &[u8],
+        candidates: Vec<usize>,
+        windows: &[Option<Vec<Range<usize>>>],
+    ) -> Vec<Detection> {
         let mut out = Vec::new();
         let how = if self.quick.load(Ordering::Relaxed) { Compile::Quick } else { Compile::Full };
         for i in candidates {
-            self.rules[i].find_with(text, &mut out, how);
+            let w = windows.get(i).and_then(Option::as_deref);
+            self.rules[i].find_with(text, w, &mut out, how);
         }
         // Longest span first at each start; on a tie a provider rule beats a generic one (a JWT that is
         // a monday.com token is reported as monday.com), then file order.

@@ -107,7 +107,7 @@ fn walk_with<A: aho_corasick::automaton::Automaton>(
     text: &[u8],
 ) -> (Vec<usize>, Vec<(usize, usize)>) {
     let (mut found, mut hits) = (Vec::new(), Vec::new());
-    set.keywords_with(aut, text, Some(&mut hits), |w| {
+    set.keywords_with(aut, text, walk::Sink { gates: Some(&mut hits), ..Default::default() }, |w| {
         found.push(w);
         true
     });
@@ -129,7 +129,7 @@ fn the_dfa_walk_reports_what_the_overlapping_iterator_reported() {
     }
     // Stopping early still stops.
     let mut n = 0;
-    set.keywords_with(dfa, &texts[1], None, |_| {
+    set.keywords_with(dfa, &texts[1], walk::Sink::default(), |_| {
         n += 1;
         false
     });
@@ -171,7 +171,7 @@ fn the_dfa_is_built_once_the_nfa_has_walked_its_budget() {
     text[mid - 2..mid + 1].copy_from_slice(b"aws"); // across the two walks' boundary
     text[mid + 50..mid + 55].copy_from_slice(b"ghp_x");
     let mut found = Vec::new();
-    other.keywords_in(&text, None, |w| {
+    other.keywords_in(&text, walk::Sink::default(), |w| {
         found.push(w);
         true
     });

@@ -7,10 +7,20 @@ use super::{PREFIX, RuleSet};
 use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
 
+/// What a keyword pass records besides the rule keywords it reports: every occurrence of a gate
+/// word (`(start, gate word)`) and of a rule keyword (`(start, keyword)`, in text order but for
+/// keywords of different lengths ending close together), each when asked for.
+#[derive(Default)]
+pub(super) struct Sink<'a> {
+    /// Gate-word occurrences, for the detectors.
+    pub gates: Option<&'a mut Vec<(usize, usize)>>,
+    /// Rule-keyword occurrences, for running each rule only around its keywords (`reach.rs`).
+    pub words: Option<&'a mut Vec<(usize, usize)>>,
+}
+
 impl RuleSet {
     /// Calls `found` with each rule keyword (index into `words`) at its first occurrence in
-    /// `text`, until it returns false, and adds every occurrence of a gate word to `gate_hits`
-    /// (`(start, gate word)`) when given: every occurrence of a keyword starts with an occurrence
+    /// `text`, until it returns false, and records the occurrences `sink` asks for: every occurrence of a keyword starts with an occurrence
     /// of its prefix, and the overlapping search reports every prefix occurrence.
     ///
     /// The search walks the DFA here rather than through `find_overlapping_iter`, and walks it
@@ -20,15 +30,10 @@ impl RuleSet {
     /// on its state is the one a single walk has, since no prefix is longer), its matches are held
     /// until the first half's are reported, and so every caller hears the same matches in the same
     /// order (by end, then in the automaton's order within one end) as from one walk.
-    pub(super) fn keywords_in(
-        &self,
-        text: &[u8],
-        gate_hits: Option<&mut Vec<(usize, usize)>>,
-        found: impl FnMut(usize) -> bool,
-    ) {
+    pub(super) fn keywords_in(&self, text: &[u8], sink: Sink<'_>, found: impl FnMut(usize) -> bool) {
         match self.prefilter.pick(text.len()) {
-            Pick::Nfa(nfa) => self.keywords_with(nfa, text, gate_hits, found),
-            Pick::Dfa(dfa) => self.keywords_with(dfa, text, gate_hits, found),
+            Pick::Nfa(nfa) => self.keywords_with(nfa, text, sink, found),
+            Pick::Dfa(dfa) => self.keywords_with(dfa, text, sink, found),
         }
     }
 
@@ -37,13 +42,12 @@ impl RuleSet {
         &self,
         dfa: &A,
         text: &[u8],
-        mut gate_hits: Option<&mut Vec<(usize, usize)>>,
+        mut sink: Sink<'_>,
         mut found: impl FnMut(usize) -> bool,
     ) {
         let mut seen = vec![false; self.words.len()];
         let Ok(start) = dfa.start_state(Anchored::No) else { return };
-        let mut hits =
-            |at: usize, sid: StateID| self.state_hits(dfa, text, at, sid, &mut seen, &mut gate_hits, &mut found);
+        let mut hits = |at: usize, sid: StateID| self.state_hits(dfa, text, at, sid, &mut seen, &mut sink, &mut found);
         // Below this the second walk's set-up costs more than it saves.
         const TWO_WALKS: usize = 256;
         let (mut sid, mut from) = (start, 0);
@@ -88,7 +92,7 @@ impl RuleSet {
         at: usize,
         sid: StateID,
         seen: &mut [bool],
-        gate_hits: &mut Option<&mut Vec<(usize, usize)>>,
+        sink: &mut Sink<'_>,
         found: &mut impl FnMut(usize) -> bool,
     ) -> bool {
         if !dfa.is_match(sid) {
@@ -96,37 +100,43 @@ impl RuleSet {
         }
         for k in 0..dfa.match_len(sid) {
             let p = dfa.match_pattern(sid, k);
-            if !self.prefix_hit(text, at + 1 - dfa.pattern_len(p), p.as_usize(), seen, gate_hits, found) {
+            if !self.prefix_hit(text, at + 1 - dfa.pattern_len(p), p.as_usize(), seen, sink, found) {
                 return false;
             }
         }
         true
     }
 
-    /// One occurrence of prefix `p` at `start`: confirms its keywords there, records gate words,
-    /// and reports rule keywords not seen before to `found`; false when `found` says stop.
+    /// One occurrence of prefix `p` at `start`: confirms its keywords there, records gate words
+    /// (and rule words, when the sink asks), and reports rule keywords not seen before to `found`;
+    /// false when `found` says stop.
     fn prefix_hit(
         &self,
         text: &[u8],
         start: usize,
         p: usize,
         seen: &mut [bool],
-        gate_hits: &mut Option<&mut Vec<(usize, usize)>>,
+        sink: &mut Sink<'_>,
         found: &mut impl FnMut(usize) -> bool,
     ) -> bool {
         let rest = &text[start..];
         for &w in &self.prefix_words[p] {
-            let rule_word = !seen[w] && !self.owners[w].is_empty();
-            let gate = if gate_hits.is_some() { self.gates[w] } else { None };
-            if !rule_word && gate.is_none() {
+            let owned = !self.owners[w].is_empty();
+            let rule_word = !seen[w] && owned;
+            let record = owned && sink.words.is_some();
+            let gate = if sink.gates.is_some() { self.gates[w] } else { None };
+            if !rule_word && !record && gate.is_none() {
                 continue;
             }
             let word = &self.words[w];
             if rest.len() < word.len() || !rest[..word.len()].eq_ignore_ascii_case(word) {
                 continue;
             }
-            if let (Some(g), Some(out)) = (gate, gate_hits.as_deref_mut()) {
+            if let (Some(g), Some(out)) = (gate, sink.gates.as_deref_mut()) {
                 out.push((start, g));
+            }
+            if let (true, Some(out)) = (record, sink.words.as_deref_mut()) {
+                out.push((start, w));
             }
             if rule_word {
                 seen[w] = true;
