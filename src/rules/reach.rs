@@ -285,6 +285,24 @@ mod tests {
         assert!(!holds(r"(?:tok_)?[a-z]+", &["tok_"]), "optional keyword");
     }
 
+    #[test]
+    fn the_rules_that_read_most_of_a_scan_are_windowed() {
+        let set = RuleSet::builtin().unwrap();
+        let reach = |id: &str| set.compiled().iter().find(|r| r.rule.id == id).unwrap().reach();
+        // The costliest regexes of the Python/JavaScript bench trees (benches/RESULTS.md).
+        for id in [
+            "facebook.app-secret",
+            "generic.named-api-key",
+            "npm.npmrc-auth",
+            "aws.secret-access-key",
+            "nats.nkey-seed",
+        ] {
+            assert!(reach(id).is_some(), "{id}");
+        }
+        let windowed = set.compiled().iter().filter(|r| r.reach().is_some()).count();
+        assert!(windowed * 10 >= set.len() * 8, "{windowed} of {} rules", set.len());
+    }
+
     /// Every rule's examples and negative examples, far apart in one text among filler, with
     /// the test fixtures: the windowed search finds what the whole-text search finds.
     #[test]
