@@ -16,6 +16,8 @@ use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
 use compile::{compile, with_value_group};
 use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::iter::Searcher;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -153,25 +155,41 @@ impl CompiledRule {
         let (regex, value_group) = self.compiled(how);
         let whole = 0..text.len();
         let windows = windows.unwrap_or(std::slice::from_ref(&whole));
-        let inputs = windows.iter().map(|w| regex_automata::Input::new(text).range(w.clone()));
-        for caps in inputs.flat_map(|input| regex.captures_iter(input)) {
-            let Some(m) = caps.get_group(*value_group) else { continue };
-            let value = String::from_utf8_lossy(&text[m.range()]);
-            if !self.accepts(&value) || fake_userinfo(text, m.start, m.end, &value) {
-                continue;
+        // One `Captures` for all windows (`captures_iter` allocates one per call, and a file can
+        // have thousands of windows); the `Searcher` steps past matches as `captures_iter` does.
+        let mut caps = regex.create_captures();
+        for w in windows {
+            let mut searcher = Searcher::new(regex_automata::Input::new(text).range(w.clone()));
+            while searcher
+                .advance(|input| {
+                    regex.search_captures(input, &mut caps);
+                    Ok(caps.get_match())
+                })
+                .is_some()
+            {
+                self.push_match(text, &caps, *value_group, out);
             }
-            out.push(Detection {
-                rule: self.rule.id.clone(),
-                kind: self.rule.kind,
-                span: Span::new(m.start, m.end),
-                value: SecretValue::new(value.into_owned()),
-                name: None,
-                group: self.rule.group.clone(),
-                key: self.rule.key.clone(),
-                deploy: None,
-                severity: Severity::High,
-            });
         }
+    }
+
+    /// The detection of one match, unless its value is no credential.
+    fn push_match(&self, text: &[u8], caps: &Captures, value_group: usize, out: &mut Vec<Detection>) {
+        let Some(m) = caps.get_group(value_group) else { return };
+        let value = String::from_utf8_lossy(&text[m.range()]);
+        if !self.accepts(&value) || fake_userinfo(text, m.start, m.end, &value) {
+            return;
+        }
+        out.push(Detection {
+            rule: self.rule.id.clone(),
+            kind: self.rule.kind,
+            span: Span::new(m.start, m.end),
+            value: SecretValue::new(value.into_owned()),
+            name: None,
+            group: self.rule.group.clone(),
+            key: self.rule.key.clone(),
+            deploy: None,
+            severity: Severity::High,
+        });
     }
 
     fn accepts(&self, value: &str) -> bool {
