@@ -1,6 +1,7 @@
 //! Provider rules as data: loading the YAML rule files, validating them, and matching them with an
 //! Aho-Corasick keyword prefilter so each regex runs only on files that contain one of its keywords.
 
+mod accept;
 mod compile;
 mod entropy;
 mod load;
@@ -12,7 +13,6 @@ pub use compile::Compile;
 pub use entropy::{looks_random, shannon_entropy};
 pub use load::{BUILTIN_RULE_FILES, RuleFile, builtin_rules};
 
-use crate::detect::judge::is_token_placeholder;
 use crate::model::{Detection, Kind, SecretValue, Severity, Span};
 use compile::{compile, with_value_group};
 use regex_automata::meta::Regex;
@@ -176,7 +176,7 @@ impl CompiledRule {
     fn push_match(&self, text: &[u8], caps: &Captures, value_group: usize, out: &mut Vec<Detection>) {
         let Some(m) = caps.get_group(value_group) else { return };
         let value = String::from_utf8_lossy(&text[m.range()]);
-        if !self.accepts(&value) || fake_userinfo(text, m.start, m.end, &value) {
+        if !accept::is_credential(&self.rule, text, m.range(), &value) {
             return;
         }
         out.push(Detection {
@@ -190,16 +190,6 @@ impl CompiledRule {
             deploy: None,
             severity: Severity::High,
         });
-    }
-
-    fn accepts(&self, value: &str) -> bool {
-        if value.is_empty() || is_token_placeholder(value) || is_code_reference(value) {
-            return false;
-        }
-        match self.rule.entropy {
-            Some(floor) => shannon_entropy(value) >= floor,
-            None => true,
-        }
     }
 
     /// Checks the rule's own examples and negative examples.
@@ -232,15 +222,6 @@ impl CompiledRule {
         }
         Ok(())
     }
-}
-
-/// A URL rule's password (`scheme://user:<value>@host`) that is no credential pair, judged by the
-/// judge every detector asks ([`crate::detect::judge::is_no_credential`]) at its URL site.
-fn fake_userinfo(text: &[u8], start: usize, end: usize, value: &str) -> bool {
-    use crate::detect::judge;
-    let mut buf = Default::default();
-    let site = judge::Site::at(text, start, end, &mut buf);
-    site.url.is_some() && judge::is_no_credential(value, &site)
 }
 
 fn keyword_hit(keywords: &[String], text: &str) -> bool {
@@ -483,27 +464,3 @@ impl RuleSet {
 
 #[cfg(test)]
 mod tests;
-
-/// A dotted chain of identifiers without a digit (`settings.STRIPE_API_KEY`, `config.secretKey`):
-/// code that names where a value lives, which an unquoted match in a loose rule can capture. Tokens
-/// with dots (JWTs, `SG.…` keys) carry digits.
-fn is_code_reference(value: &str) -> bool {
-    let mut parts = value.split('.');
-    value.contains('.')
-        && parts.all(|p| {
-            p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-                && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
-        })
-}
-
-#[cfg(test)]
-mod reference_tests {
-    #[test]
-    fn dotted_identifier_chains_are_code_not_values() {
-        assert!(super::is_code_reference("settings.STRIPE_API_KEY"));
-        assert!(super::is_code_reference("config.secretKey"));
-        assert!(!super::is_code_reference("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"));
-        assert!(!super::is_code_reference("abcdefghijklmnopqrstuvwxyz"));
-        assert!(!super::is_code_reference("a..b"));
-    }
-}

@@ -228,27 +228,23 @@ mod tests {
         }
     }
 
-    fn reach_of(r: &Rule) -> Option<usize> {
-        reach(r)
-    }
-
     #[test]
-    fn bounded_rules_whose_examples_hold_a_keyword_have_a_reach() {
+    fn bounded_rules_whose_matches_hold_a_keyword_have_a_reach() {
         let r = rule(r"(?i)tok_(?P<secret>[a-z0-9]{20})\b", &["tok_"], &["x = tok_abcdefghij0123456789"]);
-        assert_eq!(reach_of(&r), Some(24));
+        assert_eq!(reach(&r), Some(24));
         // `.` without Unicode is one byte.
         let r = rule(r"(?i)aws.{0,20}?(?P<secret>[A-Z]{4})", &["aws"], &["AWS_KEY=ABCD"]);
-        assert_eq!(reach_of(&r), Some(27));
+        assert_eq!(reach(&r), Some(27));
     }
 
     #[test]
     fn unbounded_or_context_keyword_rules_search_the_whole_text() {
         let r = rule(r"tok_(?P<secret>[a-z0-9]+)", &["tok_"], &["tok_abc"]);
-        assert_eq!(reach_of(&r), None, "unbounded");
+        assert_eq!(reach(&r), None, "unbounded");
         let r = rule(r"\b(?P<secret>[0-9a-f]{8})\b", &["heroku"], &["heroku: deadbeef"]);
-        assert_eq!(reach_of(&r), None, "the keyword is context, outside the match");
+        assert_eq!(reach(&r), None, "the keyword is context, outside the match");
         let r = rule(r"tok_(?P<secret>[a-z]{5000})", &["tok_"], &[]);
-        assert_eq!(reach_of(&r), None, "past MAX_REACH");
+        assert_eq!(reach(&r), None, "past MAX_REACH");
     }
 
     #[test]
@@ -318,8 +314,8 @@ mod tests {
             }
         }
         let mut texts = vec![text];
-        for entry in walkdir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata"))) {
-            if let Ok(t) = std::fs::read_to_string(&entry) {
+        for entry in ignore::WalkBuilder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")).build().flatten() {
+            if let Ok(t) = std::fs::read_to_string(entry.path()) {
                 texts.push(format!("{filler}{t}{filler}"));
             }
         }
@@ -333,14 +329,5 @@ mod tests {
             assert_eq!(format!("{found:?}"), format!("{:?}", set.detect(bytes)));
         }
         assert!(windowed > 300, "the texts exercise windows ({windowed})");
-    }
-
-    fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() { out.extend(walkdir(&p)) } else { out.push(p) }
-        }
-        out
     }
 }

@@ -20,8 +20,9 @@ pub(super) struct Sink<'a> {
 
 impl RuleSet {
     /// Calls `found` with each rule keyword (index into `words`) at its first occurrence in
-    /// `text`, until it returns false, and records the occurrences `sink` asks for: every occurrence of a keyword starts with an occurrence
-    /// of its prefix, and the overlapping search reports every prefix occurrence.
+    /// `text`, until it returns false, and records the occurrences `sink` asks for: every
+    /// occurrence of a keyword starts with an occurrence of its prefix, and the overlapping search
+    /// reports every prefix occurrence.
     ///
     /// The search walks the DFA here rather than through `find_overlapping_iter`, and walks it
     /// twice at once: each step of a walk waits for the table load of the step before, so one walk
