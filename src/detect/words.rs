@@ -25,6 +25,8 @@ pub(crate) const HINT: u8 = 4;
 pub(crate) const SQL: u8 = 8;
 /// Markers of documents parsed whatever their names say (`kind: secret`, `NoEcho`).
 pub(crate) const ALWAYS: u8 = 16;
+/// Where the language path's word-led patterns begin (`lang::starts::GATE_WORDS`).
+pub(crate) const LANG: u8 = 32;
 
 /// Every gate word (lowercase, distinct) with the classes it belongs to.
 pub(crate) static WORDS: LazyLock<Vec<(&'static str, u8)>> = LazyLock::new(|| {
@@ -47,6 +49,9 @@ pub(crate) static WORDS: LazyLock<Vec<(&'static str, u8)>> = LazyLock::new(|| {
     }
     for w in super::config::ALWAYS {
         add(w, ALWAYS);
+    }
+    for w in super::lang::GATE_WORDS {
+        add(w, LANG);
     }
     debug_assert!(out.iter().all(|(w, _)| !w.contains('\n') && *w == w.to_ascii_lowercase()));
     out
@@ -131,6 +136,14 @@ impl Hits {
     /// words start there).
     pub(crate) fn starts(&self, class: u8) -> impl Iterator<Item = usize> + '_ {
         self.at.iter().filter(move |&&(_, w)| WORDS[usize::from(w)].1 & class != 0).map(|&(s, _)| s)
+    }
+
+    /// The occurrences of `class`'s words as `(start, word)`, in order.
+    pub(crate) fn words(&self, class: u8) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+        self.at.iter().filter_map(move |&(s, w)| {
+            let (word, c) = WORDS[usize::from(w)];
+            (c & class != 0).then_some((s, word))
+        })
     }
 
     /// The SQL keywords as `(is identified, start, end)`, in order.

@@ -11,6 +11,7 @@ mod dsn_hook;
 mod literal;
 mod shell;
 mod spec;
+mod starts;
 mod window;
 
 use crate::detect::group::{self, Candidate};
@@ -19,6 +20,8 @@ use crate::model::Detection;
 use context::Ctx;
 use once_cell::sync::Lazy;
 use regex::bytes::Regex;
+pub(crate) use starts::GATE_WORDS;
+use starts::Led;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use tree_sitter::{Node, Parser, Tree};
@@ -31,7 +34,8 @@ const WORDS: &str = r"(?:pass|pwd|secret|token|api[_-]?key|private[_-]?key|acces
 /// `setName("…")`, `X || "…"`), or a URL carries `user:password@`, or a well-known connection or
 /// basic-auth sink gets string arguments. A bare keyword search parsed nearly every Python file
 /// (`pass`, `author`, `tokenize`) and made the full scan ~30× slower than the rules alone.
-static PREFILTER: Lazy<Regex> = Lazy::new(|| {
+/// Searched only where a match can begin ([`starts`]).
+static PREFILTER: Lazy<Led> = Lazy::new(|| {
     let quoted = format!(
         r#"{WORDS}[\w.\-\]'"$]*\s*(?:=|:=|:|=>|,|\(|\|\||\?\?|\bor\b|\{{)\s*[\(\[\{{]?\s*(?:[rbfuRBFU]{{1,2}}|@)?["'`]"#
     );
@@ -41,15 +45,12 @@ static PREFILTER: Lazy<Regex> = Lazy::new(|| {
     let cli = r"\b(?:mysql|mysqldump|mysqladmin|sshpass)\b[^\n]*\s-p\S|\bcurl\b[^\n]*\s(?:-u|--user)\s*\S+:\S";
     // `"Basic dXNlcjpwdw=="` / `'ApiKey …'` written alone (an expected header in a test, a comment).
     let scheme = r#"\b(?-i:Basic|ApiKey) [A-Za-z0-9+/]{8,}={0,2}["'`]"#;
-    Regex::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})|(?:{scheme})"))
-        .expect("static prefilter compiles")
+    Led::new(&format!("(?i-u)(?:{quoted})|(?:{url})|(?:{assign})|(?:{sinks})|(?:{cli})|(?:{scheme})"))
 });
 
 /// JSON written inside a string literal (`"{\"secret\":\"…\"}"`, which the tokenizer reads):
 /// not a reason to parse a file, but a place its windows must cover once it is parsed.
-static ESCAPED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(r#"(?i-u){WORDS}[\w.\-]*\\["']\s*(?::|=)\s*\\["']"#)).expect("static pattern compiles")
-});
+static ESCAPED: Lazy<Led> = Lazy::new(|| Led::new(&format!(r#"(?i-u){WORDS}[\w.\-]*\\["']\s*(?::|=)\s*\\["']"#)));
 
 /// ASCII-only classes (`-u`) keep the search on the fast DFA even in non-ASCII files.
 /// Shell assigns unquoted words (`export TOKEN=abc`): its prefilter accepts those too.
@@ -65,12 +66,18 @@ thread_local! {
 
 /// True when the cheap prefilter says the file may hold a credential-named literal.
 pub fn may_hold_credential(format: FileFormat, text: &str) -> bool {
-    PREFILTER.is_match(text.as_bytes()) || (format == FileFormat::Shell && SHELL_PREFILTER.is_match(text.as_bytes()))
+    held(format, text, &starts::starts(text))
+}
+
+/// [`may_hold_credential`], given the text's [`starts`].
+fn held(format: FileFormat, text: &str, starts: &[usize]) -> bool {
+    PREFILTER.any(text.as_bytes(), starts) || (format == FileFormat::Shell && SHELL_PREFILTER.is_match(text.as_bytes()))
 }
 
 /// Detects credential-named literals and their config companions in source code.
 pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
-    if !may_hold_credential(format, text) {
+    let starts = starts::starts(text);
+    if !held(format, text, &starts) {
         return Vec::new();
     }
     // The windows decide whether the file holds anything. What they hold is then read with its
@@ -79,11 +86,11 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     // prefix), or in the whole file when those cover most of it. A window that doesn't parse
     // cleanly decides nothing: statements inside blocks are read with their block headers first,
     // then as the top-level statements holding them, then the whole file.
-    let mut hits: Vec<_> = PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()).collect();
-    hits.extend(ESCAPED.find_iter(text.as_bytes()).map(|m| m.range()));
+    let mut hits = PREFILTER.find_all(text.as_bytes(), &starts);
+    hits.extend(ESCAPED.find_all(text.as_bytes(), &starts));
     // (And what the whole-file parse would report that no prefilter hit points at.)
     if text.len() >= window::MIN_WINDOWED {
-        hits.extend(window::extra_sites(format, text));
+        hits.extend(window::extra_sites(format, text, &starts));
     }
     hits.sort_by_key(|h| (h.start, h.end));
     // A large file is never parsed whole: where its windows don't parse cleanly (a bundle's
@@ -94,7 +101,7 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
         if group::group(found).is_empty() {
             return Vec::new();
         }
-        let wider: Vec<_> = window::with_companions(text, hits).collect();
+        let wider: Vec<_> = window::with_companions(text, hits, &starts).collect();
         if let Some(found) = windowed(format, text, &wider) {
             return group::group(found);
         }
@@ -105,7 +112,7 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
         if group::group(found).is_empty() {
             return Vec::new();
         }
-        let wider: Vec<_> = window::with_companions(text, hits).collect();
+        let wider: Vec<_> = window::with_companions(text, hits, &starts).collect();
         return group::group(tolerant(format, text, &wider).unwrap_or_default());
     }
     group::group(candidates(format, text))

@@ -7,11 +7,12 @@
 //! (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
 
 mod brace;
-mod sites;
+pub(super) mod sites;
 pub mod tolerant;
 
 pub use sites::extra as extra_sites;
 
+use super::starts::Led;
 use crate::format::FileFormat;
 use regex::bytes::Regex;
 use std::collections::HashMap;
@@ -124,16 +125,21 @@ static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
 /// (`pass: monkey` in a server config held by a Go raw string), which the tokenizer reads. Its
 /// compound words may also be dotted (`'fs.s3a.access.key': 'AKIA…'`, a Hadoop property whose
 /// name the parsed literal gives a provider key found beside a credential).
-pub(super) static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static LOOSE: LazyLock<Led> = LazyLock::new(|| {
     let words = super::WORDS.replace("[_-]?", r"[_.\-]?");
-    Regex::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#)).expect("static pattern compiles")
+    Led::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#))
 });
 
 /// `hits`, the [`COMPANION`] and the [`LOOSE`] sites of `text`, sorted by start: the windows of
 /// a file whose credential windows found something, read for the config values that group with it.
-pub fn with_companions(text: &str, mut hits: Vec<Range<usize>>) -> impl Iterator<Item = Range<usize>> {
+/// (`starts`: where the text's word-led matches may begin, [`super::starts`].)
+pub fn with_companions(
+    text: &str,
+    mut hits: Vec<Range<usize>>,
+    starts: &[usize],
+) -> impl Iterator<Item = Range<usize>> {
     hits.extend(COMPANION.find_iter(text.as_bytes()).map(|m| m.range()));
-    hits.extend(LOOSE.find_iter(text.as_bytes()).map(|m| m.range()));
+    hits.extend(LOOSE.find_all(text.as_bytes(), starts));
     hits.sort_by_key(|h| (h.start, h.end));
     hits.into_iter()
 }

@@ -5,24 +5,28 @@
 //! `croak("Unexpected token: import")`, a docstring's `Credential=…`), which the tokenizer reads.
 //! A site only adds a window: the file was already worth parsing.
 
+use crate::detect::lang::starts::Led;
 use crate::format::FileFormat;
-use regex::bytes::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// A credential-named binding with a type annotation before its literal.
-static TYPED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+pub(in crate::detect::lang) static TYPED: LazyLock<Led> = LazyLock::new(|| {
+    Led::new(&format!(
         r#"(?i-u){}[\w.]*(?:\s*:\s*|[ \t]+)[\w.\[\]|, *<>]{{1,60}}?\s*=\s*(?:[rbfuRBFU]{{1,2}})?["'`]"#,
         super::super::WORDS
     ))
-    .expect("static pattern compiles")
 });
 
-/// The extra sites of `text` (unsorted).
-pub fn extra(format: FileFormat, text: &str) -> Vec<Range<usize>> {
+/// The extra sites of `text` (unsorted), given where its word-led matches may begin
+/// ([`crate::detect::lang::starts`]).
+pub fn extra(format: FileFormat, text: &str, starts: &[usize]) -> Vec<Range<usize>> {
     let b = text.as_bytes();
-    let mut out: Vec<_> = TYPED.find_iter(b).map(|m| m.range()).collect();
+    let mut out = TYPED.find_all(b, starts);
+    let loose = super::LOOSE.find_all(b, starts);
+    if loose.is_empty() {
+        return out;
+    }
     let quoted = match format {
         FileFormat::Python | FileFormat::Ruby => comments_and_strings(b, true, format == FileFormat::Python),
         FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
@@ -30,10 +34,10 @@ pub fn extra(format: FileFormat, text: &str) -> Vec<Range<usize>> {
         }
         _ => return out,
     };
-    for m in super::LOOSE.find_iter(b) {
-        let i = quoted.partition_point(|r| r.end <= m.start());
-        if quoted.get(i).is_some_and(|r| r.start <= m.start()) {
-            out.push(m.range());
+    for m in loose {
+        let i = quoted.partition_point(|r| r.end <= m.start);
+        if quoted.get(i).is_some_and(|r| r.start <= m.start) {
+            out.push(m);
         }
     }
     out
@@ -88,7 +92,7 @@ mod tests {
     use super::*;
 
     fn sites(format: FileFormat, text: &str) -> Vec<&str> {
-        let mut s = extra(format, text);
+        let mut s = extra(format, text, &crate::detect::lang::starts::starts(text));
         s.sort_by_key(|r| r.start);
         s.into_iter().map(|r| &text[r]).collect()
     }
