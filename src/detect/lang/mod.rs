@@ -147,9 +147,17 @@ fn tolerant(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> 
 fn windowed(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> Option<Vec<Candidate>> {
     // (Python's and Ruby's windows don't depend on `nest`.)
     let modes: &[bool] = if matches!(format, FileFormat::Python | FileFormat::Ruby) { &[true] } else { &[true, false] };
+    // (When both modes give the same windows — no hit inside a block, or every one at the same
+    // statement — the second parse would only repeat the first one's errors.)
+    let mut tried: Option<Vec<std::ops::Range<usize>>> = None;
     modes.iter().find_map(|&nest| {
         let windows = window::ranges(format, text, hits.iter().cloned(), nest)?;
-        windowed_candidates(format, text, &windows)
+        if tried.as_ref() == Some(&windows) {
+            return None;
+        }
+        let found = windowed_candidates(format, text, &windows);
+        tried = Some(windows);
+        found
     })
 }
 
