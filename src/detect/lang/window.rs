@@ -6,6 +6,7 @@
 //! credential), or the whole file when those cover most of it. A file whose hits are all refused
 //! (`tokens = {…}` in a lexer, `token_end = r"…"`) costs a few lines.
 
+mod above;
 mod brace;
 pub(super) mod sites;
 pub mod tolerant;
@@ -15,7 +16,6 @@ pub use sites::extra as extra_sites;
 use super::starts::Led;
 use crate::format::FileFormat;
 use regex::bytes::Regex;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -42,7 +42,7 @@ pub fn ranges(
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
-    let mut closers = HashMap::new();
+    let mut memo = above::Memo::default();
     let raw_strings =
         nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
     let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };
@@ -52,10 +52,10 @@ pub fn ranges(
         // (a lexer's `tokens = {…}` without the rest of its class; a field of one interface in a
         // `declare namespace` of 500 KB; a line of a bundle's one top-level function).
         let inner = match format {
-            FileFormat::Python => python_nested(b, hit.clone(), &mut closers),
+            FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
             FileFormat::Ruby => None,
             _ if !nest => None,
-            _ => brace::nested(b, hit.clone(), &mut closers),
+            _ => brace::nested(b, hit.clone(), &mut memo),
         };
         if let Some(ws) = inner {
             nested.extend(ws);
@@ -204,11 +204,7 @@ pub(super) fn line_at(b: &[u8], start: usize) -> &[u8] {
 /// The indented Python statement starting on the hit's line (up to the next line indented as
 /// much or less) and the header line of every block around it (`class X:`, `def f(self):`), or
 /// `None` when the hit's line is at the top level or inside an expression rather than a block.
-fn python_nested(
-    b: &[u8],
-    hit: Range<usize>,
-    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
-) -> Option<Vec<Range<usize>>> {
+fn python_nested(b: &[u8], hit: Range<usize>, memo: &mut above::Memo) -> Option<Vec<Range<usize>>> {
     let s = line_start(b, hit.start);
     let level = indent(line_at(b, s));
     let first = line_at(b, s);
@@ -227,12 +223,12 @@ fn python_nested(
     let mut cur = level;
     let mut at = s;
     while cur > 0 && at > 0 {
-        at = line_start(b, at - 1);
+        // (The nearest code line above indented less: blank lines, comments and the lines of
+        // the blocks between are passed over.)
+        let Some(up) = memo.above(b, at, cur, |body| body[0] == b'#') else { break };
+        at = up;
         let line = line_at(b, at);
         let body = &line[indent(line)..];
-        if body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) >= cur {
-            continue;
-        }
         let code = python_code(body);
         // A dict, list or call opened on the line above (`return {`, `CONFIG = dict(`) comes
         // with its closing line.
@@ -254,7 +250,7 @@ fn python_nested(
         }
         out.push(at..end);
         if opens {
-            out.extend(closers.entry(at).or_insert_with(|| brace::closer(b, at, ind)).clone()?);
+            out.extend(memo.closers.entry(at).or_insert_with(|| brace::closer(b, at, ind)).clone()?);
         }
         cur = ind;
     }

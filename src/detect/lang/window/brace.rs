@@ -3,8 +3,8 @@
 //! the whole top-level statement. A bundle's one top-level function, a `declare namespace` of
 //! 500 KB or a test function of 2,000 lines then cost the lines around a hit, not the file.
 
+use super::above::Memo;
 use super::{indent, line_at, line_start, lines_while};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// The statement starting on the hit's line (its line and the lines indented deeper or closing
@@ -12,18 +12,20 @@ use std::ops::Range;
 /// `export interface Req {`, `const config = {`) and the closing brackets of those blocks; `None`
 /// when the hit's line is at the top level or continues something, a line above it at a lower
 /// indentation doesn't open a block, or a block's closing line isn't where its indentation says.
-/// `closers` remembers each header's closing range (many hits share their outer blocks). A hit
+/// `memo` remembers each header's closing range and the file's indentation tree (many hits share
+/// their outer blocks). A hit
 /// inside an expression written over several lines (a ternary chain, a condition, a call's
 /// arguments) is read as a hit on the first line of the statement holding it.
-pub(super) fn nested(
-    b: &[u8],
-    hit: Range<usize>,
-    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
-) -> Option<Vec<Range<usize>>> {
-    nested_at(b, hit.clone(), closers).or_else(|| {
+pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {
+    nested_at(b, hit.clone(), memo).or_else(|| {
         let s = statement_line(b, hit.start)?;
-        nested_at(b, s..s, closers)
+        nested_at(b, s..s, memo)
     })
+}
+
+/// A `//` comment line (its text after the indentation): passed over on the way up.
+fn is_comment(body: &[u8]) -> bool {
+    body.starts_with(b"//")
 }
 
 /// The first line of the statement holding the line at `at`, when that line continues an
@@ -50,11 +52,7 @@ fn statement_line(b: &[u8], at: usize) -> Option<usize> {
     None
 }
 
-fn nested_at(
-    b: &[u8],
-    hit: Range<usize>,
-    closers: &mut HashMap<usize, Option<Vec<Range<usize>>>>,
-) -> Option<Vec<Range<usize>>> {
+fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {
     let s = line_start(b, hit.start);
     let first = line_at(b, s);
     let level = indent(first);
@@ -74,13 +72,13 @@ fn nested_at(
     let mut cur = level;
     let mut at = s;
     while cur > 0 && at > 0 {
-        at = line_start(b, at - 1);
+        // (The nearest code line above indented less: blank lines, comments and the lines of
+        // the blocks between are passed over.)
+        let Some(up) = memo.above(b, at, cur, is_comment) else { break };
+        at = up;
         let line = line_at(b, at);
         let ind = indent(line);
         let body = &line[ind..];
-        if body.is_empty() || body == b"\r" || ind >= cur || body.starts_with(b"//") {
-            continue;
-        }
         if continues(body) {
             // `"production" !== process.env.NODE_ENV &&` above `  (function () {`: the expression
             // the block is part of goes on from this line, which closes nothing. A `case x:` is
@@ -106,7 +104,7 @@ fn nested_at(
             return None;
         }
         out.push(at..(at + line.len() + 1).min(b.len()));
-        out.extend(closers.entry(at).or_insert_with(|| closer(b, at, ind)).clone()?);
+        out.extend(memo.closers.entry(at).or_insert_with(|| closer(b, at, ind)).clone()?);
         // `} else {`, `}{` (a Go table after its struct type), `}, {`: the header continues a
         // block opened above at its indentation, whose line comes too (not its body).
         if is_closer(body) {
@@ -291,7 +289,7 @@ mod tests {
 
     fn windows(text: &str, needle: &str) -> Option<Vec<String>> {
         let at = text.find(needle).expect("needle");
-        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut HashMap::new())?;
+        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut Memo::default())?;
         ws.sort_by_key(|w| w.start);
         Some(ws.into_iter().map(|w| text[w].to_string()).collect())
     }
@@ -341,7 +339,7 @@ mod tests {
         assert!(text[raws[0].clone()].starts_with("`\n\t\tauth {"));
         let at = text.find("token").unwrap();
         let hit = widen(at..at + 5, &raws);
-        let ws = nested(text.as_bytes(), hit, &mut HashMap::new()).unwrap();
+        let ws = nested(text.as_bytes(), hit, &mut Memo::default()).unwrap();
         let mut ws: Vec<_> = ws.into_iter().map(|w| &text[w]).collect();
         ws.sort();
         assert!(ws.iter().any(|w| w.starts_with("\tc := `") && w.ends_with("\t`\n")), "{ws:?}");

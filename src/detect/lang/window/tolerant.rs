@@ -6,7 +6,6 @@
 
 use super::{MIN_WINDOWED, brace, cont_for, line_start, merged, python_nested, statement_end, statement_start};
 use crate::format::FileFormat;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// A statement window longer than this is cut to the hit's own lines: a top-level statement that
@@ -31,13 +30,13 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
         FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java
     );
     let raws = if brace_like && format != FileFormat::Java { brace::raw_strings(b) } else { Vec::new() };
-    let mut closers = HashMap::new();
+    let mut memo = super::above::Memo::default();
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
     for hit in hits {
         let hit = brace::widen(hit.clone(), &raws);
         let nested = match format {
-            FileFormat::Python => python_nested(b, hit.clone(), &mut closers),
-            _ if brace_like => brace::nested(b, hit.clone(), &mut closers),
+            FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
+            _ if brace_like => brace::nested(b, hit.clone(), &mut memo),
             _ => None,
         };
         let mut ws = nested.unwrap_or_else(|| {

@@ -1,0 +1,123 @@
+//! What the nested windows' walks up from a hit ask of a file, answered once for all its hits: the
+//! closing lines of a block header, and the nearest code line above a line that is indented less
+//! than some level. Walking up line by line from each hit cost the lines between the hit and its
+//! function's header for every hit: a tokenizer of 3,000 lines in one function whose every other
+//! line says `token` spent most of its scan there. The lines' indentation tree (each code line's
+//! parent: the nearest code line above it indented less) is built in one pass when first asked,
+//! and a walk up jumps from parent to parent.
+
+use super::{indent, line_at};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// One file's answers (for one kind of comment line).
+#[derive(Default)]
+pub(super) struct Memo {
+    /// Each block header's closing ranges, by the header line's start.
+    pub closers: HashMap<usize, Option<Vec<Range<usize>>>>,
+    /// The code lines in order: start, indentation, parent (an index into this).
+    lines: Option<Vec<(usize, usize, Option<usize>)>>,
+}
+
+impl Memo {
+    /// The start of the nearest line above the line starting at `at` that is code (not blank,
+    /// not `skip`) and indented less than `cur`: what walking up line by line, passing over blank
+    /// lines, `skip` lines and lines indented `cur` or more, stops at.
+    pub fn above(&mut self, b: &[u8], at: usize, cur: usize, skip: fn(&[u8]) -> bool) -> Option<usize> {
+        let lines = self.lines.get_or_insert_with(|| tree(b, skip));
+        // The last code line above `at`, then up its parents: the code lines between a line and
+        // its parent are indented at least as much as the line.
+        let mut i = lines.partition_point(|&(s, _, _)| s < at).checked_sub(1)?;
+        loop {
+            let (s, ind, parent) = lines[i];
+            if ind < cur {
+                return Some(s);
+            }
+            i = parent?;
+        }
+    }
+}
+
+/// True for a line (its text after the indentation) that is no code: blank, or only `\r`.
+fn blank(body: &[u8]) -> bool {
+    body.is_empty() || body == b"\r"
+}
+
+/// The code lines of `b` with their indentation and parent, in one pass (a stack of the open
+/// indentation levels).
+fn tree(b: &[u8], skip: fn(&[u8]) -> bool) -> Vec<(usize, usize, Option<usize>)> {
+    let mut out: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut s = 0;
+    while s < b.len() {
+        let line = line_at(b, s);
+        let ind = indent(line);
+        let body = &line[ind..];
+        if !blank(body) && !skip(body) {
+            while open.last().is_some_and(|&j| out[j].1 >= ind) {
+                open.pop();
+            }
+            out.push((s, ind, open.last().copied()));
+            open.push(out.len() - 1);
+        }
+        s += line.len() + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk `above` replaces: line by line up from `at`.
+    fn walked(b: &[u8], mut at: usize, cur: usize, skip: fn(&[u8]) -> bool) -> Option<usize> {
+        while at > 0 {
+            at = super::super::line_start(b, at - 1);
+            let line = line_at(b, at);
+            let ind = indent(line);
+            let body = &line[ind..];
+            if blank(body) || skip(body) || ind >= cur {
+                continue;
+            }
+            return Some(at);
+        }
+        None
+    }
+
+    #[test]
+    fn jumping_up_the_parents_stops_where_walking_up_does() {
+        let comment: fn(&[u8]) -> bool = |body| body.starts_with(b"//");
+        let hash: fn(&[u8]) -> bool = |body| body.first() == Some(&b'#');
+        let mut next = crate::detect::words::tests::xorshift(0x5851_f42d_4c95_7f2d);
+        let pieces = ["x", "{", "}", "// c", "# c", "", "\r", "\tx", "y = 1"];
+        let mut checked = 0;
+        for _ in 0..400 {
+            let n = (next() % 40) as usize;
+            let text: String = (0..n)
+                .map(|_| {
+                    let ind = " ".repeat((next() % 7) as usize);
+                    format!("{ind}{}\n", pieces[(next() % pieces.len() as u64) as usize])
+                })
+                .collect();
+            let b = text.as_bytes();
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', b).map(|p| p + 1))
+                .filter(|&s| s <= b.len())
+                .collect();
+            for skip in [comment, hash] {
+                let mut memo = Memo::default();
+                for &at in &starts {
+                    for cur in 0..8 {
+                        assert_eq!(
+                            memo.above(b, at, cur, skip),
+                            walked(b, at, cur, skip),
+                            "{text:?} at {at} below {cur}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+}
