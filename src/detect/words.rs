@@ -25,7 +25,7 @@ pub(crate) const HINT: u8 = 4;
 pub(crate) const SQL: u8 = 8;
 /// Markers of documents parsed whatever their names say (`kind: secret`, `NoEcho`).
 pub(crate) const ALWAYS: u8 = 16;
-/// Where the language path's word-led patterns begin (`lang::starts::GATE_WORDS`).
+/// Where the language path's word-led patterns begin: the config words and `lang::GATE_WORDS`.
 pub(crate) const LANG: u8 = 32;
 
 /// Every gate word (lowercase, distinct) with the classes it belongs to.
@@ -36,7 +36,7 @@ pub(crate) static WORDS: LazyLock<Vec<(&'static str, u8)>> = LazyLock::new(|| {
         None => out.push((w, class)),
     };
     for w in super::config::PREFILTER {
-        add(w, CONFIG | LINE);
+        add(w, CONFIG | LINE | LANG);
     }
     for w in ["webhook", "basic ", "bearer "] {
         add(w, LINE);

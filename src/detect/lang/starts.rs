@@ -1,7 +1,7 @@
 //! Where the language path's word-led patterns can begin, and their matches found only there.
 //! The prefilter and the window-site patterns (`PREFILTER`, `ESCAPED`, `TYPED`, `LOOSE`) each
 //! searched every byte of every code file; every match of theirs begins at a gate word the
-//! file's one keyword pass already found ([`GATE_WORDS`]: a credential word, `://`, a sink's
+//! file's one keyword pass already found (class `words::LANG`: a credential word, `://`, a sink's
 //! name — or the start of the identifier holding it, for `\w*basic_?auth`), or a few bytes before
 //! a `key` (`api_key`, `access.key`). Searching anchored at those starts, in order and skipping
 //! those inside the last match, gives what `find_iter` gives: the leftmost match is the first
@@ -16,29 +16,10 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 /// The gate words a match of the word-led patterns begins with or holds near its start (all
-/// lowercase; the keyword pass matches them ASCII case-insensitively).
-pub(crate) const GATE_WORDS: &[&str] = &[
-    "pass",
-    "pwd",
-    "secret",
-    "token",
-    "key",
-    "auth",
-    "cred",
-    "kennwort",
-    "senha",
-    "contrase",
-    "wachtwoord",
-    "mdp",
-    "parola",
-    "://",
-    "connect",
-    "pdo",
-    "mysql",
-    "sequelize",
-    "basic",
-    "curl",
-];
+/// lowercase; the keyword pass matches them ASCII case-insensitively), besides the config
+/// prefilter's (`config::PREFILTER`: `pass`, `pwd`, `secret`, `token`, `key`, `auth`, `cred`, `://`
+/// and the other languages' words), which `words.rs` puts in this class too.
+pub(crate) const GATE_WORDS: &[&str] = &["connect", "pdo", "mysql", "sequelize", "basic", "curl"];
 
 /// The words that name a kind of key before `[_.-]?key` in [`super::WORDS`] (`api_key`,
 /// `signing-key`, `access.key`).

@@ -13,7 +13,7 @@ fn patterns() -> [(&'static str, &'static Led); 4] {
 /// operators, quotes, sinks, command lines, URLs) and filler: deterministic, a few thousand.
 fn generated() -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
-    for w in GATE_WORDS.iter().chain(KEYED) {
+    for w in GATE_WORDS.iter().chain(crate::detect::config::PREFILTER).chain(KEYED) {
         pieces.push(w.to_string());
         pieces.push(w.to_ascii_uppercase());
         pieces.push(w[1..].to_string());
@@ -92,6 +92,8 @@ fn generated() -> Vec<String> {
         " string = '",
         "\\\"",
         "\\':",
+        "token\\\":\\\"",
+        "secret\\'=\\'",
         "<T>",
         "é",
         "€",
