@@ -19,6 +19,8 @@ pub mod rules;
 pub mod salt;
 pub mod scan;
 pub mod site;
+#[cfg(test)]
+pub(crate) mod testdata;
 pub mod upload;
 
 use std::io::{self, IsTerminal, Write};

@@ -135,7 +135,7 @@ impl Hits {
     /// The starts of the occurrences of `class`'s words, in order (a start twice when two of its
     /// words start there).
     pub(crate) fn starts(&self, class: u8) -> impl Iterator<Item = usize> + '_ {
-        self.at.iter().filter(move |&&(_, w)| WORDS[usize::from(w)].1 & class != 0).map(|&(s, _)| s)
+        self.words(class).map(|(s, _)| s)
     }
 
     /// The occurrences of `class`'s words as `(start, word)`, in order.

@@ -314,11 +314,7 @@ mod tests {
             }
         }
         let mut texts = vec![text];
-        for entry in ignore::WalkBuilder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")).build().flatten() {
-            if let Ok(t) = std::fs::read_to_string(entry.path()) {
-                texts.push(format!("{filler}{t}{filler}"));
-            }
-        }
+        texts.extend(crate::testdata::texts().into_iter().map(|(_, t)| format!("{filler}{t}{filler}")));
         let mut windowed = 0;
         for text in &texts {
             let bytes = text.as_bytes();

@@ -64,20 +64,16 @@ thread_local! {
     static PARSERS: RefCell<HashMap<FileFormat, Parser>> = RefCell::new(HashMap::new());
 }
 
-/// True when the cheap prefilter says the file may hold a credential-named literal.
-pub fn may_hold_credential(format: FileFormat, text: &str) -> bool {
-    held(format, text, &starts::starts(text))
-}
-
-/// [`may_hold_credential`], given the text's [`starts`].
-fn held(format: FileFormat, text: &str, starts: &[usize]) -> bool {
+/// True when the cheap prefilter says the file may hold a credential-named literal (`starts`:
+/// where its word-led matches may begin, [`starts::starts`]).
+fn may_hold_credential(format: FileFormat, text: &str, starts: &[usize]) -> bool {
     PREFILTER.any(text.as_bytes(), starts) || (format == FileFormat::Shell && SHELL_PREFILTER.is_match(text.as_bytes()))
 }
 
 /// Detects credential-named literals and their config companions in source code.
 pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     let starts = starts::starts(text);
-    if !held(format, text, &starts) {
+    if !may_hold_credential(format, text, &starts) {
         return Vec::new();
     }
     // The windows decide whether the file holds anything. What they hold is then read with its

@@ -42,7 +42,7 @@ pub fn ranges(
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
-    let mut memo = above::Memo::default();
+    let mut memo = if format == FileFormat::Python { above::Memo::python() } else { above::Memo::brace() };
     let raw_strings =
         nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
     let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };
@@ -225,7 +225,7 @@ fn python_nested(b: &[u8], hit: Range<usize>, memo: &mut above::Memo) -> Option<
     while cur > 0 && at > 0 {
         // (The nearest code line above indented less: blank lines, comments and the lines of
         // the blocks between are passed over.)
-        let Some(up) = memo.above(b, at, cur, |body| body[0] == b'#') else { break };
+        let Some(up) = memo.above(b, at, cur) else { break };
         at = up;
         let line = line_at(b, at);
         let body = &line[indent(line)..];

@@ -110,25 +110,18 @@ fn generated() -> Vec<String> {
         .collect()
 }
 
-fn testdata() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for entry in ignore::WalkBuilder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")).build().flatten() {
-        if let Ok(text) = std::fs::read_to_string(entry.path()) {
-            out.push((entry.path().display().to_string(), text));
-        }
-    }
-    assert!(out.len() > 100, "testdata holds the fixture files");
-    out
-}
-
 fn reference(led: &Led, text: &str) -> Vec<Range<usize>> {
     led.full.find_iter(text.as_bytes()).map(|m| m.range()).collect()
 }
 
 #[test]
 fn anchored_at_the_starts_finds_what_find_iter_finds() {
-    let texts: Vec<(String, String)> =
-        generated().into_iter().enumerate().map(|(i, t)| (format!("generated #{i}"), t)).chain(testdata()).collect();
+    let texts: Vec<(String, String)> = generated()
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (format!("generated #{i}"), t))
+        .chain(crate::testdata::texts())
+        .collect();
     let mut matched = [0usize; 4];
     for (name, text) in &texts {
         let starts = starts(text);

@@ -10,21 +10,39 @@ use super::{indent, line_at};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// One file's answers (for one kind of comment line).
-#[derive(Default)]
+/// One file's answers.
 pub(super) struct Memo {
     /// Each block header's closing ranges, by the header line's start.
     pub closers: HashMap<usize, Option<Vec<Range<usize>>>>,
+    /// True for a comment line (its text after the indentation), which is no code.
+    comment: fn(&[u8]) -> bool,
     /// The code lines in order: start, indentation, parent (an index into this).
     lines: Option<Vec<(usize, usize, Option<usize>)>>,
 }
 
 impl Memo {
+    /// The memo of a file whose comment lines `comment` tells (`#`, `//`: its text after the
+    /// indentation, never empty).
+    pub fn new(comment: fn(&[u8]) -> bool) -> Memo {
+        Memo { closers: HashMap::new(), comment, lines: None }
+    }
+
+    /// The memo of a Python file (`#` comments).
+    pub fn python() -> Memo {
+        Memo::new(|body| body[0] == b'#')
+    }
+
+    /// The memo of a brace-language file (`//` comments).
+    pub fn brace() -> Memo {
+        Memo::new(|body| body.starts_with(b"//"))
+    }
+
     /// The start of the nearest line above the line starting at `at` that is code (not blank,
-    /// not `skip`) and indented less than `cur`: what walking up line by line, passing over blank
-    /// lines, `skip` lines and lines indented `cur` or more, stops at.
-    pub fn above(&mut self, b: &[u8], at: usize, cur: usize, skip: fn(&[u8]) -> bool) -> Option<usize> {
-        let lines = self.lines.get_or_insert_with(|| tree(b, skip));
+    /// not a comment) and indented less than `cur`: what walking up line by line, passing over
+    /// blank lines, comments and lines indented `cur` or more, stops at.
+    pub fn above(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
+        let comment = self.comment;
+        let lines = self.lines.get_or_insert_with(|| tree(b, comment));
         // The last code line above `at`, then up its parents: the code lines between a line and
         // its parent are indented at least as much as the line.
         let mut i = lines.partition_point(|&(s, _, _)| s < at).checked_sub(1)?;
@@ -104,15 +122,11 @@ mod tests {
                 .chain(memchr::memchr_iter(b'\n', b).map(|p| p + 1))
                 .filter(|&s| s <= b.len())
                 .collect();
-            for skip in [comment, hash] {
-                let mut memo = Memo::default();
+            for (memo, skip) in [(Memo::brace as fn() -> Memo, comment), (Memo::python, hash)] {
+                let mut memo = memo();
                 for &at in &starts {
                     for cur in 0..8 {
-                        assert_eq!(
-                            memo.above(b, at, cur, skip),
-                            walked(b, at, cur, skip),
-                            "{text:?} at {at} below {cur}"
-                        );
+                        assert_eq!(memo.above(b, at, cur), walked(b, at, cur, skip), "{text:?} at {at} below {cur}");
                         checked += 1;
                     }
                 }

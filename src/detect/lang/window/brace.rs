@@ -23,11 +23,6 @@ pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec
     })
 }
 
-/// A `//` comment line (its text after the indentation): passed over on the way up.
-fn is_comment(body: &[u8]) -> bool {
-    body.starts_with(b"//")
-}
-
 /// The first line of the statement holding the line at `at`, when that line continues an
 /// expression started above: back to the nearest line at a lower indentation than every line
 /// between that opens a block (`… {`), then the last line passed at the lowest indentation
@@ -74,7 +69,7 @@ fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<u
     while cur > 0 && at > 0 {
         // (The nearest code line above indented less: blank lines, comments and the lines of
         // the blocks between are passed over.)
-        let Some(up) = memo.above(b, at, cur, is_comment) else { break };
+        let Some(up) = memo.above(b, at, cur) else { break };
         at = up;
         let line = line_at(b, at);
         let ind = indent(line);
@@ -289,7 +284,7 @@ mod tests {
 
     fn windows(text: &str, needle: &str) -> Option<Vec<String>> {
         let at = text.find(needle).expect("needle");
-        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut Memo::default())?;
+        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut Memo::brace())?;
         ws.sort_by_key(|w| w.start);
         Some(ws.into_iter().map(|w| text[w].to_string()).collect())
     }
@@ -339,7 +334,7 @@ mod tests {
         assert!(text[raws[0].clone()].starts_with("`\n\t\tauth {"));
         let at = text.find("token").unwrap();
         let hit = widen(at..at + 5, &raws);
-        let ws = nested(text.as_bytes(), hit, &mut Memo::default()).unwrap();
+        let ws = nested(text.as_bytes(), hit, &mut Memo::brace()).unwrap();
         let mut ws: Vec<_> = ws.into_iter().map(|w| &text[w]).collect();
         ws.sort();
         assert!(ws.iter().any(|w| w.starts_with("\tc := `") && w.ends_with("\t`\n")), "{ws:?}");
