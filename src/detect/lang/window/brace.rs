@@ -143,8 +143,12 @@ fn depth(body: &[u8]) -> usize {
 
 /// Back from the continuing header at `at` (`} else {`, indented `ind`) to the line at the same
 /// indentation that opens the chain (`if x {`), adding it and the chain's other continuing lines
-/// to `out`; its start, or `None` when the lines above don't read as such a chain.
+/// to `out`; its start, or `None` when the lines above don't read as such a chain. Where a line
+/// continues a bracket rather than a block (`) {` after a multi-line `if (`, prettier's style),
+/// the lines between are the header's own (its condition, its parameters) and come too.
 fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> Option<usize> {
+    let mut group = closes_group(b, at);
+    let mut closing = at;
     while at > 0 {
         at = line_start(b, at - 1);
         let line = line_at(b, at);
@@ -156,12 +160,20 @@ fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> O
         if i < ind || !opens(body) {
             return None;
         }
-        out.push(at..(at + line.len() + 1).min(b.len()));
+        let end = if group { closing } else { at + line.len() + 1 };
+        out.push(at..end.min(b.len()));
         if !is_closer(body) {
             return Some(at);
         }
+        (group, closing) = (closes_group(b, at), at);
     }
     None
+}
+
+/// The code line at `at` starts by closing a parenthesis or bracket (not a block).
+fn closes_group(b: &[u8], at: usize) -> bool {
+    let line = line_at(b, at);
+    matches!(line.get(indent(line)), Some(b')' | b']'))
 }
 
 /// The multi-line raw strings and template literals of a brace-language file (`` `…` ``, found by

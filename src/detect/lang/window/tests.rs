@@ -64,6 +64,13 @@ fn new_header_shapes_answer_as_the_whole_file_does() {
             "password: '",
         ),
         (
+            FileFormat::JavaScript,
+            format!(
+                "function connect(request) {{\n{js}  if (\n    request &&\n    request.ok\n  ) {{\n    var x = 1;\n  }} else if (\n    request.retry\n  ) {{\n    var db = {{ user: 'app', password: 'Zq8vR2mK4pLw' }};\n    return db;\n  }}\n}}\n"
+            ),
+            "password: '",
+        ),
+        (
             FileFormat::Go,
             format!(
                 "package p\n\nfunc f(x string) string {{\n\tswitch x {{\n{go}\tcase \"db\":\n\t\tpassword := \"Zq8vR2mK4pLw\"\n\t\treturn password\n\t}}\n\treturn \"\"\n}}\n"
@@ -129,6 +136,26 @@ fn brace_statement_with_its_closing_line() {
     assert_eq!(windows(FileFormat::JavaScript, text, "password"), ["const config = {\n  password: 'x',\n};\n"]);
     let top = "const a = 1;\nconst config = { password: 'x',\n  user: 'u' };\nfunction f() {}\n";
     assert_eq!(windows(FileFormat::JavaScript, top, "password"), ["const config = { password: 'x',\n  user: 'u' };\n"]);
+}
+
+#[test]
+fn brace_headers_over_several_lines_come_with_their_conditions() {
+    // prettier's style: a condition too long for one line opens `if (` and closes `) {`; the lines
+    // between are the header's (without them the window reads `if ( ) {`, a syntax error), while
+    // a block's body before `} else if (` stays out.
+    let text = "function f(request) {\n  var a = 1;\n  if (\n    request &&\n    request.ok\n  ) {\n    var b = 2;\n  } else if (\n    other\n  ) {\n    var token = 'y';\n  }\n}\n";
+    let got = windows(FileFormat::JavaScript, text, "token = '");
+    assert_eq!(
+        got.concat(),
+        "function f(request) {\n  if (\n    request &&\n    request.ok\n  ) {\n  } else if (\n    other\n  ) {\n    var token = 'y';\n  }\n}\n"
+    );
+    let padded = format!("{text}{}", "x = 0\n".repeat(MIN_WINDOWED));
+    let hits = padded.match_indices("token = '").map(|(i, m)| i..i + m.len()).collect::<Vec<_>>();
+    let w = ranges(FileFormat::JavaScript, &padded, hits.into_iter(), true).unwrap();
+    assert!(
+        super::super::windowed_candidates(FileFormat::JavaScript, &padded, &w).is_some(),
+        "the window parses cleanly"
+    );
 }
 
 #[test]
