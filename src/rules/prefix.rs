@@ -1,6 +1,6 @@
 //! The keyword prefixes' automata: a contiguous NFA for the first bytes a rule set walks, the full
 //! DFA, built when first needed, once the walks add up. The DFA walks a text about twice as fast,
-//! but building it (a few hundred prefixes, ASCII case-insensitive) costs ~3 ms, most of a
+//! but building it (a few hundred prefixes, ASCII case-insensitive) costs ~3–6 ms, most of a
 //! pre-commit run over a small commit; the NFA builds in a third of that, and over the tens of
 //! kilobytes such a commit holds the slower walk costs a fraction of a millisecond. Both automata
 //! are built from the same patterns with the same options, so they report the same matches in the
@@ -11,9 +11,10 @@ use aho_corasick::{MatchKind, dfa::DFA};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Bytes walked with the NFA before the DFA is built: past this its build costs less than the
-/// NFA's slower walk over the rest (~5 ns/byte more on this machine, against ~3 ms of build: even at
-/// about 600 KB), and a large commit or a tree scan pays at most ~1 ms for having started small.
+/// Bytes walked with the NFA before the DFA is built: a small commit never pays for the DFA, and
+/// a large commit or a tree scan pays at most ~1 ms for having started small (the NFA walks ~5
+/// ns/byte slower on this machine; the DFA over 8-byte prefixes builds in ~6 ms, so a scan of
+/// under ~1 MB would be as fast without it).
 pub(super) const NFA_BYTES: usize = 256 << 10;
 
 /// The automata over the keyword prefixes: the NFA built with the rule set (every walk starts with
