@@ -151,6 +151,12 @@ fn windowed(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> 
         if tried.as_ref() == Some(&windows) {
             return None;
         }
+        // A large file's windows are never parsed past what a whole parse of a small file costs:
+        // beyond that they are whole modules of a bundle (a webpack module whose closing line
+        // the windows can't find, 200 KB of 520), which the per-hit windows read for a fraction.
+        if text.len() > MAX_WHOLE && windows.iter().map(|w| w.len()).sum::<usize>() > MAX_WHOLE {
+            return None;
+        }
         let found = windowed_candidates(format, text, &windows);
         tried = Some(windows);
         found

@@ -159,6 +159,27 @@ fn brace_headers_over_several_lines_come_with_their_conditions() {
 }
 
 #[test]
+fn a_large_files_windows_past_the_whole_parse_size_give_way_to_the_per_hit_windows() {
+    // One top-level statement of 90 KB in a file of 230: its window would parse cleanly, but
+    // costs what a whole parse of a large file does; the per-hit windows read it instead.
+    // (A chained call: its lines continue an expression, so no nested window; the statement is
+    // the window in both modes.)
+    let calls: String = (0..2000).map(|i| format!("  .with('k{i}', {{ a: {i}, b: 'v{i}' }})\n")).collect();
+    let rest: String = (0..4000).map(|i| format!("function f{i}(a) {{\n  return a + {i};\n}}\n")).collect();
+    let text = format!(
+        "var a = 1;\nvar config = builder()\n{calls}  .db({{ host: 'db.internal', password: 'Xk9mP2vL7qTz' }});\n{rest}"
+    );
+    let at = text.find("password").unwrap();
+    let hits = [at..at + 8];
+    let windows = ranges(FileFormat::JavaScript, &text, hits.iter().cloned(), false).unwrap();
+    assert!(windows.iter().map(|w| w.len()).sum::<usize>() > 64 * 1024);
+    assert!(super::super::windowed_candidates(FileFormat::JavaScript, &text, &windows).is_some(), "it would parse");
+    assert!(super::super::windowed(FileFormat::JavaScript, &text, &hits).is_none(), "but is not parsed");
+    let found = super::super::analyze(FileFormat::JavaScript, &text);
+    assert!(found.iter().any(|d| &text[d.span.start..d.span.end] == "Xk9mP2vL7qTz"), "{found:?}");
+}
+
+#[test]
 fn companion_windows_answer_as_the_whole_file_does() {
     use crate::detect::group;
     use crate::model::Detection;
