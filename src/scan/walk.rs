@@ -151,8 +151,10 @@ pub(super) fn scan_tree(
     report
 }
 
-/// Reads a file unless it is larger than `max` (checked on the open handle, then capped while
-/// reading, so a file that grows mid-scan can't blow memory).
+/// Reads a file unless it is larger than `max` (checked on the open handle). The read stops at
+/// the length the handle gave, so a file that grows mid-scan can't blow memory (its first bytes
+/// are read), and the read ends without the probe for more that an open-ended read makes: one
+/// system call per file fewer.
 fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
@@ -160,10 +162,7 @@ fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     let mut buf = Vec::with_capacity(len as usize);
-    file.take(max + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > max {
-        return Ok(None);
-    }
+    file.take(len).read_to_end(&mut buf)?;
     Ok(Some(buf))
 }
 
