@@ -169,8 +169,7 @@ fn a_large_files_windows_past_the_whole_parse_size_give_way_to_the_per_hit_windo
     let text = format!(
         "var a = 1;\nvar config = builder()\n{calls}  .db({{ host: 'db.internal', password: 'Xk9mP2vL7qTz' }});\n{rest}"
     );
-    let at = text.find("password").unwrap();
-    let hits = [at..at + 8];
+    let hits: Vec<_> = text.match_indices("password").map(|(i, m)| i..i + m.len()).collect();
     let windows = ranges(FileFormat::JavaScript, &text, hits.iter().cloned(), false).unwrap();
     assert!(windows.iter().map(|w| w.len()).sum::<usize>() > 64 * 1024);
     assert!(super::super::windowed_candidates(FileFormat::JavaScript, &text, &windows).is_some(), "it would parse");
