@@ -226,13 +226,7 @@ mod tests {
     fn the_depth_bound_never_says_shallow_of_a_deeper_text() {
         // Random bracket soups (every block shape: runs up, runs down, balanced, bytes between),
         // and the nesting the guard exists for.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::detect::words::tests::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut texts: Vec<Vec<u8>> = vec![Vec::new(), b"((([[{".repeat(500), b"({[]})x".repeat(3000)];
         texts.push([b"(".repeat(1100), b")".repeat(1100)].concat());
         texts.push([b"{".repeat(1024), b"x".repeat(300)].concat());

@@ -42,7 +42,7 @@ pub fn ranges(
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
-    let mut memo = if format == FileFormat::Python { above::Memo::python() } else { above::Memo::brace() };
+    let mut memo = above::Memo::of(format);
     let raw_strings =
         nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
     let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };

@@ -7,6 +7,7 @@
 //! and a walk up jumps from parent to parent.
 
 use super::{indent, line_at};
+use crate::format::FileFormat;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -23,8 +24,13 @@ pub(super) struct Memo {
 impl Memo {
     /// The memo of a file whose comment lines `comment` tells (`#`, `//`: its text after the
     /// indentation, never empty).
-    pub fn new(comment: fn(&[u8]) -> bool) -> Memo {
+    fn new(comment: fn(&[u8]) -> bool) -> Memo {
         Memo { closers: HashMap::new(), comment, lines: None }
+    }
+
+    /// The memo of a file of `format`: Python's comments, else the brace languages'.
+    pub fn of(format: FileFormat) -> Memo {
+        if format == FileFormat::Python { Memo::python() } else { Memo::brace() }
     }
 
     /// The memo of a Python file (`#` comments).

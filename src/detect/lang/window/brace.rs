@@ -147,7 +147,8 @@ fn depth(body: &[u8]) -> usize {
 /// continues a bracket rather than a block (`) {` after a multi-line `if (`, prettier's style),
 /// the lines between are the header's own (its condition, its parameters) and come too.
 fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> Option<usize> {
-    let mut group = closes_group(b, at);
+    // (`ind` is the indentation of the line at `at`.)
+    let mut group = closes_group(&line_at(b, at)[ind..]);
     let mut closing = at;
     while at > 0 {
         at = line_start(b, at - 1);
@@ -165,15 +166,15 @@ fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> O
         if !is_closer(body) {
             return Some(at);
         }
-        (group, closing) = (closes_group(b, at), at);
+        (group, closing) = (closes_group(body), at);
     }
     None
 }
 
-/// The code line at `at` starts by closing a parenthesis or bracket (not a block).
-fn closes_group(b: &[u8], at: usize) -> bool {
-    let line = line_at(b, at);
-    matches!(line.get(indent(line)), Some(b')' | b']'))
+/// A line (its text after the indentation) that starts by closing a parenthesis or bracket, not
+/// a block.
+fn closes_group(body: &[u8]) -> bool {
+    matches!(body.first(), Some(b')' | b']'))
 }
 
 /// The multi-line raw strings and template literals of a brace-language file (`` `…` ``, found by

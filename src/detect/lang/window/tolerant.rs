@@ -30,8 +30,7 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
         FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java
     );
     let raws = if brace_like && format != FileFormat::Java { brace::raw_strings(b) } else { Vec::new() };
-    let mut memo =
-        if format == FileFormat::Python { super::above::Memo::python() } else { super::above::Memo::brace() };
+    let mut memo = super::above::Memo::of(format);
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
     for hit in hits {
         let hit = brace::widen(hit.clone(), &raws);
