@@ -46,8 +46,12 @@ pub fn ranges(
     let raw_strings =
         nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
     let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };
+    let mut statements = Statements::new(cont);
     for hit in hits {
         let hit = brace::widen(hit, &raws);
+        if statements.repeats(b, &hit) {
+            continue;
+        }
         // An indented statement inside blocks is read with the header lines of those blocks only
         // (a lexer's `tokens = {…}` without the rest of its class; a field of one interface in a
         // `declare namespace` of 500 KB; a line of a bundle's one top-level function).
@@ -63,10 +67,10 @@ pub fn ranges(
         }
         if out.last().is_some_and(|w| w.end > hit.start) {
             let last = out.last_mut().expect("checked");
-            last.end = last.end.max(statement_end(b, hit.end, cont));
+            last.end = last.end.max(statements.end(b, hit.end));
             continue;
         }
-        let w = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont);
+        let w = statements.of(b, &hit);
         match out.last_mut() {
             Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
             _ => out.push(w),
@@ -149,13 +153,77 @@ pub(super) fn line_start(b: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &b[..at.min(b.len())]).map(|p| p + 1).unwrap_or(0)
 }
 
+/// What the walk over a file's hits (sorted by start) remembers of the hits before: the lines of
+/// the last one, and the last top-level statement found from a one-line hit. A hit on the lines
+/// of the one before gives the same windows; the hits inside one long statement (a test suite's
+/// one `describe(…)` block, a config line of a raw string at column 0) share its bounds. Walking
+/// each hit's statement from its own lines cost the statement's length for every hit in it.
+pub(super) struct Statements {
+    cont: fn(&[u8]) -> bool,
+    /// The start of the line holding the last hit's start, and of the line holding its end.
+    lines: Option<(usize, usize)>,
+    /// The last statement found from a one-line hit: its start (with the decorators and comments
+    /// above it), its first line's start and its end. Every line after the first and before the
+    /// end continues the statement.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl Statements {
+    /// A walk over the hits of a file whose lines continue a statement when `cont` says so.
+    pub fn new(cont: fn(&[u8]) -> bool) -> Statements {
+        Statements { cont, lines: None, last: None }
+    }
+
+    /// True when `hit` lies on the same lines as the hit before it (whose windows it would repeat).
+    pub fn repeats(&mut self, b: &[u8], hit: &Range<usize>) -> bool {
+        let lines = (line_start(b, hit.start), line_start(b, hit.end));
+        self.lines.replace(lines) == Some(lines)
+    }
+
+    /// The top-level statement holding `hit`: from the first line of its statement (and the
+    /// decorators or comments right above it) to the end of the statement holding its end.
+    pub fn of(&mut self, b: &[u8], hit: &Range<usize>) -> Range<usize> {
+        let s = line_start(b, hit.start);
+        if let Some((start, first, end)) = self.last
+            && first <= s
+            && hit.end < end
+        {
+            return start..end;
+        }
+        let first = statement_first(b, s, self.cont);
+        let (start, end) = (decorated(b, first), statement_end(b, hit.end, self.cont));
+        if line_start(b, hit.end) == s {
+            self.last = Some((start, first, end));
+        }
+        start..end
+    }
+
+    /// The end of the statement holding `at` (as [`statement_end`]).
+    pub fn end(&mut self, b: &[u8], at: usize) -> usize {
+        match self.last {
+            Some((_, first, end)) if first <= at && at < end => end,
+            _ => statement_end(b, at, self.cont),
+        }
+    }
+}
+
 /// Back from the line holding `at` to the first line that starts a top-level statement (and the
-/// decorators or comments right above it).
+/// decorators or comments right above it): what [`Statements::of`] answers, walked from `at`.
+#[cfg(test)]
 fn statement_start(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
-    let mut s = line_start(b, at);
+    decorated(b, statement_first(b, line_start(b, at), cont))
+}
+
+/// Back from the line starting at `s` to the first line that starts a top-level statement.
+fn statement_first(b: &[u8], mut s: usize, cont: fn(&[u8]) -> bool) -> usize {
     while s > 0 && cont(&b[s..]) {
         s = line_start(b, s - 1);
     }
+    s
+}
+
+/// Back from a statement's first line at `s` over the decorators or comments right above it.
+fn decorated(b: &[u8], mut s: usize) -> usize {
     while s > 0 {
         let prev = line_start(b, s - 1);
         if !matches!(b[prev], b'@' | b'#') {

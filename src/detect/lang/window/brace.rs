@@ -31,7 +31,9 @@ fn statement_line(b: &[u8], at: usize) -> Option<usize> {
     let s = line_start(b, at);
     let (mut low, mut start) = (indent(line_at(b, s)), s);
     let mut cur = s;
-    while cur > 0 {
+    // (Once at column 0 nothing above can be indented less: walking on to the top of the file
+    // from every hit at column 0 — the config lines of a Go test's raw strings — was quadratic.)
+    while cur > 0 && low > 0 {
         cur = line_start(b, cur - 1);
         let line = line_at(b, cur);
         let ind = indent(line);
@@ -103,7 +105,7 @@ fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<u
         // `} else {`, `}{` (a Go table after its struct type), `}, {`: the header continues a
         // block opened above at its indentation, whose line comes too (not its body).
         if is_closer(body) {
-            at = opener(b, at, ind, &mut out)?;
+            at = opener(b, at, ind, memo, &mut out)?;
         }
         cur = ind;
     }
@@ -146,18 +148,18 @@ fn depth(body: &[u8]) -> usize {
 /// to `out`; its start, or `None` when the lines above don't read as such a chain. Where a line
 /// continues a bracket rather than a block (`) {` after a multi-line `if (`, prettier's style),
 /// the lines between are the header's own (its condition, its parameters) and come too.
-fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> Option<usize> {
+fn opener(b: &[u8], mut at: usize, ind: usize, memo: &mut Memo, out: &mut Vec<Range<usize>>) -> Option<usize> {
     // (`ind` is the indentation of the line at `at`.)
     let mut group = closes_group(&line_at(b, at)[ind..]);
     let mut closing = at;
-    while at > 0 {
-        at = line_start(b, at - 1);
+    loop {
+        // The nearest code line above indented no deeper than the header: the blank lines,
+        // comments and body lines between are passed over by the file's indentation tree (walking
+        // up line by line crossed the whole block above a `}).then(…{` for every hit below it).
+        at = memo.above(b, at, ind + 1)?;
         let line = line_at(b, at);
         let i = indent(line);
         let body = &line[i..];
-        if body.is_empty() || body == b"\r" || i > ind || body.starts_with(b"//") {
-            continue;
-        }
         if i < ind || !opens(body) {
             return None;
         }
@@ -168,7 +170,6 @@ fn opener(b: &[u8], mut at: usize, ind: usize, out: &mut Vec<Range<usize>>) -> O
         }
         (group, closing) = (closes_group(body), at);
     }
-    None
 }
 
 /// A line (its text after the indentation) that starts by closing a parenthesis or bracket, not

@@ -227,3 +227,46 @@ fn points_count_rows_and_columns() {
     assert_eq!((r[0].start_point.row, r[0].start_point.column), (1, 0));
     assert_eq!((r[1].start_point.row, r[1].end_point.row, r[1].end_point.column), (2, 3, 0));
 }
+
+#[test]
+fn remembered_statements_are_the_ones_walked_from_each_hit() {
+    // Random files of top-level, indented, closing, decorator and comment lines; random hits on
+    // one or several lines, in order. The remembered bounds must be the walked ones everywhere.
+    let mut next = crate::detect::words::tests::xorshift(0x2545_f491_4f6c_dd1d);
+    let pieces = ["x = 1", "  y = 2", "\tz", "}", ")", "@dec", "# c", "", "end", "else:", ".call()", "// c"];
+    let conts: [fn(&[u8]) -> bool; 3] = [python_continues, brace_continues, ruby_continues];
+    let mut checked = 0;
+    for _ in 0..600 {
+        let n = 1 + (next() % 30) as usize;
+        let text: String = (0..n).map(|_| format!("{}\n", pieces[(next() % pieces.len() as u64) as usize])).collect();
+        let b = text.as_bytes();
+        let mut hits: Vec<Range<usize>> = (0..(next() % 12))
+            .map(|_| {
+                let start = (next() % b.len() as u64) as usize;
+                let len = if next() % 4 == 0 { next() % 20 } else { next() % 3 } as usize;
+                start..(start + len).min(b.len())
+            })
+            .collect();
+        hits.sort_by_key(|h| (h.start, h.end));
+        for cont in conts {
+            let mut statements = Statements::new(cont);
+            for hit in &hits {
+                let walked = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont);
+                assert_eq!(statements.end(b, hit.end), walked.end, "{text:?} end of {hit:?}");
+                assert_eq!(statements.of(b, hit), walked, "{text:?} at {hit:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 5_000, "{checked}");
+}
+
+#[test]
+fn hits_on_the_lines_of_the_hit_before_repeat_it() {
+    let text = "a = 1\nuser = 'u'; password = 'p'\nb = 2\n";
+    let mut s = Statements::new(python_continues);
+    assert!(!s.repeats(text.as_bytes(), &(6..10)));
+    assert!(s.repeats(text.as_bytes(), &(18..26)), "same line");
+    assert!(!s.repeats(text.as_bytes(), &(34..35)), "next line");
+    assert!(!s.repeats(text.as_bytes(), &(18..35)), "ends on another line");
+}

@@ -4,7 +4,7 @@
 //! instead of growing to a parse of the whole file (a webpack bundle, a 400 KB React build).
 #![allow(clippy::single_range_in_vec_init)] // (Vectors of windows that hold one window.)
 
-use super::{MIN_WINDOWED, brace, cont_for, line_start, merged, python_nested, statement_end, statement_start};
+use super::{MIN_WINDOWED, Statements, brace, cont_for, line_start, merged, python_nested, statement_end};
 use crate::format::FileFormat;
 use std::ops::Range;
 
@@ -32,15 +32,19 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
     let raws = if brace_like && format != FileFormat::Java { brace::raw_strings(b) } else { Vec::new() };
     let mut memo = super::above::Memo::of(format);
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut statements = Statements::new(cont);
     for hit in hits {
         let hit = brace::widen(hit.clone(), &raws);
+        if statements.repeats(b, &hit) {
+            continue;
+        }
         let nested = match format {
             FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
             _ if brace_like => brace::nested(b, hit.clone(), &mut memo),
             _ => None,
         };
         let mut ws = nested.unwrap_or_else(|| {
-            let w = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont);
+            let w = statements.of(b, &hit);
             if w.len() <= MAX_STATEMENT {
                 vec![w]
             } else {
