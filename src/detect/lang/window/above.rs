@@ -1,6 +1,6 @@
 //! What the nested windows' walks up from a hit ask of a file, answered once for all its hits: the
-//! closing lines of a block header, and the nearest code line above a line that is indented less
-//! than some level. Walking up line by line from each hit cost the lines between the hit and its
+//! closing lines of a block header, the nested windows of a statement read from its first line,
+//! and the nearest code line above a line that is indented less than some level. Walking up line by line from each hit cost the lines between the hit and its
 //! function's header for every hit: a tokenizer of 3,000 lines in one function whose every other
 //! line says `token` spent most of its scan there. The lines' indentation tree (each code line's
 //! parent: the nearest code line above it indented less) is built in one pass when first asked,
@@ -19,13 +19,18 @@ pub(super) struct Memo {
     comment: fn(&[u8]) -> bool,
     /// The code lines in order: start, indentation, parent (an index into this).
     lines: Option<Vec<(usize, usize, Option<usize>)>>,
+    /// The same for every line that isn't blank, comments included.
+    written: Option<Vec<(usize, usize, Option<usize>)>>,
+    /// The nested windows of a statement read from its first line, by that line's start: the
+    /// hits inside one long expression (a test's table of 500 rows) all read it from there.
+    pub statements: HashMap<usize, Option<Vec<Range<usize>>>>,
 }
 
 impl Memo {
     /// The memo of a file whose comment lines `comment` tells (`#`, `//`: its text after the
     /// indentation, never empty).
     fn new(comment: fn(&[u8]) -> bool) -> Memo {
-        Memo { closers: HashMap::new(), comment, lines: None }
+        Memo { closers: HashMap::new(), comment, lines: None, written: None, statements: HashMap::new() }
     }
 
     /// The memo of a file of `format`: Python's comments, else the brace languages'.
@@ -48,17 +53,27 @@ impl Memo {
     /// blank lines, comments and lines indented `cur` or more, stops at.
     pub fn above(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
         let comment = self.comment;
-        let lines = self.lines.get_or_insert_with(|| tree(b, comment));
-        // The last code line above `at`, then up its parents: the code lines between a line and
-        // its parent are indented at least as much as the line.
-        let mut i = lines.partition_point(|&(s, _, _)| s < at).checked_sub(1)?;
-        loop {
-            let (s, ind, parent) = lines[i];
-            if ind < cur {
-                return Some(s);
-            }
-            i = parent?;
+        up(self.lines.get_or_insert_with(|| tree(b, comment)), at, cur)
+    }
+
+    /// As [`Memo::above`], but comment lines count as lines: the nearest line above the one at
+    /// `at` that isn't blank and is indented less than `cur`.
+    pub fn above_written(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
+        up(self.written.get_or_insert_with(|| tree(b, |_| false)), at, cur)
+    }
+}
+
+/// The start of the nearest line of `lines` (a [`tree`]) above `at` indented less than `cur`: the
+/// last line above `at`, then up its parents (the lines between a line and its parent are
+/// indented at least as much as the line).
+fn up(lines: &[(usize, usize, Option<usize>)], at: usize, cur: usize) -> Option<usize> {
+    let mut i = lines.partition_point(|&(s, _, _)| s < at).checked_sub(1)?;
+    loop {
+        let (s, ind, parent) = lines[i];
+        if ind < cur {
+            return Some(s);
         }
+        i = parent?;
     }
 }
 
@@ -133,6 +148,8 @@ mod tests {
                 for &at in &starts {
                     for cur in 0..8 {
                         assert_eq!(memo.above(b, at, cur), walked(b, at, cur, skip), "{text:?} at {at} below {cur}");
+                        let written = walked(b, at, cur, |_| false);
+                        assert_eq!(memo.above_written(b, at, cur), written, "{text:?} at {at} below {cur}");
                         checked += 1;
                     }
                 }

@@ -18,8 +18,13 @@ use std::ops::Range;
 /// arguments) is read as a hit on the first line of the statement holding it.
 pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {
     nested_at(b, hit.clone(), memo).or_else(|| {
-        let s = statement_line(b, hit.start)?;
-        nested_at(b, s..s, memo)
+        let s = statement_line(b, hit.start, memo)?;
+        if let Some(known) = memo.statements.get(&s) {
+            return known.clone();
+        }
+        let found = nested_at(b, s..s, memo);
+        memo.statements.insert(s, found.clone());
+        found
     })
 }
 
@@ -27,20 +32,17 @@ pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec
 /// expression started above: back to the nearest line at a lower indentation than every line
 /// between that opens a block (`… {`), then the last line passed at the lowest indentation
 /// above it. `None` when that is the line at `at` itself or nothing opens a block above.
-fn statement_line(b: &[u8], at: usize) -> Option<usize> {
+fn statement_line(b: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
     let s = line_start(b, at);
     let (mut low, mut start) = (indent(line_at(b, s)), s);
     let mut cur = s;
-    // (Once at column 0 nothing above can be indented less: walking on to the top of the file
-    // from every hit at column 0 — the config lines of a Go test's raw strings — was quadratic.)
-    while cur > 0 && low > 0 {
-        cur = line_start(b, cur - 1);
+    // (Up the file's indentation tree, not line by line: the hits inside one long expression each
+    // walked the lines above them to its first line. At column 0 nothing above is indented less.)
+    while low > 0 {
+        cur = memo.above_written(b, cur, low)?;
         let line = line_at(b, cur);
         let ind = indent(line);
         let body = &line[ind..];
-        if body.is_empty() || body == b"\r" || ind >= low {
-            continue;
-        }
         if body.trim_ascii_end().ends_with(b"{") {
             return (start != s).then_some(start);
         }
