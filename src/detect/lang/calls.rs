@@ -4,6 +4,7 @@
 //! (`DriverManager.getConnection(url, user, pass)`, `new PDO($dsn, $user, $pass)`).
 
 use super::context::{Ctx, last_segment, named};
+use super::kinds::NUMBER;
 use super::literal::{self, Literal};
 use crate::detect::group::{Candidate, Role};
 use crate::detect::judge;
@@ -65,7 +66,7 @@ const WRAPPERS: &[&str] =
 /// The callee of a call node as dotted text (`psycopg2.connect`, `DriverManager.getConnection`,
 /// `PDO`).
 pub fn callee(ctx: &Ctx, call: Node) -> Option<String> {
-    let f = |name: &str| call.child_by_field_name(name).map(|n| ctx.text(n));
+    let f = |name: &str| ctx.kinds.field(call, name).map(|n| ctx.text(n));
     let text = match (f("function"), f("constructor"), f("method"), f("name"), f("type")) {
         (Some(t), ..) | (None, Some(t), ..) => t.to_string(),
         (None, None, Some(m), ..) => join(f("receiver"), m),
@@ -101,12 +102,12 @@ pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, 
     let all = named(args);
     let Some(i) = all.iter().position(|a| a.id() == cur.id()) else { return };
     let scope_name = || ctx.container_name(args);
-    let number = literal::is_number_kind(unwrap_arg(cur).kind());
+    let number = ctx.kinds.is(unwrap_arg(cur), NUMBER);
 
     // Key/value: the first argument is the name.
     if i == 1
         && KEY_VALUE.contains(&lower.as_str())
-        && let Some(key) = literal::read(ctx.format, unwrap_arg(all[0]), ctx.src)
+        && let Some(key) = literal::read(ctx.kinds, unwrap_arg(all[0]), ctx.src)
     {
         let c = Candidate::new(key.value, lit.value, lit.span);
         if number {
@@ -166,7 +167,7 @@ pub fn argument<'t>(ctx: &Ctx<'t>, args: Node<'t>, cur: Node<'t>, lit: Literal, 
     {
         let role = if *key == "password" { Role::Secret("password".into()) } else { Role::Config(key.to_string()) };
         let mut c = Candidate::new(*key, lit.value, lit.span).with_role(role).in_scope(args.id(), scope_name());
-        c.engine = engine_of(&callee, all.first().and_then(|a| literal::read(ctx.format, unwrap_arg(*a), ctx.src)));
+        c.engine = engine_of(&callee, all.first().and_then(|a| literal::read(ctx.kinds, unwrap_arg(*a), ctx.src)));
         out.push(c);
     }
 }

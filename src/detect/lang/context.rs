@@ -2,6 +2,7 @@
 //! default (`process.env.X || "…"`), or the call it is an argument of — and the name it gets.
 
 use super::calls;
+use super::kinds::{Kinds, NUMBER};
 use super::spec::{Binding, Slot, Spec};
 use crate::detect::group::{Candidate, Role};
 use crate::detect::judge;
@@ -18,6 +19,8 @@ pub struct Ctx<'t> {
     pub spec: &'static Spec,
     /// The source.
     pub src: &'t str,
+    /// The grammar's kinds and fields by id.
+    pub kinds: &'static Kinds,
     /// The path from the root to the node being read, kept by the walk. tree-sitter's
     /// `Node::parent` rescans every earlier sibling on the way down from the root, which made
     /// each element of a large list literal cost O(its index): a 23k-int list took over a minute.
@@ -34,6 +37,11 @@ const MAX_LIST_BINDING: usize = 64;
 const NOISE: &[&str] = &["self", "this", "cls", "os", "environ", "env", "ENV", "_ENV", "_SERVER", "process", "$this"];
 
 impl<'t> Ctx<'t> {
+    /// The reader of a file `src` of `format` in `language`, with `format`'s tables.
+    pub fn new(format: FileFormat, spec: &'static Spec, language: &tree_sitter::Language, src: &'t str) -> Ctx<'t> {
+        Ctx { format, spec, src, kinds: Kinds::of(format, language), ancestors: Default::default() }
+    }
+
     /// The text of a node.
     pub fn text(&self, n: Node) -> &'t str {
         &self.src[n.byte_range()]
@@ -42,7 +50,7 @@ impl<'t> Ctx<'t> {
     /// The node in a binding's slot.
     fn slot<'a>(&self, node: Node<'a>, slot: Slot) -> Option<Node<'a>> {
         match slot {
-            Slot::Field(f) => node.child_by_field_name(f),
+            Slot::Field(f) => self.kinds.field(node, f),
             Slot::Nth(i) => named(node).get(i).copied(),
         }
     }
@@ -62,9 +70,8 @@ impl<'t> Ctx<'t> {
         self.spec.bindings.iter().find(|b| b.kind == kind)
     }
 
-    /// Candidates for one string literal node.
-    pub fn candidates(&self, node: Node<'t>, out: &mut Vec<Candidate>) {
-        let Some(lit) = literal::read(self.format, node, self.src) else { return };
+    /// Candidates for one string literal node, read as `lit`.
+    pub fn candidates(&self, node: Node<'t>, lit: literal::Literal, out: &mut Vec<Candidate>) {
         let mut cur = node;
         let mut list_index = None;
         while let Some(p) = self.parent(cur) {
@@ -75,7 +82,7 @@ impl<'t> Ctx<'t> {
                 && let Some(v) = self.slot(p, bind.value)
                 && v.id() == cur.id()
             {
-                let op = p.child_by_field_name("operator").map(|o| self.text(o));
+                let op = self.kinds.field(p, "operator").map(|o| self.text(o));
                 if (p.kind().contains("augmented") || p.kind() == "operator_assignment")
                     && !matches!(op, Some("||=" | "??="))
                 {
@@ -89,7 +96,7 @@ impl<'t> Ctx<'t> {
                 };
                 let Some(name) = name_node.and_then(|n| self.name_of(n)) else { return };
                 let mut c = Candidate::new(name, lit.value, lit.span);
-                if literal::is_number_kind(node.kind()) {
+                if self.kinds.is(node, NUMBER) {
                     // A number is a port or similar config value, never a credential.
                     let Some(key) = judge::config_key(&c.name) else { return };
                     c = c.with_role(Role::Config(key.into()));
@@ -166,11 +173,11 @@ impl<'t> Ctx<'t> {
     /// `process.env.X || "lit"`, `os.environ.get("X") or "lit"`, `ENV["X"] || "lit"`: the literal
     /// is the hardcoded default of an env lookup, named after the variable.
     fn binary(&self, p: Node, cur: Node, lit: literal::Literal, out: &mut Vec<Candidate>) {
-        let op = p.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or("");
-        if !matches!(op, "||" | "??" | "or") || p.child_by_field_name("right").map(|r| r.id()) != Some(cur.id()) {
+        let op = self.kinds.field(p, "operator").map(|o| self.text(o)).unwrap_or("");
+        if !matches!(op, "||" | "??" | "or") || self.kinds.field(p, "right").map(|r| r.id()) != Some(cur.id()) {
             return;
         }
-        let Some(left) = p.child_by_field_name("left") else { return };
+        let Some(left) = self.kinds.field(p, "left") else { return };
         let lt = self.text(left);
         if !["env", "ENV", "getenv", "environ", "Getenv", "getProperty"].iter().any(|e| lt.contains(e)) {
             return;
@@ -217,7 +224,7 @@ impl<'t> Ctx<'t> {
         if depth > 8 {
             return;
         }
-        if let Some(l) = literal::read(self.format, n, self.src) {
+        if let Some(l) = literal::read(self.kinds, n, self.src) {
             out.push(l.value);
             return;
         }
@@ -229,14 +236,14 @@ impl<'t> Ctx<'t> {
             }
             return;
         }
-        if let Some(args) = n.child_by_field_name("arguments") {
+        if let Some(args) = self.kinds.field(n, "arguments") {
             // `os.getenv("X")`, `getenv('X')`, `ENV.fetch("X")`: the name is the string argument.
             if let Some(first) = named(args).first() {
                 let mut inner = *first;
                 while let Some(c) = named(inner).first().filter(|_| inner.kind() == "argument") {
                     inner = *c;
                 }
-                if let Some(l) = literal::read(self.format, inner, self.src) {
+                if let Some(l) = literal::read(self.kinds, inner, self.src) {
                     out.push(l.value);
                 }
             }

@@ -1,12 +1,13 @@
 //! String literals: which nodes are plain literals (no interpolation), the byte span of their
 //! contents inside the quotes, and the decoded value the program sees.
 
+use super::kinds::{INTERPOLATION, Kinds, NUMBER, STRING};
 use crate::format::FileFormat;
 use crate::model::Span;
 use tree_sitter::Node;
 
 /// Node kinds inside a string literal that make it a template, not a value.
-const INTERPOLATIONS: &[&str] = &[
+pub const INTERPOLATIONS: &[&str] = &[
     "interpolation",
     "template_substitution",
     "string_interpolation",
@@ -23,6 +24,7 @@ const INTERPOLATIONS: &[&str] = &[
 ];
 
 /// A decoded literal: its value and the span of its contents.
+#[derive(Clone)]
 pub struct Literal {
     /// What the program sees.
     pub value: String,
@@ -52,21 +54,24 @@ pub fn is_string_kind(format: FileFormat, kind: &str) -> bool {
 
 /// Reads a plain string literal node; `None` for templates, interpolated strings, heredocs, text
 /// blocks and anything whose quoting this reader doesn't know.
-pub fn read(format: FileFormat, node: Node, src: &str) -> Option<Literal> {
-    if is_number_kind(node.kind()) {
+pub fn read(kinds: &Kinds, node: Node, src: &str) -> Option<Literal> {
+    let format = kinds.format();
+    if kinds.is(node, NUMBER) {
         let text = &src[node.byte_range()];
         let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
         return digits
             .then(|| Literal { value: text.to_string(), span: Span::new(node.start_byte(), node.end_byte()) });
     }
-    if !(is_string_kind(format, node.kind()) || format == FileFormat::Shell && node.kind() == "word") {
+    // (Shell's quoting depends on the kind's name; no other format's does.)
+    let kind = if format == FileFormat::Shell { node.kind() } else { "" };
+    if !(kinds.is(node, STRING) || kind == "word") {
         return None;
     }
-    if has_interpolation(node) {
+    if has_interpolation(kinds, node) {
         return None;
     }
     let text = &src[node.byte_range()];
-    let (open, close, mode) = quoting(format, node.kind(), text)?;
+    let (open, close, mode) = quoting(format, kind, text)?;
     // An unterminated literal (parse error) has no closing quote: don't guess its end.
     let closing = text.len().checked_sub(close).filter(|&c| c >= open)?;
     if close > 0 && !matches!(text.as_bytes()[closing], b'"' | b'\'' | b'`') {
@@ -83,9 +88,29 @@ pub fn read(format: FileFormat, node: Node, src: &str) -> Option<Literal> {
     Some(Literal { value, span: Span::new(start, end) })
 }
 
-fn has_interpolation(node: Node) -> bool {
+/// True when a named node below `node`, through named nodes only, is an interpolation (one
+/// cursor for the whole subtree: a cursor per level allocated for every literal).
+fn has_interpolation(kinds: &Kinds, node: Node) -> bool {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).any(|c| INTERPOLATIONS.contains(&c.kind()) || has_interpolation(c))
+    if !cursor.goto_first_child() {
+        return false;
+    }
+    loop {
+        let n = cursor.node();
+        if n.is_named() {
+            if kinds.is(n, INTERPOLATION) {
+                return true;
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return false;
+            }
+        }
+    }
 }
 
 enum Escapes {

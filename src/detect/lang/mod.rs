@@ -8,6 +8,7 @@
 mod calls;
 mod context;
 mod dsn_hook;
+mod kinds;
 mod literal;
 mod shell;
 mod spec;
@@ -131,7 +132,7 @@ fn tolerant(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> 
     let mut out = Vec::new();
     for ranges in window::tolerant::included(text, &groups) {
         let Some(tree) = parse_with(format, &language, text, &ranges) else { continue };
-        let ctx = Ctx { format, spec, src: text, ancestors: Default::default() };
+        let ctx = Ctx::new(format, spec, &language, text);
         walk(&ctx, tree.root_node(), &mut out);
         trees.push(tree);
     }
@@ -171,7 +172,7 @@ fn windowed_candidates(format: FileFormat, text: &str, windows: &[std::ops::Rang
     if tree.root_node().has_error() {
         return None;
     }
-    let ctx = Ctx { format, spec, src: text, ancestors: Default::default() };
+    let ctx = Ctx::new(format, spec, &language, text);
     let mut out = Vec::new();
     walk(&ctx, tree.root_node(), &mut out);
     Some(out)
@@ -181,7 +182,7 @@ fn windowed_candidates(format: FileFormat, text: &str, windows: &[std::ops::Rang
 pub fn candidates(format: FileFormat, text: &str) -> Vec<Candidate> {
     let Some((spec, language)) = spec::spec(format) else { return Vec::new() };
     let Some(tree) = parse(format, &language, text) else { return Vec::new() };
-    let ctx = Ctx { format, spec, src: text, ancestors: Default::default() };
+    let ctx = Ctx::new(format, spec, &language, text);
     let mut out = Vec::new();
     walk(&ctx, tree.root_node(), &mut out);
     out
@@ -226,26 +227,25 @@ fn walk<'t>(ctx: &Ctx<'t>, root: Node<'t>, out: &mut Vec<Candidate>) {
     ctx.ancestors.borrow_mut().push(root);
     loop {
         let node = cursor.node();
-        let kind = node.kind();
-        if literal::is_string_kind(ctx.format, kind)
-            || literal::is_number_kind(kind)
-            || (ctx.format == FileFormat::Shell && kind == "word" && is_assigned(ctx, node))
-        {
+        let string = ctx.kinds.is(node, kinds::STRING);
+        // (Only shell's readers go by kind names; the others ask the kind table.)
+        let kind = if ctx.format == FileFormat::Shell { node.kind() } else { "" };
+        if string || ctx.kinds.is(node, kinds::NUMBER) || (kind == "word" && is_assigned(ctx, node)) {
             literal_candidates(ctx, node, out);
             if ctx.format == FileFormat::Shell && kind == "string" {
                 shell::expansions_in(ctx, node, out);
             }
-        } else if ctx.format == FileFormat::Shell && kind == "expansion" {
+        } else if kind == "expansion" {
             shell::expansion(ctx, node, out);
-        } else if ctx.format == FileFormat::Shell && kind == "command" {
+        } else if kind == "command" {
             shell::command(ctx, node, out);
-        } else if matches!(kind, "comment" | "line_comment" | "block_comment") {
+        } else if ctx.kinds.is(node, kinds::COMMENT) {
             // Commented-out config (`// "password": "…"`, `# DB_PASS=…`) is still a leaked value.
             let span = crate::model::Span::new(node.start_byte(), node.end_byte());
             nested_assignments(node, &literal::Literal { value: String::new(), span }, ctx.src, out);
         }
         // Inside a parse error the grammar may read a docstring or a template as code.
-        if !literal::is_string_kind(ctx.format, kind) && !node.is_error() && cursor.goto_first_child() {
+        if !string && !node.is_error() && cursor.goto_first_child() {
             ctx.ancestors.borrow_mut().push(cursor.node());
             continue;
         }
@@ -271,9 +271,9 @@ fn is_assigned<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> bool {
 
 /// Candidates for one literal: what holds it, and, when it is a connection string, its parts.
 fn literal_candidates<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut Vec<Candidate>) {
+    let Some(lit) = literal::read(ctx.kinds, node, ctx.src) else { return };
     let before = out.len();
-    ctx.candidates(node, out);
-    let Some(lit) = literal::read(ctx.format, node, ctx.src) else { return };
+    ctx.candidates(node, lit.clone(), out);
     let maybe_dsn = lit.value.contains("://") || lit.value.to_ascii_lowercase().contains("password=");
     if !maybe_dsn || lit.span.len() != lit.value.len() {
         nested_assignments(node, &lit, ctx.src, out);
@@ -318,7 +318,7 @@ fn nested_assignments(node: Node, lit: &literal::Literal, src: &str, out: &mut V
 fn driver_argument<'t>(ctx: &Ctx<'t>, dsn: Node<'t>) -> Option<String> {
     let args = ctx.parent(dsn).filter(|p| ctx.spec.arguments.contains(&p.kind()))?;
     let first = context::named(args).into_iter().next().filter(|f| f.id() != dsn.id())?;
-    let driver = literal::read(ctx.format, first, ctx.src)?.value.to_ascii_lowercase();
+    let driver = literal::read(ctx.kinds, first, ctx.src)?.value.to_ascii_lowercase();
     let engine = match driver.as_str() {
         "postgres" | "postgresql" | "pgx" | "pq" => "postgres",
         "mysql" | "mariadb" => "mysql",

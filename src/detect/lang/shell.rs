@@ -20,7 +20,7 @@ struct Arg {
 
 /// Candidates for one `command` node.
 pub fn command(ctx: &Ctx, cmd: Node, out: &mut Vec<Candidate>) {
-    let Some(name) = cmd.child_by_field_name("name") else { return };
+    let Some(name) = ctx.kinds.field(cmd, "name") else { return };
     let prog = ctx.text(name).rsplit('/').next().unwrap_or("").to_string();
     let scope = cmd.id();
     let engine = match prog.as_str() {
@@ -36,8 +36,8 @@ pub fn command(ctx: &Ctx, cmd: Node, out: &mut Vec<Candidate>) {
     };
     let mut cursor = cmd.walk();
     for a in cmd.named_children(&mut cursor).filter(|n| n.kind() == "variable_assignment") {
-        if let (Some(n), Some(v)) = (a.child_by_field_name("name"), a.child_by_field_name("value"))
-            && let Some(l) = literal::read(ctx.format, v, ctx.src)
+        if let (Some(n), Some(v)) = (ctx.kinds.field(a, "name"), ctx.kinds.field(a, "value"))
+            && let Some(l) = literal::read(ctx.kinds, v, ctx.src)
         {
             push(&mut found, ctx.text(n), &l.value, l.span, Role::ByName);
         }
@@ -209,13 +209,13 @@ fn arg(ctx: &Ctx, n: Node) -> Arg {
         if let [flag, value] = kids.as_slice()
             && flag.kind() == "word"
             && let Some(f) = ctx.text(*flag).strip_suffix('=')
-            && let Some(lit) = literal::read(ctx.format, *value, ctx.src)
+            && let Some(lit) = literal::read(ctx.kinds, *value, ctx.src)
         {
             return Arg { flag: Some(f.to_string()), lit: Some(lit) };
         }
         return Arg { flag: None, lit: None };
     }
-    Arg { flag: None, lit: literal::read(ctx.format, n, ctx.src) }
+    Arg { flag: None, lit: literal::read(ctx.kinds, n, ctx.src) }
 }
 
 #[cfg(test)]
