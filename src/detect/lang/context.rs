@@ -78,12 +78,13 @@ impl<'t> Ctx<'t> {
             if p.is_error() {
                 return;
             }
-            if let Some(bind) = self.binding(p.kind())
+            let kind = p.kind();
+            if let Some(bind) = self.binding(kind)
                 && let Some(v) = self.slot(p, bind.value)
                 && v.id() == cur.id()
             {
                 let op = self.kinds.field(p, "operator").map(|o| self.text(o));
-                if (p.kind().contains("augmented") || p.kind() == "operator_assignment")
+                if (kind.contains("augmented") || kind == "operator_assignment")
                     && !matches!(op, Some("||=" | "??="))
                 {
                     // `token += "-suffix"` appends; only `||=` / `??=` set a whole default value.
@@ -109,15 +110,15 @@ impl<'t> Ctx<'t> {
                 out.push(c);
                 return;
             }
-            if self.spec.transparent.contains(&p.kind()) {
+            if self.spec.transparent.contains(&kind) {
                 cur = p;
                 continue;
             }
-            if matches!(p.kind(), "tuple" | "list" | "array" | "array_creation_expression") {
+            if matches!(kind, "tuple" | "list" | "array" | "array_creation_expression") {
                 self.auth_pair(p, cur, lit, out);
                 return;
             }
-            if LISTS.contains(&p.kind()) && list_index.is_none() {
+            if LISTS.contains(&kind) && list_index.is_none() {
                 if p.named_child_count() > MAX_LIST_BINDING {
                     // `x = 1, 2, …` (a bare tuple), not names paired with values by position.
                     return;
@@ -126,11 +127,11 @@ impl<'t> Ctx<'t> {
                 cur = p;
                 continue;
             }
-            if self.spec.binary.contains(&p.kind()) {
+            if self.spec.binary.contains(&kind) {
                 self.binary(p, cur, lit, out);
                 return;
             }
-            if self.spec.arguments.contains(&p.kind()) {
+            if self.spec.arguments.contains(&kind) {
                 calls::argument(self, p, cur, lit, out);
                 return;
             }
