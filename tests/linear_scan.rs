@@ -128,3 +128,42 @@ fn grammar_less_files_scan_in_linear_time_and_skip_the_depth_check() {
     assert!(out.findings.iter().any(|f| f.value.expose() == CANARY), "notes.txt: credential lost");
     assert!(out.limits.contains(&hoist::scan::Limit::Depth), "sniffed YAML not parsed, noted: {:?}", out.limits);
 }
+
+/// Credential-dense files (a test suite's one `describe` block of logins and a table of
+/// connections; Go tests whose raw-string server configs sit at column 0) scan in linear time: the
+/// windows of hits that share a statement or a table, and the labels of a file's many `password`s,
+/// are found once, not once per hit. 4× the size: linear is 4×, quadratic 16×; the bound is 12×.
+#[test]
+fn credential_dense_files_scan_in_linear_time() {
+    let js = |n: usize| {
+        let mut s = format!("describe('connections', function() {{\n    const dbPassword = \"{CANARY}\";\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "    it('logs in user {i}', function() {{\n        const token = 'tk{i}abcdef';\n        return login({{user: 'u{i}', password: 'pw{i}xyz'}})\n            .then(res => {{\n                assert.equal(res.name, 'n{i}');\n            }});\n    }});\n"
+            ));
+        }
+        s.push_str("    const rows = [\n");
+        for i in 0..n {
+            s.push_str(&format!("        ['db{i}', {{host: 'h{i}', user: 'u{i}', password: 'p{i}'}}],\n"));
+        }
+        s + "    ];\n});\n"
+    };
+    let go = |n: usize| {
+        let mut s = format!("package server\n\nvar dbPassword = \"{CANARY}\"\n\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "func TestAuth{i}(t *testing.T) {{\n\tconf := createConfFile(t, []byte(`\nlisten: 127.0.0.1:-1\nauthorization {{\n  users: [ {{user: u{i}, password: pw{i}}} ]\n}}\n`))\n\tdefer removeFile(t, conf)\n}}\n\n"
+            ));
+        }
+        s
+    };
+    let s = scanner();
+    for (name, make) in [("suite.test.js", &js as &dyn Fn(usize) -> String), ("auth_test.go", &go)] {
+        let (a, b) = (make(240), make(960));
+        assert!(a.len() > 64 * 1024 && b.len() < 512 * 1024, "{name}: both sizes windowed, under the budget");
+        let (ta, fa) = best_of_3(&s, name, &a);
+        let (tb, fb) = best_of_3(&s, name, &b);
+        assert!(fa && fb, "{name}: the planted credential was not found");
+        assert!(tb <= ta * 12 + Duration::from_millis(20), "{name} grows superlinearly: {ta:?} → {tb:?}");
+    }
+}

@@ -5,7 +5,7 @@
 
 use super::judge;
 use crate::model::{DeployInfo, Detection, Kind, SecretValue, Severity, Span};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What a candidate is, when the extractor already knows (a sink's positional argument, a DSN
 /// part) rather than leaving it to the name.
@@ -196,6 +196,9 @@ fn prefix_of_scope(scope_name: &str) -> String {
 #[derive(Default)]
 struct Labeler {
     used: HashSet<String>,
+    /// Where the search for a free `{base}-{n}` resumes, per base: every smaller `n` is taken
+    /// (counting up from 2 for each of a file's 800 `password`s was quadratic).
+    next: HashMap<String, usize>,
 }
 
 impl Labeler {
@@ -205,11 +208,12 @@ impl Labeler {
             base = format!("{e}:{base}");
         }
         let mut label = base.clone();
-        let mut n = 2;
+        let mut n = self.next.get(&base).copied().unwrap_or(2);
         while !self.used.insert(label.clone()) {
             label = format!("{base}-{n}");
             n += 1;
         }
+        self.next.insert(base, n);
         label
     }
 }

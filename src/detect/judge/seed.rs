@@ -25,14 +25,14 @@ pub fn is_seed_path(rel: &std::path::Path) -> bool {
 /// the enclosing blocks are the lines above with less indentation.
 pub fn in_seed_code(text: &[u8], offset: usize) -> bool {
     let offset = offset.min(text.len());
-    let line_start = text[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |p| p + 1);
     let mut indent = indentation(&text[line_start..]);
     let mut end = line_start;
     for _ in 0..MAX_LOOKBACK {
         if indent == 0 || end == 0 {
             return false;
         }
-        let start = text[..end - 1].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let start = memchr::memrchr(b'\n', &text[..end - 1]).map_or(0, |p| p + 1);
         let line = &text[start..end - 1];
         end = start;
         let body = line.trim_ascii();

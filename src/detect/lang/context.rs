@@ -84,9 +84,7 @@ impl<'t> Ctx<'t> {
                 && v.id() == cur.id()
             {
                 let op = self.kinds.field(p, "operator").map(|o| self.text(o));
-                if (kind.contains("augmented") || kind == "operator_assignment")
-                    && !matches!(op, Some("||=" | "??="))
-                {
+                if (kind.contains("augmented") || kind == "operator_assignment") && !matches!(op, Some("||=" | "??=")) {
                     // `token += "-suffix"` appends; only `||=` / `??=` set a whole default value.
                     return;
                 }

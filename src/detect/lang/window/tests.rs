@@ -243,7 +243,7 @@ fn remembered_statements_are_the_ones_walked_from_each_hit() {
         let mut hits: Vec<Range<usize>> = (0..(next() % 12))
             .map(|_| {
                 let start = (next() % b.len() as u64) as usize;
-                let len = if next() % 4 == 0 { next() % 20 } else { next() % 3 } as usize;
+                let len = if next().is_multiple_of(4) { next() % 20 } else { next() % 3 } as usize;
                 start..(start + len).min(b.len())
             })
             .collect();
