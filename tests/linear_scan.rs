@@ -158,8 +158,8 @@ fn credential_dense_files_scan_in_linear_time() {
         s
     };
     let s = scanner();
-    for (name, make) in [("suite.test.js", &js as &dyn Fn(usize) -> String), ("auth_test.go", &go)] {
-        let (a, b) = (make(240), make(960));
+    for (name, n, make) in [("suite.test.js", 240, &js as &dyn Fn(usize) -> String), ("auth_test.go", 420, &go)] {
+        let (a, b) = (make(n), make(4 * n));
         assert!(a.len() > 64 * 1024 && b.len() < 512 * 1024, "{name}: both sizes windowed, under the budget");
         let (ta, fa) = best_of_3(&s, name, &a);
         let (tb, fb) = best_of_3(&s, name, &b);
