@@ -13,13 +13,11 @@ use tree_sitter::Node;
 
 /// Where a literal sits, as the engine sees it.
 pub struct Ctx<'t> {
-    /// The file's format.
-    pub format: FileFormat,
     /// The language tables.
     pub spec: &'static Spec,
     /// The source.
     pub src: &'t str,
-    /// The grammar's kinds and fields by id.
+    /// The grammar's kinds and fields by id (and the file's format).
     pub kinds: &'static Kinds,
     /// The path from the root to the node being read, kept by the walk. tree-sitter's
     /// `Node::parent` rescans every earlier sibling on the way down from the root, which made
@@ -39,7 +37,7 @@ const NOISE: &[&str] = &["self", "this", "cls", "os", "environ", "env", "ENV", "
 impl<'t> Ctx<'t> {
     /// The reader of a file `src` of `format` in `language`, with `format`'s tables.
     pub fn new(format: FileFormat, spec: &'static Spec, language: &tree_sitter::Language, src: &'t str) -> Ctx<'t> {
-        Ctx { format, spec, src, kinds: Kinds::of(format, language), ancestors: Default::default() }
+        Ctx { spec, src, kinds: Kinds::of(format, language), ancestors: Default::default() }
     }
 
     /// The text of a node.

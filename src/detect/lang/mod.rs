@@ -229,10 +229,10 @@ fn walk<'t>(ctx: &Ctx<'t>, root: Node<'t>, out: &mut Vec<Candidate>) {
         let node = cursor.node();
         let string = ctx.kinds.is(node, kinds::STRING);
         // (Only shell's readers go by kind names; the others ask the kind table.)
-        let kind = if ctx.format == FileFormat::Shell { node.kind() } else { "" };
+        let kind = if ctx.kinds.format() == FileFormat::Shell { node.kind() } else { "" };
         if string || ctx.kinds.is(node, kinds::NUMBER) || (kind == "word" && is_assigned(ctx, node)) {
             literal_candidates(ctx, node, out);
-            if ctx.format == FileFormat::Shell && kind == "string" {
+            if kind == "string" {
                 shell::expansions_in(ctx, node, out);
             }
         } else if kind == "expansion" {
