@@ -142,8 +142,8 @@ fn tolerant(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> 
 /// The candidates of the windows around `hits` (nested, else top-level statements), or `None`
 /// when neither is worth a separate pass or parses cleanly.
 fn windowed(format: FileFormat, text: &str, hits: &[std::ops::Range<usize>]) -> Option<Vec<Candidate>> {
-    // (Python's and Ruby's windows don't depend on `nest`.)
-    let modes: &[bool] = if matches!(format, FileFormat::Python | FileFormat::Ruby) { &[true] } else { &[true, false] };
+    // (Python's windows don't depend on `nest`.)
+    let modes: &[bool] = if format == FileFormat::Python { &[true] } else { &[true, false] };
     // (When both modes give the same windows — no hit inside a block, or every one at the same
     // statement — the second parse would only repeat the first one's errors.)
     let mut tried: Option<Vec<std::ops::Range<usize>>> = None;

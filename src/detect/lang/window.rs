@@ -8,6 +8,7 @@
 
 mod above;
 mod brace;
+mod ruby;
 pub(super) mod sites;
 pub mod tolerant;
 
@@ -42,10 +43,10 @@ pub fn ranges(
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
-    let mut memo = above::Memo::of(format);
     let raw_strings =
         nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
-    let raws = if raw_strings { brace::raw_strings(b) } else { Vec::new() };
+    let (raws, mut memo) =
+        if raw_strings { (brace::raw_strings(b), above::Memo::of(format)) } else { literals(format, b) };
     let mut statements = Statements::new(cont);
     for hit in hits {
         let hit = brace::widen(hit, &raws);
@@ -57,8 +58,8 @@ pub fn ranges(
         // `declare namespace` of 500 KB; a line of a bundle's one top-level function).
         let inner = match format {
             FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
-            FileFormat::Ruby => None,
             _ if !nest => None,
+            FileFormat::Ruby => ruby::nested(b, hit.clone(), &mut memo),
             _ => brace::nested(b, hit.clone(), &mut memo),
         };
         if let Some(ws) = inner {
@@ -82,6 +83,19 @@ pub fn ranges(
     }
     let covered: usize = out.iter().map(|w| w.len()).sum();
     ((covered as f64) < MAX_SHARE * text.len() as f64 && !out.is_empty()).then_some(out)
+}
+
+/// The multi-line literals of a file of `format` that a hit inside reads as a hit on (Ruby's
+/// heredocs, from the `<<` to the end of the terminator line), and the memo of its walks, which
+/// passes over their bodies.
+fn literals(format: FileFormat, b: &[u8]) -> (Vec<Range<usize>>, above::Memo) {
+    let memo = above::Memo::of(format);
+    if format != FileFormat::Ruby {
+        return (Vec::new(), memo);
+    }
+    let docs = ruby::heredocs(b);
+    let raws = docs.iter().map(|(at, body)| *at..body.end).collect();
+    (raws, memo.with_literals(docs.into_iter().map(|(_, body)| body).collect()))
 }
 
 /// `ws` sorted, overlapping and adjacent ranges joined.

@@ -24,18 +24,50 @@ pub(super) struct Memo {
     /// The nested windows of a statement read from its first line, by that line's start: the
     /// hits inside one long expression (a test's table of 500 rows) all read it from there.
     pub statements: HashMap<usize, Option<Vec<Range<usize>>>>,
+    /// The bodies of the file's multi-line literals whose lines are no code (Ruby's heredocs),
+    /// sorted: their lines are passed over wherever they are indented.
+    literals: Vec<Range<usize>>,
 }
 
 impl Memo {
     /// The memo of a file whose comment lines `comment` tells (`#`, `//`: its text after the
     /// indentation, never empty).
     fn new(comment: fn(&[u8]) -> bool) -> Memo {
-        Memo { closers: HashMap::new(), comment, lines: None, written: None, statements: HashMap::new() }
+        Memo {
+            closers: HashMap::new(),
+            comment,
+            lines: None,
+            written: None,
+            statements: HashMap::new(),
+            literals: Vec::new(),
+        }
     }
 
-    /// The memo of a file of `format`: Python's comments, else the brace languages'.
+    /// This memo, passing over the lines that start inside `literals` (sorted byte ranges, each
+    /// from the start of a line).
+    pub fn with_literals(mut self, literals: Vec<Range<usize>>) -> Memo {
+        self.literals = literals;
+        self
+    }
+
+    /// The literal bodies this memo passes over ([`Memo::with_literals`]).
+    pub fn literals(&self) -> &[Range<usize>] {
+        &self.literals
+    }
+
+    /// The memo of a file of `format`: Python's or Ruby's comments, else the brace languages'.
     pub fn of(format: FileFormat) -> Memo {
-        if format == FileFormat::Python { Memo::python() } else { Memo::brace() }
+        match format {
+            FileFormat::Python => Memo::python(),
+            FileFormat::Ruby => Memo::ruby(),
+            _ => Memo::brace(),
+        }
+    }
+
+    /// The memo of a Ruby file: `#` comments, and the visibility lines a class's methods may be
+    /// written below at the class's own indentation ([`super::ruby::outdented`]).
+    pub fn ruby() -> Memo {
+        Memo::new(|body| body[0] == b'#' || super::ruby::outdented(body))
     }
 
     /// The memo of a Python file (`#` comments).
@@ -53,13 +85,13 @@ impl Memo {
     /// blank lines, comments and lines indented `cur` or more, stops at.
     pub fn above(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
         let comment = self.comment;
-        up(self.lines.get_or_insert_with(|| tree(b, comment)), at, cur)
+        up(self.lines.get_or_insert_with(|| tree(b, comment, &self.literals)), at, cur)
     }
 
     /// As [`Memo::above`], but comment lines count as lines: the nearest line above the one at
     /// `at` that isn't blank and is indented less than `cur`.
     pub fn above_written(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
-        up(self.written.get_or_insert_with(|| tree(b, |_| false)), at, cur)
+        up(self.written.get_or_insert_with(|| tree(b, |_| false, &self.literals)), at, cur)
     }
 }
 
@@ -83,12 +115,22 @@ fn blank(body: &[u8]) -> bool {
 }
 
 /// The code lines of `b` with their indentation and parent, in one pass (a stack of the open
-/// indentation levels).
-fn tree(b: &[u8], skip: fn(&[u8]) -> bool) -> Vec<(usize, usize, Option<usize>)> {
+/// indentation levels); the lines starting inside one of `literals` (sorted) are none.
+fn tree(b: &[u8], skip: fn(&[u8]) -> bool, literals: &[Range<usize>]) -> Vec<(usize, usize, Option<usize>)> {
     let mut out: Vec<(usize, usize, Option<usize>)> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
+    let mut literals = literals.iter().peekable();
     let mut s = 0;
     while s < b.len() {
+        while literals.peek().is_some_and(|r| r.end <= s) {
+            literals.next();
+        }
+        if let Some(r) = literals.peek()
+            && r.start <= s
+        {
+            s = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
+            continue;
+        }
         let line = line_at(b, s);
         let ind = indent(line);
         let body = &line[ind..];
@@ -108,14 +150,21 @@ fn tree(b: &[u8], skip: fn(&[u8]) -> bool) -> Vec<(usize, usize, Option<usize>)>
 mod tests {
     use super::*;
 
-    /// The walk `above` replaces: line by line up from `at`.
-    fn walked(b: &[u8], mut at: usize, cur: usize, skip: fn(&[u8]) -> bool) -> Option<usize> {
+    /// The walk `above` replaces: line by line up from `at`, passing over the lines that start
+    /// inside one of `literals`.
+    fn walked(
+        b: &[u8],
+        mut at: usize,
+        cur: usize,
+        skip: fn(&[u8]) -> bool,
+        literals: &[Range<usize>],
+    ) -> Option<usize> {
         while at > 0 {
             at = super::super::line_start(b, at - 1);
             let line = line_at(b, at);
             let ind = indent(line);
             let body = &line[ind..];
-            if blank(body) || skip(body) || ind >= cur {
+            if blank(body) || skip(body) || ind >= cur || literals.iter().any(|r| r.start <= at && at < r.end) {
                 continue;
             }
             return Some(at);
@@ -143,13 +192,29 @@ mod tests {
                 .chain(memchr::memchr_iter(b'\n', b).map(|p| p + 1))
                 .filter(|&s| s <= b.len())
                 .collect();
+            // Literal bodies: runs of whole lines (from a line's start to the end of a later line).
+            let mut literals = Vec::new();
+            let mut i = 0;
+            while i + 1 < starts.len() {
+                if next().is_multiple_of(5) {
+                    let last = (i + (next() % 4) as usize).min(starts.len() - 2);
+                    literals.push(starts[i]..starts[last + 1] - 1);
+                    i = last + 1;
+                }
+                i += 1;
+            }
             for (memo, skip) in [(Memo::brace as fn() -> Memo, comment), (Memo::python, hash)] {
-                let mut memo = memo();
+                let mut memo = memo().with_literals(literals.clone());
                 for &at in &starts {
                     for cur in 0..8 {
-                        assert_eq!(memo.above(b, at, cur), walked(b, at, cur, skip), "{text:?} at {at} below {cur}");
-                        let written = walked(b, at, cur, |_| false);
-                        assert_eq!(memo.above_written(b, at, cur), written, "{text:?} at {at} below {cur}");
+                        let want = walked(b, at, cur, skip, &literals);
+                        assert_eq!(memo.above(b, at, cur), want, "{text:?} {literals:?} at {at} below {cur}");
+                        let written = walked(b, at, cur, |_| false, &literals);
+                        assert_eq!(
+                            memo.above_written(b, at, cur),
+                            written,
+                            "{text:?} {literals:?} at {at} below {cur}"
+                        );
                         checked += 1;
                     }
                 }

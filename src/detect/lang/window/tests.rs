@@ -48,7 +48,26 @@ fn new_header_shapes_answer_as_the_whole_file_does() {
     let js: String = (0..300).map(|i| format!("    function f{i}(a) {{\n      return a + {i};\n    }}\n")).collect();
     let go: String = (0..300).map(|i| format!("\tcase \"k{i}\":\n\t\treturn \"{i}\"\n")).collect();
     let py: String = (0..300).map(|i| format!("    def m{i}(self):\n        return {i}\n")).collect();
+    let rb: String =
+        (0..200).map(|i| format!("    def m{i}\n      <<~TXT\n  text {i}\n      TXT\n    end\n")).collect();
+    let spec: String = (0..200)
+        .map(|i| format!("  it 'does {i}' do\n    expect({i}).to eq({{\n      a: {i},\n    }})\n  end\n"))
+        .collect();
     let cases = [
+        (
+            FileFormat::Ruby,
+            format!(
+                "module Aws\n  class Client\n{rb}  private\n\n    def connect\n      if ENV['X']\n        1\n      else\n        db_password = 'Zq8vR2mK4pLw'\n      end\n    end\n  end\nend\n"
+            ),
+            "db_password = '",
+        ),
+        (
+            FileFormat::Ruby,
+            format!(
+                "describe Client do\n{spec}  it 'logs in' do\n    c = Client.new({{\n      host: 'db.internal.example',\n      password: 'Zq8vR2mK4pLw',\n    }})\n  end\nend\n"
+            ),
+            "password: '",
+        ),
         (
             FileFormat::JavaScript,
             format!(

@@ -29,8 +29,11 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
         format,
         FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java
     );
-    let raws = if brace_like && format != FileFormat::Java { brace::raw_strings(b) } else { Vec::new() };
-    let mut memo = super::above::Memo::of(format);
+    let (raws, mut memo) = if brace_like && format != FileFormat::Java {
+        (brace::raw_strings(b), super::above::Memo::of(format))
+    } else {
+        super::literals(format, b)
+    };
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
     let mut statements = Statements::new(cont);
     for hit in hits {
@@ -40,6 +43,7 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
         }
         let nested = match format {
             FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
+            FileFormat::Ruby => super::ruby::nested(b, hit.clone(), &mut memo),
             _ if brace_like => brace::nested(b, hit.clone(), &mut memo),
             _ => None,
         };
@@ -99,7 +103,8 @@ mod tests {
 
     #[test]
     fn a_hit_in_a_huge_statement_gets_its_own_lines() {
-        // Ruby has no nested windows: the statement is the whole `describe` block.
+        // A Ruby spec's one `describe` block: the hit comes with its header and `end`, not the
+        // 40 KB statement.
         let mut text = String::from("describe 'client' do\n");
         for i in 0..2000 {
             text.push_str(&format!("  x{i} = {i}\n"));
@@ -107,9 +112,15 @@ mod tests {
         let at = text.len();
         text.push_str("  password = 'hunter2hunter2'\n  y = 1\nend\n");
         let hit = at + 2..at + 10;
-        let groups = groups(FileFormat::Ruby, &text, &[hit]).expect("large Ruby is windowed");
+        let groups_of = groups;
+        let groups = groups_of(FileFormat::Ruby, &text, std::slice::from_ref(&hit)).expect("large Ruby is windowed");
         assert_eq!(groups.len(), 1);
-        assert_eq!(&text[groups[0][0].clone()], "  password = 'hunter2hunter2'\n");
+        let got: Vec<_> = groups[0].iter().map(|w| &text[w.clone()]).collect();
+        assert_eq!(got, ["describe 'client' do\n", "  password = 'hunter2hunter2'\n", "end\n"]);
+        // Without a closing `end` where the indentation says: the hit's own lines.
+        let cut = text.replace("\nend\n", "\n");
+        let groups = groups_of(FileFormat::Ruby, &cut, &[hit]).expect("large Ruby is windowed");
+        assert_eq!(&cut[groups[0][0].clone()], "  password = 'hunter2hunter2'\n");
     }
 
     #[test]
