@@ -8,6 +8,7 @@
 
 mod above;
 mod brace;
+mod php;
 mod ruby;
 pub(super) mod sites;
 pub mod tolerant;
@@ -41,12 +42,11 @@ pub fn ranges(
     }
     let cont = cont_for(format)?;
     let b = text.as_bytes();
+    // (PHP's windows are read after its tag, in files that are PHP code throughout.)
+    let php_tag = if format == FileFormat::Php { Some(php::code_tag(b)?) } else { None };
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
-    let raw_strings =
-        nest && matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
-    let (raws, mut memo) =
-        if raw_strings { (brace::raw_strings(b), above::Memo::of(format)) } else { literals(format, b) };
+    let (raws, mut memo) = literals(format, b, nest);
     let mut statements = Statements::new(cont);
     for hit in hits {
         let hit = brace::widen(hit, &raws);
@@ -77,8 +77,9 @@ pub fn ranges(
             _ => out.push(w),
         }
     }
-    if !nested.is_empty() {
+    if !nested.is_empty() || php_tag.is_some() {
         out.extend(nested);
+        out.extend(php_tag);
         out = merged(out);
     }
     let covered: usize = out.iter().map(|w| w.len()).sum();
@@ -86,16 +87,26 @@ pub fn ranges(
 }
 
 /// The multi-line literals of a file of `format` that a hit inside reads as a hit on (Ruby's
-/// heredocs, from the `<<` to the end of the terminator line), and the memo of its walks, which
-/// passes over their bodies.
-fn literals(format: FileFormat, b: &[u8]) -> (Vec<Range<usize>>, above::Memo) {
+/// heredocs, from the `<<` to the end of the terminator line; the brace languages' comments and
+/// raw strings when `nest`, [`brace::raw_strings`]), and the memo of its walks, which passes over
+/// the bodies of Ruby's heredocs and PHP's literals.
+fn literals(format: FileFormat, b: &[u8], nest: bool) -> (Vec<Range<usize>>, above::Memo) {
     let memo = above::Memo::of(format);
-    if format != FileFormat::Ruby {
-        return (Vec::new(), memo);
+    match format {
+        FileFormat::Ruby => {
+            let docs = ruby::heredocs(b);
+            let raws = docs.iter().map(|(at, body)| *at..body.end).collect();
+            (raws, memo.with_literals(docs.into_iter().map(|(_, body)| body).collect()))
+        }
+        FileFormat::Python | FileFormat::Shell => (Vec::new(), memo),
+        // (PHP's strings span lines, their bodies at any indentation: its walks pass over them.)
+        FileFormat::Php if nest => {
+            let raws = brace::raw_strings(format, b);
+            (raws.clone(), memo.with_literals(raws))
+        }
+        _ if nest => (brace::raw_strings(format, b), memo),
+        _ => (Vec::new(), memo),
     }
-    let docs = ruby::heredocs(b);
-    let raws = docs.iter().map(|(at, body)| *at..body.end).collect();
-    (raws, memo.with_literals(docs.into_iter().map(|(_, body)| body).collect()))
 }
 
 /// `ws` sorted, overlapping and adjacent ranges joined.
@@ -112,15 +123,18 @@ fn merged(mut ws: Vec<Range<usize>>) -> Vec<Range<usize>> {
 }
 
 /// How a line continues the statement above it in `format`, for the languages whose statements
-/// the windows find. PHP starts in HTML mode (a window without `<?php` reads as text) and shell has
-/// heredocs whose bodies sit at column 0: both are parsed whole unless they are large
-/// ([`tolerant`]).
+/// the windows find. PHP starts in HTML mode: its windows come after its tag, in files that are
+/// PHP code throughout ([`php::code_tag`]). Shell has heredocs whose bodies sit at column 0: it
+/// is parsed whole unless it is large ([`tolerant`]).
 fn cont_for(format: FileFormat) -> Option<fn(&[u8]) -> bool> {
     Some(match format {
         FileFormat::Python => python_continues,
-        FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
-            brace_continues
-        }
+        FileFormat::JavaScript
+        | FileFormat::TypeScript
+        | FileFormat::Tsx
+        | FileFormat::Go
+        | FileFormat::Java
+        | FileFormat::Php => brace_continues,
         FileFormat::Ruby => ruby_continues,
         _ => return None,
     })
@@ -265,15 +279,28 @@ pub(super) fn indent(line: &[u8]) -> usize {
 }
 
 /// The end of the lines after the one holding `from` that `keep` takes, one after another: the
-/// extent of a statement below its first line (Python's nesting and the brace languages' alike).
-pub(super) fn lines_while(b: &[u8], from: usize, keep: impl Fn(&[u8]) -> bool) -> usize {
+/// extent of a statement below its first line (Python's nesting, Ruby's and the brace languages'
+/// alike). The lines that start inside one of `literals` (sorted: a heredoc's or a multi-line
+/// string's body) are taken whatever they hold.
+pub(super) fn lines_while(b: &[u8], from: usize, literals: &[Range<usize>], keep: impl Fn(&[u8]) -> bool) -> usize {
     let mut e = memchr::memchr(b'\n', &b[from.min(b.len())..]).map(|p| from + p + 1).unwrap_or(b.len());
+    let mut i = literals.partition_point(|r| r.end <= e);
     while e < b.len() {
+        if let Some(r) = literals.get(i)
+            && r.start <= e
+        {
+            e = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
+            i += 1;
+            continue;
+        }
         let line = line_at(b, e);
         if !keep(line) {
             break;
         }
         e += line.len() + 1;
+        while literals.get(i).is_some_and(|r| r.end <= e) {
+            i += 1;
+        }
     }
     e
 }
@@ -293,7 +320,7 @@ fn python_nested(b: &[u8], hit: Range<usize>, memo: &mut above::Memo) -> Option<
     if level == 0 || first.len() == level || first[level] == b'#' {
         return None;
     }
-    let e = lines_while(b, hit.end, |line| {
+    let e = lines_while(b, hit.end, &[], |line| {
         let body = &line[indent(line)..];
         let blank = body.is_empty() || body == b"\r" || body[0] == b'#';
         let deeper = indent(line) > level || matches!(body.first(), Some(b')' | b']' | b'}'));
@@ -332,7 +359,7 @@ fn python_nested(b: &[u8], hit: Range<usize>, memo: &mut above::Memo) -> Option<
         }
         out.push(at..end);
         if opens {
-            out.extend(memo.closers.entry(at).or_insert_with(|| brace::closer(b, at, ind)).clone()?);
+            out.extend(memo.closers.entry(at).or_insert_with(|| brace::closer(b, at, ind, &[])).clone()?);
         }
         cur = ind;
     }
@@ -404,8 +431,10 @@ fn python_continues(line: &[u8]) -> bool {
     common_continues(line) || line[0] == b'#' || starts_word(line, &["else", "elif", "except", "finally", "case"])
 }
 
+/// (A `{` at column 0 opens the body of the signature above it: a class or function written in
+/// Allman style, PHP's PSR-12 classes.)
 fn brace_continues(line: &[u8]) -> bool {
-    common_continues(line) || line.starts_with(b"//") || line.starts_with(b"*") || line[0] == b'.'
+    common_continues(line) || line.starts_with(b"//") || line.starts_with(b"*") || matches!(line[0], b'.' | b'{')
 }
 
 fn ruby_continues(line: &[u8]) -> bool {

@@ -55,11 +55,12 @@ impl Memo {
         &self.literals
     }
 
-    /// The memo of a file of `format`: Python's or Ruby's comments, else the brace languages'.
+    /// The memo of a file of `format`: Python's, Ruby's or PHP's comments, else the brace languages'.
     pub fn of(format: FileFormat) -> Memo {
         match format {
             FileFormat::Python => Memo::python(),
             FileFormat::Ruby => Memo::ruby(),
+            FileFormat::Php => Memo::new(|body| body.starts_with(b"//") || body[0] == b'#'),
             _ => Memo::brace(),
         }
     }

@@ -5,6 +5,7 @@
 
 use super::above::Memo;
 use super::{indent, line_at, line_start, lines_while};
+use crate::format::FileFormat;
 use std::ops::Range;
 
 /// The statement starting on the hit's line (its line and the lines indented deeper or closing
@@ -60,11 +61,12 @@ fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<u
     if level == 0 || body.is_empty() || matches!(body[0], b')' | b']' | b'}' | b'.' | b'*' | b'\r') {
         return None;
     }
-    let e = lines_while(b, hit.end, |line| {
+    let e = lines_while(b, hit.end, memo.literals(), |line| {
         let ind = indent(line);
         let body = &line[ind..];
         let blank = body.is_empty() || body == b"\r";
-        blank || ind > level || (ind == level && is_closer(body))
+        // (A `{` on a line of its own at the statement's indentation opens its body: Allman style.)
+        blank || ind > level || (ind == level && (is_closer(body) || body.trim_ascii_end() == b"{"))
     });
     let mut out = Vec::with_capacity(8);
     out.push(s..e.min(b.len()));
@@ -103,11 +105,19 @@ fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<u
             return None;
         }
         out.push(at..(at + line.len() + 1).min(b.len()));
-        out.extend(memo.closers.entry(at).or_insert_with(|| closer(b, at, ind)).clone()?);
+        if !memo.closers.contains_key(&at) {
+            let found = closer(b, at, ind, memo.literals());
+            memo.closers.insert(at, found);
+        }
+        out.extend(memo.closers[&at].clone()?);
         // `} else {`, `}{` (a Go table after its struct type), `}, {`: the header continues a
         // block opened above at its indentation, whose line comes too (not its body).
         if is_closer(body) {
             at = opener(b, at, ind, memo, &mut out)?;
+        } else if body.trim_ascii_end() == b"{" {
+            // A brace on a line of its own (PHP's PSR-12 classes and methods, Allman style):
+            // the header is the signature above it.
+            at = signature(b, at, ind, memo, &mut out);
         }
         cur = ind;
     }
@@ -174,39 +184,86 @@ fn opener(b: &[u8], mut at: usize, ind: usize, memo: &mut Memo, out: &mut Vec<Ra
     }
 }
 
+/// Back from a `{` on a line of its own at `at` (indented `ind`) to the signature it opens the
+/// body of (`class A extends B`, `public function f($a)`, or `public function f(` … `)` over
+/// several lines), adding its lines to `out`; its first line's start. Where the line above at
+/// that indentation is no signature — an element of a table (`},` above a Go test case's `{`), a
+/// statement before a bare block, an `else` —, `at` itself: the `{` is read alone, as before.
+fn signature(b: &[u8], at: usize, ind: usize, memo: &mut Memo, out: &mut Vec<Range<usize>>) -> usize {
+    let Some(sig) = memo.above(b, at, ind + 1) else { return at };
+    let line = line_at(b, sig);
+    let body = &line[indent(line).min(line.len())..];
+    let code = body.trim_ascii_end();
+    let continuing = ["else", "catch", "finally", "do", "try"].iter().any(|w| code == w.as_bytes());
+    if indent(line) != ind || matches!(code.last(), Some(b';' | b'{' | b'}' | b',' | b'(' | b'[')) || continuing {
+        return at;
+    }
+    let end = (sig + line.len() + 1).min(b.len());
+    if !closes_group(body) {
+        out.push(sig..end);
+        return sig;
+    }
+    // (`)` closing parameters written one per line: the lines from the one opening them.)
+    let Some(open) = memo.above(b, sig, ind + 1) else { return at };
+    let first = line_at(b, open);
+    let opening = &first[indent(first).min(first.len())..];
+    if indent(first) == ind && opens(opening) && !is_closer(opening) {
+        out.push(open..end);
+        return open;
+    }
+    at
+}
+
 /// A line (its text after the indentation) that starts by closing a parenthesis or bracket, not
 /// a block.
 fn closes_group(body: &[u8]) -> bool {
     matches!(body.first(), Some(b')' | b']'))
 }
 
-/// The multi-line raw strings and template literals of a brace-language file (`` `…` ``, found by
-/// a small lexer that skips comments, quoted strings and runes): a hit inside one is read as a hit
-/// on the whole literal, so its window starts at the statement holding the literal rather than at
-/// lines of the literal's content (a server config in a Go test reads as code there).
-pub(super) fn raw_strings(b: &[u8]) -> Vec<Range<usize>> {
+/// The multi-line literals of a brace-language file of `format`, found by a small lexer that
+/// skips line comments, quoted strings and runes: its block comments (`/* … */`), its raw strings
+/// and template literals (`` `…` ``, JavaScript and Go) and, in PHP, its quoted strings (which may
+/// span lines; `#` starts a comment there). A hit inside one is read as a hit on the whole literal,
+/// so its window starts at the statement holding it rather than at lines of its content (a server
+/// config in a Go test, code commented out in a PHP config, read as code there).
+pub(super) fn raw_strings(format: FileFormat, b: &[u8]) -> Vec<Range<usize>> {
+    let backticks =
+        matches!(format, FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go);
+    let php = format == FileFormat::Php;
     let mut out = Vec::new();
+    let mut push = |r: Range<usize>| {
+        if memchr::memchr(b'\n', &b[r.clone()]).is_some() {
+            out.push(r);
+        }
+    };
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 i = memchr::memchr(b'\n', &b[i..]).map(|p| i + p).unwrap_or(b.len());
             }
+            b'#' if php => {
+                i = memchr::memchr(b'\n', &b[i..]).map(|p| i + p).unwrap_or(b.len());
+            }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = memchr::memmem::find(&b[i + 2..], b"*/").map(|p| i + 2 + p + 2).unwrap_or(b.len());
+                let end = memchr::memmem::find(&b[i + 2..], b"*/").map(|p| i + 2 + p + 2).unwrap_or(b.len());
+                push(i..end);
+                i = end;
             }
             q @ (b'"' | b'\'') => {
+                let start = i;
                 i += 1;
-                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                while i < b.len() && b[i] != q && (php || b[i] != b'\n') {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
-            }
-            b'`' => {
-                let end = memchr::memchr(b'`', &b[i + 1..]).map(|p| i + 1 + p + 1).unwrap_or(b.len());
-                if memchr::memchr(b'\n', &b[i..end]).is_some() {
-                    out.push(i..end);
+                if php {
+                    push(start..i.min(b.len()));
                 }
+            }
+            b'`' if backticks => {
+                let end = memchr::memchr(b'`', &b[i + 1..]).map(|p| i + 1 + p + 1).unwrap_or(b.len());
+                push(i..end);
                 i = end;
             }
             _ => i += 1,
@@ -231,13 +288,25 @@ fn is_closer(body: &[u8]) -> bool {
 /// The closing brackets of the block the header line at `at` (indented `ind`) opens: the run of
 /// `)]}` that starts the first later line indented no deeper than the header, when that line is
 /// at the header's indentation and starts with a closer, and the newline ending that line (Go
-/// ends a statement there; `} else {` keeps only its `}`).
-pub(super) fn closer(b: &[u8], at: usize, ind: usize) -> Option<Vec<Range<usize>>> {
+/// ends a statement there; `} else {` keeps only its `}`). The lines that start inside one of
+/// `literals` (sorted) are no code.
+pub(super) fn closer(b: &[u8], at: usize, ind: usize, literals: &[Range<usize>]) -> Option<Vec<Range<usize>>> {
     // `Sources: []*StreamSource{{` opens two blocks, closed by two lines at its indentation.
     let mut need = unclosed(line_at(b, at));
     let mut out = Vec::new();
     let mut e = memchr::memchr(b'\n', &b[at..]).map(|p| at + p + 1)?;
+    // (The lines starting inside `literals` are passed over: a PHP string's body at column 0.)
+    let mut k = literals.partition_point(|r| r.end <= e);
     while e < b.len() {
+        while literals.get(k).is_some_and(|r| r.end <= e) {
+            k += 1;
+        }
+        if let Some(r) = literals.get(k)
+            && r.start <= e
+        {
+            e = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
+            continue;
+        }
         let line = line_at(b, e);
         let i = indent(line);
         let body = &line[i..];
@@ -295,148 +364,4 @@ fn brackets(line: &[u8]) -> (usize, bool) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn windows(text: &str, needle: &str) -> Option<Vec<String>> {
-        let at = text.find(needle).expect("needle");
-        let mut ws = nested(text.as_bytes(), at..at + needle.len(), &mut Memo::brace())?;
-        ws.sort_by_key(|w| w.start);
-        Some(ws.into_iter().map(|w| text[w].to_string()).collect())
-    }
-
-    #[test]
-    fn a_field_deep_in_a_namespace_comes_with_its_headers_and_closers() {
-        let text = "declare namespace Api {\n  export interface A {\n    Name?: string;\n  }\n  export interface Req {\n    Other?: string;\n    pageToken?: 'x';\n    Next?: string;\n  }\n}\nexport = Api;\n";
-        assert_eq!(
-            windows(text, "pageToken").unwrap(),
-            ["declare namespace Api {\n", "  export interface Req {\n", "    pageToken?: 'x';\n", "  }\n", "}\n"]
-        );
-    }
-
-    #[test]
-    fn a_statement_takes_its_deeper_lines_and_its_own_closer() {
-        let text = "func TestX(t *testing.T) {\n\tx := 1\n\tcfg := Config{\n\t\tPassword: \"p\",\n\t}\n\ty := 2\n}\n";
-        assert_eq!(
-            windows(text, "cfg").unwrap(),
-            ["func TestX(t *testing.T) {\n", "\tcfg := Config{\n\t\tPassword: \"p\",\n\t}\n", "}\n"]
-        );
-    }
-
-    #[test]
-    fn a_header_opening_two_blocks_takes_both_closing_lines() {
-        let text = "func T() {\n\tf(Config{\n\t\tSources: []*S{{\n\t\t\tName: \"x\",\n\t\t\tToken: \"t\",\n\t\t},\n\t\t},\n\t})\n}\n";
-        assert_eq!(
-            windows(text, "Token").unwrap(),
-            [
-                "func T() {\n",
-                "\tf(Config{\n",
-                "\t\tSources: []*S{{\n",
-                "\t\t\tToken: \"t\",\n",
-                "\t\t},\n",
-                "\t\t},\n",
-                "\t})\n",
-                "}\n"
-            ]
-        );
-    }
-
-    #[test]
-    fn hits_in_a_raw_string_are_hits_on_the_literal() {
-        let text =
-            "// a `quoted` word\nfunc T() {\n\ts := \"`\"\n\tc := `\n\t\tauth {\n\t\t\ttoken: \"x\"\n\t\t}\n\t`\n}\n";
-        let raws = raw_strings(text.as_bytes());
-        assert_eq!(raws.len(), 1);
-        assert!(text[raws[0].clone()].starts_with("`\n\t\tauth {"));
-        let at = text.find("token").unwrap();
-        let hit = widen(at..at + 5, &raws);
-        let ws = nested(text.as_bytes(), hit, &mut Memo::brace()).unwrap();
-        let mut ws: Vec<_> = ws.into_iter().map(|w| &text[w]).collect();
-        ws.sort();
-        assert!(ws.iter().any(|w| w.starts_with("\tc := `") && w.ends_with("\t`\n")), "{ws:?}");
-    }
-
-    #[test]
-    fn a_bundle_body_under_a_condition_comes_with_the_condition_line() {
-        // react-dom's development builds: the whole bundle is one `cond && (function () {…})();`.
-        let text = "'use strict';\n\"production\" !== process.env.NODE_ENV &&\n  (function () {\n    function a() {\n      return 1;\n    }\n    var config = {\n      password: 'x'\n    };\n  })();\n";
-        assert_eq!(
-            windows(text, "password").unwrap(),
-            [
-                "\"production\" !== process.env.NODE_ENV &&\n",
-                "  (function () {\n",
-                "    var config = {\n",
-                "      password: 'x'\n",
-                "    };\n",
-                "  })",
-                "\n"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_umd_factory_opened_after_a_closer_comes_with_its_wrapper_lines() {
-        let text = "(function (global, factory) {\n  typeof exports === 'object' ? factory(exports) : factory(global.x = {});\n})(this, (function (exports) { 'use strict';\n  var a = 1;\n  var config = {\n    password: 'x'\n  };\n}));\n";
-        assert_eq!(
-            windows(text, "password").unwrap(),
-            [
-                "(function (global, factory) {\n",
-                "})(this, (function (exports) { 'use strict';\n",
-                "  var config = {\n",
-                "    password: 'x'\n",
-                "  };\n",
-                "}));\n"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_case_clause_comes_with_its_switch_without_the_clauses_before_it() {
-        let go = "func f(x string) string {\n\tswitch x {\n\tcase \"a\":\n\t\treturn \"1\"\n\tcase \"b\":\n\t\ttoken := \"abc\"\n\t\treturn token\n\tdefault:\n\t\treturn \"\"\n\t}\n}\n";
-        assert_eq!(
-            windows(go, "token := ").unwrap(),
-            [
-                "func f(x string) string {\n",
-                "\tswitch x {\n",
-                "\tcase \"b\":\n",
-                "\t\ttoken := \"abc\"\n",
-                "\t}\n",
-                "}\n"
-            ]
-        );
-        let js = "function f(x) {\n  switch (x) {\n    case 'a':\n      return 1;\n    case 'b':\n      token = 'abc';\n      break;\n  }\n}\n";
-        assert_eq!(
-            windows(js, "token = ").unwrap(),
-            ["function f(x) {\n", "  switch (x) {\n", "    case 'b':\n", "      token = 'abc';\n", "  }\n", "}\n"]
-        );
-    }
-
-    #[test]
-    fn a_hit_inside_a_multi_line_expression_is_read_with_its_whole_statement() {
-        let text = "function f(x) {\n  var a = 1;\n  var bucket =\n    \"use-credentials\" === x\n      ? \"credentials\"\n      : \"\";\n  return bucket;\n}\n";
-        assert_eq!(
-            windows(text, "credentials\"\n").unwrap(),
-            [
-                "function f(x) {\n",
-                "  var bucket =\n    \"use-credentials\" === x\n      ? \"credentials\"\n      : \"\";\n",
-                "}\n"
-            ]
-        );
-    }
-
-    #[test]
-    fn continuations_and_strings_at_column_zero_fall_back() {
-        // A header that continues a call: the top-level statement decides.
-        assert!(windows("foo(a,\n  b, {\n    password: 'x'\n  })\n", "password").is_none());
-        // `} else {` above: read with the `if` it continues, without the `if`'s body.
-        assert_eq!(
-            windows("function f() {\n  if (a) {\n    x();\n  } else {\n    token = 'x';\n  }\n}\n", "token").unwrap(),
-            ["function f() {\n", "  if (a) {\n", "  } else {\n", "    token = 'x';\n", "  }\n", "}\n"]
-        );
-        // A raw string whose lines sit at column 0 inside the function: no closer where expected.
-        assert!(windows("func T() {\n\tc := `\nauth {\n`\n\ttoken := \"x\"\n}\n", "token").is_none());
-        assert!(windows("func T() {\n\ttoken := \"x\"\n\tc := `\nauth {\n`\n}\n", "token").is_none());
-        // At the top level: the statement itself.
-        assert!(windows("const token = 'x';\n", "token").is_none());
-    }
-}
+mod tests;

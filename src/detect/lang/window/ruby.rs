@@ -5,7 +5,7 @@
 //! the whole file.
 
 use super::above::Memo;
-use super::{indent, line_at, line_start, starts_word};
+use super::{indent, line_at, line_start, lines_while, starts_word};
 use std::ops::Range;
 
 /// Words that continue a compound statement at its own indentation (`else` of an `if`, `rescue`
@@ -64,7 +64,7 @@ fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<u
     if level == 0 || blank(body) || body[0] == b'#' || branch(body) || closes(body) || chained(body) {
         return None;
     }
-    let e = lines_while_code(b, hit.end, memo.literals(), |line| {
+    let e = lines_while(b, hit.end, memo.literals(), |line| {
         let ind = indent(line);
         let body = &line[ind..];
         blank(body) || body[0] == b'#' || ind > level || (ind == level && (branch(body) || chained(body)))
@@ -137,37 +137,12 @@ fn chain_start(b: &[u8], mut at: usize, ind: usize, memo: &mut Memo, out: &mut V
 /// code line indented no deeper that isn't one of its branches, when it is at the header's
 /// indentation and only closes (`end`, `}`, `end)`). The lines of `literals` are passed over.
 fn closer(b: &[u8], at: usize, ind: usize, literals: &[Range<usize>]) -> Option<Vec<Range<usize>>> {
-    let e = lines_while_code(b, at, literals, |line| {
+    let e = lines_while(b, at, literals, |line| {
         let i = indent(line);
         let body = &line[i..];
         blank(body) || body[0] == b'#' || i > ind || (i == ind && (branch(body) || outdented(body)))
     });
     closing_of(b, at, e, ind, code(&line_at(b, at)[ind..]).1).map(|r| vec![r])
-}
-
-/// As [`super::lines_while`], with the lines that start inside `literals` (sorted) taken whatever
-/// they hold: a heredoc's body belongs to the statement it is written in.
-fn lines_while_code(b: &[u8], from: usize, literals: &[Range<usize>], keep: impl Fn(&[u8]) -> bool) -> usize {
-    let mut e = memchr::memchr(b'\n', &b[from.min(b.len())..]).map(|p| from + p + 1).unwrap_or(b.len());
-    let mut i = literals.partition_point(|r| r.end <= e);
-    while e < b.len() {
-        if let Some(r) = literals.get(i)
-            && r.start <= e
-        {
-            e = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
-            i += 1;
-            continue;
-        }
-        let line = line_at(b, e);
-        if !keep(line) {
-            break;
-        }
-        e += line.len() + 1;
-        while literals.get(i).is_some_and(|r| r.end <= e) {
-            i += 1;
-        }
-    }
-    e
 }
 
 /// The heredocs of a Ruby file (`<<~SQL`, `<<-EOS`, `<<EOS`, quoted names too), found line by

@@ -53,7 +53,25 @@ fn new_header_shapes_answer_as_the_whole_file_does() {
     let spec: String = (0..200)
         .map(|i| format!("  it 'does {i}' do\n    expect({i}).to eq({{\n      a: {i},\n    }})\n  end\n"))
         .collect();
+    let php: String =
+        (0..200).map(|i| format!("    public function m{i}()\n    {{\n        return {i};\n    }}\n\n")).collect();
+    let php_items: String =
+        (0..300).map(|i| format!("        'c{i}' => [\n            'class' => 'C{i}',\n        ],\n")).collect();
     let cases = [
+        (
+            FileFormat::Php,
+            format!(
+                "<?php\n\nnamespace App;\n\nclass Settings extends Base\n{{\n{php}    public function connect(\n        $db\n    )\n    {{\n        $db_password = 'Zq8vR2mK4pLw';\n        return $db_password;\n    }}\n}}\n"
+            ),
+            "db_password = '",
+        ),
+        (
+            FileFormat::Php,
+            format!(
+                "<?php\n$config = [\n    'components' => [\n{php_items}        'request' => [\n            'class' => 'app\\web\\Request',\n            /*\n            'enableCsrfValidation' => true,\n            'cookieValidationKey' => 'O1d232trde1x-M97_7QvwPo',\n            */\n        ],\n    ],\n];\nreturn $config;\n"
+            ),
+            "cookieValidationKey' => '",
+        ),
         (
             FileFormat::Ruby,
             format!(
@@ -233,10 +251,15 @@ fn dotted_credential_names_are_companion_sites() {
 }
 
 #[test]
-fn small_files_and_php_are_whole() {
+fn small_files_and_php_templates_are_whole() {
     assert!(ranges(FileFormat::Python, "token = 'x'\n", std::iter::once(0..5), true).is_none());
-    let big = format!("<?php\n$token = 'x';\n{}", "$x = 0;\n".repeat(MIN_WINDOWED));
-    assert!(ranges(FileFormat::Php, &big, std::iter::once(6..12), true).is_none());
+    let filler = "$x = 0;\n".repeat(MIN_WINDOWED);
+    let code = format!("<?php\n$a = 1;\n$token = 'x';\n{filler}");
+    let at = code.find("$token").unwrap();
+    let ws = ranges(FileFormat::Php, &code, std::iter::once(at..at + 6), true).unwrap();
+    assert_eq!(ws.iter().map(|w| &code[w.clone()]).collect::<Vec<_>>(), ["<?php", "$token = 'x';\n"]);
+    let template = format!("<p>\n<?php\n$token = 'x';\n{filler}?>\n</p>\n");
+    assert!(ranges(FileFormat::Php, &template, std::iter::once(10..16), true).is_none());
 }
 
 #[test]

@@ -22,18 +22,14 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
     let b = text.as_bytes();
     let cont = cont_for(format).unwrap_or(super::common_continues);
     let php_tag = match format {
-        FileFormat::Php => Some(memchr::memmem::find(b, b"<?php").map(|at| at..at + 5)?),
+        FileFormat::Php => Some(super::php::tag(b)?),
         _ => None,
     };
     let brace_like = matches!(
         format,
         FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java
     );
-    let (raws, mut memo) = if brace_like && format != FileFormat::Java {
-        (brace::raw_strings(b), super::above::Memo::of(format))
-    } else {
-        super::literals(format, b)
-    };
+    let (raws, mut memo) = super::literals(format, b, true);
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
     let mut statements = Statements::new(cont);
     for hit in hits {

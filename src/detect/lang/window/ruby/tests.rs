@@ -4,7 +4,7 @@ use super::*;
 
 fn windows(text: &str, needle: &str) -> Option<Vec<String>> {
     let at = text.find(needle).expect("needle");
-    let (raws, mut memo) = super::super::literals(crate::format::FileFormat::Ruby, text.as_bytes());
+    let (raws, mut memo) = super::super::literals(crate::format::FileFormat::Ruby, text.as_bytes(), true);
     let hit = super::super::brace::widen(at..at + needle.len(), &raws);
     let mut ws = nested(text.as_bytes(), hit, &mut memo)?;
     ws.sort_by_key(|w| w.start);
