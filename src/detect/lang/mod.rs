@@ -85,6 +85,10 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
     // then as the top-level statements holding them, then the whole file.
     let mut hits = PREFILTER.find_all(text.as_bytes(), &starts);
     hits.extend(ESCAPED.find_all(text.as_bytes(), &starts));
+    if format == FileFormat::Shell {
+        // (Shell's own prefilter reads unquoted assignments and expansions with defaults.)
+        hits.extend(SHELL_PREFILTER.find_iter(text.as_bytes()).map(|m| m.range()));
+    }
     // (And what the whole-file parse would report that no prefilter hit points at.)
     if text.len() >= window::MIN_WINDOWED {
         hits.extend(window::extra_sites(format, text, &starts));
@@ -98,7 +102,7 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
         if group::group(found).is_empty() {
             return Vec::new();
         }
-        let wider: Vec<_> = window::with_companions(text, hits, &starts).collect();
+        let wider: Vec<_> = window::with_companions(format, text, hits, &starts).collect();
         if let Some(found) = windowed(format, text, &wider) {
             return group::group(found);
         }
@@ -109,7 +113,7 @@ pub fn analyze(format: FileFormat, text: &str) -> Vec<Detection> {
         if group::group(found).is_empty() {
             return Vec::new();
         }
-        let wider: Vec<_> = window::with_companions(text, hits, &starts).collect();
+        let wider: Vec<_> = window::with_companions(format, text, hits, &starts).collect();
         return group::group(tolerant(format, text, &wider).unwrap_or_default());
     }
     group::group(candidates(format, text))

@@ -9,7 +9,9 @@
 mod above;
 mod brace;
 mod php;
+mod python;
 mod ruby;
+mod sh;
 pub(super) mod sites;
 pub mod tolerant;
 
@@ -47,7 +49,7 @@ pub fn ranges(
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut nested: Vec<Range<usize>> = Vec::new();
     let (raws, mut memo) = literals(format, b, nest);
-    let mut statements = Statements::new(cont);
+    let mut statements = Statements::new(cont).with_literals(statement_literals(format, b));
     for hit in hits {
         let hit = brace::widen(hit, &raws);
         if statements.repeats(b, &hit) {
@@ -57,7 +59,7 @@ pub fn ranges(
         // (a lexer's `tokens = {…}` without the rest of its class; a field of one interface in a
         // `declare namespace` of 500 KB; a line of a bundle's one top-level function).
         let inner = match format {
-            FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
+            FileFormat::Python => python::nested(b, hit.clone(), &mut memo),
             _ if !nest => None,
             FileFormat::Ruby => ruby::nested(b, hit.clone(), &mut memo),
             _ => brace::nested(b, hit.clone(), &mut memo),
@@ -109,6 +111,13 @@ fn literals(format: FileFormat, b: &[u8], nest: bool) -> (Vec<Range<usize>>, abo
     }
 }
 
+/// The ranges of a file of `format` whose lines continue the statement above them whatever they
+/// start with, for the top-level statements ([`Statements::with_literals`]): shell's heredoc
+/// bodies, multi-line strings and `\`-continued lines ([`sh::continued`]).
+pub(super) fn statement_literals(format: FileFormat, b: &[u8]) -> Vec<Range<usize>> {
+    if format == FileFormat::Shell { sh::continued(b) } else { Vec::new() }
+}
+
 /// `ws` sorted, overlapping and adjacent ranges joined.
 fn merged(mut ws: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ws.sort_by_key(|w| (w.start, std::cmp::Reverse(w.end)));
@@ -136,6 +145,7 @@ fn cont_for(format: FileFormat) -> Option<fn(&[u8]) -> bool> {
         | FileFormat::Java
         | FileFormat::Php => brace_continues,
         FileFormat::Ruby => ruby_continues,
+        FileFormat::Shell => sh::continues,
         _ => return None,
     })
 }
@@ -144,13 +154,24 @@ fn cont_for(format: FileFormat) -> Option<fn(&[u8]) -> bool> {
 /// bound to a string or number literal, in the shapes the credential prefilter reads
 /// (`DB_HOST = "…"`, `port: 5432`, `setUser("…")`, `"db.name", "…"`): where the companions of a
 /// credential stand.
+/// The config words of [`COMPANION`].
+const COMPANION_WORDS: &str =
+    r"(?:host|server|addr|port|user|login|uid|db|database|schema|engine|dialect|driver|region|account|name)";
+
 static COMPANION: LazyLock<Regex> = LazyLock::new(|| {
-    let words =
-        r"(?:host|server|addr|port|user|login|uid|db|database|schema|engine|dialect|driver|region|account|name)";
+    let words = COMPANION_WORDS;
     Regex::new(&format!(
         r#"(?i-u){words}[\w.\-\]'"$]*\s*(?:=|:=|:|=>|,|\(|\|\||\?\?|\bor\b|\{{)\s*[\(\[\{{]?\s*(?:[rbfuRBFU]{{1,2}}|@)?["'`0-9]"#
     ))
     .expect("static companion pattern compiles")
+});
+
+/// Shell's companions, as its prefilter reads credentials: a config name assigned an unquoted
+/// word (`DB_HOST=db.internal`) or expanded with a default (`${DATABASE_PORT:-5432}`).
+static SHELL_COMPANION: LazyLock<Regex> = LazyLock::new(|| {
+    let words = COMPANION_WORDS;
+    Regex::new(&format!(r"(?i-u){words}\w*\s*=\s*[^\s$'\x22(]|\$\{{\w*{words}\w*:?[-=][^}}]"))
+        .expect("static shell companion pattern compiles")
 });
 
 /// A credential word before `:` or `=` whatever follows: config written inside a string literal
@@ -162,15 +183,19 @@ pub(super) static LOOSE: LazyLock<Led> = LazyLock::new(|| {
     Led::new(&format!(r#"(?i-u){words}[\w.\-]*["']?\s*(?::|=)"#))
 });
 
-/// `hits`, the [`COMPANION`] and the [`LOOSE`] sites of `text`, sorted by start: the windows of
+/// `hits`, the [`COMPANION`] (and in shell [`SHELL_COMPANION`]) and the [`LOOSE`] sites of `text`, sorted by start: the windows of
 /// a file whose credential windows found something, read for the config values that group with it.
 /// (`starts`: where the text's word-led matches may begin, [`super::starts`].)
 pub fn with_companions(
+    format: FileFormat,
     text: &str,
     mut hits: Vec<Range<usize>>,
     starts: &[usize],
 ) -> impl Iterator<Item = Range<usize>> {
     hits.extend(COMPANION.find_iter(text.as_bytes()).map(|m| m.range()));
+    if format == FileFormat::Shell {
+        hits.extend(SHELL_COMPANION.find_iter(text.as_bytes()).map(|m| m.range()));
+    }
     hits.extend(LOOSE.find_all(text.as_bytes(), starts));
     hits.sort_by_key(|h| (h.start, h.end));
     hits.into_iter()
@@ -194,12 +219,21 @@ pub(super) struct Statements {
     /// above it), its first line's start and its end. Every line after the first and before the
     /// end continues the statement.
     last: Option<(usize, usize, usize)>,
+    /// Sorted ranges whose lines continue the statement above them ([`statement_literals`]).
+    literals: Vec<Range<usize>>,
 }
 
 impl Statements {
     /// A walk over the hits of a file whose lines continue a statement when `cont` says so.
     pub fn new(cont: fn(&[u8]) -> bool) -> Statements {
-        Statements { cont, lines: None, last: None }
+        Statements { cont, lines: None, last: None, literals: Vec::new() }
+    }
+
+    /// This walk, with the lines that start inside `literals` (sorted) continuing the statement
+    /// above them too.
+    pub fn with_literals(mut self, literals: Vec<Range<usize>>) -> Statements {
+        self.literals = literals;
+        self
     }
 
     /// True when `hit` lies on the same lines as the hit before it (whose windows it would repeat).
@@ -218,8 +252,8 @@ impl Statements {
         {
             return start..end;
         }
-        let first = statement_first(b, s, self.cont);
-        let (start, end) = (decorated(b, first), statement_end(b, hit.end, self.cont));
+        let first = statement_first(b, s, self.cont, &self.literals);
+        let (start, end) = (decorated(b, first), statement_end(b, hit.end, self.cont, &self.literals));
         if line_start(b, hit.end) == s {
             self.last = Some((start, first, end));
         }
@@ -230,7 +264,7 @@ impl Statements {
     pub fn end(&mut self, b: &[u8], at: usize) -> usize {
         match self.last {
             Some((_, first, end)) if first <= at && at < end => end,
-            _ => statement_end(b, at, self.cont),
+            _ => statement_end(b, at, self.cont, &self.literals),
         }
     }
 }
@@ -239,15 +273,22 @@ impl Statements {
 /// decorators or comments right above it): what [`Statements::of`] answers, walked from `at`.
 #[cfg(test)]
 fn statement_start(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
-    decorated(b, statement_first(b, line_start(b, at), cont))
+    decorated(b, statement_first(b, line_start(b, at), cont, &[]))
 }
 
 /// Back from the line starting at `s` to the first line that starts a top-level statement.
-fn statement_first(b: &[u8], mut s: usize, cont: fn(&[u8]) -> bool) -> usize {
-    while s > 0 && cont(&b[s..]) {
+fn statement_first(b: &[u8], mut s: usize, cont: fn(&[u8]) -> bool, literals: &[Range<usize>]) -> usize {
+    while s > 0 && continues(b, s, cont, literals) {
         s = line_start(b, s - 1);
     }
     s
+}
+
+/// True when the line starting at `s` continues the statement above it: `cont` says so, or it
+/// starts inside one of `literals` (sorted).
+fn continues(b: &[u8], s: usize, cont: fn(&[u8]) -> bool, literals: &[Range<usize>]) -> bool {
+    let i = literals.partition_point(|r| r.end < s);
+    cont(&b[s..]) || literals.get(i).is_some_and(|r| r.start <= s && s <= r.end)
 }
 
 /// Back from a statement's first line at `s` over the decorators or comments right above it.
@@ -263,12 +304,12 @@ fn decorated(b: &[u8], mut s: usize) -> usize {
 }
 
 /// Forward from the line holding `at` to the end of the line before the next top-level statement.
-fn statement_end(b: &[u8], at: usize, cont: fn(&[u8]) -> bool) -> usize {
+fn statement_end(b: &[u8], at: usize, cont: fn(&[u8]) -> bool, literals: &[Range<usize>]) -> usize {
     let mut e = match memchr::memchr(b'\n', &b[at.min(b.len())..]) {
         Some(p) => at + p + 1,
         None => return b.len(),
     };
-    while e < b.len() && cont(&b[e..]) {
+    while e < b.len() && continues(b, e, cont, literals) {
         e = memchr::memchr(b'\n', &b[e..]).map(|p| e + p + 1).unwrap_or(b.len());
     }
     e
@@ -308,112 +349,6 @@ pub(super) fn lines_while(b: &[u8], from: usize, literals: &[Range<usize>], keep
 pub(super) fn line_at(b: &[u8], start: usize) -> &[u8] {
     let end = memchr::memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
     &b[start..end]
-}
-
-/// The indented Python statement starting on the hit's line (up to the next line indented as
-/// much or less) and the header line of every block around it (`class X:`, `def f(self):`), or
-/// `None` when the hit's line is at the top level or inside an expression rather than a block.
-fn python_nested(b: &[u8], hit: Range<usize>, memo: &mut above::Memo) -> Option<Vec<Range<usize>>> {
-    let s = line_start(b, hit.start);
-    let level = indent(line_at(b, s));
-    let first = line_at(b, s);
-    if level == 0 || first.len() == level || first[level] == b'#' {
-        return None;
-    }
-    let e = lines_while(b, hit.end, &[], |line| {
-        let body = &line[indent(line)..];
-        let blank = body.is_empty() || body == b"\r" || body[0] == b'#';
-        let deeper = indent(line) > level || matches!(body.first(), Some(b')' | b']' | b'}'));
-        let more = indent(line) == level && starts_word(body, &["else", "elif", "except", "finally", "case"]);
-        blank || deeper || more
-    });
-    let mut out = Vec::with_capacity(4);
-    out.push(s..e.min(b.len()));
-    let mut cur = level;
-    let mut at = s;
-    while cur > 0 && at > 0 {
-        // (The nearest code line above indented less: blank lines, comments and the lines of
-        // the blocks between are passed over.)
-        let Some(up) = memo.above(b, at, cur) else { break };
-        at = up;
-        let line = line_at(b, at);
-        let body = &line[indent(line)..];
-        let code = python_code(body);
-        // A dict, list or call opened on the line above (`return {`, `CONFIG = dict(`) comes
-        // with its closing line.
-        let opens = matches!(code.last(), Some(b'{' | b'[' | b'(')) && !matches!(body[0], b')' | b']' | b'}');
-        if !(code.ends_with(b":") || opens) {
-            return None;
-        }
-        let end = (at + line.len() + 1).min(b.len());
-        let ind = indent(line);
-        if matches!(body[0], b')' | b']' | b'}') {
-            // The last line of a header written over several lines (`def f(\n    self,\n) -> str:`,
-            // `if (\n    a\n):`): the header from its first line.
-            at = header_start(b, at, ind)?;
-        }
-        if starts_word(&line_at(b, at)[ind..], &["else", "elif", "except", "finally"]) {
-            // `else:`/`except:` come with the statement they continue (its earlier branches whole:
-            // a Python block can't be empty).
-            at = chain_start(b, at, ind)?;
-        }
-        out.push(at..end);
-        if opens {
-            out.extend(memo.closers.entry(at).or_insert_with(|| brace::closer(b, at, ind, &[])).clone()?);
-        }
-        cur = ind;
-    }
-    (cur == 0).then_some(out)
-}
-
-/// A Python line's code before a trailing comment (a `#` in a string ends it too: the header
-/// checks then fail and the window falls back), trailing whitespace aside.
-fn python_code(body: &[u8]) -> &[u8] {
-    body.split(|&c| c == b'#').next().unwrap_or(body).trim_ascii_end()
-}
-
-/// Back from the closing line of a multi-line header at `at` (indented `ind`, `) -> str:`) to
-/// the line at the same indentation that opens it (`def f(`), or `None` when the lines above don't
-/// read that way.
-fn header_start(b: &[u8], at: usize, ind: usize) -> Option<usize> {
-    let (at, i) = code_line_above(b, at, ind)?;
-    let body = &line_at(b, at)[i..];
-    let opens = matches!(python_code(body).last(), Some(b'{' | b'[' | b'('));
-    (i == ind && opens && !matches!(body[0], b')' | b']' | b'}')).then_some(at)
-}
-
-/// Back from the `else:`/`elif`/`except`/`finally` header at `at` (indented `ind`) to the line at
-/// the same indentation starting the compound statement it continues (`if`, `try`, `for`, `while`).
-fn chain_start(b: &[u8], mut at: usize, ind: usize) -> Option<usize> {
-    loop {
-        let (above, i) = code_line_above(b, at, ind)?;
-        at = above;
-        let body = &line_at(b, at)[i..];
-        if i < ind {
-            return None;
-        }
-        if starts_word(body, &["if", "try", "for", "while", "async"]) {
-            return Some(at);
-        }
-        // (Earlier branches and the closing lines of multi-line conditions continue the chain.)
-        if !(starts_word(body, &["else", "elif", "except", "finally"]) || matches!(body[0], b')' | b']' | b'}')) {
-            return None;
-        }
-    }
-}
-
-/// The start and indentation of the nearest line above the one at `at` that holds Python code
-/// (not blank, not a comment) indented no deeper than `ind`.
-fn code_line_above(b: &[u8], mut at: usize, ind: usize) -> Option<(usize, usize)> {
-    while at > 0 {
-        at = line_start(b, at - 1);
-        let line = line_at(b, at);
-        let body = &line[indent(line)..];
-        if !(body.is_empty() || body == b"\r" || body[0] == b'#' || indent(line) > ind) {
-            return Some((at, indent(line)));
-        }
-    }
-    None
 }
 
 /// An indented, blank or closing line, or a comment, continues the statement above it.

@@ -293,7 +293,7 @@ fn remembered_statements_are_the_ones_walked_from_each_hit() {
         for cont in conts {
             let mut statements = Statements::new(cont);
             for hit in &hits {
-                let walked = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont);
+                let walked = statement_start(b, hit.start, cont)..statement_end(b, hit.end, cont, &[]);
                 assert_eq!(statements.end(b, hit.end), walked.end, "{text:?} end of {hit:?}");
                 assert_eq!(statements.of(b, hit), walked, "{text:?} at {hit:?}");
                 checked += 1;

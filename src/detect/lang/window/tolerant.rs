@@ -4,7 +4,7 @@
 //! instead of growing to a parse of the whole file (a webpack bundle, a 400 KB React build).
 #![allow(clippy::single_range_in_vec_init)] // (Vectors of windows that hold one window.)
 
-use super::{MIN_WINDOWED, Statements, brace, cont_for, line_start, merged, python_nested, statement_end};
+use super::{MIN_WINDOWED, Statements, brace, cont_for, line_start, merged, python, statement_end};
 use crate::format::FileFormat;
 use std::ops::Range;
 
@@ -31,14 +31,14 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
     );
     let (raws, mut memo) = super::literals(format, b, true);
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
-    let mut statements = Statements::new(cont);
+    let mut statements = Statements::new(cont).with_literals(super::statement_literals(format, b));
     for hit in hits {
         let hit = brace::widen(hit.clone(), &raws);
         if statements.repeats(b, &hit) {
             continue;
         }
         let nested = match format {
-            FileFormat::Python => python_nested(b, hit.clone(), &mut memo),
+            FileFormat::Python => python::nested(b, hit.clone(), &mut memo),
             FileFormat::Ruby => super::ruby::nested(b, hit.clone(), &mut memo),
             _ if brace_like => brace::nested(b, hit.clone(), &mut memo),
             _ => None,
@@ -48,7 +48,7 @@ pub fn groups(format: FileFormat, text: &str, hits: &[Range<usize>]) -> Option<V
             if w.len() <= MAX_STATEMENT {
                 vec![w]
             } else {
-                vec![line_start(b, hit.start)..statement_end(b, hit.end, |_| false)]
+                vec![line_start(b, hit.start)..statement_end(b, hit.end, |_| false, &[])]
             }
         });
         ws.extend(php_tag.clone().filter(|t| ws.iter().all(|w| w.start > t.end)));
