@@ -1,6 +1,7 @@
 //! What the nested windows' walks up from a hit ask of a file, answered once for all its hits: the
-//! closing lines of a block header, the nested windows of a statement read from its first line,
-//! and the nearest code line above a line that is indented less than some level. Walking up line by line from each hit cost the lines between the hit and its
+//! closing lines of a block header, the nested windows of a statement read from its first line
+//! (and which line that is), and the nearest code line above a line that is indented less than
+//! some level. Walking up line by line from each hit cost the lines between the hit and its
 //! function's header for every hit: a tokenizer of 3,000 lines in one function whose every other
 //! line says `token` spent most of its scan there. The lines' indentation tree (each code line's
 //! parent: the nearest code line above it indented less) is built in one pass when first asked,
@@ -10,6 +11,9 @@ use super::{indent, line_at};
 use crate::format::FileFormat;
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// A language's nested windows of a hit read from the hit's own line.
+pub(super) type FromLine = fn(&[u8], Range<usize>, &mut Memo) -> Option<Vec<Range<usize>>>;
 
 /// One file's answers.
 pub(super) struct Memo {
@@ -87,6 +91,52 @@ impl Memo {
     pub fn above(&mut self, b: &[u8], at: usize, cur: usize) -> Option<usize> {
         let comment = self.comment;
         up(self.lines.get_or_insert_with(|| tree(b, comment, &self.literals)), at, cur)
+    }
+
+    /// The nested windows of `hit` that `from_line` reads from its line, else — for a hit inside
+    /// an expression written over several lines (a ternary chain, a call's arguments) — those it
+    /// reads from the first line of the statement holding it ([`Memo::statement_line`]),
+    /// remembered by that line: the hits of one long expression (a test's table of 500 rows) all
+    /// read it from there once.
+    pub fn nested_or_statement(
+        &mut self,
+        b: &[u8],
+        hit: Range<usize>,
+        opens: fn(&[u8]) -> bool,
+        from_line: FromLine,
+    ) -> Option<Vec<Range<usize>>> {
+        from_line(b, hit.clone(), self).or_else(|| {
+            let s = self.statement_line(b, hit.start, opens)?;
+            if let Some(known) = self.statements.get(&s) {
+                return known.clone();
+            }
+            let found = from_line(b, s..s, self);
+            self.statements.insert(s, found.clone());
+            found
+        })
+    }
+
+    /// The first line of the statement holding the line at `at`, when that line continues an
+    /// expression started above: up the lines indented less (comments count) to the nearest one
+    /// that `opens` a block (its text after the indentation: `… {`, `… do`), then the last line
+    /// passed, at the lowest indentation. `None` when that is the line at `at` itself or nothing
+    /// opens a block above. (Up the indentation tree, not line by line: the hits inside one long
+    /// expression each walked the lines above them to its first line.)
+    pub fn statement_line(&mut self, b: &[u8], at: usize, opens: fn(&[u8]) -> bool) -> Option<usize> {
+        let s = super::line_start(b, at);
+        let (mut low, mut start) = (indent(line_at(b, s)), s);
+        let mut cur = s;
+        // (At column 0 nothing above is indented less.)
+        while low > 0 {
+            cur = self.above_written(b, cur, low)?;
+            let line = line_at(b, cur);
+            let ind = indent(line);
+            if opens(&line[ind..]) {
+                return (start != s).then_some(start);
+            }
+            (low, start) = (ind, cur);
+        }
+        None
     }
 
     /// As [`Memo::above`], but comment lines count as lines: the nearest line above the one at

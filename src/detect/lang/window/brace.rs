@@ -14,42 +14,10 @@ use std::ops::Range;
 /// when the hit's line is at the top level or continues something, a line above it at a lower
 /// indentation doesn't open a block, or a block's closing line isn't where its indentation says.
 /// `memo` remembers each header's closing range and the file's indentation tree (many hits share
-/// their outer blocks). A hit
-/// inside an expression written over several lines (a ternary chain, a condition, a call's
-/// arguments) is read as a hit on the first line of the statement holding it.
+/// their outer blocks). A hit inside an expression written over several lines (a ternary chain, a
+/// condition, a call's arguments) is read as a hit on the first line of the statement holding it.
 pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {
-    nested_at(b, hit.clone(), memo).or_else(|| {
-        let s = statement_line(b, hit.start, memo)?;
-        if let Some(known) = memo.statements.get(&s) {
-            return known.clone();
-        }
-        let found = nested_at(b, s..s, memo);
-        memo.statements.insert(s, found.clone());
-        found
-    })
-}
-
-/// The first line of the statement holding the line at `at`, when that line continues an
-/// expression started above: back to the nearest line at a lower indentation than every line
-/// between that opens a block (`… {`), then the last line passed at the lowest indentation
-/// above it. `None` when that is the line at `at` itself or nothing opens a block above.
-fn statement_line(b: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
-    let s = line_start(b, at);
-    let (mut low, mut start) = (indent(line_at(b, s)), s);
-    let mut cur = s;
-    // (Up the file's indentation tree, not line by line: the hits inside one long expression each
-    // walked the lines above them to its first line. At column 0 nothing above is indented less.)
-    while low > 0 {
-        cur = memo.above_written(b, cur, low)?;
-        let line = line_at(b, cur);
-        let ind = indent(line);
-        let body = &line[ind..];
-        if body.trim_ascii_end().ends_with(b"{") {
-            return (start != s).then_some(start);
-        }
-        (low, start) = (ind, cur);
-    }
-    None
+    memo.nested_or_statement(b, hit, |body| body.trim_ascii_end().ends_with(b"{"), nested_at)
 }
 
 fn nested_at(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {

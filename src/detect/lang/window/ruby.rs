@@ -22,37 +22,9 @@ const OPENING: &[&str] = &["def", "class", "module", "if", "unless", "while", "u
 /// (a heredoc's body at column 0, a header written over several lines, `end.each do`): the caller
 /// then reads the top-level statement.
 pub(super) fn nested(b: &[u8], hit: Range<usize>, memo: &mut Memo) -> Option<Vec<Range<usize>>> {
-    nested_at(b, hit.clone(), memo).or_else(|| {
-        // A hit inside an expression written over several lines (a call's arguments aligned
-        // under its parenthesis) is read as a hit on the statement's first line.
-        let s = statement_line(b, hit.start, memo)?;
-        if let Some(known) = memo.statements.get(&s) {
-            return known.clone();
-        }
-        let found = nested_at(b, s..s, memo);
-        memo.statements.insert(s, found.clone());
-        found
-    })
-}
-
-/// The first line of the statement holding the line at `at`, when that line continues an
-/// expression started above: up the lines indented less (comments count) to the nearest one
-/// that opens a block, then the last line passed, at the lowest indentation. `None` when that is
-/// the line at `at` itself or nothing opens a block above.
-fn statement_line(b: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
-    let s = line_start(b, at);
-    let (mut low, mut start) = (indent(line_at(b, s)), s);
-    let mut cur = s;
-    while low > 0 {
-        cur = memo.above_written(b, cur, low)?;
-        let line = line_at(b, cur);
-        let ind = indent(line);
-        if opens(&line[ind..]) || branch(&line[ind..]) {
-            return (start != s).then_some(start);
-        }
-        (low, start) = (ind, cur);
-    }
-    None
+    // (A hit inside an expression written over several lines — a call's arguments aligned under
+    // its parenthesis — is read as a hit on the statement's first line.)
+    memo.nested_or_statement(b, hit, |body| opens(body) || branch(body), nested_at)
 }
 
 /// The nested windows of the statement starting on the line of `hit`'s start ([`nested`]).
