@@ -325,13 +325,10 @@ pub(super) fn indent(line: &[u8]) -> usize {
 /// string's body) are taken whatever they hold.
 pub(super) fn lines_while(b: &[u8], from: usize, literals: &[Range<usize>], keep: impl Fn(&[u8]) -> bool) -> usize {
     let mut e = memchr::memchr(b'\n', &b[from.min(b.len())..]).map(|p| from + p + 1).unwrap_or(b.len());
-    let mut i = literals.partition_point(|r| r.end <= e);
+    let mut k = literals.partition_point(|r| r.end <= e);
     while e < b.len() {
-        if let Some(r) = literals.get(i)
-            && r.start <= e
-        {
-            e = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
-            i += 1;
+        if let Some(next) = past_literal(b, literals, &mut k, e) {
+            e = next;
             continue;
         }
         let line = line_at(b, e);
@@ -339,11 +336,19 @@ pub(super) fn lines_while(b: &[u8], from: usize, literals: &[Range<usize>], keep
             break;
         }
         e += line.len() + 1;
-        while literals.get(i).is_some_and(|r| r.end <= e) {
-            i += 1;
-        }
     }
     e
+}
+
+/// When the line starting at `s` starts inside one of `literals` (sorted), the start of the
+/// first line after that literal; `k` is the walk's place in `literals`, which only moves on (the
+/// walks over a file's lines that pass over its literal bodies go forward).
+pub(super) fn past_literal(b: &[u8], literals: &[Range<usize>], k: &mut usize, s: usize) -> Option<usize> {
+    while literals.get(*k).is_some_and(|r| r.end <= s) {
+        *k += 1;
+    }
+    let r = literals.get(*k).filter(|r| r.start <= s)?;
+    Some(memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len()))
 }
 
 pub(super) fn line_at(b: &[u8], start: usize) -> &[u8] {

@@ -28,8 +28,8 @@ pub(super) struct Memo {
     /// The nested windows of a statement read from its first line, by that line's start: the
     /// hits inside one long expression (a test's table of 500 rows) all read it from there.
     pub statements: HashMap<usize, Option<Vec<Range<usize>>>>,
-    /// The bodies of the file's multi-line literals whose lines are no code (Ruby's heredocs),
-    /// sorted: their lines are passed over wherever they are indented.
+    /// The bodies of the file's multi-line literals whose lines are no code (Ruby's heredocs,
+    /// PHP's strings and comments), sorted: their lines are passed over wherever they are indented.
     literals: Vec<Range<usize>>,
 }
 
@@ -170,16 +170,10 @@ fn blank(body: &[u8]) -> bool {
 fn tree(b: &[u8], skip: fn(&[u8]) -> bool, literals: &[Range<usize>]) -> Vec<(usize, usize, Option<usize>)> {
     let mut out: Vec<(usize, usize, Option<usize>)> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
-    let mut literals = literals.iter().peekable();
-    let mut s = 0;
+    let (mut s, mut k) = (0, 0);
     while s < b.len() {
-        while literals.peek().is_some_and(|r| r.end <= s) {
-            literals.next();
-        }
-        if let Some(r) = literals.peek()
-            && r.start <= s
-        {
-            s = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
+        if let Some(next) = super::past_literal(b, literals, &mut k, s) {
+            s = next;
             continue;
         }
         let line = line_at(b, s);

@@ -266,13 +266,8 @@ pub(super) fn closer(b: &[u8], at: usize, ind: usize, literals: &[Range<usize>])
     // (The lines starting inside `literals` are passed over: a PHP string's body at column 0.)
     let mut k = literals.partition_point(|r| r.end <= e);
     while e < b.len() {
-        while literals.get(k).is_some_and(|r| r.end <= e) {
-            k += 1;
-        }
-        if let Some(r) = literals.get(k)
-            && r.start <= e
-        {
-            e = memchr::memchr(b'\n', &b[r.end.min(b.len())..]).map(|p| r.end + p + 1).unwrap_or(b.len());
+        if let Some(next) = super::past_literal(b, literals, &mut k, e) {
+            e = next;
             continue;
         }
         let line = line_at(b, e);
