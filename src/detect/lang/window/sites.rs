@@ -28,10 +28,15 @@ pub fn extra(format: FileFormat, text: &str, starts: &[usize]) -> Vec<Range<usiz
         return out;
     }
     let quoted = match format {
-        FileFormat::Python | FileFormat::Ruby => comments_and_strings(b, true, format == FileFormat::Python),
-        FileFormat::JavaScript | FileFormat::TypeScript | FileFormat::Tsx | FileFormat::Go | FileFormat::Java => {
-            comments_and_strings(b, false, false)
+        FileFormat::Python | FileFormat::Ruby | FileFormat::Shell => {
+            comments_and_strings(b, true, format == FileFormat::Python)
         }
+        FileFormat::JavaScript
+        | FileFormat::TypeScript
+        | FileFormat::Tsx
+        | FileFormat::Go
+        | FileFormat::Java
+        | FileFormat::Php => comments_and_strings(b, false, false),
         _ => return out,
     };
     for m in loose {
@@ -45,8 +50,9 @@ pub fn extra(format: FileFormat, text: &str, starts: &[usize]) -> Vec<Range<usiz
 
 /// Comments and quoted strings of a file, in order: `//`, `/* */`, `'…'`, `"…"` and `` `…` `` in a
 /// brace language (`hash` false); `#`, `'…'`, `"…"` and, with `triple`, `'''…'''`/`"""…"""` in
-/// Python or Ruby. A regex literal or an odd quote may shift what follows: a site then misread is a
-/// window more or less, and a window less is what the prefilter alone gave.
+/// Python, Ruby or shell (PHP is read as a brace language: its `#` comments are missed). A regex
+/// literal or an odd quote may shift what follows: a site then misread is a window more or less,
+/// and a window less is what the prefilter alone gave.
 fn comments_and_strings(b: &[u8], hash: bool, triple: bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -105,5 +111,10 @@ mod tests {
         assert_eq!(sites(FileFormat::TypeScript, js), ["token: string = '", "token:", "password:"]);
         let go = "var token string = \"x\"\n// pass: p\n";
         assert_eq!(sites(FileFormat::Go, go), ["token string = \"", "pass:"]);
+        // PHP and shell are windowed too: what their strings and comments hold is a site.
+        let php = "<?php\n$cfg = 'pass: p';\n// token = t\n$password = $x;\n";
+        assert_eq!(sites(FileFormat::Php, php), ["pass:", "token ="]);
+        let sh = "echo 'pass: p'\n# token=t\npassword=$X\n";
+        assert_eq!(sites(FileFormat::Shell, sh), ["pass:", "token="]);
     }
 }
